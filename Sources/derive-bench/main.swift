@@ -1,0 +1,1 @@
+print("derive-bench: no groups yet")

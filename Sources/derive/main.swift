@@ -1,0 +1,3 @@
+import DeriveCLI
+
+DeriveCommandLine.main()
