@@ -1,0 +1,96 @@
+import Rational
+
+/// The coefficient-free part of a term: commuting scalar symbols with integer powers, a product
+/// of factors, the indices summed over, and distinctness constraints among summed indices.
+///
+/// A term means  Σ_{summed, with each `distinct` group pairwise different}  Π scalars · Π factors.
+/// Indices of `summed` are dummies; every other index in the factors is free.
+///
+/// Canonical-form invariants (established by ``DummyCanonicalizer``, checked by
+/// ``Expression/isCanonical``):
+/// 1. `scalars` sorted by symbol, one entry per symbol, exponents non-zero;
+/// 2. every factor is in ``Factor/canonicalSlots()`` form and `factors` is sorted;
+/// 3. summed indices carry dummy labels numbered 0, 1, … per index space in order of first
+///    appearance in the (sorted) factors, and `summed` is sorted;
+/// 4. each `distinct` group is sorted, has at least two members, all summed; the groups are
+///    sorted;
+/// 5. no parenthesised factor remains.
+public struct Monomial: Hashable, Comparable, Sendable {
+  public var scalars: [SymbolPower]
+  public var factors: [Factor]
+  public var summed: [Index]
+  public var distinct: [[Index]]
+
+  public init(
+    scalars: [SymbolPower] = [], factors: [Factor] = [], summed: [Index] = [],
+    distinct: [[Index]] = []
+  ) {
+    self.scalars = scalars
+    self.factors = factors
+    self.summed = summed
+    self.distinct = distinct
+  }
+
+  /// The empty product (the number 1).
+  public static let one = Monomial()
+
+  /// The order of the term in the 1/n expansion: minus the total power of the widths.
+  public var inverseWidthOrder: Int {
+    -scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) }
+  }
+
+  /// The exponent of `symbol` (0 if absent).
+  public func exponent(of symbol: Symbol) -> Int {
+    scalars.first { $0.symbol == symbol }?.exponent ?? 0
+  }
+
+  /// Every index that occurs in the factors (with repetition, in slot order), excluding the
+  /// local dummies of parenthesised factors.
+  public var slotIndices: [Index] {
+    var all: [Index] = []
+    for f in factors {
+      if case .parenthesized(let e) = f {
+        all.append(contentsOf: e.freeIndices)
+      } else {
+        all.append(contentsOf: f.slots)
+      }
+    }
+    return all
+  }
+
+  /// Indices occurring in factors but not summed, sorted and without repetition.
+  public var freeIndices: [Index] {
+    let summedSet = Set(summed)
+    return Array(Set(slotIndices).subtracting(summedSet)).sorted()
+  }
+
+  /// Documented total order: by order in 1/n (leading order first), then factors, scalars,
+  /// summed indices and constraints.
+  public static func < (lhs: Monomial, rhs: Monomial) -> Bool {
+    let lo = lhs.inverseWidthOrder
+    let ro = rhs.inverseWidthOrder
+    if lo != ro { return lo < ro }
+    if lhs.factors != rhs.factors { return lhs.factors.lexicographicallyPrecedes(rhs.factors) }
+    if lhs.scalars != rhs.scalars { return lhs.scalars.lexicographicallyPrecedes(rhs.scalars) }
+    if lhs.summed != rhs.summed { return lhs.summed.lexicographicallyPrecedes(rhs.summed) }
+    return lhs.distinct.lexicographicallyPrecedes(rhs.distinct) {
+      $0.lexicographicallyPrecedes($1)
+    }
+  }
+}
+
+/// A rational coefficient times a ``Monomial``.
+public struct Term: Hashable, Comparable, Sendable {
+  public var coefficient: Rational
+  public var monomial: Monomial
+
+  public init(_ coefficient: Rational = .one, _ monomial: Monomial = .one) {
+    self.coefficient = coefficient
+    self.monomial = monomial
+  }
+
+  public static func < (lhs: Term, rhs: Term) -> Bool {
+    lhs.monomial != rhs.monomial
+      ? lhs.monomial < rhs.monomial : lhs.coefficient < rhs.coefficient
+  }
+}

@@ -1,0 +1,248 @@
+/// Deterministic canonical relabelling of summed (dummy) indices.
+///
+/// **Contract.** For an expanded monomial (no parenthesised factors) the result is the same for
+/// every renaming of its dummies and every rearrangement of slots allowed by the declared
+/// symmetries of its factors, and it never depends on hashing order.
+///
+/// **Method.** The canonical form is the smallest (by ``Factor`` order) sorted factor list over a
+/// set of candidate labellings that is itself invariant under relabelling:
+/// 1. every dummy gets a *colour*: its index space and the multiset of (factor shape, slot
+///    class) where it occurs, refined by the colours of the dummies it shares factors with
+///    (1-dimensional Weisfeiler–Leman) until stable; colours are ranks of sorted keys, never
+///    hashes;
+/// 2. dummies are ordered by colour; only orderings inside a colour class remain open;
+/// 3. inside a class, *twins* — dummies whose exchange is an automorphism of the monomial — are
+///    taken in a fixed order, since exchanging them cannot change the result;
+/// 4. each remaining ordering labels the dummies `.dummy(0)`, `.dummy(1)`, … per space; the
+///    factors are put in canonical slot order and sorted; the smallest result wins.
+///
+/// Cost is the product over colour classes of the number of arrangements of their twin classes
+/// (1 for most monomials met in derivations).
+public enum DummyCanonicalizer {
+  /// The canonical form of `monomial`. Precondition: no parenthesised factors.
+  public static func canonicalize(_ monomial: Monomial) -> Monomial {
+    var m = monomial
+    m.scalars = mergeScalars(m.scalars)
+    precondition(
+      !m.factors.contains { if case .parenthesized = $0 { return true } else { return false } },
+      "canonicalize requires an expanded monomial")
+    let dummies = Array(Set(m.summed)).sorted()
+    if dummies.isEmpty {
+      m.factors = m.factors.map { $0.canonicalSlots() }.sorted()
+      m.summed = []
+      m.distinct = []
+      return m
+    }
+    let candidates = candidateOrderings(m, dummies: dummies)
+    var best: Monomial? = nil
+    for ordering in candidates {
+      let labelled = relabel(m, ordering: ordering)
+      if let b = best {
+        if isSmaller(labelled, than: b) { best = labelled }
+      } else {
+        best = labelled
+      }
+    }
+    // `candidates` is never empty: there is at least one ordering.
+    return best ?? relabel(m, ordering: dummies)
+  }
+
+  // MARK: Labelling
+
+  static func relabel(_ m: Monomial, ordering: [Index]) -> Monomial {
+    var counters: [IndexSpace: Int] = [:]
+    var map: [Index: Index] = [:]
+    map.reserveCapacity(ordering.count)
+    for d in ordering {
+      let k = counters[d.space, default: 0]
+      counters[d.space] = k + 1
+      map[d] = Index(d.space, .dummy(k))
+    }
+    var out = m
+    out.factors = m.factors.map { f in f.withSlots(f.slots.map { map[$0] ?? $0 }).canonicalSlots() }
+      .sorted()
+    out.summed = m.summed.map { map[$0] ?? $0 }.sorted()
+    out.distinct = m.distinct.map { $0.map { map[$0] ?? $0 }.sorted() }.sorted {
+      $0.lexicographicallyPrecedes($1)
+    }
+    return out
+  }
+
+  static func isSmaller(_ a: Monomial, than b: Monomial) -> Bool {
+    if a.factors != b.factors { return a.factors.lexicographicallyPrecedes(b.factors) }
+    return a.distinct.lexicographicallyPrecedes(b.distinct) { $0.lexicographicallyPrecedes($1) }
+  }
+
+  // MARK: Colours
+
+  /// One place where a dummy occurs: the factor (or constraint) number, its shape rank and the
+  /// slot's class.
+  struct Occurrence {
+    var owner: Int
+    var shape: Int
+    var slotClass: Int
+  }
+
+  static func candidateOrderings(_ m: Monomial, dummies: [Index]) -> [[Index]] {
+    let dummyPosition = Dictionary(uniqueKeysWithValues: dummies.enumerated().map { ($1, $0) })
+    let placeholder = Index(.sample, .dummy(-1))
+
+    // Owners: factors, then distinctness groups. Shapes ranked by sorted order of their keys.
+    var ownerSlots: [[Int?]] = []  // dummy position per slot, nil for free slots
+    var ownerClasses: [[Int]] = []
+    var shapeKeys: [Factor] = []
+    for f in m.factors {
+      let slots = f.slots
+      ownerSlots.append(slots.map { dummyPosition[$0] })
+      ownerClasses.append(f.slotClasses())
+      shapeKeys.append(
+        f.withSlots(slots.map { dummyPosition[$0] == nil ? $0 : placeholder }).canonicalSlots())
+    }
+    let distinctShapes = Array(Set(shapeKeys)).sorted()
+    var shapeRank = shapeKeys.map { k in distinctShapes.firstIndex(of: k) ?? 0 }
+    for group in m.distinct {
+      ownerSlots.append(group.map { dummyPosition[$0] })
+      ownerClasses.append(Array(repeating: 0, count: group.count))
+      shapeRank.append(distinctShapes.count + group.count)
+    }
+
+    var occurrences = Array(repeating: [Occurrence](), count: dummies.count)
+    for (o, slots) in ownerSlots.enumerated() {
+      for (s, d) in slots.enumerated() {
+        if let d { occurrences[d].append(Occurrence(owner: o, shape: shapeRank[o], slotClass: ownerClasses[o][s])) }
+      }
+    }
+
+    // Initial colours: space rank + sorted (shape, class) pairs.
+    let spaces = Array(Set(dummies.map { $0.space })).sorted()
+    var keys: [[Int]] = dummies.enumerated().map { (d, idx) in
+      var key = [spaces.firstIndex(of: idx.space) ?? 0]
+      let occ = occurrences[d].map { [$0.shape, $0.slotClass] }.sorted {
+        $0.lexicographicallyPrecedes($1)
+      }
+      for o in occ { key.append(contentsOf: o) }
+      return key
+    }
+    var colours = ranks(of: keys)
+    var classCount = Set(colours).count
+
+    // Refinement by neighbours' colours.
+    while classCount < dummies.count {
+      keys = dummies.indices.map { d in
+        var occKeys: [[Int]] = []
+        for occ in occurrences[d] {
+          var neighbours: [[Int]] = []
+          for (s, other) in ownerSlots[occ.owner].enumerated() {
+            if let other, other != d { neighbours.append([ownerClasses[occ.owner][s], colours[other]]) }
+          }
+          neighbours.sort { $0.lexicographicallyPrecedes($1) }
+          occKeys.append([occ.shape, occ.slotClass, neighbours.count] + neighbours.flatMap { $0 })
+        }
+        occKeys.sort { $0.lexicographicallyPrecedes($1) }
+        var key = [colours[d]]
+        for k in occKeys { key.append(k.count); key.append(contentsOf: k) }
+        return key
+      }
+      let refined = ranks(of: keys)
+      let refinedCount = Set(refined).count
+      colours = refined
+      if refinedCount == classCount { break }
+      classCount = refinedCount
+    }
+
+    // Colour classes in colour order; twins inside each class.
+    var classes: [[Int]] = Array(repeating: [], count: (colours.max() ?? 0) + 1)
+    for d in dummies.indices { classes[colours[d]].append(d) }
+    let baseline = m.factors.map { $0.canonicalSlots() }.sorted()
+    var perClassArrangements: [[[Int]]] = []
+    for cls in classes where !cls.isEmpty {
+      if cls.count == 1 {
+        perClassArrangements.append([cls])
+        continue
+      }
+      // Union twins.
+      var twinOf = Array(cls.indices)
+      func find(_ x: Int) -> Int {
+        var x = x
+        while twinOf[x] != x { x = twinOf[x] }
+        return x
+      }
+      for a in cls.indices {
+        for b in (a + 1)..<cls.count where find(a) != find(b) {
+          if isAutomorphism(m, swapping: dummies[cls[a]], dummies[cls[b]], baseline: baseline) {
+            twinOf[find(b)] = find(a)
+          }
+        }
+      }
+      let labels = cls.indices.map { find($0) }
+      var arrangements: [[Int]] = []
+      for perm in multisetPermutations(labels) {
+        // Members of each twin class in fixed order.
+        var nextMember: [Int: Int] = [:]
+        var members: [Int: [Int]] = [:]
+        for (i, l) in labels.enumerated() { members[l, default: []].append(cls[i]) }
+        var arrangement: [Int] = []
+        for l in perm {
+          let k = nextMember[l, default: 0]
+          nextMember[l] = k + 1
+          arrangement.append(members[l, default: []][k])
+        }
+        arrangements.append(arrangement)
+      }
+      perClassArrangements.append(arrangements)
+    }
+
+    var result: [[Int]] = [[]]
+    for arrangements in perClassArrangements {
+      var next: [[Int]] = []
+      next.reserveCapacity(result.count * arrangements.count)
+      for prefix in result { for a in arrangements { next.append(prefix + a) } }
+      result = next
+    }
+    return result.map { $0.map { dummies[$0] } }
+  }
+
+  static func isAutomorphism(_ m: Monomial, swapping a: Index, _ b: Index, baseline: [Factor]) -> Bool {
+    let swapped = m.factors.map { f in
+      f.withSlots(f.slots.map { $0 == a ? b : ($0 == b ? a : $0) }).canonicalSlots()
+    }.sorted()
+    if swapped != baseline { return false }
+    let groups = m.distinct.map { Set($0) }
+    let swappedGroups = m.distinct.map { Set($0.map { $0 == a ? b : ($0 == b ? a : $0) }) }
+    return Set(groups) == Set(swappedGroups)
+  }
+
+  /// Dense ranks (0, 1, …) of the keys in lexicographic order.
+  static func ranks(of keys: [[Int]]) -> [Int] {
+    let sortedKeys = keys.enumerated().sorted { $0.element.lexicographicallyPrecedes($1.element) }
+    var out = Array(repeating: 0, count: keys.count)
+    var rank = 0
+    for (n, entry) in sortedKeys.enumerated() {
+      if n > 0 && entry.element != sortedKeys[n - 1].element { rank += 1 }
+      out[entry.offset] = rank
+    }
+    return out
+  }
+
+  /// All distinct permutations of a multiset, in lexicographic order.
+  static func multisetPermutations(_ items: [Int]) -> [[Int]] {
+    var current = items.sorted()
+    var out = [current]
+    while true {
+      var i = current.count - 2
+      while i >= 0 && current[i] >= current[i + 1] { i -= 1 }
+      if i < 0 { break }
+      var j = current.count - 1
+      while current[j] <= current[i] { j -= 1 }
+      current.swapAt(i, j)
+      current[(i + 1)...].reverse()
+      out.append(current)
+    }
+    return out
+  }
+}
+
+extension Monomial {
+  /// The canonical form (see ``DummyCanonicalizer``).
+  public func canonicalized() -> Monomial { DummyCanonicalizer.canonicalize(self) }
+}

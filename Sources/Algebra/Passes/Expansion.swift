@@ -1,0 +1,39 @@
+import Rational
+
+extension Expression {
+  /// **Pass: expansion.** Distributes every parenthesised factor (recursively), renaming dummies
+  /// apart. The result has no ``Factor/parenthesized(_:)`` factors; terms are not collected.
+  public func expanded() -> Expression {
+    var out: [Term] = []
+    for t in terms { out.append(contentsOf: t.expanded()) }
+    return Expression(out)
+  }
+
+  /// Whether no term has a parenthesised factor.
+  public var isExpanded: Bool {
+    terms.allSatisfy { t in
+      !t.monomial.factors.contains { if case .parenthesized = $0 { return true } else { return false } }
+    }
+  }
+}
+
+extension Term {
+  /// The term with its parenthesised factors distributed.
+  func expanded() -> [Term] {
+    var plain = monomial
+    var sums: [Expression] = []
+    plain.factors = []
+    for f in monomial.factors {
+      if case .parenthesized(let e) = f { sums.append(e.expanded()) } else { plain.factors.append(f) }
+    }
+    if sums.isEmpty { return [self] }
+    var partial = [Term(coefficient, plain)]
+    for s in sums {
+      var next: [Term] = []
+      next.reserveCapacity(partial.count * s.terms.count)
+      for p in partial { for q in s.terms { next.append(p.multiplied(by: q)) } }
+      partial = next
+    }
+    return partial
+  }
+}

@@ -1,0 +1,80 @@
+import Rational
+
+/// A rule replacing every component of a tensor by an expression: `head`_{pattern} → replacement,
+/// where the replacement's free indices are among `pattern`.
+public struct TensorSubstitution: Sendable {
+  public var head: TensorHead
+  public var pattern: [Index]
+  public var replacement: Expression
+
+  public init(_ head: TensorHead, _ pattern: [Index], by replacement: Expression) {
+    precondition(Set(pattern).count == pattern.count, "substitution pattern repeats an index")
+    self.head = head
+    self.pattern = pattern
+    self.replacement = replacement
+  }
+
+  /// The replacement for the component with the given indices.
+  func instance(_ indices: [Index]) -> Expression {
+    replacement.renamingFreeIndices(Dictionary(uniqueKeysWithValues: zip(pattern, indices)))
+  }
+}
+
+extension Expression {
+  /// **Pass: tensor substitution.** Replaces every tensor factor with the rule's head by the
+  /// rule's replacement (indices matched slot by slot, dummies renamed apart). Function
+  /// arguments and Gaussian-average atoms are left alone. The result is expanded.
+  public func substituting(_ rule: TensorSubstitution) -> Expression {
+    var out: [Term] = []
+    for t in expanded().terms {
+      var rest = t.monomial
+      rest.factors = []
+      var pieces: [Expression] = []
+      for f in t.monomial.factors {
+        if case .tensor(let x) = f, x.head == rule.head {
+          pieces.append(rule.instance(x.indices))
+        } else {
+          rest.factors.append(f)
+        }
+      }
+      var partial = [Term(t.coefficient, rest)]
+      for p in pieces {
+        var next: [Term] = []
+        for a in partial { for b in p.expanded().terms { next.append(a.multiplied(by: b)) } }
+        partial = next
+      }
+      out.append(contentsOf: partial)
+    }
+    return Expression(out)
+  }
+
+  /// **Pass: scalar substitution.** Replaces `symbol` by `replacement`. A replacement that is a
+  /// single term may stand for any power; a sum only for non-negative powers (else the result
+  /// would not be polynomial), which is a precondition.
+  public func substituting(_ symbol: Symbol, by replacement: Expression) -> Expression {
+    var out: [Term] = []
+    for t in expanded().terms {
+      let k = t.monomial.exponent(of: symbol)
+      if k == 0 {
+        out.append(t)
+        continue
+      }
+      var m = t.monomial
+      m.scalars.removeAll { $0.symbol == symbol }
+      let base = Expression(Term(t.coefficient, m))
+      if replacement.terms.count == 1 {
+        var r = replacement.terms[0]
+        precondition(k > 0 || !r.coefficient.isZero, "negative power of zero")
+        r.coefficient = r.coefficient.power(k)
+        r.monomial.scalars = r.monomial.scalars.map { SymbolPower($0.symbol, $0.exponent * k) }
+        precondition(
+          k > 0 || r.monomial.factors.isEmpty, "negative power of a tensor expression")
+        out.append(contentsOf: (base * Expression(r)).expanded().terms)
+      } else {
+        precondition(k > 0, "negative power of a sum")
+        out.append(contentsOf: (base * replacement.power(k)).expanded().terms)
+      }
+    }
+    return Expression(out)
+  }
+}
