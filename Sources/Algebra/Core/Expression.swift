@@ -126,7 +126,14 @@ public struct Expression: Hashable, Comparable, Sendable, ExpressibleByIntegerLi
 extension Term {
   /// The product term, with the dummies of both operands renamed apart so that no summed index
   /// of one operand coincides with any index of the other.
-  public func multiplied(by other: Term) -> Term {
+  public func multiplied(by other: Term) -> Term { multiplied(by: other, inScope: false) }
+
+  /// The product in which `other` is placed *inside* this term's sums: free indices of `other`
+  /// that are summed here refer to this term's dummies (only `other`'s own dummies are renamed
+  /// apart). Used to insert covariances and atoms into an existing summation.
+  public func multipliedInScope(by other: Term) -> Term { multiplied(by: other, inScope: true) }
+
+  func multiplied(by other: Term, inScope: Bool) -> Term {
     var a = monomial
     var b = other.monomial
     let aIndices = Set(a.allIndices)
@@ -141,7 +148,9 @@ extension Term {
       b = b.renamed(map)
     }
     let bFree = Set(b.freeIndices)
-    if a.summed.contains(where: { bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0)) }) {
+    if !inScope
+      && a.summed.contains(where: { bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0)) })
+    {
       var map: [Index: Index] = [:]
       for s in a.summed {
         map[s] = Index(s.space, .dummy(next))
@@ -160,6 +169,8 @@ extension Term {
 }
 
 /// Sorts symbol powers, adds exponents of equal symbols and drops zero exponents.
+public func mergeScalarPowers(_ powers: [SymbolPower]) -> [SymbolPower] { mergeScalars(powers) }
+
 func mergeScalars(_ powers: [SymbolPower]) -> [SymbolPower] {
   if powers.count < 2 { return powers.filter { $0.exponent != 0 } }
   let sorted = powers.sorted { $0.symbol < $1.symbol }

@@ -6,7 +6,7 @@ extension Monomial {
   }
 
   /// The largest dummy number used anywhere (including inside parenthesised factors), or −1.
-  var maxDummyNumber: Int {
+  public var maxDummyNumber: Int {
     var m = -1
     func visit(_ i: Index) { if case .dummy(let k) = i.label, k > m { m = k } }
     for i in summed { visit(i) }
