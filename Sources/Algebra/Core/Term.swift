@@ -34,9 +34,16 @@ public struct Monomial: Hashable, Comparable, Sendable {
   /// The empty product (the number 1).
   public static let one = Monomial()
 
-  /// The order of the term in the 1/n expansion: minus the total power of the widths.
+  /// The order of the term in the 1/n expansion: minus the total power of the widths, where
+  /// every sum over a neuron index counts as one power of n (it has n terms). So
+  /// (1/n₀)Σ_j x_j x_j is of order 0, and n_ℓ/n_{ℓ−1} is of order 0.
   public var inverseWidthOrder: Int {
-    -scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) }
+    let widths = scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) }
+    let neuronSums = summed.reduce(0) { n, i in
+      if case .neuron = i.space { return n + 1 }
+      return n
+    }
+    return -widths - neuronSums
   }
 
   /// The exponent of `symbol` (0 if absent).
