@@ -9,6 +9,8 @@ enum WordFraction {
   /// Greatest common divisor by the binary (Stein) algorithm; `gcd(0, b) == b`.
   @inline(__always)
   static func gcd(_ a: UInt, _ b: UInt) -> UInt {
+    // Integers (denominator 1) and ±1 are the most common coefficients; answer them at once.
+    if a == 1 || b == 1 { return 1 }
     if a == 0 { return b }
     if b == 0 { return a }
     var a = a
