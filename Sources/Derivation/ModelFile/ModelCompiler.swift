@@ -106,7 +106,7 @@ private struct Compilation {
       guard incoming != nil, let s = syntax.incoming else {
         throw ModelError(m.location, "a 'map' needs an 'incoming' declaration of the previous layer's statistics")
       }
-      (map, families) = try compileMap(m, first: false, incomingName: s.variable.head.text)
+      (map, families) = try compileMap(m, first: false, incomingName: s.variable.head.text, incoming: incoming)
     }
     var first: LayerMap? = nil
     var firstFamilies: [GaussianFamily] = []
@@ -178,7 +178,8 @@ private struct Compilation {
 
   /// Compiles a map statement and the families of the parameters it uses.
   func compileMap(
-    _ m: ModelSyntax.MapDeclaration, first: Bool, incomingName: String?
+    _ m: ModelSyntax.MapDeclaration, first: Bool, incomingName: String?,
+    incoming: NearlyGaussianLayer? = nil
   ) throws -> (LayerMap, [GaussianFamily]) {
     let lhs = m.lhs
     guard lhs.indices.count == 2, lhs.hasSemicolon else {
@@ -196,6 +197,7 @@ private struct Compilation {
     var rhs = Expression.zero
     for t in m.rhs.terms {
       var context = TermContext(first: first, incomingName: incomingName, outputLayer: outLayer)
+      context.incomingLayer = incoming?.variable.layer
       var e = try compileTerm(t, &context, &families)
       let free: Set<Index> = [i, a]
       let summed = Array(context.indicesUsed.subtracting(free)).sorted()
@@ -210,6 +212,7 @@ private struct Compilation {
   struct TermContext {
     var first: Bool
     var incomingName: String?
+    var incomingLayer: Layer? = nil
     var outputLayer: Layer
     var indicesUsed: Set<Index> = []
   }
@@ -285,7 +288,8 @@ private struct Compilation {
         return .tensor(TensorHead(t.head.text), idx)
       }
       if let incomingName = c.incomingName, t.head.text == incomingName {
-        return .tensor(try variable(t, &c).head, try variable(t, &c).indices)
+        let v = try variable(t, &c)
+        return .tensor(v.head, v.indices)
       }
       throw ModelError(t.head.location, "unknown tensor '\(t.head.text)' (declare it with 'gaussian' or 'input')")
     }
@@ -298,6 +302,11 @@ private struct Compilation {
     let idx = try t.indices.map { try index($0, &c) }
     guard case .neuron(let l) = idx[0].space else {
       throw ModelError(t.indices[0].location, "'\(t.indices[0].text)' must be a neuron index")
+    }
+    if let incomingLayer = c.incomingLayer, l != incomingLayer {
+      throw ModelError(
+        t.indices[0].location,
+        "'\(t.indices[0].text)' is a neuron index of layer \(l), but \(t.head.text) is the incoming layer's variable: its neuron index must be of layer \(incomingLayer) (carrying a neuron's own preactivation across layers, as in residual connections, is not supported: the (K, G1, V) description does not close for it)")
     }
     return Tensor(TensorHead(t.head.text, layer: l), idx)
   }

@@ -61,7 +61,7 @@ public struct DerivationPipeline: Sendable {
     } catch let e as NearlyGaussianLayer.NeuronsNotDistinct {
       throw DerivationError("internal: \(e.description)")
     }
-    let result = averaged.contractingDeltas().canonicalized().truncated(toOrder: model.order)
+    let result = averaged.contractingDeltas().evaluatingPolynomialAverages().truncated(toOrder: model.order)
     steps.append(DerivationStep(title: "\(label): \(k)-point function, incoming layer averaged (order \(model.order))", expression: result))
     return result
   }
