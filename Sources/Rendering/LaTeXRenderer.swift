@@ -1,0 +1,390 @@
+import Algebra
+import Rational
+
+/// Renders expressions in LaTeX math mode, in the book's notation by default.
+///
+/// ```
+/// \frac{C_W^{2}}{4}\frac{n_{\ell}}{n_{\ell-1}}\sum_{\beta_{1},\dots,\beta_{4}}
+///   V^{(\ell)}_{(\beta_{1}\beta_{2})(\beta_{3}\beta_{4})}
+///   \left\langle \partial_{\beta_{1}}\partial_{\beta_{2}}\!\left(\sigma_{\alpha_{1}}\sigma_{\alpha_{2}}\right)\right\rangle_{K^{(\ell)}}
+///   …
+/// ```
+///
+/// Expressions are math-mode fragments in plain LaTeX; equations are lines of an `amsmath`
+/// `align` environment, and ``document(_:title:)`` wraps them in a standalone document that
+/// compiles with `pdflatex`.
+public struct LaTeXRenderer: ExpressionRenderer {
+  /// Layout choices that do not change the notation.
+  public struct Options: Hashable, Sendable {
+    /// Term grouping and factoring (see ``TermLayout``).
+    public var layout: TermLayout
+    /// In equations, start every block after the first on a new `align` line.
+    public var breaksLinesBetweenBlocks: Bool
+
+    public init(layout: TermLayout = .plain, breaksLinesBetweenBlocks: Bool = false) {
+      self.layout = layout
+      self.breaksLinesBetweenBlocks = breaksLinesBetweenBlocks
+    }
+  }
+
+  public var notation: Notation
+  public var options: Options
+
+  public init(notation: Notation = .book, options: Options = Options()) {
+    self.notation = notation
+    self.options = options
+  }
+
+  public func render(_ expression: Expression) -> String {
+    let naming = IndexNaming(notation: notation, scope: [expression])
+    return joinSigned(blocks(expression, naming: naming, layout: options.layout))
+  }
+
+  /// `lhs &= rhs`, one line of an `align` environment (several lines when
+  /// ``Options/breaksLinesBetweenBlocks`` is set and the right-hand side has several blocks).
+  public func renderEquation(lhs: Expression, rhs: Expression) -> String {
+    let naming = IndexNaming(notation: notation, scope: [lhs, rhs])
+    let left = joinSigned(blocks(lhs, naming: naming, layout: .plain))
+    let right = blocks(rhs, naming: naming, layout: options.layout)
+    guard options.breaksLinesBetweenBlocks, right.count > 1 else {
+      return left + " &= " + joinSigned(right)
+    }
+    var lines = [left + " &= " + joinSigned([right[0]])]
+    for piece in right.dropFirst() {
+      lines.append("&\\quad " + (piece.isNegative ? "- " : "+ ") + piece.body)
+    }
+    return lines.joined(separator: " \\\\\n")
+  }
+
+  /// The equations as the lines of an `align` environment (without the environment).
+  public func renderEquations(_ equations: [Equation]) -> String {
+    equations.map { render($0) }.joined(separator: " \\\\\n")
+  }
+
+  /// A standalone document (`article` + `amsmath`) showing `equations` in an `align`
+  /// environment, optionally under a section title (plain text, escaped here).
+  public func document(_ equations: [Equation], title: String? = nil) -> String {
+    var lines = [
+      "\\documentclass{article}",
+      "\\usepackage{amsmath}",
+      "\\allowdisplaybreaks",
+      "\\begin{document}",
+    ]
+    if let title { lines.append("\\section*{" + LaTeXRenderer.escapingText(title) + "}") }
+    if equations.isEmpty {
+      lines.append("(no equations)")
+    } else {
+      lines.append("\\begin{align}")
+      lines.append(renderEquations(equations))
+      lines.append("\\end{align}")
+    }
+    lines.append("\\end{document}")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Plain text made safe for LaTeX text mode.
+  static func escapingText(_ s: String) -> String {
+    var out = ""
+    for c in s {
+      switch c {
+      case "\\": out += "\\textbackslash{}"
+      case "{", "}", "$", "&", "#", "_", "%": out += "\\" + String(c)
+      case "^": out += "\\^{}"
+      case "~": out += "\\~{}"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
+  // MARK: Sums of terms
+
+  private struct SignedPiece {
+    var isNegative: Bool
+    var body: String
+  }
+
+  private func joinSigned(_ pieces: [SignedPiece]) -> String {
+    if pieces.isEmpty { return "0" }
+    var out = pieces[0].isNegative ? "-" + pieces[0].body : pieces[0].body
+    for p in pieces.dropFirst() { out += (p.isNegative ? " - " : " + ") + p.body }
+    return out
+  }
+
+  private func blocks(_ e: Expression, naming: IndexNaming, layout: TermLayout) -> [SignedPiece] {
+    var pieces: [SignedPiece] = []
+    for block in layout.blocks(of: e) {
+      let terms = block.terms.map { term($0, naming: naming) }
+      if block.commonScalars.isEmpty {
+        pieces.append(contentsOf: terms)
+      } else {
+        let prefix = ScalarPrefactor(
+          coefficient: .one, scalars: block.commonScalars,
+          separatesWidths: notation.separatesWidthFactors)
+        let parts = [fraction(prefix.coefficientPart), fraction(prefix.widthPart)]
+          .compactMap { $0 }
+        pieces.append(
+          SignedPiece(
+            isNegative: false,
+            body: juxtapose(parts) + "\\left[" + joinSigned(terms) + "\\right]"))
+      }
+    }
+    return pieces
+  }
+
+  private func term(_ t: Term, naming: IndexNaming) -> SignedPiece {
+    let m = t.monomial
+    let names = naming.dummyNames(for: m)
+    let prefactor = ScalarPrefactor(
+      coefficient: t.coefficient, scalars: m.scalars,
+      separatesWidths: notation.separatesWidthFactors)
+    var parts: [String] = []
+    if let c = fraction(prefactor.coefficientPart) { parts.append(c) }
+    if let w = fraction(prefactor.widthPart) { parts.append(w) }
+    parts.append(contentsOf: sums(m, names: names))
+    parts.append(
+      contentsOf: product(
+        m.factors, names: names, inner: naming.entering(names), insideAverage: false))
+    return SignedPiece(
+      isNegative: prefactor.isNegative, body: parts.isEmpty ? "1" : juxtapose(parts))
+  }
+
+  // MARK: Scalars
+
+  private func fraction(_ f: ScalarPrefactor.Fraction) -> String? {
+    if f.isOne { return nil }
+    let numerator = juxtapose([f.numeratorNumber].compactMap { $0 } + f.numerator.map(power))
+    guard f.hasDenominator else { return numerator }
+    let denominator = juxtapose(
+      [f.denominatorNumber].compactMap { $0 } + f.denominator.map(power))
+    return "\\frac{" + (numerator.isEmpty ? "1" : numerator) + "}{" + denominator + "}"
+  }
+
+  private func power(_ p: SymbolPower) -> String {
+    let (base, hasSuperscript) = symbol(p.symbol)
+    if p.exponent == 1 { return base }
+    let e = "^{" + String(p.exponent) + "}"
+    return hasSuperscript ? "\\left(" + base + "\\right)" + e : base + e
+  }
+
+  /// A symbol, and whether it already carries a superscript. Widths take their layer as a
+  /// subscript (`n_{\ell-1}`), other symbols as a superscript (`C_W^{(\ell+1)}`).
+  private func symbol(_ s: Symbol) -> (String, Bool) {
+    let name = notation.displayName(of: s)
+    guard let layer = s.layer else { return (name.latex, false) }
+    if s.kind == .width && name.subscriptText.isEmpty {
+      return (name.latex + "_{" + self.layer(layer) + "}", false)
+    }
+    return (name.latex + "^{(" + self.layer(layer) + ")}", true)
+  }
+
+  private func layer(_ l: Layer) -> String {
+    switch l {
+    case .absolute(let n): return String(n)
+    case .relative(let k):
+      let ell = DisplayName(parsing: notation.genericLayer).latex
+      if k == 0 { return ell }
+      return ell + (k > 0 ? "+" : "-") + String(abs(k))
+    }
+  }
+
+  // MARK: Sums over indices
+
+  private func sums(_ m: Monomial, names: [Index: DisplayName]) -> [String] {
+    var out: [String] = []
+    for group in m.distinct {
+      let members = group.map { index($0, names: names) }
+      if members.count == 2 {
+        out.append("\\sum_{" + members[0] + "\\neq " + members[1] + "}")
+      } else {
+        out.append("\\sum_{" + members.joined(separator: ",") + "\\,\\mathrm{distinct}}")
+      }
+    }
+    let constrained = Set(m.distinct.flatMap { $0 })
+    let free = m.summed.filter { !constrained.contains($0) }.sorted()
+    let neurons = free.filter { if case .neuron = $0.space { return true } else { return false } }
+    let samples = free.filter { $0.space == .sample }
+    if !neurons.isEmpty {
+      out.append("\\sum_{" + neurons.map { index($0, names: names) }.joined(separator: ",") + "}")
+    }
+    if !samples.isEmpty {
+      let shown = IndexRuns.compressed(samples.map { displayName($0, names: names) })
+      out.append(
+        "\\sum_{"
+          + shown.map { $0.map(\.latex) ?? "\\dots" }.joined(separator: ",") + "}")
+    }
+    return out
+  }
+
+  // MARK: Factors
+
+  private func displayName(_ i: Index, names: [Index: DisplayName]) -> DisplayName {
+    switch i.label {
+    case .named(let s): return DisplayName(parsing: s)
+    case .dummy(let k): return names[i] ?? DisplayName(base: "d", subscriptText: String(k))
+    }
+  }
+
+  private func index(_ i: Index, names: [Index: DisplayName]) -> String {
+    displayName(i, names: names).latex
+  }
+
+  /// A rendered factor and whether its top level ends in a superscript (then a power needs
+  /// parentheses).
+  private struct Piece {
+    var latex: String
+    var hasSuperscript: Bool
+  }
+
+  private func product(
+    _ factors: [Factor], names: [Index: DisplayName], inner: IndexNaming, insideAverage: Bool
+  ) -> [String] {
+    var out: [String] = []
+    for run in FactorRuns.runs(factors, collapsing: notation.collapsesRepeatedFactors) {
+      let p = factor(run.factor, names: names, inner: inner, insideAverage: insideAverage)
+      if run.count == 1 {
+        out.append(p.latex)
+      } else {
+        let e = "^{" + String(run.count) + "}"
+        out.append(p.hasSuperscript ? "\\left(" + p.latex + "\\right)" + e : p.latex + e)
+      }
+    }
+    return out
+  }
+
+  private func factor(
+    _ f: Factor, names: [Index: DisplayName], inner: IndexNaming, insideAverage: Bool
+  ) -> Piece {
+    switch f {
+    case .delta(let a, let b):
+      return Piece(
+        latex: "\\delta_{" + index(a, names: names) + " " + index(b, names: names) + "}",
+        hasSuperscript: false)
+    case .tensor(let t):
+      return tensor(t, names: names, short: insideAverage && notation.shortFormInsideAverages)
+    case .function(let g):
+      return function(g, names: names, short: insideAverage && notation.shortFormInsideAverages)
+    case .average(let g):
+      return average(g, names: names, inner: inner)
+    case .parenthesized(let e):
+      let body = joinSigned(blocks(e, naming: inner, layout: .plain))
+      return Piece(latex: "\\left(" + body + "\\right)", hasSuperscript: false)
+    }
+  }
+
+  /// A head with its tag and layer superscript: `K^{(\ell)}`, `G^{\{1\}(\ell)}`.
+  private func head(_ h: TensorHead, withLayer: Bool) -> Piece {
+    let style = notation.style(of: h)
+    var superscript = ""
+    if let tag = style.tag { superscript += tag.replacingBraces() }
+    if withLayer, let l = h.layer { superscript += "(" + layer(l) + ")" }
+    let name = DisplayName(parsing: style.name).latex
+    if superscript.isEmpty { return Piece(latex: name, hasSuperscript: false) }
+    return Piece(latex: name + "^{" + superscript + "}", hasSuperscript: true)
+  }
+
+  private func tensor(_ t: Tensor, names: [Index: DisplayName], short: Bool) -> Piece {
+    let h = head(t.head, withLayer: !short)
+    let indices = short ? sampleIndicesOrAll(t.indices) : t.indices
+    if indices.isEmpty { return h }
+    return Piece(
+      latex: h.latex + "_{" + indexList(indices, symmetry: t.head.symmetry, names: names) + "}",
+      hasSuperscript: h.hasSuperscript)
+  }
+
+  /// Slots in order; runs of neuron and sample indices separated by `;` (`j;\alpha_{1}`);
+  /// a pair-of-pairs tensor shows its pairs (`(\alpha_{1}\alpha_{2})(\alpha_{3}\alpha_{4})`).
+  private func indexList(
+    _ indices: [Index], symmetry: TensorSymmetry, names: [Index: DisplayName]
+  ) -> String {
+    let shown = indices.map { index($0, names: names) }
+    if symmetry == .pairOfPairs && shown.count == 4 {
+      return "(" + juxtapose(Array(shown[0..<2])) + ")(" + juxtapose(Array(shown[2..<4])) + ")"
+    }
+    var runs: [[String]] = []
+    var previous: IndexSpace? = nil
+    for (i, s) in zip(indices, shown) {
+      if let p = previous, p.isSample == i.space.isSample {
+        runs[runs.count - 1].append(s)
+      } else {
+        runs.append([s])
+      }
+      previous = i.space
+    }
+    return runs.map(juxtapose).joined(separator: ";")
+  }
+
+  private func sampleIndicesOrAll(_ indices: [Index]) -> [Index] {
+    let samples = indices.filter { $0.space == .sample }
+    return samples.isEmpty ? indices : samples
+  }
+
+  private func function(_ g: FunctionApplication, names: [Index: DisplayName], short: Bool)
+    -> Piece
+  {
+    var name = notation.displayName(of: g.head).latex
+    if !short, let l = g.head.layer { name = "{" + name + "^{(" + layer(l) + ")}}" }
+    let marks: String
+    switch g.derivative {
+    case 0: marks = ""
+    case 1: marks = "'"
+    case 2: marks = "''"
+    default: marks = "^{(" + String(g.derivative) + ")}"
+    }
+    if short {
+      let indices = sampleIndicesOrAll(g.argument.indices)
+      let sub =
+        indices.isEmpty
+        ? "" : "_{" + indexList(indices, symmetry: .none, names: names) + "}"
+      return Piece(latex: name + marks + sub, hasSuperscript: g.derivative > 0)
+    }
+    let argument = tensor(g.argument, names: names, short: false)
+    return Piece(latex: name + marks + "(" + argument.latex + ")", hasSuperscript: false)
+  }
+
+  private func average(_ g: GaussianAverage, names: [Index: DisplayName], inner: IndexNaming)
+    -> Piece
+  {
+    let metric = head(g.metric, withLayer: true).latex
+    let integrandParts = product(g.integrand, names: names, inner: inner, insideAverage: true)
+    let integrand = integrandParts.isEmpty ? "1" : juxtapose(integrandParts)
+    if g.derivatives.isEmpty {
+      return Piece(
+        latex: juxtapose(["\\langle", integrand]) + "\\rangle_{" + metric + "}",
+        hasSuperscript: false)
+    }
+    let partials = g.derivatives.map { "\\partial_{" + index($0, names: names) + "}" }.joined()
+    let single = g.integrand.count == 1
+    let operand = single ? integrand : "\\!\\left(" + integrand + "\\right)"
+    return Piece(
+      latex: "\\left\\langle " + partials + operand + "\\right\\rangle_{" + metric + "}",
+      hasSuperscript: false)
+  }
+}
+
+extension IndexSpace {
+  fileprivate var isSample: Bool { self == .sample }
+}
+
+extension String {
+  /// Braces escaped for LaTeX math (`{1}` → `\{1\}`).
+  fileprivate func replacingBraces() -> String {
+    var out = ""
+    for c in self {
+      if c == "{" || c == "}" { out += "\\" }
+      out.append(c)
+    }
+    return out
+  }
+}
+
+/// Concatenates LaTeX pieces, inserting a space only where two letters would otherwise merge
+/// (a control word such as `\xi` followed by a letter).
+func juxtapose(_ parts: [String]) -> String {
+  var out = ""
+  for p in parts where !p.isEmpty {
+    if let last = out.last, let first = p.first, last.isLetter, first.isLetter { out += " " }
+    out += p
+  }
+  return out
+}
