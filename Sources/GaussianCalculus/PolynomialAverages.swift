@@ -8,25 +8,7 @@ extension Expression {
   /// remaining Gaussian moment is Wick-contracted with covariance K. Other atoms are kept.
   /// The result is canonical.
   public func evaluatingPolynomialAverages() -> Expression {
-    var out: [Term] = []
-    for t in expanded().terms {
-      var rest = t.monomial
-      rest.factors = []
-      var values: [Expression] = []
-      for f in t.monomial.factors {
-        if case .average(let g) = f, let v = g.polynomialValue() {
-          values.append(v)
-        } else {
-          rest.factors.append(f)
-        }
-      }
-      var partial = [Term(t.coefficient, rest)]
-      for v in values {
-        partial = partial.flatMap { p in v.terms.map { p.multipliedInScope(by: $0) } }
-      }
-      out.append(contentsOf: partial)
-    }
-    return Expression(out).contractingDeltas().canonicalized()
+    replacingAverages { $0.polynomialValue() }
   }
 }
 

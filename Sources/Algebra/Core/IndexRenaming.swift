@@ -5,6 +5,10 @@ extension Monomial {
     slotIndices + summed + distinct.flatMap { $0 }
   }
 
+  /// Every index mentioned by the monomial (slots, summed indices, constraint members), with
+  /// repetitions.
+  public var mentionedIndices: [Index] { allIndices }
+
   /// The largest dummy number used anywhere (including inside parenthesised factors), or −1.
   public var maxDummyNumber: Int {
     var m = -1
