@@ -8,6 +8,19 @@ struct DeriveRoot: ParsableCommand {
     commandName: "derive",
     abstract: "Derive the order-1/n recursions of random neural networks at initialization (PDLT).",
     discussion: """
+      derive [MODEL] [--format latex|text|json] [--single-input] [--activation NAME]
+             [--steps] [--document] [--output FILE]
+
+        MODEL is a model file (grammar: Derivations/README.md) or a built-in model
+        (mlp, mlp-no-bias, deep-linear); the default is the MLP.
+
+      Examples:
+        derive                                        MLP recursions in LaTeX
+        derive Derivations/deep-linear.model --format text
+        derive --single-input --activation relu       closed forms and criticality
+        derive --document --output mlp.tex            standalone LaTeX document
+        derive help recursions                        all options
+
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
     subcommands: [RecursionsCommand.self],

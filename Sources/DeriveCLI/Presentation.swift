@@ -117,10 +117,17 @@ struct Presentation {
 
   // MARK: Rendering
 
-  static let notation: Notation = {
+  static let latexNotation: Notation = {
     var n = Notation.book
     n.symbols["chi_parallel"] = "chi_{\\parallel}"
     n.symbols["chi_perp"] = "chi_{\\perp}"
+    return n
+  }()
+
+  static let textNotation: Notation = {
+    var n = Notation.book
+    n.symbols["chi_parallel"] = "χ_∥"
+    n.symbols["chi_perp"] = "χ_⊥"
     return n
   }()
 
@@ -144,7 +151,7 @@ struct Presentation {
   }
 
   func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
-    let r = LaTeXRenderer(notation: Self.notation, options: .init(layout: .book, breaksLinesBetweenBlocks: true))
+    let r = LaTeXRenderer(notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
     var lines: [String] = []
     if document {
       lines += ["\\documentclass{article}", "\\usepackage{amsmath}", "\\allowdisplaybreaks", "\\begin{document}",
@@ -172,7 +179,7 @@ struct Presentation {
   }
 
   func renderText(steps showSteps: Bool) -> String {
-    let r = TextRenderer(notation: Self.notation, layout: .book)
+    let r = TextRenderer(notation: Self.textNotation, layout: .book)
     var lines = ["model: \(modelName)"]
     for s in sections {
       lines.append("")

@@ -46,6 +46,11 @@ public struct Monomial: Hashable, Comparable, Sendable {
     return -widths - neuronSums
   }
 
+  /// Σ |exponent| over width symbols (0 for terms without widths).
+  public var widthDegree: Int {
+    scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? abs($1.exponent) : 0) }
+  }
+
   /// The exponent of `symbol` (0 if absent).
   public func exponent(of symbol: Symbol) -> Int {
     scalars.first { $0.symbol == symbol }?.exponent ?? 0
@@ -77,6 +82,10 @@ public struct Monomial: Hashable, Comparable, Sendable {
     let lo = lhs.inverseWidthOrder
     let ro = rhs.inverseWidthOrder
     if lo != ro { return lo < ro }
+    // Then terms without width symbols (the intrinsic part) before width ratios like n_ℓ/n_{ℓ−1}.
+    let lw = lhs.widthDegree
+    let rw = rhs.widthDegree
+    if lw != rw { return lw < rw }
     if lhs.factors != rhs.factors { return lhs.factors.lexicographicallyPrecedes(rhs.factors) }
     if lhs.scalars != rhs.scalars { return lhs.scalars.lexicographicallyPrecedes(rhs.scalars) }
     if lhs.summed != rhs.summed { return lhs.summed.lexicographicallyPrecedes(rhs.summed) }

@@ -18,9 +18,10 @@ public struct Susceptibilities: Sendable {
     let (a1, a2) = samples
     let coincident = kernel.renamingFreeIndices([a2: a1])
     parallel = singleInput.apply(coincident.differentiatedByMetric(metric, a1, a1))
-    perpendicular = singleInput.apply(
-      kernel.differentiatedByMetric(metric, a1, a2).scaled(by: Rational(2)).expandingAverageDerivatives()
-        .renamingFreeIndices([a2: a1]))
+    // The two inputs are different samples (δ_{α₁α₂} = 0) that are then brought together.
+    let distinctSamples = kernel.differentiatedByMetric(metric, a1, a2).scaled(by: Rational(2))
+      .expandingAverageDerivatives().droppingTerms(where: { $0.factors.contains(.delta(Swift.min(a1, a2), Swift.max(a1, a2))) })
+    perpendicular = singleInput.apply(distinctSamples.renamingFreeIndices([a2: a1]))
   }
 }
 
