@@ -114,7 +114,8 @@ public struct BigInteger: Sendable {
     let remainder = MPZStorage()
     quotient.withPointer { q in
       remainder.withPointer { r in
-        storage.withPointer { n in divisor.storage.withPointer { d in cgmp_mpz_tdiv_qr(q, r, n, d) } }
+        storage.withPointer { n in divisor.storage.withPointer { d in cgmp_mpz_tdiv_qr(q, r, n, d) }
+        }
       }
     }
     return (BigInteger(storage: quotient), BigInteger(storage: remainder))

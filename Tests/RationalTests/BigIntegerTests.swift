@@ -80,7 +80,9 @@ struct BigIntegerTests {
     #expect(try BigInteger.parse(long).description == long)
   }
 
-  @Test("malformed integers throw", arguments: ["", "+", "-", "--1", "1 2", " 1", "1/2", "0x10", "٣", "1e5"])
+  @Test(
+    "malformed integers throw",
+    arguments: ["", "+", "-", "--1", "1 2", " 1", "1/2", "0x10", "٣", "1e5"])
   func malformed(text: String) {
     #expect(throws: RationalError.malformed(text)) { try BigInteger.parse(text) }
     #expect(BigInteger(text) == nil)
