@@ -114,7 +114,8 @@ public struct BigInteger: Sendable {
     let remainder = MPZStorage()
     quotient.withPointer { q in
       remainder.withPointer { r in
-        storage.withPointer { n in divisor.storage.withPointer { d in cgmp_mpz_tdiv_qr(q, r, n, d) } }
+        storage.withPointer { n in divisor.storage.withPointer { d in cgmp_mpz_tdiv_qr(q, r, n, d) }
+        }
       }
     }
     return (BigInteger(storage: quotient), BigInteger(storage: remainder))
@@ -220,11 +221,14 @@ extension BigInteger: Hashable {
       || lhs.storage.withPointer { a in rhs.storage.withPointer { b in cgmp_mpz_cmp(a, b) == 0 } }
   }
 
-  /// Hashes the sign and the limbs of the magnitude, which determine the value uniquely.
+  /// Hashes the sign, the limb count (keeping the encoding prefix-free when combined with other
+  /// fields) and the limbs of the magnitude, which determine the value uniquely.
   public func hash(into hasher: inout Hasher) {
     storage.withPointer { z in
+      let limbs = cgmp_mpz_size(z)
       hasher.combine(cgmp_mpz_sgn(z))
-      for index in 0..<cgmp_mpz_size(z) { hasher.combine(cgmp_mpz_getlimbn(z, index)) }
+      hasher.combine(limbs)
+      for index in 0..<limbs { hasher.combine(cgmp_mpz_getlimbn(z, index)) }
     }
   }
 }

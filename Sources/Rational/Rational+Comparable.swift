@@ -24,14 +24,18 @@ extension Rational: Hashable {
       hasher.combine(d)
     case .large(let box):
       box.withPointer { q in
-        for part in [cgmp_mpq_numref(q), cgmp_mpq_denref(q)] {
-          let limbs = cgmp_mpz_size(part)
-          hasher.combine(cgmp_mpz_sgn(part))
-          hasher.combine(limbs)
-          for index in 0..<limbs { hasher.combine(cgmp_mpz_getlimbn(part, index)) }
-        }
+        Rational.hashLimbs(of: cgmp_mpq_numref(q), into: &hasher)
+        Rational.hashLimbs(of: cgmp_mpq_denref(q), into: &hasher)
       }
     }
+  }
+
+  /// Feeds the sign, limb count and limbs of a GMP integer to `hasher`.
+  private static func hashLimbs(of z: UnsafePointer<__mpz_struct>, into hasher: inout Hasher) {
+    let limbs = cgmp_mpz_size(z)
+    hasher.combine(cgmp_mpz_sgn(z))
+    hasher.combine(limbs)
+    for index in 0..<limbs { hasher.combine(cgmp_mpz_getlimbn(z, index)) }
   }
 }
 

@@ -45,6 +45,8 @@ struct BigIntegerTests {
     #expect(BigInteger(Int.min).intValue == Int.min)
     #expect((BigInteger(Int.max) + 1).intValue == nil)
     #expect((BigInteger(Int.min) - 1).intValue == nil)
+    #expect(Int(exactly: BigInteger(Int.min)) == Int.min)
+    #expect(Int(exactly: BigInteger(Int.max) + 1) == nil)
     #expect(BigInteger(UInt.max) == BigInteger(Int.max) * 2 + 1)
     #expect(BigInteger(UInt.max).description == String(UInt.max))
     #expect(BigInteger(exactly: UInt64(1) << 63) == BigInteger(Int.max) + 1)
@@ -80,7 +82,9 @@ struct BigIntegerTests {
     #expect(try BigInteger.parse(long).description == long)
   }
 
-  @Test("malformed integers throw", arguments: ["", "+", "-", "--1", "1 2", " 1", "1/2", "0x10", "٣", "1e5"])
+  @Test(
+    "malformed integers throw",
+    arguments: ["", "+", "-", "--1", "1 2", " 1", "1/2", "0x10", "٣", "1e5"])
   func malformed(text: String) {
     #expect(throws: RationalError.malformed(text)) { try BigInteger.parse(text) }
     #expect(BigInteger(text) == nil)

@@ -28,8 +28,12 @@ struct RationalDoubleTests {
       let d = random.int(in: 1...(1 << 53))
       let k = random.int(in: 70...900)
       let expected = Double(n) / Double(d)
-      #expect((Rational(n, d) * Self.two(k)).doubleValue == expected * Double(sign: .plus, exponent: k, significand: 1))
-      #expect((Rational(n, d) * Self.two(-k)).doubleValue == expected * Double(sign: .plus, exponent: -k, significand: 1))
+      #expect(
+        (Rational(n, d) * Self.two(k)).doubleValue == expected
+          * Double(sign: .plus, exponent: k, significand: 1))
+      #expect(
+        (Rational(n, d) * Self.two(-k)).doubleValue == expected
+          * Double(sign: .plus, exponent: -k, significand: 1))
     }
   }
 
@@ -63,7 +67,8 @@ struct RationalDoubleTests {
 
   @Test("huge numerator and denominator")
   func hugeParts() throws {
-    let third = try Rational(numerator: BigInteger(10).power(400), denominator: BigInteger(10).power(400) * 3)
+    let third = try Rational(
+      numerator: BigInteger(10).power(400), denominator: BigInteger(10).power(400) * 3)
     #expect(third.doubleValue == 1.0 / 3.0)
     let nearOne = Rational(BigInteger(10).power(400) + 1) / Rational(BigInteger(10).power(400))
     #expect(nearOne.doubleValue == 1.0)

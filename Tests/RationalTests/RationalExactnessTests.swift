@@ -53,7 +53,8 @@ struct RationalExactnessTests {
     #expect(h.denominator == (try BigInteger.parse("3099044504245996706400")))
   }
 
-  @Test("harmonic numbers for other n match the integer method", arguments: [1, 2, 10, 23, 42, 100])
+  @Test(
+    "harmonic numbers for other n match the integer method", arguments: [1, 2, 10, 23, 42, 100])
   func harmonic(n: Int) {
     let h = (1...n).reduce(Rational.zero) { $0 + Rational(1, $1) }
     let reference = Self.harmonicByIntegers(n)

@@ -9,7 +9,10 @@ struct RationalOrderAndHashTests {
     let pairs: [(Rational, Rational)] = [
       (Rational(2, 4), Rational(1, 2)),
       (Rational(-3, -9), try Rational.parse("1/3")),
-      (Rational(1, 2), try Rational(numerator: BigInteger(2).power(69), denominator: BigInteger(2).power(70))),
+      (
+        Rational(1, 2),
+        try Rational(numerator: BigInteger(2).power(69), denominator: BigInteger(2).power(70))
+      ),
       // Through GMP (the sum overflows a word) and back to the word form.
       ((Rational(Int.max) + Rational(Int.max)) / 2, Rational(Int.max)),
       (Rational(Int.max, 3) * 3 - Rational(Int.max) + Rational(1, 2), Rational(1, 2)),

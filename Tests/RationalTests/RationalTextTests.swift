@@ -19,13 +19,20 @@ struct RationalTextTests {
     #expect(Rational(text) == value)
   }
 
-  @Test("malformed text throws", arguments: ["abc", "1//2", "", "3/-", "--1", "+", "-", "/", "1/", "/2", " 5 ", "5 ", "1/+2", "1.5", "1e3", "0x10", "½", "٣", "1/2/3", "1_000", "10/-0"])
+  @Test(
+    "malformed text throws",
+    arguments: [
+      "abc", "1//2", "", "3/-", "--1", "+", "-", "/", "1/", "/2", " 5 ", "5 ", "1/+2", "1.5", "1e3",
+      "0x10", "½", "٣", "1/2/3", "1_000", "10/-0",
+    ])
   func malformed(text: String) {
     #expect(throws: RationalError.malformed(text)) { try Rational.parse(text) }
     #expect(Rational(text) == nil)
   }
 
-  @Test("a zero denominator throws divisionByZero", arguments: ["1/0", "-5/000", "0/0", "1/0000000000000000000000000"])
+  @Test(
+    "a zero denominator throws divisionByZero",
+    arguments: ["1/0", "-5/000", "0/0", "1/0000000000000000000000000"])
   func zeroDenominator(text: String) {
     #expect(throws: RationalError.divisionByZero) { try Rational.parse(text) }
     #expect(Rational(text) == nil)
@@ -44,7 +51,8 @@ struct RationalTextTests {
     #expect(Rational(Int.min).description == String(Int.min))
     #expect((Rational(Int.max) + 1).description == "9223372036854775808")
     #expect((Rational(1, Int.max) / 2).description == "1/18446744073709551614")
-    #expect(Rational(BigInteger(10).power(40)).description == "1" + String(repeating: "0", count: 40))
+    #expect(
+      Rational(BigInteger(10).power(40)).description == "1" + String(repeating: "0", count: 40))
   }
 
   @Test("RationalError descriptions")

@@ -24,10 +24,12 @@ struct IntFraction: Equatable {
   }
 
   static func + (l: IntFraction, r: IntFraction) -> IntFraction {
-    IntFraction(l.numerator * r.denominator + r.numerator * l.denominator, l.denominator * r.denominator)
+    IntFraction(
+      l.numerator * r.denominator + r.numerator * l.denominator, l.denominator * r.denominator)
   }
   static func - (l: IntFraction, r: IntFraction) -> IntFraction {
-    IntFraction(l.numerator * r.denominator - r.numerator * l.denominator, l.denominator * r.denominator)
+    IntFraction(
+      l.numerator * r.denominator - r.numerator * l.denominator, l.denominator * r.denominator)
   }
   static func * (l: IntFraction, r: IntFraction) -> IntFraction {
     IntFraction(l.numerator * r.numerator, l.denominator * r.denominator)
@@ -59,10 +61,12 @@ struct BigFraction: Equatable {
   }
 
   static func + (l: BigFraction, r: BigFraction) -> BigFraction {
-    BigFraction(l.numerator * r.denominator + r.numerator * l.denominator, l.denominator * r.denominator)
+    BigFraction(
+      l.numerator * r.denominator + r.numerator * l.denominator, l.denominator * r.denominator)
   }
   static func - (l: BigFraction, r: BigFraction) -> BigFraction {
-    BigFraction(l.numerator * r.denominator - r.numerator * l.denominator, l.denominator * r.denominator)
+    BigFraction(
+      l.numerator * r.denominator - r.numerator * l.denominator, l.denominator * r.denominator)
   }
   static func * (l: BigFraction, r: BigFraction) -> BigFraction {
     BigFraction(l.numerator * r.numerator, l.denominator * r.denominator)
