@@ -149,7 +149,9 @@ struct CASWriter {
       base = identifier(name.base + (name.subscriptText.isEmpty ? "" : "_" + name.subscriptText))
     case .mathematica:
       let b = mathematicaAtom(name.base)
-      base = name.subscriptText.isEmpty ? b : "Subscript[" + b + ", " + mathematicaAtom(name.subscriptText) + "]"
+      base =
+        name.subscriptText.isEmpty
+        ? b : "Subscript[" + b + ", " + mathematicaAtom(name.subscriptText) + "]"
     }
     guard let l = s.layer else {
       usage.symbols.insert(base)

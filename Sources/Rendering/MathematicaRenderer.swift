@@ -15,7 +15,8 @@ public struct MathematicaRenderer: ExpressionRenderer {
 
   public func render(_ expression: Expression) -> String {
     var writer = CASWriter(dialect: .mathematica, notation: notation)
-    return writer.expression(expression, naming: IndexNaming(notation: notation, scope: [expression]))
+    return writer.expression(
+      expression, naming: IndexNaming(notation: notation, scope: [expression]))
   }
 
   /// `lhs == rhs`.

@@ -20,7 +20,8 @@ public struct SymPyRenderer: ExpressionRenderer {
 
   public func render(_ expression: Expression) -> String {
     var writer = CASWriter(dialect: .sympy, notation: notation)
-    return writer.expression(expression, naming: IndexNaming(notation: notation, scope: [expression]))
+    return writer.expression(
+      expression, naming: IndexNaming(notation: notation, scope: [expression]))
   }
 
   /// `Eq(lhs, rhs)`.
@@ -36,7 +37,10 @@ public struct SymPyRenderer: ExpressionRenderer {
     let lines = equations.map { "    " + equation(lhs: $0.lhs, rhs: $0.rhs, writer: &writer) + "," }
     let u = writer.usage
     var out = ["from sympy import *", ""]
-    if u.usesLayer { out.append(CASWriter.layerVariable + " = Symbol('" + CASWriter.layerVariable + "', integer=True)") }
+    if u.usesLayer {
+      out.append(
+        CASWriter.layerVariable + " = Symbol('" + CASWriter.layerVariable + "', integer=True)")
+    }
     out.append(contentsOf: declaration(u.indices, options: ", integer=True"))
     out.append(contentsOf: declaration(u.symbols))
     out.append(contentsOf: declaration(u.layeredSymbols, options: ", cls=Function"))

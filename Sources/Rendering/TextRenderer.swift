@@ -202,7 +202,8 @@ public struct TextRenderer: ExpressionRenderer {
       var body = integrand.isEmpty ? "1" : integrand.joined(separator: " ")
       if !g.derivatives.isEmpty {
         if g.integrand.count > 1 { body = "(" + body + ")" }
-        body = g.derivatives.map { "∂_" + index($0, names: names) }.joined(separator: " ")
+        body =
+          g.derivatives.map { "∂_" + index($0, names: names) }.joined(separator: " ")
           + " " + body
       }
       return "⟨" + body + "⟩_" + metric

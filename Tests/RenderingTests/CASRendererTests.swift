@@ -77,7 +77,8 @@ import Testing
     let k = Index.neuron("k", layer: .ell)
     let checks = [
       // C_b − C_W/2 + C_W³ at C_b = 1, C_W = 2: 8.
-      Equation(lhs: .zero, rhs: F.sym(F.cB) - F.sym(F.cW).scaled(by: F.rational(1, 2)) + F.sym(F.cW, 3)),
+      Equation(
+        lhs: .zero, rhs: F.sym(F.cB) - F.sym(F.cW).scaled(by: F.rational(1, 2)) + F.sym(F.cW, 3)),
       // Σ_{j≠k} 1 at n_ℓ = 3: 6.
       Equation(lhs: .zero, rhs: Expression.one.summed(over: [j, k], distinct: true)),
     ]

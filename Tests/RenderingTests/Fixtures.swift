@@ -70,7 +70,8 @@ enum Fixtures {
     let vertex =
       (.tensor(V, [b1, b2, b3, b4]) * average([b1, b2, b3, b4], [σ(a1), σ(a2)]))
       .summed(over: [b1, b2, b3, b4]).scaled(by: rational(1, 8))
-    return (sym(nEll) * sym(nPrev, -1) * sym(cW) * metric
+    return
+      (sym(nEll) * sym(nPrev, -1) * sym(cW) * metric
       + sym(nEll) * sym(nPrev, -1) * sym(cW) * vertex).canonicalized()
   }
 

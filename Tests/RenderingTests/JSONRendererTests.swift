@@ -19,7 +19,8 @@ import Testing
     let parsed = try parse(json.render(e))
     let terms = try #require(parsed["terms"] as? [[String: Any]])
     #expect(terms.count == e.terms.count)
-    #expect(terms.map { $0["coefficient"] as? String } == e.terms.map { $0.coefficient.description })
+    #expect(
+      terms.map { $0["coefficient"] as? String } == e.terms.map { $0.coefficient.description })
     let v = try #require(terms.first { ($0["factors"] as? [Any])?.count == 3 })
     #expect(v["coefficient"] as? String == "1/4")
     #expect((v["summed"] as? [Any])?.count == 4)
@@ -41,13 +42,15 @@ import Testing
     #expect(
       s.hasPrefix(
         #"{"terms":[{"coefficient":"-3/4","inverseWidthOrder":0,"scalars":[{"symbol":"C_b","#
-          + #""kind":"parameter","layer":null,"exponent":1}],"factors":[],"summed":[],"distinct":[]}"#))
+          + #""kind":"parameter","layer":null,"exponent":1}],"factors":[],"summed":[],"distinct":[]}"#
+      ))
   }
 
   @Test func factorsAreEncodedWithTheirStructure() throws {
     let j = Index.neuron("j", layer: .ell)
     let i = Index.neuron("i", layer: .ell)
-    let e = (Expression.delta(j, i) * .function(F.sigma, derivative: 1, of: Tensor(F.z, [j, F.a1])))
+    let e =
+      (Expression.delta(j, i) * .function(F.sigma, derivative: 1, of: Tensor(F.z, [j, F.a1])))
       .summed(over: [j]).canonicalized()
     let s = json.render(e)
     #expect(

@@ -37,10 +37,13 @@ import Testing
   @Test func derivativesArePrimesThenParenthesisedOrders() {
     let j = Index.neuron("j", layer: .ell)
     let arg = Tensor(F.z, [j, Index.sample("alpha")])
-    #expect(render(.function(F.sigma, derivative: 1, of: arg)) == "\\sigma'(z^{(\\ell)}_{j;\\alpha})")
-    #expect(render(.function(F.sigma, derivative: 2, of: arg)) == "\\sigma''(z^{(\\ell)}_{j;\\alpha})")
     #expect(
-      render(.function(F.sigma, derivative: 3, of: arg)) == "\\sigma^{(3)}(z^{(\\ell)}_{j;\\alpha})")
+      render(.function(F.sigma, derivative: 1, of: arg)) == "\\sigma'(z^{(\\ell)}_{j;\\alpha})")
+    #expect(
+      render(.function(F.sigma, derivative: 2, of: arg)) == "\\sigma''(z^{(\\ell)}_{j;\\alpha})")
+    #expect(
+      render(.function(F.sigma, derivative: 3, of: arg)) == "\\sigma^{(3)}(z^{(\\ell)}_{j;\\alpha})"
+    )
   }
 
   @Test func indexNamesInEitherSpelling() {
@@ -50,7 +53,8 @@ import Testing
       shown == [
         "\\delta_{\\alpha_{1} \\alpha_{1}}", "\\delta_{\\alpha_{1} \\alpha_{1}}",
         "\\delta_{\\alpha_{1} \\alpha_{1}}", "\\delta_{\\beta_{2} \\beta_{2}}",
-        "\\delta_{i_{1} i_{1}}", "\\delta_{j j}", "\\delta_{\\alpha \\alpha}", "\\delta_{\\mu \\mu}",
+        "\\delta_{i_{1} i_{1}}", "\\delta_{j j}", "\\delta_{\\alpha \\alpha}",
+        "\\delta_{\\mu \\mu}",
       ])
     #expect(render(.delta(F.i1, F.i2)) == "\\delta_{i_{1} i_{2}}")
   }
@@ -86,8 +90,12 @@ import Testing
     #expect(render(Expression(Rational(3))) == "3")
     #expect(render(-Expression.one) == "-1")
     #expect(render(-k) == "-K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
-    #expect(render(k - k.scaled(by: Rational(2))) == "K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}} - 2K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
-    #expect(render(k.scaled(by: F.rational(-7, 12))) == "-\\frac{7}{12}K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
+    #expect(
+      render(k - k.scaled(by: Rational(2)))
+        == "K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}} - 2K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
+    #expect(
+      render(k.scaled(by: F.rational(-7, 12)))
+        == "-\\frac{7}{12}K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
     let sum = F.sym(F.cB) - F.sym(F.cW).scaled(by: F.rational(1, 2)) + F.sym(F.cW, 3)
     #expect(render(sum) == "C_b - \\frac{C_W}{2} + C_W^{3}")
     #expect(!render(Fixtures.signedCoefficients).contains("+ -"))
@@ -117,7 +125,8 @@ import Testing
   @Test func controlWordsDoNotMergeWithLetters() {
     // \xi followed by K must not become \xiK.
     let xi = Symbol.parameter("xi")
-    #expect(render(F.sym(xi) * .tensor(F.K, [F.a1, F.a2])) == "\\xi K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
+    #expect(
+      render(F.sym(xi) * .tensor(F.K, [F.a1, F.a2])) == "\\xi K^{(\\ell)}_{\\alpha_{1}\\alpha_{2}}")
   }
 
   // MARK: Powers
@@ -126,7 +135,9 @@ import Testing
     let a = Index.sample("alpha")
     let avg = F.average([], [F.σ(a), F.σ(a)])
     #expect(render(avg) == "\\langle\\sigma_{\\alpha}^{2}\\rangle_{K^{(\\ell)}}")
-    #expect(render((avg * avg).canonicalized()) == "\\langle\\sigma_{\\alpha}^{2}\\rangle_{K^{(\\ell)}}^{2}")
+    #expect(
+      render((avg * avg).canonicalized())
+        == "\\langle\\sigma_{\\alpha}^{2}\\rangle_{K^{(\\ell)}}^{2}")
     let kk = Expression.tensor(F.K, [a, a])
     #expect(render(kk * kk) == "\\left(K^{(\\ell)}_{\\alpha\\alpha}\\right)^{2}")
     let primes = F.average([], [F.σ(a, derivative: 1), F.σ(a, derivative: 1)])
@@ -140,7 +151,8 @@ import Testing
       .summed(over: [F.b1]).canonicalized()
     #expect(
       render(e)
-        == "\\sum_{\\beta_{1}}K^{(\\ell)}_{\\alpha_{1}\\beta_{1}}K^{(\\ell)}_{\\alpha_{2}\\beta_{1}}")
+        == "\\sum_{\\beta_{1}}K^{(\\ell)}_{\\alpha_{1}\\beta_{1}}K^{(\\ell)}_{\\alpha_{2}\\beta_{1}}"
+    )
   }
 
   @Test func dummyNamesAvoidFreeNames() {
@@ -171,7 +183,8 @@ import Testing
   @Test func distinctGroupsOfThreeAndPlainNeuronSums() {
     let ns = ["j1", "j2", "j3", "j4"].map { Index.neuron($0, layer: .ell) }
     func s(_ n: Index) -> Expression { .function(F.sigma, of: Tensor(F.z, [n, F.a1])) }
-    let e = ((s(ns[0]) * s(ns[1]) * s(ns[2])).summed(over: Array(ns[0..<3]), distinct: true)
+    let e =
+      ((s(ns[0]) * s(ns[1]) * s(ns[2])).summed(over: Array(ns[0..<3]), distinct: true)
       * s(ns[3]).summed(over: [ns[3]])).canonicalized()
     let shown = render(e)
     #expect(shown.hasPrefix("\\sum_{j}\\sum_{k,m,p\\,\\mathrm{distinct}}"))
@@ -192,7 +205,8 @@ import Testing
   // MARK: Equations and documents
 
   @Test func equationsAreAlignLines() {
-    let lhs = Expression.tensor(TensorHead("K", layer: .relative(1), symmetry: .symmetric), [F.a1, F.a2])
+    let lhs = Expression.tensor(
+      TensorHead("K", layer: .relative(1), symmetry: .symmetric), [F.a1, F.a2])
     let rhs = F.sym(F.cB) + F.sym(F.cW) * F.average([], [F.σ(F.a1), F.σ(F.a2)])
     #expect(
       latex.renderEquation(lhs: lhs, rhs: rhs)
@@ -206,7 +220,8 @@ import Testing
   @Test func documentWrapsEquationsInAlign() {
     let doc = latex.document([Equation(lhs: .tensor(F.K, [F.a1, F.a2]), rhs: F.sym(F.cB))])
     #expect(doc.hasPrefix("\\documentclass{article}\n\\usepackage{amsmath}\n"))
-    #expect(doc.contains("\\begin{align}\nK^{(\\ell)}_{\\alpha_{1}\\alpha_{2}} &= C_b\n\\end{align}"))
+    #expect(
+      doc.contains("\\begin{align}\nK^{(\\ell)}_{\\alpha_{1}\\alpha_{2}} &= C_b\n\\end{align}"))
     #expect(doc.hasSuffix("\\end{document}\n"))
   }
 

@@ -50,9 +50,13 @@ import Testing
     try process.run()
     process.waitUntilExit()
 
-    let log = (try? String(contentsOf: directory.appendingPathComponent("recursions.log"), encoding: .utf8)) ?? ""
+    let log =
+      (try? String(contentsOf: directory.appendingPathComponent("recursions.log"), encoding: .utf8))
+      ?? ""
     let errors = log.split(separator: "\n").filter { $0.hasPrefix("!") }
     #expect(process.terminationStatus == 0, "pdflatex failed: \(errors)")
-    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("recursions.pdf").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("recursions.pdf").path))
   }
 }
