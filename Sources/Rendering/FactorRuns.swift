@@ -20,33 +20,3 @@ struct FactorRuns {
     return out
   }
 }
-
-/// Shortening of index lists in sums: a run of three or more names with one base and
-/// consecutive numeric subscripts is shown as first, …, last.
-enum IndexRuns {
-  /// The names with long consecutive runs replaced by `[first, nil, last]` (nil = an ellipsis).
-  static func compressed(_ names: [DisplayName]) -> [DisplayName?] {
-    var out: [DisplayName?] = []
-    var start = 0
-    while start < names.count {
-      var end = start + 1
-      while end < names.count && follows(names[end], names[end - 1]) { end += 1 }
-      if end - start >= 3 {
-        out.append(names[start])
-        out.append(nil)
-        out.append(names[end - 1])
-      } else {
-        out.append(contentsOf: names[start..<end].map { Optional($0) })
-      }
-      start = end
-    }
-    return out
-  }
-
-  private static func follows(_ b: DisplayName, _ a: DisplayName) -> Bool {
-    guard a.base == b.base, let x = Int(a.subscriptText), let y = Int(b.subscriptText) else {
-      return false
-    }
-    return y == x + 1
-  }
-}

@@ -80,13 +80,17 @@ struct IndexNaming: Sendable {
   private static func collectNamed(_ e: Expression, into names: inout [DisplayName]) {
     for t in e.terms {
       let m = t.monomial
-      for i in m.summed { if case .named(let s) = i.label { names.append(DisplayName(parsing: s)) } }
+      for i in m.summed {
+        if case .named(let s) = i.label { names.append(DisplayName(parsing: s)) }
+      }
       for f in m.factors {
         if case .parenthesized(let inner) = f {
           collectNamed(inner, into: &names)
           continue
         }
-        for i in f.slots { if case .named(let s) = i.label { names.append(DisplayName(parsing: s)) } }
+        for i in f.slots {
+          if case .named(let s) = i.label { names.append(DisplayName(parsing: s)) }
+        }
       }
     }
   }

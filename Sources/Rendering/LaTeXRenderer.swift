@@ -190,30 +190,23 @@ public struct LaTeXRenderer: ExpressionRenderer {
 
   // MARK: Sums over indices
 
+  /// One `\sum` per distinctness group, one for the other neuron dummies, one for the other
+  /// sample dummies; in the order of their first dummy (so names read j, k, m, …).
   private func sums(_ m: Monomial, names: [Index: DisplayName]) -> [String] {
-    var out: [String] = []
-    for group in m.distinct {
-      let members = group.map { index($0, names: names) }
-      if members.count == 2 {
-        out.append("\\sum_{" + members[0] + "\\neq " + members[1] + "}")
-      } else {
-        out.append("\\sum_{" + members.joined(separator: ",") + "\\,\\mathrm{distinct}}")
+    SumGroups.groups(m).map { group in
+      switch group {
+      case .distinct(let members):
+        let shown = members.map { index($0, names: names) }
+        return shown.count == 2
+          ? "\\sum_{" + shown[0] + "\\neq " + shown[1] + "}"
+          : "\\sum_{" + shown.joined(separator: ",") + "\\,\\mathrm{distinct}}"
+      case .neurons(let members):
+        return "\\sum_{" + members.map { index($0, names: names) }.joined(separator: ",") + "}"
+      case .samples(let members):
+        let shown = IndexRuns.compressed(members.map { displayName($0, names: names) })
+        return "\\sum_{" + shown.map { $0.map(\.latex) ?? "\\dots" }.joined(separator: ",") + "}"
       }
     }
-    let constrained = Set(m.distinct.flatMap { $0 })
-    let free = m.summed.filter { !constrained.contains($0) }.sorted()
-    let neurons = free.filter { if case .neuron = $0.space { return true } else { return false } }
-    let samples = free.filter { $0.space == .sample }
-    if !neurons.isEmpty {
-      out.append("\\sum_{" + neurons.map { index($0, names: names) }.joined(separator: ",") + "}")
-    }
-    if !samples.isEmpty {
-      let shown = IndexRuns.compressed(samples.map { displayName($0, names: names) })
-      out.append(
-        "\\sum_{"
-          + shown.map { $0.map(\.latex) ?? "\\dots" }.joined(separator: ",") + "}")
-    }
-    return out
   }
 
   // MARK: Factors

@@ -131,24 +131,20 @@ public struct TextRenderer: ExpressionRenderer {
   // MARK: Sums over indices
 
   private func sums(_ m: Monomial, names: [Index: DisplayName]) -> [String] {
-    var out: [String] = []
-    for group in m.distinct {
-      let members = group.map { index($0, names: names) }
-      out.append(
-        members.count == 2
-          ? "Σ_{" + members[0] + "≠" + members[1] + "}"
-          : "Σ_{" + members.joined(separator: ",") + " distinct}")
+    SumGroups.groups(m).map { group in
+      switch group {
+      case .distinct(let members):
+        let shown = members.map { index($0, names: names) }
+        return shown.count == 2
+          ? "Σ_{" + shown[0] + "≠" + shown[1] + "}"
+          : "Σ_{" + shown.joined(separator: ",") + " distinct}"
+      case .neurons(let members):
+        return sum(members.map { index($0, names: names) })
+      case .samples(let members):
+        let shown = IndexRuns.compressed(members.map { displayName($0, names: names) })
+        return sum(shown.map { $0?.text ?? "…" })
+      }
     }
-    let constrained = Set(m.distinct.flatMap { $0 })
-    let free = m.summed.filter { !constrained.contains($0) }.sorted()
-    let neurons = free.filter { $0.space != .sample }
-    let samples = free.filter { $0.space == .sample }
-    if !neurons.isEmpty { out.append(sum(neurons.map { index($0, names: names) })) }
-    if !samples.isEmpty {
-      let shown = IndexRuns.compressed(samples.map { displayName($0, names: names) })
-      out.append(sum(shown.map { $0?.text ?? "…" }))
-    }
-    return out
   }
 
   private func sum(_ members: [String]) -> String {
@@ -206,7 +202,8 @@ public struct TextRenderer: ExpressionRenderer {
       var body = integrand.isEmpty ? "1" : integrand.joined(separator: " ")
       if !g.derivatives.isEmpty {
         if g.integrand.count > 1 { body = "(" + body + ")" }
-        body = g.derivatives.map { "∂_" + index($0, names: names) }.joined(separator: " ")
+        body =
+          g.derivatives.map { "∂_" + index($0, names: names) }.joined(separator: " ")
           + " " + body
       }
       return "⟨" + body + "⟩_" + metric
