@@ -168,6 +168,39 @@ extension Term {
   }
 }
 
+extension Term {
+  /// The product of this term with `inner`, a term that stands *inside* this term's scope — a
+  /// term of a parenthesised factor being distributed, or a substituted replacement. Unlike
+  /// ``multiplied(by:)``, an index free in `inner` and summed in `self` stays bound by that sum
+  /// (that is what Σ_j (…j…) means); only `inner`'s own dummies are renamed apart, from every
+  /// index of `self` and every index in `reserved` (the indices of the enclosing term that are
+  /// not yet part of `self`, e.g. free indices of parenthesised factors still to be distributed).
+  func multiplied(byInner inner: Term, reserving reserved: Set<Index>) -> Term {
+    let a = monomial
+    var b = inner.monomial
+    let taken = reserved.union(a.allIndices)
+    if b.summed.contains(where: { taken.contains($0) }) {
+      var next =
+        Swift.max(
+          a.maxDummyNumber, b.maxDummyNumber,
+          reserved.compactMap { i -> Int? in
+            if case .dummy(let k) = i.label { return k }
+            return nil
+          }.max() ?? -1) + 1
+      var map: [Index: Index] = [:]
+      for s in b.summed {
+        map[s] = Index(s.space, .dummy(next))
+        next += 1
+      }
+      b = b.renamed(map)
+    }
+    let m = Monomial(
+      scalars: mergeScalars(a.scalars + b.scalars), factors: a.factors + b.factors,
+      summed: (a.summed + b.summed).sorted(), distinct: a.distinct + b.distinct)
+    return Term(coefficient * inner.coefficient, m)
+  }
+}
+
 /// Sorts symbol powers, adds exponents of equal symbols and drops zero exponents.
 public func mergeScalarPowers(_ powers: [SymbolPower]) -> [SymbolPower] { mergeScalars(powers) }
 

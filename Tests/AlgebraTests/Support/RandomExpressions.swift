@@ -23,6 +23,10 @@ struct RandomExpressions {
   var allowZ = true
   /// Polynomial degree bound helpers for differentiation tests: allow other opaque tensors.
   var allowOpaque = true
+  /// Probability that a factor is a Kronecker δ (besides δ's drawn by the uniform choice).
+  var deltaBias = 0.0
+  /// Allow C_W with negative exponents (scalar substitution by a sum needs them absent).
+  var allowNegativeCouplingPowers = true
 
   init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
@@ -63,6 +67,11 @@ struct RandomExpressions {
     var factors: [Factor] = []
     let factorCount = rng.int(1...maxFactors)
     while factors.count < factorCount {
+      if rng.chance(deltaBias) {
+        let sp = rng.pick(RandomExpressions.spaces)
+        factors.append(.delta(index(sp), index(sp)))
+        continue
+      }
       switch rng.below(11) {
       case 0:
         let sp = rng.pick(RandomExpressions.spaces)
@@ -109,7 +118,10 @@ struct RandomExpressions {
     }
     var scalars: [SymbolPower] = []
     if rng.chance(0.4) { scalars.append(SymbolPower(V.n, rng.pick([-2, -1, 1, 2]))) }
-    if rng.chance(0.3) { scalars.append(SymbolPower(V.CW, rng.int(1...2))) }
+    if rng.chance(0.3) {
+      scalars.append(
+        SymbolPower(V.CW, allowNegativeCouplingPowers ? rng.pick([-1, 1, 2]) : rng.int(1...2)))
+    }
     if rng.chance(0.15) { scalars.append(SymbolPower(V.nLower, -1)) }
     if rng.chance(0.1) { scalars.append(SymbolPower(.sampleCount, 1)) }
     return Term(
@@ -138,7 +150,10 @@ struct RandomExpressions {
     if rng.chance(0.5) {
       // Σ over some free indices of the whole expression (they are never summed in any term,
       // since free names and dummy names differ).
-      let candidates = e.freeIndices.filter { free.contains($0) }
+      // Indices summed locally in some term cannot be summed again (a precondition of
+      // `summed(over:)`), so only indices free in every term that mentions them qualify.
+      let locallySummed = Set(e.terms.flatMap { $0.monomial.summed })
+      let candidates = e.freeIndices.filter { free.contains($0) && !locallySummed.contains($0) }
       let chosen = candidates.filter { _ in rng.chance(0.5) }
       if !chosen.isEmpty {
         e = e.summed(over: chosen, distinct: chosen.count >= 2 && rng.chance(0.3) && sameSpace(chosen))
