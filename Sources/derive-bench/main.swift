@@ -5,6 +5,7 @@ let json = arguments.contains("--json")
 let requested = Set(arguments.filter { !$0.hasPrefix("--") })
 
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
+  ("derive", derivationBenchmarks),
   ("rational", rationalBenchmarks),
 ]
 
