@@ -83,7 +83,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   /// Plain text made safe for LaTeX text mode.
-  static func escapingText(_ s: String) -> String {
+  public static func escapingText(_ s: String) -> String {
     var out = ""
     for c in s {
       switch c {
