@@ -1,7 +1,67 @@
-/// Entry point of the `derive` executable (placeholder until the derivation engine lands).
+import ArgumentParser
+import Foundation
+
+/// The `derive` command line: `derive [MODEL] …` derives and prints recursions; `derive eval`
+/// and `derive check` (numerics) are subcommands.
+struct DeriveRoot: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "derive",
+    abstract: "Derive the order-1/n recursions of random neural networks at initialization (PDLT).",
+    discussion: """
+      derive [MODEL] [--format latex|text|json] [--single-input] [--activation NAME]
+             [--steps] [--document] [--output FILE]
+
+        MODEL is a model file (grammar: Derivations/README.md) or a built-in model
+        (mlp, mlp-no-bias, deep-linear); the default is the MLP.
+
+      Examples:
+        derive                                        MLP recursions in LaTeX
+        derive Derivations/deep-linear.model --format text
+        derive --single-input --activation relu       closed forms and criticality
+        derive --document --output mlp.tex            standalone LaTeX document
+        derive help recursions                        all options
+
+      Exit status: 0 success, 1 a check failed, 2 usage or input error.
+      """,
+    subcommands: [RecursionsCommand.self],
+    defaultSubcommand: RecursionsCommand.self)
+}
+
+/// Entry point of the `derive` executable.
 public enum DeriveCommandLine {
-  /// Runs the command line and exits the process with the command's status.
-  public static func main() {
-    print("derive — perturbation theory of deep networks at initialization")
+  /// Runs the command line in-process and returns what it wrote and its exit status.
+  public static func run(_ arguments: [String]) -> CommandOutput {
+    var out = CommandOutput()
+    do {
+      var command = try DeriveRoot.parseAsRoot(arguments)
+      switch command {
+      case let c as RecursionsCommand:
+        try c.execute(into: &out)
+      default:
+        try command.run()
+      }
+    } catch let failure as CommandFailure {
+      out.error(failure.message)
+      out.exitCode = failure.exitCode
+    } catch {
+      let code = DeriveRoot.exitCode(for: error)
+      let message = DeriveRoot.fullMessage(for: error)
+      if code == .success {
+        out.write(message + "\n")
+        out.exitCode = 0
+      } else {
+        out.error(message)
+        out.exitCode = 2
+      }
+    }
+    return out
+  }
+
+  /// Runs the command line with the process arguments and exits with the command's status.
+  public static func main() -> Never {
+    let out = run(Array(CommandLine.arguments.dropFirst()))
+    FileHandle.standardOutput.write(Data(out.standardOutput.utf8))
+    FileHandle.standardError.write(Data(out.standardError.utf8))
+    exit(out.exitCode)
   }
 }

@@ -126,7 +126,14 @@ public struct Expression: Hashable, Comparable, Sendable, ExpressibleByIntegerLi
 extension Term {
   /// The product term, with the dummies of both operands renamed apart so that no summed index
   /// of one operand coincides with any index of the other.
-  public func multiplied(by other: Term) -> Term {
+  public func multiplied(by other: Term) -> Term { multiplied(by: other, inScope: false) }
+
+  /// The product in which `other` is placed *inside* this term's sums: free indices of `other`
+  /// that are summed here refer to this term's dummies (only `other`'s own dummies are renamed
+  /// apart). Used to insert covariances and atoms into an existing summation.
+  public func multipliedInScope(by other: Term) -> Term { multiplied(by: other, inScope: true) }
+
+  func multiplied(by other: Term, inScope: Bool) -> Term {
     var a = monomial
     var b = other.monomial
     let aIndices = Set(a.allIndices)
@@ -141,7 +148,9 @@ extension Term {
       b = b.renamed(map)
     }
     let bFree = Set(b.freeIndices)
-    if a.summed.contains(where: { bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0)) }) {
+    if !inScope
+      && a.summed.contains(where: { bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0)) })
+    {
       var map: [Index: Index] = [:]
       for s in a.summed {
         map[s] = Index(s.space, .dummy(next))
@@ -159,7 +168,42 @@ extension Term {
   }
 }
 
+extension Term {
+  /// The product of this term with `inner`, a term that stands *inside* this term's scope — a
+  /// term of a parenthesised factor being distributed, or a substituted replacement. Unlike
+  /// ``multiplied(by:)``, an index free in `inner` and summed in `self` stays bound by that sum
+  /// (that is what Σ_j (…j…) means); only `inner`'s own dummies are renamed apart, from every
+  /// index of `self` and every index in `reserved` (the indices of the enclosing term that are
+  /// not yet part of `self`, e.g. free indices of parenthesised factors still to be distributed).
+  func multiplied(byInner inner: Term, reserving reserved: Set<Index>) -> Term {
+    let a = monomial
+    var b = inner.monomial
+    let taken = reserved.union(a.allIndices)
+    if b.summed.contains(where: { taken.contains($0) }) {
+      var next =
+        Swift.max(
+          a.maxDummyNumber, b.maxDummyNumber,
+          reserved.compactMap { i -> Int? in
+            if case .dummy(let k) = i.label { return k }
+            return nil
+          }.max() ?? -1) + 1
+      var map: [Index: Index] = [:]
+      for s in b.summed {
+        map[s] = Index(s.space, .dummy(next))
+        next += 1
+      }
+      b = b.renamed(map)
+    }
+    let m = Monomial(
+      scalars: mergeScalars(a.scalars + b.scalars), factors: a.factors + b.factors,
+      summed: (a.summed + b.summed).sorted(), distinct: a.distinct + b.distinct)
+    return Term(coefficient * inner.coefficient, m)
+  }
+}
+
 /// Sorts symbol powers, adds exponents of equal symbols and drops zero exponents.
+public func mergeScalarPowers(_ powers: [SymbolPower]) -> [SymbolPower] { mergeScalars(powers) }
+
 func mergeScalars(_ powers: [SymbolPower]) -> [SymbolPower] {
   if powers.count < 2 { return powers.filter { $0.exponent != 0 } }
   let sorted = powers.sorted { $0.symbol < $1.symbol }

@@ -5,8 +5,12 @@ extension Monomial {
     slotIndices + summed + distinct.flatMap { $0 }
   }
 
+  /// Every index mentioned by the monomial (slots, summed indices, constraint members), with
+  /// repetitions.
+  public var mentionedIndices: [Index] { allIndices }
+
   /// The largest dummy number used anywhere (including inside parenthesised factors), or −1.
-  var maxDummyNumber: Int {
+  public var maxDummyNumber: Int {
     var m = -1
     func visit(_ i: Index) { if case .dummy(let k) = i.label, k > m { m = k } }
     for i in summed { visit(i) }

@@ -34,9 +34,21 @@ public struct Monomial: Hashable, Comparable, Sendable {
   /// The empty product (the number 1).
   public static let one = Monomial()
 
-  /// The order of the term in the 1/n expansion: minus the total power of the widths.
+  /// The order of the term in the 1/n expansion: minus the total power of the widths, where
+  /// every sum over a neuron index counts as one power of n (it has n terms). So
+  /// (1/n₀)Σ_j x_j x_j is of order 0, and n_ℓ/n_{ℓ−1} is of order 0.
   public var inverseWidthOrder: Int {
-    -scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) }
+    let widths = scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) }
+    let neuronSums = summed.reduce(0) { n, i in
+      if case .neuron = i.space { return n + 1 }
+      return n
+    }
+    return -widths - neuronSums
+  }
+
+  /// Σ |exponent| over width symbols (0 for terms without widths).
+  public var widthDegree: Int {
+    scalars.reduce(0) { $0 + ($1.symbol.kind == .width ? abs($1.exponent) : 0) }
   }
 
   /// The exponent of `symbol` (0 if absent).
@@ -70,6 +82,10 @@ public struct Monomial: Hashable, Comparable, Sendable {
     let lo = lhs.inverseWidthOrder
     let ro = rhs.inverseWidthOrder
     if lo != ro { return lo < ro }
+    // Then terms without width symbols (the intrinsic part) before width ratios like n_ℓ/n_{ℓ−1}.
+    let lw = lhs.widthDegree
+    let rw = rhs.widthDegree
+    if lw != rw { return lw < rw }
     if lhs.factors != rhs.factors { return lhs.factors.lexicographicallyPrecedes(rhs.factors) }
     if lhs.scalars != rhs.scalars { return lhs.scalars.lexicographicallyPrecedes(rhs.scalars) }
     if lhs.summed != rhs.summed { return lhs.summed.lexicographicallyPrecedes(rhs.summed) }

@@ -40,6 +40,12 @@ extension Expression {
     return true
   }
 
+  /// The terms whose monomial does not satisfy `predicate` (e.g. to set δ_{α₁α₂} = 0 for two
+  /// free indices known to be different).
+  public func droppingTerms(where predicate: (Monomial) -> Bool) -> Expression {
+    Expression(terms.filter { !predicate($0.monomial) })
+  }
+
   /// Whether `self − other` canonicalises to zero.
   public func isEquivalent(to other: Expression) -> Bool {
     (self - other).canonicalized().isZero

@@ -27,11 +27,16 @@ extension Term {
       if case .parenthesized(let e) = f { sums.append(e.expanded()) } else { plain.factors.append(f) }
     }
     if sums.isEmpty { return [self] }
+    // The outer sums bind the free indices of the parenthesised factors; the factors' own
+    // dummies are renamed apart from every index of the term.
+    let reserved = Set(monomial.allIndices)
     var partial = [Term(coefficient, plain)]
     for s in sums {
       var next: [Term] = []
       next.reserveCapacity(partial.count * s.terms.count)
-      for p in partial { for q in s.terms { next.append(p.multiplied(by: q)) } }
+      for p in partial {
+        for q in s.terms { next.append(p.multiplied(byInner: q, reserving: reserved)) }
+      }
       partial = next
     }
     return partial

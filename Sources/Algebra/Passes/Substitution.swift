@@ -37,10 +37,16 @@ extension Expression {
           rest.factors.append(f)
         }
       }
+      // The term's sums bind the indices the replacements inherit from the replaced tensors.
+      let reserved = Set(t.monomial.allIndices)
       var partial = [Term(t.coefficient, rest)]
       for p in pieces {
         var next: [Term] = []
-        for a in partial { for b in p.expanded().terms { next.append(a.multiplied(by: b)) } }
+        for a in partial {
+          for b in p.expanded().terms {
+            next.append(a.multiplied(byInner: b, reserving: reserved))
+          }
+        }
         partial = next
       }
       out.append(contentsOf: partial)

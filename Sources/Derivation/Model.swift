@@ -1,0 +1,47 @@
+import Algebra
+import GaussianCalculus
+
+/// A layer map z^{(out)}_{i;α} = Σ_terms (products of Gaussian parameters and functions of the
+/// incoming variables), with `neuron` and `sample` the left-hand side's free indices.
+public struct LayerMap: Sendable {
+  public var output: TensorHead
+  public var neuron: Index
+  public var sample: Index
+  public var rhs: Expression
+
+  /// The right-hand side for other free indices (dummies renamed apart as needed).
+  public func instance(neuron i: Index, sample a: Index) -> Expression {
+    rhs.renamingFreeIndices([neuron: i, sample: a])
+  }
+}
+
+/// The names of the statistics the derivation is expressed in, at one layer.
+public struct StatisticsNames: Hashable, Sendable {
+  public var metric: String
+  public var correction: String?
+  public var vertex: String?
+}
+
+/// A checked, compiled model: everything the derivation pipeline needs.
+///
+/// Invariants (established by ``ModelCompiler``): every tensor in the maps is a declared
+/// Gaussian parameter, a declared input or the incoming variable; every family's covariance is
+/// symmetric; the map's free indices are exactly its left-hand side's.
+public struct Model: Sendable {
+  public var name: String
+  /// Parameters of the recursion step (layer ℓ → ℓ+1).
+  public var families: [GaussianFamily]
+  /// Parameters of the first layer (inputs → layer 1).
+  public var firstFamilies: [GaussianFamily]
+  public var map: LayerMap?
+  public var first: LayerMap?
+  /// The incoming layer's statistics (nil if the model has no recursion step).
+  public var incoming: NearlyGaussianLayer?
+  /// The layer of the incoming preactivations' neuron index (ℓ).
+  public var incomingLayer: Layer
+  public var names: StatisticsNames
+  /// The width suppressing the incoming layer's finite-width tensors (n_{ℓ−1}).
+  public var incomingSuppression: Symbol
+  public var targets: [String]
+  public var order: Int
+}

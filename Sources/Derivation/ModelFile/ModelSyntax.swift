@@ -1,0 +1,90 @@
+/// The parsed (not yet checked) form of a model file. Every node keeps its location so the
+/// compiler can report errors precisely.
+struct ModelSyntax: Sendable {
+  struct Name: Hashable, Sendable {
+    var text: String
+    var location: SourceLocation
+  }
+
+  enum LayerSyntax: Hashable, Sendable {
+    case relative(Int)
+    case absolute(Int)
+  }
+
+  enum SpaceSyntax: Hashable, Sendable {
+    case neuron(LayerSyntax)
+    case sample
+  }
+
+  struct IndexDeclaration: Sendable {
+    var names: [Name]
+    var space: SpaceSyntax
+  }
+
+  /// `head[i,j]` or `head[j;a]` (a semicolon separates neuron from sample indices).
+  struct TensorSyntax: Sendable {
+    var head: Name
+    var indices: [Name]
+    var hasSemicolon: Bool
+  }
+
+  indirect enum FactorSyntax: Sendable {
+    case number(Int, SourceLocation)
+    case name(Name)
+    /// `n[layer]` (explicit layer) or `n(j)` (width of index j's layer).
+    case widthOfLayer(LayerSyntax, SourceLocation)
+    case widthOfIndex(Name)
+    case tensor(TensorSyntax)
+    case call(Name, TensorSyntax)
+    case parenthesized(ExpressionSyntax, SourceLocation)
+  }
+
+  struct TermSyntax: Sendable {
+    var negative: Bool
+    var numerator: [FactorSyntax]
+    var denominator: [FactorSyntax]
+    var location: SourceLocation
+  }
+
+  struct ExpressionSyntax: Sendable {
+    var terms: [TermSyntax]
+  }
+
+  struct GaussianDeclaration: Sendable {
+    var tensor: TensorSyntax
+    var variance: ExpressionSyntax
+  }
+
+  struct StatisticsDeclaration: Sendable {
+    var variable: TensorSyntax
+    var metric: Name
+    var correction: Name?
+    var vertex: Name?
+    var suppression: LayerSyntax?
+    var location: SourceLocation
+  }
+
+  struct MapDeclaration: Sendable {
+    var lhs: TensorSyntax
+    var rhs: ExpressionSyntax
+    var location: SourceLocation
+  }
+
+  struct DeriveDeclaration: Sendable {
+    var targets: [Name]
+    var order: Int
+    var location: SourceLocation
+  }
+
+  var file: String
+  var name: Name?
+  var indices: [IndexDeclaration] = []
+  var couplings: [Name] = []
+  var functions: [Name] = []
+  var gaussians: [GaussianDeclaration] = []
+  var inputs: [TensorSyntax] = []
+  var incoming: StatisticsDeclaration?
+  var map: MapDeclaration?
+  var first: MapDeclaration?
+  var derive: DeriveDeclaration?
+}

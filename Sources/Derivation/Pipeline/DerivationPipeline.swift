@@ -1,0 +1,153 @@
+import Algebra
+import GaussianCalculus
+import Rational
+
+/// The generic derivation (DESIGN.md, steps 1–5), applied to any compiled ``Model``:
+///
+/// 1. **integrate out the parameters**: Wick contraction over the model's Gaussian families of
+///    products of two and four copies of the layer map;
+/// 2. **split neuron sums** of the incoming layer into coincident/distinct classes;
+/// 3. **expectation over the incoming layer** by the cumulant expansion to the requested order,
+///    then sum out neuron indices (n, n(n−1), …) and truncate in 1/n;
+/// 4. **connected parts and matching**: the two-point function must be δ_{i₁i₂}·S and gives
+///    K′ (order 0) and G¹′ (n × order 1); the connected four-point function must be
+///    (1/n)[δδV′ + 2 perms] and gives V′ — any other structure means (K, G¹, V) do not close for
+///    this model, and the derivation refuses rather than print a wrong recursion;
+/// 5. **canonicalise** every result.
+///
+/// Nothing here knows what an MLP is: the model file supplies the map, priors and statistics.
+public struct DerivationPipeline: Sendable {
+  public var model: Model
+
+  public init(_ model: Model) { self.model = model }
+
+  /// Free indices used for the n-point functions: neuron i₁…i₄ of the output layer, samples
+  /// α₁…α₄.
+  func freeIndices(_ map: LayerMap) -> (neurons: [Index], samples: [Index]) {
+    ((1...4).map { Index(map.neuron.space, .named("i\($0)")) },
+     (1...4).map { Index(.sample, .named("alpha\($0)")) })
+  }
+
+  public func run() throws -> DerivationResult {
+    var steps: [DerivationStep] = []
+    var initial: [Recursion] = []
+    var recursions: [Recursion] = []
+    if let first = model.first {
+      initial = try derive(first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
+    }
+    if let map = model.map {
+      recursions = try derive(map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
+    }
+    return DerivationResult(initialConditions: initial, recursions: recursions, steps: steps)
+  }
+
+  /// Steps 1–3 for a product of copies of the map with the given free indices.
+  func correlator(
+    _ map: LayerMap, _ indices: [(Index, Index)], families: [GaussianFamily],
+    incoming: NearlyGaussianLayer?, steps: inout [DerivationStep], label: String
+  ) throws -> Expression {
+    var product = Expression.one
+    for (i, a) in indices { product = product * map.instance(neuron: i, sample: a) }
+    let k = indices.count
+    let afterParameters = WickContraction(families).expectation(of: product)
+    steps.append(DerivationStep(title: "\(label): \(k)-point function, parameters integrated out", expression: afterParameters))
+    guard let incoming else { return afterParameters }
+    guard case .neuron(let inLayer) = incomingNeuronSpace(incoming) else { return afterParameters }
+    let split = afterParameters.splittingNeuronSums(layer: inLayer)
+    steps.append(DerivationStep(title: "\(label): \(k)-point function, neuron sums split", expression: split.canonicalized()))
+    let averaged: Expression
+    do {
+      averaged = try incoming.expectation(of: split, toOrder: model.order)
+    } catch let e as NearlyGaussianLayer.NeuronsNotDistinct {
+      throw DerivationError("internal: \(e.description)")
+    }
+    let result = averaged.contractingDeltas().evaluatingPolynomialAverages().truncated(toOrder: model.order)
+    steps.append(DerivationStep(title: "\(label): \(k)-point function, incoming layer averaged (order \(model.order))", expression: result))
+    return result
+  }
+
+  func incomingNeuronSpace(_ l: NearlyGaussianLayer) -> IndexSpace {
+    if let layer = l.variable.layer { return .neuron(layer) }
+    return .sample
+  }
+
+  func derive(
+    _ map: LayerMap, families: [GaussianFamily], incoming: NearlyGaussianLayer?,
+    steps: inout [DerivationStep], label: String
+  ) throws -> [Recursion] {
+    let (i, a) = freeIndices(map)
+    guard case .neuron(let outLayer) = map.neuron.space else { throw DerivationError("output index is not a neuron index") }
+    // The width feeding the output layer: the incoming neuron layer's width.
+    let feeding = Symbol.width(outLayer.shifted(by: -1))
+    let n = Expression.symbol(feeding)
+    let names = model.names
+    let metricOut = TensorHead(names.metric, layer: outLayer, symmetry: .symmetric)
+
+    // Two-point function.
+    let two = try correlator(map, [(i[0], a[0]), (i[1], a[1])], families: families, incoming: incoming, steps: &steps, label: label)
+    let s = try coefficient(of: [.delta(i[0], i[1])], in: two, what: "the two-point function")
+    var out: [Recursion] = []
+    let lhsK = Expression.tensor(metricOut, [a[0], a[1]])
+    if model.targets.contains(names.metric) {
+      out.append(Recursion(quantity: names.metric, lhs: lhsK, rhs: s.part(ofOrder: 0)))
+    }
+    if let c = names.correction, model.targets.contains(c) {
+      let g1 = (n * s.part(ofOrder: 1)).canonicalized()
+      out.append(Recursion(quantity: c, lhs: .tensor(TensorHead(c, layer: outLayer, symmetry: .symmetric), [a[0], a[1]]), rhs: g1))
+    }
+    if let v = names.vertex, model.targets.contains(v) {
+      let four = try correlator(
+        map, (0..<4).map { (i[$0], a[$0]) }, families: families, incoming: incoming, steps: &steps, label: label)
+      func twoPoint(_ p: Int, _ q: Int) -> Expression {
+        two.renamingFreeIndices([i[0]: i[p], a[0]: a[p], i[1]: i[q], a[1]: a[q]])
+      }
+      let gaussian = twoPoint(0, 1) * twoPoint(2, 3) + twoPoint(0, 2) * twoPoint(1, 3) + twoPoint(0, 3) * twoPoint(1, 2)
+      let connected = (four - gaussian).canonicalized().truncated(toOrder: model.order)
+      steps.append(DerivationStep(title: "\(label): connected four-point function", expression: connected))
+      let vOverN = connected.isZero
+        ? Expression.zero
+        : try coefficient(of: [.delta(i[0], i[1]), .delta(i[2], i[3])], in: connected, what: "the connected four-point function", requireAll: false)
+      let vRHS = (n * vOverN).canonicalized()
+      let vHead = TensorHead(v, layer: outLayer, symmetry: .pairOfPairs)
+      // Closure: the connected function must be exactly (1/n)[δδV + 2 perms].
+      func vInstance(_ p: Int, _ q: Int, _ r: Int, _ t: Int) -> Expression {
+        vRHS.renamingFreeIndices([a[0]: a[p], a[1]: a[q], a[2]: a[r], a[3]: a[t]])
+      }
+      let rebuilt = Expression.symbol(feeding, power: -1) * (
+        Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) * vInstance(0, 1, 2, 3)
+        + Expression.delta(i[0], i[2]) * .delta(i[1], i[3]) * vInstance(0, 2, 1, 3)
+        + Expression.delta(i[0], i[3]) * .delta(i[1], i[2]) * vInstance(0, 3, 1, 2))
+      let residual = (connected - rebuilt).canonicalized().truncated(toOrder: model.order)
+      if !residual.isZero {
+        throw DerivationError(
+          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s).")
+      }
+      out.append(Recursion(quantity: v, lhs: .tensor(vHead, [a[0], a[1], a[2], a[3]]), rhs: vRHS))
+    }
+    return out
+  }
+
+  /// The coefficient of a product of free δ's: every term must contain exactly these δ's
+  /// (else the correlator's neuron structure is not the assumed one).
+  func coefficient(of deltas: [Factor], in e: Expression, what: String, requireAll: Bool = true) throws -> Expression {
+    var out: [Term] = []
+    let wanted = deltas.map { $0.canonicalSlots() }
+    for t in e.terms {
+      var m = t.monomial
+      var ok = true
+      for d in wanted {
+        if let k = m.factors.firstIndex(of: d) { m.factors.remove(at: k) } else { ok = false }
+      }
+      let leftover = m.factors.contains { if case .delta(let x, let y) = $0 { return x.space == wanted.first.map { f -> IndexSpace in
+        if case .delta(let p, _) = f { return p.space }
+        return .sample
+      } && y.space == x.space } else { return false } }
+      if ok && !leftover {
+        out.append(Term(t.coefficient, m))
+      } else if requireAll {
+        throw DerivationError("\(what) is not proportional to \(wanted.map(\.description).joined()) (term: \(t))")
+      }
+    }
+    return Expression(out).canonicalized()
+  }
+}

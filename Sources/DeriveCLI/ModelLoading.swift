@@ -1,0 +1,43 @@
+import Derivation
+import Foundation
+
+/// Loads a model given on the command line: a path to a model file, or the name of a built-in
+/// model (`mlp`, `mlp-no-bias`, `deep-linear`). No argument means the built-in MLP.
+enum ModelLoading {
+  static let maximumFileSize = 1 << 20
+
+  static func load(_ argument: String?) throws -> (model: Model, source: String) {
+    guard let argument else {
+      let d = BuiltinModels.defaultModel
+      return (try compile(d.text, file: "<builtin:\(d.name)>"), d.name)
+    }
+    if !FileManager.default.fileExists(atPath: argument), let text = BuiltinModels.text(named: argument) {
+      return (try compile(text, file: "<builtin:\(argument)>"), argument)
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+      let names = BuiltinModels.all.map(\.name).joined(separator: ", ")
+      throw CommandFailure.usage("error: no such model file '\(argument)' (built-in models: \(names))")
+    }
+    if isDirectory.boolValue { throw CommandFailure.usage("error: '\(argument)' is a directory, not a model file") }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: argument)
+    if let size = attributes?[.size] as? Int, size > maximumFileSize {
+      throw CommandFailure.usage("error: '\(argument)' is larger than \(maximumFileSize) bytes")
+    }
+    guard let data = FileManager.default.contents(atPath: argument) else {
+      throw CommandFailure.usage("error: cannot read '\(argument)'")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw CommandFailure.usage("error: '\(argument)' is not UTF-8 text")
+    }
+    return (try compile(text, file: argument), argument)
+  }
+
+  static func compile(_ text: String, file: String) throws -> Model {
+    do {
+      return try ModelCompiler.compile(text, file: file)
+    } catch let e as ModelError {
+      throw CommandFailure.usage(e.description)
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import Algebra
+import Derivation
+import Foundation
+import GaussianCalculus
+import Rendering
+
+/// The derived equations of a model, grouped in sections, ready to be rendered in any format.
+/// Specialisations (single input, activation closed forms) are transformations of this value.
+struct Presentation {
+  struct Section {
+    var title: String
+    var equations: [Equation]
+  }
+
+  var modelName: String
+  var sections: [Section]
+  var steps: [DerivationStep]
+  var notes: [String] = []
+  let model: Model
+  let result: DerivationResult
+  var isSingleInput = false
+
+  init(model: Model, source: String, result: DerivationResult) {
+    self.model = model
+    self.result = result
+    modelName = model.name
+    steps = result.steps
+    sections = []
+    if !result.initialConditions.isEmpty {
+      sections.append(Section(title: "Initial conditions (first layer)", equations: result.initialConditions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
+    }
+    if !result.recursions.isEmpty {
+      sections.append(Section(title: "Recursions (layer ℓ → ℓ+1, order 1/n)", equations: result.recursions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
+    }
+  }
+
+  var statisticNames: Set<String> {
+    Set([model.names.metric, model.names.correction, model.names.vertex].compactMap { $0 })
+  }
+
+  /// The activation function used by the model's map (the first one found).
+  var function: FunctionHead? {
+    for t in (model.map?.rhs.terms ?? []) {
+      for f in t.monomial.factors { if case .function(let g) = f { return g.head } }
+    }
+    return nil
+  }
+
+  func singleInput() -> Presentation {
+    var p = self
+    let s = SingleInput(statistics: statisticNames)
+    p.sections = sections.map { sec in
+      Section(title: sec.title, equations: sec.equations.map { Equation(lhs: s.apply($0.lhs), rhs: s.apply($0.rhs)) })
+    }
+    p.isSingleInput = true
+    if let kernel = result.recursions.first(where: { $0.quantity == model.names.metric }),
+      let metric = model.incoming?.metric
+    {
+      let chi = Susceptibilities(
+        kernel: kernel.rhs, metric: metric, samples: (.sample("alpha1"), .sample("alpha2")), singleInput: s)
+      let layer = metric.layer
+      p.sections.append(
+        Section(title: "Susceptibilities (single input)", equations: [
+          Equation(lhs: .symbol(.parameter("chi_parallel", layer: layer)), rhs: chi.parallel),
+          Equation(lhs: .symbol(.parameter("chi_perp", layer: layer)), rhs: chi.perpendicular),
+        ]))
+    }
+    return p
+  }
+
+  func specialized(to activation: ActivationSpecialization) throws -> Presentation {
+    var p = self
+    guard let function else {
+      throw CommandFailure.usage("error: the model has no activation function to specialise")
+    }
+    if activation.requiresSingleInput && !isSingleInput {
+      throw CommandFailure.usage("error: exact closed forms for '\(activation.name)' need --single-input (multi-input averages of piecewise-linear activations involve arccos)")
+    }
+    do {
+      p.sections = try sections.map { sec in
+        Section(title: sec.title, equations: try sec.equations.map { eq in
+          let rhs = isSingleInput
+            ? try activation.applySingleInput(eq.rhs, function: function)
+            : activation.applyLinear(eq.rhs, function: function)
+          return Equation(lhs: eq.lhs, rhs: rhs)
+        })
+      }
+    } catch let e as ActivationSpecialization.DistributionalIntegrand {
+      throw CommandFailure.usage(e.description)
+    }
+    p.sections = p.sections.map { sec in
+      var s = sec
+      s.title += " — σ = \(activation.name)"
+      return s
+    }
+    if isSingleInput, let metric = model.incoming?.metric {
+      let find = { (name: String) in
+        p.sections.flatMap(\.equations).first { eq in
+          eq.lhs.terms.first?.monomial.scalars.first?.symbol.name == name
+            && eq.lhs.terms.first?.monomial.scalars.first?.symbol.layer == metric.layer.map { $0.shifted(by: name == model.names.metric ? 1 : 0) }
+        }?.rhs
+      }
+      if let k = find(model.names.metric), let par = find("chi_parallel"), let perp = find("chi_perp"),
+        let crit = Criticality(kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(metric))
+      {
+        p.sections.append(
+          Section(title: "Criticality (χ_∥ = χ_⊥ = 1 at a fixed point K★)", equations: [
+            Equation(lhs: .symbol(.parameter("C_b")), rhs: Expression(crit.cb)),
+            Equation(lhs: .symbol(.parameter("C_W")), rhs: Expression(crit.cw)),
+          ]))
+      } else {
+        p.notes.append("No closed-form criticality solution for σ = \(activation.name).")
+      }
+    }
+    return p
+  }
+
+  // MARK: Rendering
+
+  static let latexNotation: Notation = {
+    var n = Notation.book
+    n.symbols["chi_parallel"] = "chi_{\\parallel}"
+    n.symbols["chi_perp"] = "chi_{\\perp}"
+    return n
+  }()
+
+  static let textNotation: Notation = {
+    var n = Notation.book
+    n.symbols["chi_parallel"] = "χ_∥"
+    n.symbols["chi_perp"] = "χ_⊥"
+    return n
+  }()
+
+  func render(format: OutputFormat, document: Bool, steps showSteps: Bool) -> String {
+    switch format {
+    case .latex: return renderLaTeX(document: document, steps: showSteps)
+    case .text: return renderText(steps: showSteps)
+    case .json: return renderJSON(steps: showSteps)
+    }
+  }
+
+  /// Plain text for LaTeX text mode: escaped, with the Unicode of titles as math.
+  func latexText(_ s: String) -> String {
+    var t = LaTeXRenderer.escapingText(s)
+    for (u, l) in [("ℓ", "$\\ell$"), ("→", "$\\to$"), ("—", "---"), ("χ_∥", "$\\chi_\\parallel$"),
+      ("χ_⊥", "$\\chi_\\perp$"), ("K★", "$K^\\star$"), ("σ", "$\\sigma$")]
+    {
+      t = t.replacingOccurrences(of: u, with: l)
+    }
+    return t
+  }
+
+  func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
+    let r = LaTeXRenderer(notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
+    var lines: [String] = []
+    if document {
+      lines += ["\\documentclass{article}", "\\usepackage{amsmath}", "\\allowdisplaybreaks", "\\begin{document}",
+        "\\section*{" + latexText("Model: \(modelName)") + "}"]
+    } else {
+      lines.append("% derive: model \(modelName)")
+    }
+    for s in sections {
+      lines.append(document ? "\\subsection*{" + latexText(s.title) + "}" : "% " + s.title)
+      lines.append("\\begin{align}")
+      lines.append(r.renderEquations(s.equations))
+      lines.append("\\end{align}")
+    }
+    for note in notes { lines.append(document ? latexText(note) : "% " + note) }
+    if showSteps {
+      for step in steps {
+        lines.append(document ? "\\subsection*{" + latexText(step.title) + "}" : "% step: " + step.title)
+        lines.append("\\begin{multline*}")
+        lines.append(r.render(step.expression))
+        lines.append("\\end{multline*}")
+      }
+    }
+    if document { lines.append("\\end{document}") }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func renderText(steps showSteps: Bool) -> String {
+    let r = TextRenderer(notation: Self.textNotation, layout: .book)
+    var lines = ["model: \(modelName)"]
+    for s in sections {
+      lines.append("")
+      lines.append("## " + s.title)
+      for eq in s.equations { lines.append(r.renderEquation(lhs: eq.lhs, rhs: eq.rhs)) }
+    }
+    for note in notes { lines.append("note: " + note) }
+    if showSteps {
+      for step in steps {
+        lines.append("")
+        lines.append("## step: " + step.title)
+        lines.append(r.render(step.expression))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func renderJSON(steps showSteps: Bool) -> String {
+    let j = JSONRenderer(prettyPrinted: false)
+    func quote(_ s: String) -> String {
+      var out = "\""
+      for c in s.unicodeScalars {
+        switch c {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default:
+          if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+        }
+      }
+      return out + "\""
+    }
+    var sectionJSON: [String] = []
+    for s in sections {
+      let eqs = s.equations.map { "{\"lhs\":\(j.render($0.lhs)),\"rhs\":\(j.render($0.rhs))}" }
+      sectionJSON.append("{\"title\":\(quote(s.title)),\"equations\":[\(eqs.joined(separator: ","))]}")
+    }
+    var fields = ["\"model\":\(quote(modelName))", "\"sections\":[\(sectionJSON.joined(separator: ","))]",
+      "\"notes\":[\(notes.map(quote).joined(separator: ","))]"]
+    if showSteps {
+      fields.append("\"steps\":[" + steps.map { "{\"title\":\(quote($0.title)),\"expression\":\(j.render($0.expression))}" }.joined(separator: ",") + "]")
+    }
+    return "{" + fields.joined(separator: ",") + "}\n"
+  }
+}
