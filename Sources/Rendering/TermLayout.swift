@@ -16,8 +16,8 @@ public struct TermLayout: Hashable, Sendable {
   public enum Grouping: Hashable, Sendable {
     /// One block: the expression's order.
     case none
-    /// Blocks of equal order in 1/n (``Algebra/Monomial/inverseWidthOrder``), in increasing
-    /// order.
+    /// Blocks of equal order in 1/n (``Algebra/Monomial/inverseWidthOrder``, which counts a
+    /// neuron sum as one power of n), in increasing order.
     case inverseWidthOrder
     /// Blocks of equal width monomial: terms with the same powers of every width (so
     /// n_ℓ/n_{ℓ−1}, though of order 1, is set apart from terms without widths). Blocks are
@@ -53,9 +53,7 @@ public struct TermLayout: Hashable, Sendable {
     case .inverseWidthOrder:
       groups = TermLayout.stablePartition(expression.terms) { $0.monomial.inverseWidthOrder }
     case .widthMonomial:
-      groups = TermLayout.stablePartition(expression.terms) { t in
-        WidthKey(t.monomial.scalars.filter { $0.symbol.kind == .width }.sorted())
-      }
+      groups = TermLayout.stablePartition(expression.terms) { WidthKey($0.monomial) }
     }
     return groups.map { factorsCommonScalars ? TermBlock(factoring: $0) : TermBlock(terms: $0) }
   }
@@ -70,18 +68,22 @@ public struct TermLayout: Hashable, Sendable {
     return keys.map { k in keyed.filter { $0.0 == k }.map { $0.1 } }
   }
 
-  /// The block key of ``Grouping/widthMonomial``: order in 1/n, number of width factors, then
-  /// the widths themselves.
+  /// The block key of ``Grouping/widthMonomial``: order in 1/n, number of width factors
+  /// (``Algebra/Monomial/widthDegree``), then the widths themselves.
   struct WidthKey: Comparable {
+    var order: Int
+    var degree: Int
     var widths: [SymbolPower]
-    var order: Int { -widths.reduce(0) { $0 + $1.exponent } }
-    var count: Int { widths.reduce(0) { $0 + abs($1.exponent) } }
 
-    init(_ widths: [SymbolPower]) { self.widths = widths }
+    init(_ m: Monomial) {
+      order = m.inverseWidthOrder
+      degree = m.widthDegree
+      widths = m.scalars.filter { $0.symbol.kind == .width }.sorted()
+    }
 
     static func < (lhs: WidthKey, rhs: WidthKey) -> Bool {
       if lhs.order != rhs.order { return lhs.order < rhs.order }
-      if lhs.count != rhs.count { return lhs.count < rhs.count }
+      if lhs.degree != rhs.degree { return lhs.degree < rhs.degree }
       return lhs.widths.lexicographicallyPrecedes(rhs.widths)
     }
   }
