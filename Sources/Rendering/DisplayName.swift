@@ -52,11 +52,11 @@ struct DisplayName: Hashable, Comparable, Sendable {
     return b + "_{" + s + "}"
   }
 
-  /// Plain Unicode form: `α1`, `i1`, `C_W`, `j`.
+  /// Plain Unicode form: `α1`, `i1`, `C_W`, `j`, `χ_∥` (for a subscript `\parallel`).
   var text: String {
-    let b = MathLetter(spelled: base)?.unicode ?? base
+    let b = DisplayName.textAtom(base)
     if subscriptText.isEmpty { return b }
-    let s = MathLetter(spelled: subscriptText)?.unicode ?? subscriptText
+    let s = DisplayName.textAtom(subscriptText)
     if subscriptText.allSatisfy({ $0.isASCII && $0.isNumber }) { return b + s }
     return b + "_" + s
   }
@@ -77,9 +77,25 @@ struct DisplayName: Hashable, Comparable, Sendable {
     return "\\mathrm{" + atom + "}"
   }
 
-  static func identifierAtom(_ atom: String) -> String {
-    String(atom.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+  /// A Greek letter as Unicode; a LaTeX control word as its Unicode symbol when known
+  /// (`\parallel` → ∥), else without the backslash.
+  static func textAtom(_ atom: String) -> String {
+    if let g = MathLetter(spelled: atom) { return g.unicode }
+    guard atom.hasPrefix("\\") else { return atom }
+    let word = String(atom.dropFirst())
+    if let g = MathLetter(spelled: word) { return g.unicode }
+    return controlWordSymbols[word] ?? word
   }
+
+  /// Only ASCII letters and digits survive (`\parallel` → parallel).
+  static func identifierAtom(_ atom: String) -> String {
+    String(atom.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+  }
+
+  // A lookup table only: never iterated.
+  private static let controlWordSymbols: [String: String] = [
+    "parallel": "∥", "perp": "⊥", "star": "★", "infty": "∞", "prime": "′", "pm": "±",
+  ]
 
   static func < (lhs: DisplayName, rhs: DisplayName) -> Bool {
     lhs.base != rhs.base ? lhs.base < rhs.base : lhs.subscriptText < rhs.subscriptText

@@ -82,7 +82,9 @@ public struct LaTeXRenderer: ExpressionRenderer {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Plain text made safe for LaTeX text mode.
+  /// Plain text made safe for LaTeX text mode: special characters escaped, and the Unicode
+  /// math characters met in titles and notes (Greek letters, ℓ, ∥, ⊥, →, ★, ≠, …) written as
+  /// inline math, so that the result compiles with `pdflatex` without extra packages.
   public static func escapingText(_ s: String) -> String {
     var out = ""
     for c in s {
@@ -91,11 +93,27 @@ public struct LaTeXRenderer: ExpressionRenderer {
       case "{", "}", "$", "&", "#", "_", "%": out += "\\" + String(c)
       case "^": out += "\\^{}"
       case "~": out += "\\~{}"
-      default: out.append(c)
+      case "—": out += "---"
+      case "–": out += "--"
+      default:
+        if let g = MathLetter(unicode: String(c)) {
+          out += "$" + g.latex + "$"
+        } else if let command = LaTeXRenderer.mathSymbols[c] {
+          out += "$" + command + "$"
+        } else {
+          out.append(c)
+        }
       }
     }
     return out
   }
+
+  // A lookup table only: never iterated.
+  private static let mathSymbols: [Character: String] = [
+    "∥": "\\parallel", "⊥": "\\perp", "→": "\\to", "★": "^\\star", "≠": "\\neq",
+    "≤": "\\leq", "≥": "\\geq", "∞": "\\infty", "±": "\\pm", "×": "\\times", "⟨": "\\langle",
+    "⟩": "\\rangle", "∂": "\\partial", "∑": "\\sum", "√": "\\surd", "≈": "\\approx",
+  ]
 
   // MARK: Sums of terms
 
@@ -168,8 +186,14 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   /// A symbol, and whether it already carries a superscript. Widths take their layer as a
-  /// subscript (`n_{\ell-1}`), other symbols as a superscript (`C_W^{(\ell+1)}`).
+  /// subscript (`n_{\ell-1}`), other symbols as a superscript (`C_W^{(\ell+1)}`). A symbol
+  /// without a display name of its own but named like a styled head is written like that head
+  /// (the single-input scalar "G1" as `G^{\{1\}(\ell)}`, like the tensor).
   private func symbol(_ s: Symbol) -> (String, Bool) {
+    if notation.symbols[s.name] == nil, notation.heads[s.name] != nil {
+      let h = head(TensorHead(s.name, layer: s.layer), withLayer: true)
+      return (h.latex, h.hasSuperscript)
+    }
     let name = notation.displayName(of: s)
     guard let layer = s.layer else { return (name.latex, false) }
     if s.kind == .width && name.subscriptText.isEmpty {

@@ -1,5 +1,4 @@
 import Algebra
-import Rational
 
 /// How the terms of an expression are arranged for display. Pure presentation: the blocks
 /// always add up to the expression (``TermBlock/value``), and inside a block terms keep their
@@ -17,8 +16,8 @@ public struct TermLayout: Hashable, Sendable {
   public enum Grouping: Hashable, Sendable {
     /// One block: the expression's order.
     case none
-    /// Blocks of equal order in 1/n (``Algebra/Monomial/inverseWidthOrder``), in increasing
-    /// order.
+    /// Blocks of equal order in 1/n (``Algebra/Monomial/inverseWidthOrder``, which counts a
+    /// neuron sum as one power of n), in increasing order.
     case inverseWidthOrder
     /// Blocks of equal width monomial: terms with the same powers of every width (so
     /// n_ℓ/n_{ℓ−1}, though of order 1, is set apart from terms without widths). Blocks are
@@ -54,9 +53,7 @@ public struct TermLayout: Hashable, Sendable {
     case .inverseWidthOrder:
       groups = TermLayout.stablePartition(expression.terms) { $0.monomial.inverseWidthOrder }
     case .widthMonomial:
-      groups = TermLayout.stablePartition(expression.terms) { t in
-        WidthKey(t.monomial.scalars.filter { $0.symbol.kind == .width }.sorted())
-      }
+      groups = TermLayout.stablePartition(expression.terms) { WidthKey($0.monomial) }
     }
     return groups.map { factorsCommonScalars ? TermBlock(factoring: $0) : TermBlock(terms: $0) }
   }
@@ -71,74 +68,23 @@ public struct TermLayout: Hashable, Sendable {
     return keys.map { k in keyed.filter { $0.0 == k }.map { $0.1 } }
   }
 
-  /// The block key of ``Grouping/widthMonomial``: order in 1/n, number of width factors, then
-  /// the widths themselves.
+  /// The block key of ``Grouping/widthMonomial``: order in 1/n, number of width factors
+  /// (``Algebra/Monomial/widthDegree``), then the widths themselves.
   struct WidthKey: Comparable {
+    var order: Int
+    var degree: Int
     var widths: [SymbolPower]
-    var order: Int { -widths.reduce(0) { $0 + $1.exponent } }
-    var count: Int { widths.reduce(0) { $0 + abs($1.exponent) } }
 
-    init(_ widths: [SymbolPower]) { self.widths = widths }
+    init(_ m: Monomial) {
+      order = m.inverseWidthOrder
+      degree = m.widthDegree
+      widths = m.scalars.filter { $0.symbol.kind == .width }.sorted()
+    }
 
     static func < (lhs: WidthKey, rhs: WidthKey) -> Bool {
       if lhs.order != rhs.order { return lhs.order < rhs.order }
-      if lhs.count != rhs.count { return lhs.count < rhs.count }
+      if lhs.degree != rhs.degree { return lhs.degree < rhs.degree }
       return lhs.widths.lexicographicallyPrecedes(rhs.widths)
     }
-  }
-}
-
-/// A run of terms shown together, optionally with a common scalar prefactor:
-/// value = Π ``commonScalars`` × Σ ``terms``.
-public struct TermBlock: Hashable, Sendable {
-  /// The symbol powers factored out of every term (empty when none is).
-  public var commonScalars: [SymbolPower]
-  /// The terms, with ``commonScalars`` divided out.
-  public var terms: [Term]
-
-  public init(commonScalars: [SymbolPower] = [], terms: [Term]) {
-    self.commonScalars = commonScalars
-    self.terms = terms
-  }
-
-  /// The block of `terms` with the largest common scalar prefactor pulled out: every symbol
-  /// present in all terms with exponents of one sign, to the smallest such magnitude. Blocks of
-  /// fewer than two terms are left alone (there is nothing to bracket).
-  init(factoring terms: [Term]) {
-    guard terms.count >= 2 else {
-      self.init(terms: terms)
-      return
-    }
-    var common: [SymbolPower] = []
-    for p in terms[0].monomial.scalars.sorted() where p.exponent != 0 {
-      var magnitude = abs(p.exponent)
-      var shared = true
-      for t in terms.dropFirst() {
-        let e = t.monomial.exponent(of: p.symbol)
-        if e == 0 || (e > 0) != (p.exponent > 0) {
-          shared = false
-          break
-        }
-        magnitude = min(magnitude, abs(e))
-      }
-      if shared { common.append(SymbolPower(p.symbol, p.exponent > 0 ? magnitude : -magnitude)) }
-    }
-    let reduced = terms.map { t -> Term in
-      var m = t.monomial
-      m.scalars = m.scalars.compactMap { p in
-        guard let c = common.first(where: { $0.symbol == p.symbol }) else { return p }
-        let e = p.exponent - c.exponent
-        return e == 0 ? nil : SymbolPower(p.symbol, e)
-      }
-      return Term(t.coefficient, m)
-    }
-    self.init(commonScalars: common, terms: reduced)
-  }
-
-  /// The value of the block as an expression: the common prefactor times the sum of the terms.
-  public var value: Expression {
-    let sum = Expression(terms)
-    if commonScalars.isEmpty { return sum }
-    return Expression(Term(.one, Monomial(scalars: commonScalars))) * sum
   }
 }

