@@ -30,7 +30,9 @@ public enum DummyCanonicalizer {
     if dummies.isEmpty {
       m.factors = m.factors.map { $0.canonicalSlots() }.sorted()
       m.summed = []
-      m.distinct = []
+      // Groups may remain among free indices (δ contraction binds a constrained dummy to a free
+      // index: Σ_{j≠k} δ_{jl} δ_{km} = [l ≠ m]); they are part of the term's value.
+      m.distinct = m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
       return m
     }
     let candidates = candidateOrderings(m, dummies: dummies)
