@@ -25,7 +25,7 @@ import Testing
   @Test func expansionPreservesValue() {
     var gen = Self.generator(seed: 31)
     var rng = SplitMix64(seed: 131)
-    for trial in 0..<60 {
+    for trial in 0..<45 {
       let e = gen.expression()
       let x = e.expanded()
       #expect(x.isExpanded)
