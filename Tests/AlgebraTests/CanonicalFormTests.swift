@@ -245,3 +245,31 @@ import Testing
     #expect(separated > 50)
   }
 }
+
+/// Free indices that carry canonical dummy labels (a factor taken out of a canonical term, a
+/// variable named after one) must not be captured by the dummies the canonicaliser assigns.
+@Suite struct FreeDummyLabelTests {
+  typealias V = Vocabulary
+
+  // Catches: relabelling a summed index to `.dummy(0)` while a free index of the same space is
+  // already called `.dummy(0)`, which turns Σ_b K_{#0 b} into Σ_{#0} K_{#0 #0}.
+  @Test func freeDummyLabelsAreNotCaptured() throws {
+    let free0 = Index(.sample, .dummy(0))
+    let free1 = Index(.sample, .dummy(1))
+    let b = V.s("b"), c = V.s("c")
+    let e = (Expression.tensor(V.K, [free0, b]) * .tensor(V.A, [b, c]) * .tensor(V.K, [c, free1]))
+      .summed(over: [b, c])
+    let canonical = e.canonicalized()
+    #expect(canonical.freeIndices == [free0, free1], "\(Dump.expression(canonical))")
+    #expect(canonical.isCanonical)
+    let ev = V.evaluator(seed: 81, samples: 3)
+    for assignment in V.assignments([free0, free1], ev) {
+      #expect(try ev.value(of: e, free: assignment) == ev.value(of: canonical, free: assignment))
+    }
+    // Relabelling invariance still holds with such free indices around.
+    let d = V.s("d"), f = V.s("f")
+    let relabelled = (Expression.tensor(V.K, [free0, d]) * .tensor(V.A, [d, f]) * .tensor(V.K, [f, free1]))
+      .summed(over: [d, f])
+    #expect(relabelled.canonicalized() == canonical)
+  }
+}

@@ -206,3 +206,35 @@ import Testing
     }
   }
 }
+
+/// Scalar substitution by replacements that are single terms with tensors or sums over indices
+/// (e.g. a parameter standing for (1/n) Σ_j σ(z_j)², as in a stochastic metric).
+@Suite struct SymbolSubstitutionByIndexedTermTests {
+  typealias V = Vocabulary
+
+  // Catches: a single-term replacement raised to a power k ≥ 2 by multiplying exponents and the
+  // coefficient only, so that its factors (and its sums) appear once instead of k times.
+  @Test func powersOfIndexedReplacement() throws {
+    let (j, a) = (V.j("j"), V.s("a"))
+    let G = Symbol.parameter("G")
+    let replacement = Expression(
+      V.term(Rational(1, 2), [.tensor(Tensor(V.z, [j, a])), .tensor(Tensor(V.z, [j, a]))], summed: [j, a]))
+    let ev = V.evaluator(seed: 71, width: 2, samples: 2)
+    let g = try ev.value(of: replacement)
+    var withG = ev
+    withG.symbols[G] = g
+    for k in 1...3 {
+      let e = Expression.symbol(G, power: k) * .tensor(V.K, [a, a])
+      let after = e.substituting(G, by: replacement)
+      for av in 0..<2 {
+        #expect(
+          try ev.value(of: after, free: [a: av]) == withG.value(of: e, free: [a: av]),
+          "G^\(k) → \(Dump.expression(after))")
+      }
+    }
+    // Σ_j 1 is the number n, so G² → n².
+    let count = Expression.one.summed(over: [j])
+    let square = Expression.symbol(G, power: 2).substituting(G, by: count)
+    #expect(try ev.value(of: square) == Rational(4), "\(Dump.expression(square))")
+  }
+}
