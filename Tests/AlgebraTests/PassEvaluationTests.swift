@@ -25,7 +25,7 @@ import Testing
   @Test func expansionPreservesValue() {
     var gen = Self.generator(seed: 31)
     var rng = SplitMix64(seed: 131)
-    for trial in 0..<60 {
+    for trial in 0..<30 {
       let e = gen.expression()
       let x = e.expanded()
       #expect(x.isExpanded)
@@ -53,7 +53,7 @@ import Testing
   @Test func collectingLikeTermsPreservesValue() {
     var gen = Self.generator(seed: 32)
     var rng = SplitMix64(seed: 132)
-    for trial in 0..<40 {
+    for trial in 0..<25 {
       let e = gen.expression().expanded()
       // Duplicates and cancellations: e + 2e − e, with shuffled terms.
       let doubled = e + e.scaled(by: Rational(2)) - e
@@ -72,7 +72,7 @@ import Testing
   @Test func canonicalizationPreservesValue() {
     var gen = Self.generator(seed: 33)
     var rng = SplitMix64(seed: 133)
-    for trial in 0..<60 {
+    for trial in 0..<40 {
       let e = gen.expression()
       ValueComparison.expectSameValue(
         e, e.canonicalized(), evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
@@ -80,7 +80,7 @@ import Testing
     // Monomials straight from the generator with up to five dummies too.
     var big = RandomExpressions(seed: 34)
     big.maxFactors = 4
-    for trial in 0..<60 {
+    for trial in 0..<40 {
       let e = big.sum(maxTerms: 2)
       ValueComparison.expectSameValue(
         e, e.canonicalized(), evaluators: [Self.evaluators[0]], rng: &rng, "big \(trial)")
@@ -95,7 +95,7 @@ import Testing
     gen.deltaBias = 0.45
     gen.maxDummies = 4
     var rng = SplitMix64(seed: 135)
-    for trial in 0..<120 {
+    for trial in 0..<80 {
       let e = gen.expression(depth: 1)
       let c = e.contractingDeltas()
       ValueComparison.expectSameValue(e, c, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
@@ -204,5 +204,37 @@ import Testing
         #expect(after.terms.allSatisfy { $0.monomial.exponent(of: symbol) == 0 })
       }
     }
+  }
+}
+
+/// Scalar substitution by replacements that are single terms with tensors or sums over indices
+/// (e.g. a parameter standing for (1/n) Σ_j σ(z_j)², as in a stochastic metric).
+@Suite struct SymbolSubstitutionByIndexedTermTests {
+  typealias V = Vocabulary
+
+  // Catches: a single-term replacement raised to a power k ≥ 2 by multiplying exponents and the
+  // coefficient only, so that its factors (and its sums) appear once instead of k times.
+  @Test func powersOfIndexedReplacement() throws {
+    let (j, a) = (V.j("j"), V.s("a"))
+    let G = Symbol.parameter("G")
+    let replacement = Expression(
+      V.term(Rational(1, 2), [.tensor(Tensor(V.z, [j, a])), .tensor(Tensor(V.z, [j, a]))], summed: [j, a]))
+    let ev = V.evaluator(seed: 71, width: 2, samples: 2)
+    let g = try ev.value(of: replacement)
+    var withG = ev
+    withG.symbols[G] = g
+    for k in 1...3 {
+      let e = Expression.symbol(G, power: k) * .tensor(V.K, [a, a])
+      let after = e.substituting(G, by: replacement)
+      for av in 0..<2 {
+        #expect(
+          try ev.value(of: after, free: [a: av]) == withG.value(of: e, free: [a: av]),
+          "G^\(k) → \(Dump.expression(after))")
+      }
+    }
+    // Σ_j 1 is the number n, so G² → n².
+    let count = Expression.one.summed(over: [j])
+    let square = Expression.symbol(G, power: 2).substituting(G, by: count)
+    #expect(try ev.value(of: square) == Rational(4), "\(Dump.expression(square))")
   }
 }

@@ -70,7 +70,10 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
     switch self {
     case .delta(let a, let b): return b < a ? .delta(b, a) : self
     case .tensor(let t): return .tensor(t.canonicalSlots())
-    case .function: return self
+    case .function(let f):
+      // σ(K_{βα}) = σ(K_{αβ}): the argument is a tensor component with its head's symmetry.
+      return .function(
+        FunctionApplication(f.head, derivative: f.derivative, f.argument.canonicalSlots()))
     case .average(let g):
       return .average(
         GaussianAverage(
@@ -86,7 +89,7 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
     switch self {
     case .delta: return [0, 0]
     case .tensor(let t): return t.slotClasses()
-    case .function(let f): return Array(f.argument.indices.indices)
+    case .function(let f): return f.argument.slotClasses()
     case .average(let g):
       // Derivative slots form class 0. An integrand slot's class encodes the integrand factor's
       // rank among the distinct integrand shapes and the slot's position in that factor.

@@ -10,10 +10,11 @@ import Rational
 /// ``Expression/isCanonical``):
 /// 1. `scalars` sorted by symbol, one entry per symbol, exponents non-zero;
 /// 2. every factor is in ``Factor/canonicalSlots()`` form and `factors` is sorted;
-/// 3. summed indices carry dummy labels numbered 0, 1, … per index space in order of first
-///    appearance in the (sorted) factors, and `summed` is sorted;
-/// 4. each `distinct` group is sorted, has at least two members, all summed; the groups are
-///    sorted;
+/// 3. summed indices carry dummy labels numbered 0, 1, … per index space (skipping numbers
+///    carried by free indices of that space), and `summed` is sorted;
+/// 4. each `distinct` group is sorted and has at least two members; the groups are sorted.
+///    Members are summed, except that δ contraction may bind a constrained dummy to a free
+///    index, leaving a free member (the constraint then restricts the free indices' values);
 /// 5. no parenthesised factor remains.
 public struct Monomial: Hashable, Comparable, Sendable {
   public var scalars: [SymbolPower]

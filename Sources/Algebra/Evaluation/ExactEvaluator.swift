@@ -132,17 +132,24 @@ public struct ExactEvaluator: Sendable {
     }
 
     // Value slots: the environment, then one per summed index (shadowing the environment).
+    // Summed indices are looped over in order of first occurrence in the factors, so that
+    // factors become complete (and zeros prune) as early as possible.
     var slotOf: [Index: Int] = [:]
     var values: [Int] = []
     for (index, v) in environment {
       slotOf[index] = values.count
       values.append(v)
     }
+    var order: [Index] = []
+    var seen: Set<Index> = []
+    let summedSet = Set(m.summed)
+    for i in m.slotIndices + m.summed where summedSet.contains(i) && !seen.contains(i) {
+      seen.insert(i)
+      order.append(i)
+    }
     var loopSlots: [Int] = []
     var ranges: [Int] = []
-    var seen: Set<Index> = []
-    for s in m.summed where !seen.contains(s) {
-      seen.insert(s)
+    for s in order {
       slotOf[s] = values.count
       loopSlots.append(values.count)
       values.append(0)
@@ -152,10 +159,10 @@ public struct ExactEvaluator: Sendable {
       guard let s = slotOf[i] else { throw ExactEvaluationError.unboundIndex(i) }
       return s
     }
+    let loopPosition = Dictionary(uniqueKeysWithValues: loopSlots.enumerated().map { ($1, $0) })
 
     // Distinctness: each pair is checked when the later of its two loop slots is assigned
     // (pairs of environment values are checked once, up front).
-    let loopPosition = Dictionary(uniqueKeysWithValues: loopSlots.enumerated().map { ($1, $0) })
     var checksAt = Array(repeating: [(Int, Int)](), count: loopSlots.count)
     for group in m.distinct {
       guard let first = group.first, group.allSatisfy({ $0.space == first.space }) else {
@@ -176,16 +183,43 @@ public struct ExactEvaluator: Sendable {
       }
     }
 
-    let factors = try m.factors.map { try compile($0, slot: slot) }
+    // Each factor is tabulated once over the loop variables it depends on; the sum then only
+    // multiplies table entries, each factor at the depth where its last variable is assigned.
+    var factorsAt = Array(repeating: [Tabulated](), count: loopSlots.count + 1)
+    for factor in m.factors {
+      let compiled = try compile(factor, slot: slot)
+      let positions = Set(dependencies(compiled).compactMap { loopPosition[$0] }).sorted()
+      var strides: [Int] = []
+      var size = 1
+      for p in positions {
+        strides.append(size)
+        size *= ranges[p]
+      }
+      var table: [Rational] = []
+      table.reserveCapacity(size)
+      for cell in 0..<size {
+        var rest = cell
+        for p in positions {
+          values[loopSlots[p]] = rest % ranges[p]
+          rest /= ranges[p]
+        }
+        table.append(try evaluate(compiled, values: values))
+      }
+      let tabulated = Tabulated(
+        slots: positions.map { loopSlots[$0] }, strides: strides, table: table)
+      factorsAt[(positions.last ?? -1) + 1].append(tabulated)
+    }
 
     var total = Rational.zero
-    func loop(_ depth: Int) throws {
+    func loop(_ depth: Int, _ partial: Rational) {
+      var product = partial
+      for f in factorsAt[depth] {
+        var cell = 0
+        for (s, stride) in zip(f.slots, f.strides) { cell += values[s] * stride }
+        product = product * f.table[cell]
+        if product.isZero { return }
+      }
       if depth == loopSlots.count {
-        var product = Rational.one
-        for f in factors {
-          product = product * (try evaluate(f, values: values))
-          if product.isZero { return }
-        }
         total = total + product
         return
       }
@@ -193,11 +227,29 @@ public struct ExactEvaluator: Sendable {
       assignment: for v in 0..<ranges[depth] {
         values[s] = v
         for (a, b) in checksAt[depth] where values[a] == values[b] { continue assignment }
-        try loop(depth + 1)
+        loop(depth + 1, product)
       }
     }
-    try loop(0)
+    loop(0, .one)
     return prefactor * total
+  }
+
+  /// A factor's values over the loop variables it depends on.
+  struct Tabulated {
+    var slots: [Int]
+    var strides: [Int]
+    var table: [Rational]
+  }
+
+  /// The value slots a compiled factor reads.
+  func dependencies(_ f: CompiledFactor) -> [Int] {
+    switch f {
+    case .delta(let a, let b): return [a, b]
+    case .tensor(_, let slots), .function(_, _, _, let slots): return slots
+    case .average(_, let derivatives, let integrand):
+      return derivatives + integrand.flatMap(dependencies)
+    case .parenthesized(_, let scope): return scope.map(\.1)
+    }
   }
 
   func compile(

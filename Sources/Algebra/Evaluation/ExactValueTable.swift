@@ -64,19 +64,16 @@ public struct ExactValueTable: Sendable {
   }
 }
 
-/// A deterministic 64-bit hash (FNV-1a over the fields, then a SplitMix64 finaliser).
+/// A deterministic 64-bit hash (an FNV-style multiply–xorshift over the fields' 64-bit words,
+/// then a SplitMix64 finaliser).
 struct StableHasher {
   var state: UInt64
 
   init(seed: UInt64) { state = 0xcbf2_9ce4_8422_2325 ^ (seed &* 0x9e37_79b9_7f4a_7c15) }
 
   mutating func combine(_ x: UInt64) {
-    var v = x
-    for _ in 0..<8 {
-      state ^= v & 0xff
-      state = state &* 0x0000_0100_0000_01b3
-      v >>= 8
-    }
+    state = (state ^ x) &* 0x0000_0100_0000_01b3
+    state ^= state >> 32
   }
 
   mutating func combine(_ x: Int) { combine(UInt64(bitPattern: Int64(x))) }

@@ -30,13 +30,22 @@ public enum DummyCanonicalizer {
     if dummies.isEmpty {
       m.factors = m.factors.map { $0.canonicalSlots() }.sorted()
       m.summed = []
-      m.distinct = []
+      // Groups may remain among free indices (δ contraction binds a constrained dummy to a free
+      // index: Σ_{j≠k} δ_{jl} δ_{km} = [l ≠ m]); they are part of the term's value.
+      m.distinct = m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
       return m
+    }
+    // Dummy numbers already carried by free indices (e.g. a factor taken out of a canonical
+    // term) are skipped, so that no free index is captured by a relabelled dummy.
+    let dummySet = Set(dummies)
+    var reserved: [IndexSpace: Set<Int>] = [:]
+    for i in m.slotIndices + m.distinct.flatMap({ $0 }) where !dummySet.contains(i) {
+      if case .dummy(let k) = i.label { reserved[i.space, default: []].insert(k) }
     }
     let candidates = candidateOrderings(m, dummies: dummies)
     var best: Monomial? = nil
     for ordering in candidates {
-      let labelled = relabel(m, ordering: ordering)
+      let labelled = relabel(m, ordering: ordering, reserved: reserved)
       if let b = best {
         if isSmaller(labelled, than: b) { best = labelled }
       } else {
@@ -44,17 +53,20 @@ public enum DummyCanonicalizer {
       }
     }
     // `candidates` is never empty: there is at least one ordering.
-    return best ?? relabel(m, ordering: dummies)
+    return best ?? relabel(m, ordering: dummies, reserved: reserved)
   }
 
   // MARK: Labelling
 
-  static func relabel(_ m: Monomial, ordering: [Index]) -> Monomial {
+  static func relabel(
+    _ m: Monomial, ordering: [Index], reserved: [IndexSpace: Set<Int>] = [:]
+  ) -> Monomial {
     var counters: [IndexSpace: Int] = [:]
     var map: [Index: Index] = [:]
     map.reserveCapacity(ordering.count)
     for d in ordering {
-      let k = counters[d.space, default: 0]
+      var k = counters[d.space, default: 0]
+      if let taken = reserved[d.space] { while taken.contains(k) { k += 1 } }
       counters[d.space] = k + 1
       map[d] = Index(d.space, .dummy(k))
     }

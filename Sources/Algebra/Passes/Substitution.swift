@@ -55,8 +55,9 @@ extension Expression {
   }
 
   /// **Pass: scalar substitution.** Replaces `symbol` by `replacement`. A replacement that is a
-  /// single term may stand for any power; a sum only for non-negative powers (else the result
-  /// would not be polynomial), which is a precondition.
+  /// single term without factors or sums (a scalar monomial) may stand for any power; anything
+  /// else only for non-negative powers (else the result would not be polynomial), which is a
+  /// precondition.
   public func substituting(_ symbol: Symbol, by replacement: Expression) -> Expression {
     var out: [Term] = []
     for t in expanded().terms {
@@ -68,16 +69,19 @@ extension Expression {
       var m = t.monomial
       m.scalars.removeAll { $0.symbol == symbol }
       let base = Expression(Term(t.coefficient, m))
-      if replacement.terms.count == 1 {
+      // The shortcut (raise coefficient and scalar exponents to the k-th power) is only valid
+      // for a pure scalar monomial: a term's factors and its sums would have to be repeated k
+      // times, which the general path below does.
+      if replacement.terms.count == 1 && replacement.terms[0].monomial.factors.isEmpty
+        && replacement.terms[0].monomial.summed.isEmpty
+      {
         var r = replacement.terms[0]
         precondition(k > 0 || !r.coefficient.isZero, "negative power of zero")
         r.coefficient = r.coefficient.power(k)
         r.monomial.scalars = r.monomial.scalars.map { SymbolPower($0.symbol, $0.exponent * k) }
-        precondition(
-          k > 0 || r.monomial.factors.isEmpty, "negative power of a tensor expression")
         out.append(contentsOf: (base * Expression(r)).expanded().terms)
       } else {
-        precondition(k > 0, "negative power of a sum")
+        precondition(k > 0, "negative power of a sum or of an indexed expression")
         out.append(contentsOf: (base * replacement.power(k)).expanded().terms)
       }
     }
