@@ -77,8 +77,9 @@ public struct Monomial: Hashable, Comparable, Sendable {
     return Array(Set(slotIndices).subtracting(summedSet)).sorted()
   }
 
-  /// Documented total order: by order in 1/n (leading order first), then factors, scalars,
-  /// summed indices and constraints.
+  /// Documented total order: by order in 1/n (leading order first), then by total degree in the
+  /// widths (terms without width ratios first), then by number of factors (fewer first), then
+  /// factors, scalars, summed indices and constraints.
   public static func < (lhs: Monomial, rhs: Monomial) -> Bool {
     let lo = lhs.inverseWidthOrder
     let ro = rhs.inverseWidthOrder
@@ -87,6 +88,8 @@ public struct Monomial: Hashable, Comparable, Sendable {
     let lw = lhs.widthDegree
     let rw = rhs.widthDegree
     if lw != rw { return lw < rw }
+    // Then fewer factors first: C_b before C_W⟨σσ⟩, ⟨σσσσ⟩ before ⟨σσ⟩⟨σσ⟩.
+    if lhs.factors.count != rhs.factors.count { return lhs.factors.count < rhs.factors.count }
     if lhs.factors != rhs.factors { return lhs.factors.lexicographicallyPrecedes(rhs.factors) }
     if lhs.scalars != rhs.scalars { return lhs.scalars.lexicographicallyPrecedes(rhs.scalars) }
     if lhs.summed != rhs.summed { return lhs.summed.lexicographicallyPrecedes(rhs.summed) }
