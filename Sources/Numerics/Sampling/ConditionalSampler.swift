@@ -1,0 +1,137 @@
+/// The conditional ("Gram") sampler: per layer, compute the stochastic metric `Ĝ` from the
+/// previous layer with the layer's ``ConditionalCovariance``, factor it `Ĝ = L Lᵀ`, and draw
+/// every neuron's sample vector as `z_{i;·} = L u_i` with `u_i` standard normal.
+///
+/// Exact in law for Gaussian parameters (FORMULAS.md §4, §10): given the previous layer the new
+/// neurons are independent `N(0, Ĝ)`. It draws `n · S` normals per layer instead of `n · n_prev`,
+/// and never materialises the weights (so it cannot give the NTK).
+///
+/// Draw order per network (generator `Xoshiro256PlusPlus(seed:stream: network)`): for each layer,
+/// `n · S` normals filling `u` sample-major (`u[α · n + i]`).
+public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
+  public let inputs: [[Double]]
+  public let widths: [Int]
+  public let covariances: [ConditionalCovariance]
+  public let layout: SampleIndexLayout
+  let plans: [SamplingLayerPlan]
+  let sampleMajorInputs: SampleMajorInputs
+  /// `Ĝ^(1)` is deterministic: evaluated once.
+  let firstMetric: [Double]
+  let maxTerms: Int
+  let maxWidth: Int
+
+  /// A sampler drawing layer `ℓ` from `covariances[ℓ]` (the first reads the inputs only).
+  public init(inputs: [[Double]], widths: [Int], covariances: [ConditionalCovariance])
+    throws(NetworkSpecificationError)
+  {
+    // Validate the shape through an equivalent specification (biases carry the constants).
+    let shape = NetworkSpecification(
+      inputs: inputs, widths: widths,
+      layers: covariances.map { _ in LayerSpecification(terms: [.bias(variance: 0)]) })
+    try shape.validate()
+    for (layer, program) in covariances.enumerated() {
+      guard program.constant.isFinite else {
+        throw .invalidCoefficient(layer: layer, coefficient: program.constant)
+      }
+      for term in program.terms {
+        guard term.coefficient.isFinite else {
+          throw .invalidCoefficient(layer: layer, coefficient: term.coefficient)
+        }
+        if layer == 0, term.left != .inputs || term.right != .inputs {
+          throw .firstLayerReadsPreviousLayer
+        }
+      }
+    }
+    for (layer, width) in widths.enumerated() where width < 2 {
+      throw .widthTooSmallForEstimators(layer: layer, width: width)
+    }
+    self.inputs = inputs
+    self.widths = widths
+    self.covariances = covariances
+    layout = SampleIndexLayout(sampleCount: inputs.count)
+    sampleMajorInputs = SampleMajorInputs(inputs)
+    let n0 = inputs[0].count
+    var plans: [SamplingLayerPlan] = []
+    for (layer, program) in covariances.enumerated() {
+      var plan = SamplingLayerPlan()
+      plan.addMetric(
+        program, inputDimension: n0, previousWidth: layer == 0 ? nil : widths[layer - 1])
+      plans.append(plan)
+    }
+    self.plans = plans
+    maxTerms = plans.map { $0.activations.count }.max() ?? 0
+    maxWidth = Swift.max(widths.max() ?? 0, n0)
+    let s = inputs.count
+    var metric = [Double](repeating: 0, count: s * s)
+    let workspace = SamplingWorkspace(
+      maxWidth: maxWidth, sampleCount: s, pairCount: layout.pairCount, maxTerms: maxTerms,
+      statisticsLength: 1)
+    sampleMajorInputs.values.withUnsafeBufferPointer { x in
+      metric.withUnsafeMutableBufferPointer { g in
+        let base = x.baseAddress!
+        plans[0].evaluateMetric(
+          inputs: base, previous: base, sampleCount: s, workspace: workspace,
+          into: g.baseAddress!)
+      }
+    }
+    firstMetric = metric
+  }
+
+  /// The conditional sampler of a specification, using the covariances its layer maps imply
+  /// (``NetworkSpecification/impliedConditionalCovariances``).
+  public init(_ specification: NetworkSpecification) throws(NetworkSpecificationError) {
+    try specification.validate()
+    try self.init(
+      inputs: specification.inputs, widths: specification.widths,
+      covariances: specification.impliedConditionalCovariances)
+  }
+
+  public func statistics(seed: UInt64, networks: Range<Int>, threads: Int?) -> SamplingStatistics {
+    runSamplingChunks(self, seed: seed, networks: networks, threads: threads)
+  }
+
+  public func preactivations(seed: UInt64, network: Int) -> [LayerPreactivations] {
+    sampledPreactivations(seed: seed, network: network)
+  }
+
+  func simulate(
+    network: Int, seed: UInt64, workspace: SamplingWorkspace,
+    observe: ((Int, UnsafePointer<Double>) -> Void)?
+  ) {
+    var generator = Xoshiro256PlusPlus(seed: seed, stream: UInt64(truncatingIfNeeded: network))
+    let s = layout.sampleCount
+    let block = blockLength
+    let z = workspace.current
+    let metric = workspace.metric
+    let factor = workspace.factor
+    for k in 0..<(s * s) { metric[k] = firstMetric[k] }
+    sampleMajorInputs.values.withUnsafeBufferPointer { inputBuffer in
+      let inputs = inputBuffer.baseAddress!
+      for layer in 0..<widths.count {
+        let n = widths[layer]
+        let row = workspace.statistics + layer * 2 * block
+        SamplingVectorKernels.metricStatistics(metric, layout: layout, into: row + block)
+        SamplingVectorKernels.choleskyFactor(metric, factor, size: s)
+        generator.fillStandardNormals(z, count: n * s)
+        // z_α = Σ_{β ≤ α} L_αβ u_β, in place from the last sample down.
+        for a in stride(from: s - 1, through: 0, by: -1) {
+          let za = z + a * n
+          for i in 0..<n {
+            var value = 0.0
+            for b in 0...a { value += factor[a * s + b] * z[b * n + i] }
+            za[i] = value
+          }
+        }
+        SamplingVectorKernels.preactivationStatistics(
+          z, width: n, layout: layout, products: workspace.products, into: row)
+        observe?(layer, z)
+        if layer + 1 < widths.count {
+          let plan = plans[layer + 1]
+          plan.evaluateActivations(previous: z, count: n * s, workspace: workspace)
+          plan.evaluateMetric(
+            inputs: inputs, previous: z, sampleCount: s, workspace: workspace, into: metric)
+        }
+      }
+    }
+  }
+}
