@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "Numerics"),
     .target(
       name: "Evaluation",
-      dependencies: ["Derivation", "Algebra", "Rational", "Numerics"]
+      dependencies: ["Derivation", "GaussianCalculus", "Algebra", "Rational", "Numerics"]
     ),
     .target(
       name: "DeriveCLI",

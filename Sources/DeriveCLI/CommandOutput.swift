@@ -1,4 +1,5 @@
 import Algebra
+import Foundation
 
 /// What a command writes: standard output, standard error and the exit status. Commands write
 /// here instead of printing so the whole command line can be run in-process by tests.
@@ -6,8 +7,19 @@ public struct CommandOutput: Sendable {
   public var standardOutput = ""
   public var standardError = ""
   public var exitCode: Int32 = 0
+  /// Write progress lines to the process's standard error immediately (the executable) rather
+  /// than collecting them (in-process callers such as tests).
+  public var liveProgress = false
 
   public init() {}
+
+  mutating func progress(_ text: String) {
+    if liveProgress {
+      FileHandle.standardError.write(Data((text + "\n").utf8))
+    } else {
+      standardError += text + "\n"
+    }
+  }
 
   mutating func write(_ text: String) { standardOutput += text }
   mutating func writeLine(_ text: String = "") { standardOutput += text + "\n" }

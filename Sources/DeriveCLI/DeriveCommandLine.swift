@@ -23,19 +23,24 @@ struct DeriveRoot: ParsableCommand {
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
-    subcommands: [RecursionsCommand.self],
+    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self],
     defaultSubcommand: RecursionsCommand.self)
 }
 
 /// Entry point of the `derive` executable.
 public enum DeriveCommandLine {
   /// Runs the command line in-process and returns what it wrote and its exit status.
-  public static func run(_ arguments: [String]) -> CommandOutput {
+  public static func run(_ arguments: [String], liveProgress: Bool = false) -> CommandOutput {
     var out = CommandOutput()
+    out.liveProgress = liveProgress
     do {
       var command = try DeriveRoot.parseAsRoot(arguments)
       switch command {
       case let c as RecursionsCommand:
+        try c.execute(into: &out)
+      case let c as EvalCommand:
+        try c.execute(into: &out)
+      case let c as CheckCommand:
         try c.execute(into: &out)
       default:
         try command.run()
@@ -59,7 +64,7 @@ public enum DeriveCommandLine {
 
   /// Runs the command line with the process arguments and exits with the command's status.
   public static func main() -> Never {
-    let out = run(Array(CommandLine.arguments.dropFirst()))
+    let out = run(Array(CommandLine.arguments.dropFirst()), liveProgress: true)
     FileHandle.standardOutput.write(Data(out.standardOutput.utf8))
     FileHandle.standardError.write(Data(out.standardError.utf8))
     exit(out.exitCode)

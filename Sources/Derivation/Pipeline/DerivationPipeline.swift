@@ -32,13 +32,28 @@ public struct DerivationPipeline: Sendable {
     var steps: [DerivationStep] = []
     var initial: [Recursion] = []
     var recursions: [Recursion] = []
+    var firstMetric: Expression? = nil
+    var metric: Expression? = nil
     if let first = model.first {
       initial = try derive(first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
+      firstMetric = try stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
       recursions = try derive(map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
+      metric = try stochasticMetric(map, families: model.families)
     }
-    return DerivationResult(initialConditions: initial, recursions: recursions, steps: steps)
+    return DerivationResult(
+      initialConditions: initial, recursions: recursions, steps: steps,
+      firstConditionalCovariance: firstMetric, conditionalCovariance: metric)
+  }
+
+  /// Step 1 alone for the two-point function: E over the parameters of z_{i₁;α₁} z_{i₂;α₂} is
+  /// δ_{i₁i₂} Ĝ_{α₁α₂}; returns Ĝ (with free α₁, α₂).
+  func stochasticMetric(_ map: LayerMap, families: [GaussianFamily]) throws -> Expression {
+    let (i, a) = freeIndices(map)
+    let product = map.instance(neuron: i[0], sample: a[0]) * map.instance(neuron: i[1], sample: a[1])
+    let e = WickContraction(families).expectation(of: product)
+    return try coefficient(of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function")
   }
 
   /// Steps 1–3 for a product of copies of the map with the given free indices.

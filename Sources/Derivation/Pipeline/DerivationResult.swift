@@ -21,6 +21,14 @@ public struct DerivationResult: Sendable {
   /// The layer-to-layer recursions from the `map` statement.
   public var recursions: [Recursion]
   public var steps: [DerivationStep]
+  /// The stochastic metric Ĝ_{α₁α₂} of the `first` map: the coefficient of δ_{i₁i₂} in the
+  /// two-point function after integrating out the parameters only (step 1). Given the inputs,
+  /// the first layer is Gaussian with covariance δ Ĝ.
+  public var firstConditionalCovariance: Expression?
+  /// The stochastic metric Ĝ of the `map`: given layer ℓ, the new preactivations have
+  /// conditional covariance δ_{i₁i₂} Ĝ_{α₁α₂} (a function of layer ℓ). Used by the conditional
+  /// sampler.
+  public var conditionalCovariance: Expression?
 }
 
 /// A derivation that cannot be carried out for the model as written, with the reason.

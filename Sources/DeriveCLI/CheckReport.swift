@@ -1,0 +1,119 @@
+import Evaluation
+import Foundation
+import Numerics
+
+/// Text, JSON, CSV and SVG forms of a ``CrossValidation/Report``. Rows keep the report's order
+/// (layer, quantity, indices), never dictionary order.
+enum CheckReport {
+  static func f(_ x: Double, _ digits: Int = 6) -> String { String(format: "%.\(digits)g", x) }
+
+  static func name(_ r: CrossValidation.Row) -> String {
+    r.quantity == "V"
+      ? "V[(\(r.indices[0])\(r.indices[1]))(\(r.indices[2])\(r.indices[3]))]"
+      : "\(r.quantity)[\(r.indices.map(String.init).joined())]"
+  }
+
+  static func table(_ report: CrossValidation.Report, header: String) -> String {
+    var lines = [header, ""]
+    let widths = report.widths.map { "n=\($0[0])" }.joined(separator: " ")
+    lines.append("quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  extrap. z  verdict")
+    for r in report.rows {
+      guard let last = r.points.last else { continue }
+      let z = r.points.map { String(format: "%+.1f", $0.zScore) }.joined(separator: " ")
+      let scaled = r.points.map { f($0.scaledResidual, 3) }.joined(separator: " ")
+      lines.append(
+        name(r).padding(toLength: 16, withPad: " ", startingAt: 0)
+          + String(r.layer).padding(toLength: 7, withPad: " ", startingAt: 0)
+          + f(last.leadingOrder).padding(toLength: 14, withPad: " ", startingAt: 0)
+          + f(last.theory).padding(toLength: 14, withPad: " ", startingAt: 0)
+          + "\(f(last.estimate.value)) ± \(f(last.estimate.standardError, 2))".padding(toLength: 29, withPad: " ", startingAt: 0)
+          + z.padding(toLength: 30, withPad: " ", startingAt: 0)
+          + scaled.padding(toLength: 40, withPad: " ", startingAt: 0)
+          + String(format: "%+.2f", r.extrapolatedZ).padding(toLength: 11, withPad: " ", startingAt: 0)
+          + (r.passed ? "pass" : "FAIL"))
+    }
+    let failed = report.rows.filter { !$0.passed }.count
+    lines.append("")
+    lines.append(
+      report.passed
+        ? "PASS: \(report.rows.count) quantities agree with the derived theory (|extrapolated z| ≤ 4)."
+        : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the derived theory.")
+    lines.append("(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func json(_ report: CrossValidation.Report, header: String) -> String {
+    func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    func num(_ x: Double) -> String { x.isFinite ? String(format: "%.17g", x) : "null" }
+    var rows: [String] = []
+    for r in report.rows {
+      let pts = r.points.map {
+        "{\"width\":\($0.width),\"lo\":\(num($0.leadingOrder)),\"theory\":\(num($0.theory)),\"mc\":\(num($0.estimate.value)),\"se\":\(num($0.estimate.standardError)),\"z\":\(num($0.zScore))}"
+      }
+      rows.append(
+        "{\"quantity\":\(q(r.quantity)),\"layer\":\(r.layer),\"indices\":[\(r.indices.map(String.init).joined(separator: ","))],"
+          + "\"residual_order\":\(r.residualOrder),\"points\":[\(pts.joined(separator: ","))],"
+          + "\"extrapolated\":\(num(r.extrapolated.value)),\"extrapolated_se\":\(num(r.extrapolated.standardError)),"
+          + "\"extrapolated_theory\":\(num(r.extrapolatedTheory)),\"passed\":\(r.passed)}")
+    }
+    return "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
+      + rows.joined(separator: ",\n") + "\n]}\n"
+  }
+
+  static func csv(_ report: CrossValidation.Report) -> String {
+    var lines = ["quantity,layer,indices,width,lo_theory,theory,mc,se,z,residual_order,extrapolated_z,passed"]
+    for r in report.rows {
+      for p in r.points {
+        lines.append([r.quantity, String(r.layer), r.indices.map(String.init).joined(), String(p.width), f(p.leadingOrder, 12), f(p.theory, 12),
+          f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4), String(r.residualOrder), f(r.extrapolatedZ, 4), r.passed ? "pass" : "fail"].joined(separator: ","))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Theory (line) and MC (points with error bars) against depth at the largest width, one
+  /// panel per diagonal/off-diagonal K and per V component with distinct structure.
+  static func svg(_ report: CrossValidation.Report, title: String) -> String {
+    let panels = ["K", "V"].flatMap { quantity -> [[CrossValidation.Row]] in
+      var keys: [[Int]] = []
+      for r in report.rows where r.quantity == quantity && !keys.contains(r.indices) { keys.append(r.indices) }
+      return keys.prefix(3).map { key in report.rows.filter { $0.quantity == quantity && $0.indices == key } }
+    }
+    let w = 320.0, h = 220.0, margin = 45.0
+    let cols = 3
+    let rowsCount = (panels.count + cols - 1) / cols
+    var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w) * cols)\" height=\"\(Int(h) * rowsCount + 30)\" font-family=\"sans-serif\" font-size=\"11\">",
+      "<text x=\"8\" y=\"16\" font-size=\"12\">\(escape(title))</text>"]
+    for (k, rows) in panels.enumerated() where !rows.isEmpty {
+      let ox = Double(k % cols) * w, oy = 30 + Double(k / cols) * h
+      let pts = rows.compactMap { r in r.points.last.map { (Double(r.layer), $0) } }
+      let ys = pts.flatMap { [$0.1.theory, $0.1.estimate.value - $0.1.estimate.standardError, $0.1.estimate.value + $0.1.estimate.standardError] }
+      var lo = ys.min() ?? 0, hi = ys.max() ?? 1
+      if hi - lo < 1e-12 { lo -= 1; hi += 1 }
+      let pad = 0.08 * (hi - lo)
+      lo -= pad
+      hi += pad
+      let maxLayer = Double(rows.map(\.layer).max() ?? 1)
+      func px(_ l: Double) -> Double { ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin) }
+      func py(_ v: Double) -> Double { oy + h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) }
+      let label = rows[0].quantity == "V" ? CheckReport.name(rows[0]) : CheckReport.name(rows[0])
+      out.append("<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>")
+      out.append("<text x=\"\(ox + margin)\" y=\"\(oy + margin - 6)\">\(escape(label)) vs layer, n=\(rows[0].points.last?.width ?? 0): theory (line), MC ± s.e.</text>")
+      out.append("<text x=\"\(ox + margin - 40)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 3))</text><text x=\"\(ox + margin - 40)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 3))</text>")
+      let line = pts.map { "\(px($0.0)),\(py($0.1.theory))" }.joined(separator: " ")
+      out.append("<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" points=\"\(line)\"/>")
+      for (l, p) in pts {
+        let x = px(l)
+        out.append("<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(py(p.estimate.value - p.estimate.standardError))\" y2=\"\(py(p.estimate.value + p.estimate.standardError))\" stroke=\"#c0392b\"/>")
+        out.append("<circle cx=\"\(x)\" cy=\"\(py(p.estimate.value))\" r=\"2.5\" fill=\"#c0392b\"/>")
+        out.append("<text x=\"\(x - 3)\" y=\"\(oy + h - margin + 14)\">\(Int(l))</text>")
+      }
+    }
+    out.append("</svg>")
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  static func escape(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+  }
+}

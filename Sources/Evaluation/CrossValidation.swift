@@ -1,0 +1,172 @@
+import Derivation
+import Foundation
+import Numerics
+
+/// Theory (the derived recursions, evaluated) against Monte-Carlo samples of the networks the
+/// model describes, on a scan of widths n, 2n, 4n, … (all layers scaled together).
+///
+/// Compared quantities, per layer ℓ and per combination of sample indices:
+/// - **K**: the MC two-point function E[z z]/δ (estimated by the mean of the stochastic metric
+///   Ĝ, which has the same expectation and lower variance) against the leading order K and against
+///   K + G¹/n_{ℓ−1}; the residual of the latter is O(1/n²).
+/// - **V**: n_{ℓ−1} × (connected four-point, distinct-neuron estimator) against V; the residual
+///   is O(1/n), so its vanishing as n → ∞ tests V, the 1/n term of the four-point function.
+/// - **G1**: n_{ℓ−1} × (MC two-point − K) against G¹; residual O(1/n).
+///
+/// **Verdict.** For each quantity the two largest widths are Richardson-extrapolated with the
+/// expected residual order p (1 or 2): Q∞ = (2^p Q(2n) − Q(n))/(2^p − 1), with its standard error;
+/// a quantity passes when |Q∞ − theory| ≤ `zThreshold` standard errors (default 4, so that a
+/// correct theory fails about once in 10⁴ comparisons). Layers where the theory tensor and the
+/// estimate are both zero within errors are skipped for V and G1 (layer 1).
+public struct CrossValidation: Sendable {
+  public struct Options: Sendable {
+    public var networks: Int
+    public var seed: UInt64
+    public var scanSteps: Int
+    public var threads: Int?
+    public var zThreshold: Double
+
+    public init(networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4) {
+      self.networks = networks
+      self.seed = seed
+      self.scanSteps = scanSteps
+      self.threads = threads
+      self.zThreshold = zThreshold
+    }
+  }
+
+  /// One compared number at one width.
+  public struct Point: Sendable {
+    public var width: Int
+    public var leadingOrder: Double
+    public var theory: Double
+    public var estimate: Estimate
+    public var zScore: Double { estimate.standardError > 0 ? (estimate.value - theory) / estimate.standardError : 0 }
+    /// (estimate − theory) × width^order: constant if the residual falls like 1/n^order.
+    public var scaledResidual: Double
+  }
+
+  /// One quantity (e.g. K_{01} at layer 3) across the width scan, with the verdict.
+  public struct Row: Sendable {
+    public var quantity: String
+    public var layer: Int
+    public var indices: [Int]
+    public var residualOrder: Int
+    public var points: [Point]
+    public var extrapolated: Estimate
+    public var extrapolatedTheory: Double
+    public var passed: Bool
+    public var extrapolatedZ: Double {
+      extrapolated.standardError > 0 ? (extrapolated.value - extrapolatedTheory) / extrapolated.standardError : 0
+    }
+  }
+
+  public struct Report: Sendable {
+    public var widths: [[Int]]
+    public var rows: [Row]
+    public var networks: Int
+    public var seed: UInt64
+    public var passed: Bool { rows.allSatisfy(\.passed) }
+  }
+
+  public var model: Model
+  public var derivation: DerivationResult
+
+  public init(model: Model, derivation: DerivationResult) {
+    self.model = model
+    self.derivation = derivation
+  }
+
+  /// Runs the scan. `progress` is called before each width with (step, total, widths).
+  public func run(
+    _ base: NumericParameters, options: Options, progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
+  ) throws -> Report {
+    guard options.networks >= 2 else { throw EvaluationError("--samples must be at least 2") }
+    guard (0...8).contains(options.scanSteps) else { throw EvaluationError("--scan must be between 0 and 8") }
+    let lowering = NetworkLowering(model: model, derivation: derivation)
+    let evaluator = RecursionEvaluator(model: model, derivation: derivation)
+    let s = base.sampleCount
+    let layout = SampleIndexLayout(sampleCount: s)
+    var scans: [(widths: [Int], theory: [RecursionValues], mc: [LayerEstimates])] = []
+    for step in 0...options.scanSteps {
+      var p = base
+      p.widths = base.widths.map { $0 << step }
+      progress(step + 1, options.scanSteps + 1, p.widths)
+      let theory = try evaluator.evaluate(p)
+      let covariances = try lowering.conditionalCovariances(p)
+      let sampler: ConditionalSampler
+      do {
+        sampler = try ConditionalSampler(inputs: p.inputs, widths: p.widths, covariances: covariances)
+      } catch {
+        throw EvaluationError("cannot sample this network: \(error)")
+      }
+      let stats = sampler.statistics(seed: options.seed, networks: 0..<options.networks, threads: options.threads)
+      scans.append((p.widths, theory, stats.estimates()))
+    }
+    var rows: [Row] = []
+    let depth = base.depth
+    for l in 1...depth {
+      // The width suppressing layer ℓ's finite-width tensors: n_{ℓ−1} (n₀ for layer 1).
+      func suppression(_ widths: [Int]) -> Double {
+        Double(l == 1 ? base.inputDimension : widths[l - 2])
+      }
+      for (p, (a, b)) in layout.pairs.enumerated() {
+        var kPoints: [Point] = []
+        var gPoints: [Point] = []
+        for scan in scans {
+          let t = scan.theory[l - 1]
+          let n = suppression(scan.widths)
+          // E[Ĝ] estimates the same E[z z] with lower variance (exact for layer 1).
+          let est = l == 1 ? scan.mc[l - 1].kernel[p] : scan.mc[l - 1].metricMean[p]
+          let nlo = t.K[a][b] + t.G1[a][b] / n
+          kPoints.append(Point(width: scan.widths[0], leadingOrder: t.K[a][b], theory: nlo, estimate: est,
+            scaledResidual: (est.value - nlo) * n * n))
+          let g = Estimate(value: n * (est.value - t.K[a][b]), standardError: n * est.standardError)
+          gPoints.append(Point(width: scan.widths[0], leadingOrder: 0, theory: t.G1[a][b], estimate: g,
+            scaledResidual: (g.value - t.G1[a][b]) * n))
+        }
+        rows.append(row("K", l, [a, b], order: 2, kPoints, options))
+        if l > 1 { rows.append(row("G1", l, [a, b], order: 1, gPoints, options)) }
+      }
+      if l == 1 { continue }
+      for (q, (p1, p2)) in layout.pairPairs.enumerated() {
+        let (a, b) = layout.pairs[p1]
+        let (c, d) = layout.pairs[p2]
+        var points: [Point] = []
+        for scan in scans {
+          let t = scan.theory[l - 1]
+          let n = suppression(scan.widths)
+          let raw = scan.mc[l - 1].fourPoint[q]
+          let est = Estimate(value: n * raw.value, standardError: n * raw.standardError)
+          let v = t.v(a, b, c, d)
+          points.append(Point(width: scan.widths[0], leadingOrder: v, theory: v, estimate: est,
+            scaledResidual: (est.value - v) * n))
+        }
+        rows.append(row("V", l, [a, b, c, d], order: 1, points, options))
+      }
+    }
+    return Report(widths: scans.map(\.widths), rows: rows, networks: options.networks, seed: options.seed)
+  }
+
+  func row(_ quantity: String, _ layer: Int, _ indices: [Int], order: Int, _ points: [Point], _ options: Options) -> Row {
+    let extrapolated: Estimate
+    let theory: Double
+    if points.count >= 2 {
+      let x = points[points.count - 2]
+      let y = points[points.count - 1]
+      let f = pow(2.0, Double(order))
+      extrapolated = Estimate(
+        value: (f * y.estimate.value - x.estimate.value) / (f - 1),
+        standardError: (f * f * y.estimate.standardError * y.estimate.standardError
+          + x.estimate.standardError * x.estimate.standardError).squareRoot() / (f - 1))
+      theory = (f * y.theory - x.theory) / (f - 1)
+    } else {
+      extrapolated = points[0].estimate
+      theory = points[0].theory
+    }
+    let deviation = abs(extrapolated.value - theory)
+    let passed = deviation <= options.zThreshold * extrapolated.standardError || deviation <= 1e-12 * max(1, abs(theory))
+    return Row(quantity: quantity, layer: layer, indices: indices, residualOrder: order, points: points,
+      extrapolated: extrapolated, extrapolatedTheory: theory, passed: passed)
+  }
+}

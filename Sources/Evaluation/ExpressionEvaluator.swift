@@ -1,0 +1,184 @@
+import Algebra
+import Numerics
+import Rational
+import Foundation
+
+/// Evaluates derived expressions numerically at one step of the recursion: layer labels
+/// relative to ℓ are resolved with ℓ = `layer`; statistics tensors (K, G¹, V) are looked up in
+/// `tensors`; inputs x in `parameters.inputs`; Gaussian averages are computed by quadrature in
+/// the derivative-free Hermite form and cached per concrete atom.
+///
+/// Every sum is carried out explicitly (sample sums over the S inputs, neuron sums over the
+/// width of their layer), so this is a direct reading of the expression, not a re-typed
+/// formula.
+final class ExpressionEvaluator {
+  let parameters: NumericParameters
+  let layer: Int
+  /// Statistic tensors by (name, absolute layer), values flattened row-major over sample indices.
+  var tensors: [TensorKey: [Double]]
+  let quadrature = GaussianExpectation()
+  private var averageCache: [AverageKey: Double] = [:]
+
+  struct TensorKey: Hashable {
+    var name: String
+    var layer: Int
+  }
+
+  struct AverageKey: Hashable {
+    var metricLayer: Int
+    var derivatives: [Int]
+    var integrand: [FactorKey]
+  }
+
+  struct FactorKey: Hashable, Comparable {
+    var isVariable: Bool
+    var derivative: Int
+    var sample: Int
+    static func < (a: FactorKey, b: FactorKey) -> Bool {
+      (a.isVariable ? 1 : 0, a.derivative, a.sample) < (b.isVariable ? 1 : 0, b.derivative, b.sample)
+    }
+  }
+
+  init(parameters: NumericParameters, layer: Int, tensors: [TensorKey: [Double]]) {
+    self.parameters = parameters
+    self.layer = layer
+    self.tensors = tensors
+  }
+
+  func absolute(_ l: Layer?) throws -> Int {
+    switch l {
+    case .relative(let k)?: return layer + k
+    case .absolute(let a)?: return a
+    case nil: throw EvaluationError("a layer-free statistic cannot be evaluated")
+    }
+  }
+
+  func range(of i: Index) throws -> Int {
+    switch i.space {
+    case .sample: return parameters.sampleCount
+    case .neuron(let l):
+      let a = try absolute(l)
+      guard let n = parameters.width(ofLayer: a) else { throw EvaluationError("no width for layer \(a)") }
+      return n
+    }
+  }
+
+  func scalar(_ s: Symbol) throws -> Double {
+    switch s.kind {
+    case .width:
+      let a = try absolute(s.layer)
+      guard let n = parameters.width(ofLayer: a) else { throw EvaluationError("no width n_\(a) (depth \(parameters.depth))") }
+      return Double(n)
+    case .sampleCount: return Double(parameters.sampleCount)
+    case .parameter:
+      if let v = parameters.couplings[s.name] { return v }
+      if let l = s.layer, let t = tensors[TensorKey(name: s.name, layer: try absolute(l))], t.count == 1 { return t[0] }
+      throw EvaluationError("no value for the coupling \(s.name) (pass it with --set \(s.name)=VALUE)")
+    }
+  }
+
+  /// The value of `e` with the free indices set by `free` (0-based values).
+  func value(of e: Expression, free: [Index: Int]) throws -> Double {
+    var total = 0.0
+    for t in e.terms { total += try value(of: t, free: free) }
+    return total
+  }
+
+  func value(of t: Term, free: [Index: Int]) throws -> Double {
+    var prefactor = t.coefficient.doubleValue
+    for p in t.monomial.scalars { prefactor *= pow(try scalar(p.symbol), Double(p.exponent)) }
+    if prefactor == 0 { return 0 }
+    let summed = t.monomial.summed
+    let ranges = try summed.map { try range(of: $0) }
+    var assignment = free
+    var total = 0.0
+    func loop(_ k: Int) throws {
+      if k == summed.count {
+        for group in t.monomial.distinct {
+          let values = group.compactMap { assignment[$0] }
+          if Set(values).count != values.count { return }
+        }
+        var product = prefactor
+        for f in t.monomial.factors {
+          product *= try value(of: f, assignment)
+          if product == 0 { return }
+        }
+        total += product
+        return
+      }
+      for v in 0..<ranges[k] {
+        assignment[summed[k]] = v
+        try loop(k + 1)
+      }
+    }
+    try loop(0)
+    return total
+  }
+
+  func value(of f: Factor, _ a: [Index: Int]) throws -> Double {
+    func at(_ i: Index) throws -> Int {
+      guard let v = a[i] else { throw EvaluationError("unbound index \(i)") }
+      return v
+    }
+    switch f {
+    case .delta(let x, let y): return try at(x) == at(y) ? 1 : 0
+    case .tensor(let t):
+      let idx = try t.indices.map(at)
+      if t.head.layer == nil {
+        // An input x_{j;α}: component j of sample α.
+        guard idx.count == 2 else { throw EvaluationError("input \(t.head.name) needs [j;a]") }
+        return parameters.inputs[idx[1]][idx[0]]
+      }
+      let key = TensorKey(name: t.head.name, layer: try absolute(t.head.layer))
+      guard let values = tensors[key] else { throw EvaluationError("no values for \(t.head.name) at layer \(key.layer)") }
+      var flat = 0
+      for i in idx { flat = flat * parameters.sampleCount + i }
+      return values[flat]
+    case .average(let g):
+      let key = AverageKey(
+        metricLayer: try absolute(g.metric.layer), derivatives: try g.derivatives.map(at).sorted(),
+        integrand: try g.integrand.map { f -> FactorKey in
+          switch f {
+          case .function(let app):
+            return FactorKey(isVariable: false, derivative: app.derivative, sample: try at(app.argument.indices[0]))
+          case .tensor(let x):
+            return FactorKey(isVariable: true, derivative: 0, sample: try at(x.indices[0]))
+          default:
+            throw EvaluationError("unsupported factor inside an average")
+          }
+        }.sorted())
+      if let hit = averageCache[key] { return hit }
+      let v = try average(key, metric: g.metric.name)
+      averageCache[key] = v
+      return v
+    case .function:
+      throw EvaluationError("a function of a neuron's preactivation is left after averaging")
+    case .parenthesized(let e):
+      return try value(of: e, free: a)
+    }
+  }
+
+  func average(_ key: AverageKey, metric: String) throws -> Double {
+    guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
+      throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
+    }
+    let s = parameters.sampleCount
+    let rows = (0..<s).map { a in (0..<s).map { b in k[a * s + b] } }
+    let covariance: CovarianceMatrix
+    do {
+      covariance = try CovarianceMatrix(rows)
+    } catch {
+      throw EvaluationError("the kernel K at layer \(key.metricLayer) is not a covariance matrix: \(error)")
+    }
+    let factors = key.integrand.map { f in
+      f.isVariable
+        ? GaussianFactor.power(1, coordinate: f.sample)
+        : GaussianFactor.activation(parameters.activation, derivative: f.derivative, coordinate: f.sample)
+    }
+    do {
+      return try quadrature.derivativeExpectation(of: factors, derivatives: key.derivatives, covariance: covariance)
+    } catch {
+      throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)")
+    }
+  }
+}

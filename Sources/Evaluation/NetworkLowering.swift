@@ -1,0 +1,141 @@
+import Algebra
+import Derivation
+import Foundation
+import GaussianCalculus
+import Numerics
+import Rational
+
+/// Lowers a model and its derivation to the samplers' numeric form.
+///
+/// - ``specification(_:)`` reads the layer maps term by term — a bias `b[i]`, or a weight
+///   `W[i,j]` times σ(z[j;a]), z[j;a] or x[j;a] (with a numeric prefactor) — into a
+///   ``NetworkSpecification`` for the weights sampler (the oracle).
+/// - ``conditionalCovariances(_:)`` reads the *derived* stochastic metric Ĝ (step 1 of the
+///   pipeline) into a ``ConditionalCovariance`` per layer for the conditional sampler.
+///
+/// Maps outside these shapes are refused with a message (the sampler would not be the network
+/// the model describes).
+public struct NetworkLowering: Sendable {
+  public var model: Model
+  public var derivation: DerivationResult
+
+  public init(model: Model, derivation: DerivationResult) {
+    self.model = model
+    self.derivation = derivation
+  }
+
+  /// Value of the scalar part of a term (couplings and widths), with ℓ = `layer`.
+  func scalarValue(_ t: Term, layer: Int, _ p: NumericParameters) throws -> Double {
+    let e = ExpressionEvaluator(parameters: p, layer: layer, tensors: [:])
+    var v = t.coefficient.doubleValue
+    for s in t.monomial.scalars { v *= pow(try e.scalar(s.symbol), Double(s.exponent)) }
+    return v
+  }
+
+  func source(_ f: Factor, _ p: NumericParameters) -> LayerSource? {
+    switch f {
+    case .function(let g) where g.derivative == 0: return .activation(p.activation)
+    case .tensor(let t) where t.head.layer == nil: return .inputs
+    case .tensor(let t) where model.incoming?.variable.name == t.head.name: return .preactivation
+    default: return nil
+    }
+  }
+
+  func isParameter(_ f: Factor, _ families: [GaussianFamily]) -> GaussianFamily? {
+    guard case .tensor(let t) = f else { return nil }
+    return families.first { $0.head == t.head }
+  }
+
+  func layerSpecification(_ map: LayerMap, families: [GaussianFamily], layer: Int, _ p: NumericParameters) throws -> LayerSpecification {
+    var terms: [LayerTerm] = []
+    for t in map.rhs.expanded().terms {
+      let params = t.monomial.factors.compactMap { isParameter($0, families) }
+      let others = t.monomial.factors.filter { isParameter($0, families) == nil }
+      let scale = try scalarValue(t, layer: layer, p)
+      guard params.count == 1, let fam = params.first else {
+        throw EvaluationError("the sampler needs every term of the map to contain exactly one Gaussian parameter (term: \(t))")
+      }
+      // Variance of one entry: the family's covariance at coinciding indices, times scale².
+      var variance = 0.0
+      for c in fam.covariance.terms {
+        var m = c.monomial
+        m.factors = []
+        variance += try scalarValue(Term(c.coefficient, m), layer: layer, p)
+      }
+      variance *= scale * scale
+      if fam.first.count == 1 {
+        guard others.isEmpty else { throw EvaluationError("a bias term may not multiply other factors (term: \(t))") }
+        terms.append(.bias(variance: variance))
+      } else if fam.first.count == 2, others.count == 1, let s = source(others[0], p) {
+        // The family's variance is C/n(fan-in); the IR stores C.
+        let fanIn = Double(fanInWidth(fam, layer: layer, p))
+        terms.append(.weights(variance: variance * fanIn, source: s))
+      } else {
+        throw EvaluationError("the sampler supports b[i] and W[i,j]·f(previous layer) terms only (term: \(t))")
+      }
+    }
+    return LayerSpecification(terms: terms)
+  }
+
+  func fanInWidth(_ fam: GaussianFamily, layer: Int, _ p: NumericParameters) -> Int {
+    if case .neuron(let l) = fam.first[1].space {
+      let a: Int
+      switch l {
+      case .relative(let k): a = layer + k
+      case .absolute(let x): a = x
+      }
+      return p.width(ofLayer: a) ?? 1
+    }
+    return 1
+  }
+
+  /// The network the model describes, for the weights sampler.
+  public func specification(_ p: NumericParameters) throws -> NetworkSpecification {
+    guard let first = model.first else { throw EvaluationError("the model has no 'first' map") }
+    var layers = [try layerSpecification(first, families: model.firstFamilies, layer: 0, p)]
+    if p.depth > 1 {
+      guard let map = model.map else { throw EvaluationError("the model has no 'map' for layers beyond the first") }
+      for l in 1..<p.depth { layers.append(try layerSpecification(map, families: model.families, layer: l, p)) }
+    }
+    return NetworkSpecification(inputs: p.inputs, widths: p.widths, layers: layers)
+  }
+
+  /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler.
+  public func conditionalCovariances(_ p: NumericParameters) throws -> [ConditionalCovariance] {
+    guard let g1 = derivation.firstConditionalCovariance else { throw EvaluationError("the model has no 'first' map") }
+    var out = [try lower(g1, layer: 0, p)]
+    if p.depth > 1 {
+      guard let g = derivation.conditionalCovariance else { throw EvaluationError("the model has no 'map'") }
+      for l in 1..<p.depth { out.append(try lower(g, layer: l, p)) }
+    }
+    return out
+  }
+
+  /// Ĝ = constant + Σ_t c_t (1/n) Σ_j f_t(z_{j;α₁}) g_t(z_{j;α₂}).
+  func lower(_ g: Expression, layer: Int, _ p: NumericParameters) throws -> ConditionalCovariance {
+    var constant = 0.0
+    var terms: [ConditionalCovarianceTerm] = []
+    let a1 = Index.sample("alpha1")
+    for t in g.canonicalized().terms {
+      let value = try scalarValue(t, layer: layer, p)
+      let factors = t.monomial.factors
+      if factors.isEmpty && t.monomial.summed.isEmpty {
+        constant += value
+        continue
+      }
+      guard factors.count == 2, t.monomial.summed.count == 1, case .neuron(let l) = t.monomial.summed[0].space,
+        let s0 = source(factors[0], p), let s1 = source(factors[1], p)
+      else {
+        throw EvaluationError("the derived conditional covariance has a term the conditional sampler cannot use: \(t)")
+      }
+      let n = Double(p.width(ofLayer: {
+        switch l { case .relative(let k): return layer + k; case .absolute(let x): return x }
+      }()) ?? 1)
+      // Which factor carries α₁ decides left/right.
+      let firstIsAlpha1 = factors[0].slots.contains(a1)
+      terms.append(ConditionalCovarianceTerm(
+        coefficient: value * n, left: firstIsAlpha1 ? s0 : s1, right: firstIsAlpha1 ? s1 : s0))
+    }
+    return ConditionalCovariance(constant: constant, terms: terms)
+  }
+}

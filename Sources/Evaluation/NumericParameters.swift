@@ -1,0 +1,38 @@
+import Numerics
+
+/// The numbers a derived recursion is evaluated at.
+public struct NumericParameters: Sendable {
+  /// Values of the model's couplings by name ("C_b", "C_W", …).
+  public var couplings: [String: Double]
+  /// Widths n₁…n_L of the hidden layers (the depth is their count).
+  public var widths: [Int]
+  /// The inputs: one vector of n₀ components per sample.
+  public var inputs: [[Double]]
+  /// The activation used for every function of the model.
+  public var activation: Activation
+
+  public init(couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation) {
+    self.couplings = couplings
+    self.widths = widths
+    self.inputs = inputs
+    self.activation = activation
+  }
+
+  /// n₀, the number of input components.
+  public var inputDimension: Int { inputs.first?.count ?? 0 }
+  public var sampleCount: Int { inputs.count }
+  public var depth: Int { widths.count }
+
+  /// The width of an absolute layer (0 is the input dimension).
+  public func width(ofLayer l: Int) -> Int? {
+    if l == 0 { return inputDimension }
+    return (1...widths.count).contains(l) ? widths[l - 1] : nil
+  }
+}
+
+/// A bad number or shape in the parameters, with a message for the user.
+public struct EvaluationError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { "error: \(message)" }
+}

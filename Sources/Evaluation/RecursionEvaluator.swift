@@ -1,0 +1,79 @@
+import Algebra
+import Derivation
+import Foundation
+import Numerics
+
+/// Iterates the *derived* recursions numerically: layer 1 from the derived initial conditions,
+/// then layer ℓ+1 from layer ℓ through the derived K, G¹, V recursions.
+public struct RecursionEvaluator: Sendable {
+  public var model: Model
+  public var derivation: DerivationResult
+
+  public init(model: Model, derivation: DerivationResult) {
+    self.model = model
+    self.derivation = derivation
+  }
+
+  public func evaluate(_ p: NumericParameters) throws -> [RecursionValues] {
+    let s = p.sampleCount
+    guard s >= 1, s <= 8 else { throw EvaluationError("give between 1 and 8 inputs (got \(s))") }
+    guard p.inputDimension >= 1, p.inputs.allSatisfy({ $0.count == p.inputDimension }) else {
+      throw EvaluationError("every input needs the same number (≥ 1) of components")
+    }
+    guard p.depth >= 1, p.widths.allSatisfy({ $0 >= 1 }) else { throw EvaluationError("widths must be positive and the depth at least 1") }
+    guard p.inputs.allSatisfy({ $0.allSatisfy(\.isFinite) }), p.couplings.values.allSatisfy(\.isFinite) else {
+      throw EvaluationError("inputs and couplings must be finite numbers")
+    }
+    guard !derivation.initialConditions.isEmpty else { throw EvaluationError("the model has no 'first' map for the initial conditions") }
+    let names = model.names
+    let a = (1...4).map { Index.sample("alpha\($0)") }
+
+    func tensorValues(_ rec: [Recursion], quantity: String?, rank: Int, evaluator: ExpressionEvaluator) throws -> [Double] {
+      guard let quantity, let r = rec.first(where: { $0.quantity == quantity }) else {
+        return Array(repeating: 0, count: Int(pow(Double(s), Double(rank))))
+      }
+      var out: [Double] = []
+      var idx = Array(repeating: 0, count: rank)
+      while true {
+        var free: [Index: Int] = [:]
+        for k in 0..<rank { free[a[k]] = idx[k] }
+        out.append(try evaluator.value(of: r.rhs, free: free))
+        var k = rank - 1
+        while k >= 0 {
+          idx[k] += 1
+          if idx[k] < s { break }
+          idx[k] = 0
+          k -= 1
+        }
+        if k < 0 { break }
+      }
+      return out
+    }
+
+    func statistics(_ layer: Int, _ k: [Double], _ g: [Double], _ v: [Double]) -> RecursionValues {
+      RecursionValues(
+        layer: layer, sampleCount: s, K: (0..<s).map { i in Array(k[(i * s)..<(i * s + s)]) },
+        G1: (0..<s).map { i in Array(g[(i * s)..<(i * s + s)]) }, V: v)
+    }
+
+    // Layer 1. The `first` map was compiled with ℓ = 0.
+    let first = ExpressionEvaluator(parameters: p, layer: 0, tensors: [:])
+    var k = try tensorValues(derivation.initialConditions, quantity: names.metric, rank: 2, evaluator: first)
+    var g = try tensorValues(derivation.initialConditions, quantity: names.correction, rank: 2, evaluator: first)
+    var v = try tensorValues(derivation.initialConditions, quantity: names.vertex, rank: 4, evaluator: first)
+    var layers = [statistics(1, k, g, v)]
+    for l in stride(from: 1, to: p.depth, by: 1) {
+      var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [.init(name: names.metric, layer: l): k]
+      if let c = names.correction { tensors[.init(name: c, layer: l)] = g }
+      if let vv = names.vertex { tensors[.init(name: vv, layer: l)] = v }
+      let step = ExpressionEvaluator(parameters: p, layer: l, tensors: tensors)
+      let nk = try tensorValues(derivation.recursions, quantity: names.metric, rank: 2, evaluator: step)
+      let ng = try tensorValues(derivation.recursions, quantity: names.correction, rank: 2, evaluator: step)
+      let nv = try tensorValues(derivation.recursions, quantity: names.vertex, rank: 4, evaluator: step)
+      (k, g, v) = (nk, ng, nv)
+      guard (k + g + v).allSatisfy(\.isFinite) else { throw EvaluationError("the recursion diverged at layer \(l + 1)") }
+      layers.append(statistics(l + 1, k, g, v))
+    }
+    return layers
+  }
+}

@@ -1,0 +1,4 @@
+import Algebra
+
+/// Foundation also exports a type named `Expression`; this module means the algebra's.
+typealias Expression = Algebra.Expression
