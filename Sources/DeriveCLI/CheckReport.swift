@@ -16,7 +16,7 @@ enum CheckReport {
   static func table(_ report: CrossValidation.Report, header: String) -> String {
     var lines = [header, ""]
     let widths = report.widths.map { "n=\($0[0])" }.joined(separator: " ")
-    lines.append("quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  extrap. z  verdict")
+    lines.append("quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  limit z    verdict")
     for r in report.rows {
       guard let last = r.points.last else { continue }
       let z = r.points.map { String(format: "%+.1f", $0.zScore) }.joined(separator: " ")
@@ -29,14 +29,14 @@ enum CheckReport {
           + "\(f(last.estimate.value)) ± \(f(last.estimate.standardError, 2))".padding(toLength: 29, withPad: " ", startingAt: 0)
           + z.padding(toLength: 30, withPad: " ", startingAt: 0)
           + scaled.padding(toLength: 40, withPad: " ", startingAt: 0)
-          + String(format: "%+.2f", r.extrapolatedZ).padding(toLength: 11, withPad: " ", startingAt: 0)
+          + String(format: "%+.2f", r.limitZ).padding(toLength: 11, withPad: " ", startingAt: 0)
           + (r.passed ? "pass" : "FAIL"))
     }
     let failed = report.rows.filter { !$0.passed }.count
     lines.append("")
     lines.append(
       report.passed
-        ? "PASS: \(report.rows.count) quantities agree with the derived theory (|extrapolated z| ≤ 4)."
+        ? "PASS: \(report.rows.count) quantities agree with the derived theory (fitted residual at n → ∞ within 4 s.e.)."
         : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the derived theory.")
     lines.append("(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)")
     return lines.joined(separator: "\n") + "\n"
@@ -53,19 +53,19 @@ enum CheckReport {
       rows.append(
         "{\"quantity\":\(q(r.quantity)),\"layer\":\(r.layer),\"indices\":[\(r.indices.map(String.init).joined(separator: ","))],"
           + "\"residual_order\":\(r.residualOrder),\"points\":[\(pts.joined(separator: ","))],"
-          + "\"extrapolated\":\(num(r.extrapolated.value)),\"extrapolated_se\":\(num(r.extrapolated.standardError)),"
-          + "\"extrapolated_theory\":\(num(r.extrapolatedTheory)),\"passed\":\(r.passed)}")
+          + "\"limit_residual\":\(num(r.limitResidual.value)),\"limit_residual_se\":\(num(r.limitResidual.standardError)),"
+          + "\"limit_z\":\(num(r.limitZ)),\"passed\":\(r.passed)}")
     }
     return "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
       + rows.joined(separator: ",\n") + "\n]}\n"
   }
 
   static func csv(_ report: CrossValidation.Report) -> String {
-    var lines = ["quantity,layer,indices,width,lo_theory,theory,mc,se,z,residual_order,extrapolated_z,passed"]
+    var lines = ["quantity,layer,indices,width,lo_theory,theory,mc,se,z,residual_order,limit_z,passed"]
     for r in report.rows {
       for p in r.points {
         lines.append([r.quantity, String(r.layer), r.indices.map(String.init).joined(), String(p.width), f(p.leadingOrder, 12), f(p.theory, 12),
-          f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4), String(r.residualOrder), f(r.extrapolatedZ, 4), r.passed ? "pass" : "fail"].joined(separator: ","))
+          f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4), String(r.residualOrder), f(r.limitZ, 4), r.passed ? "pass" : "fail"].joined(separator: ","))
       }
     }
     return lines.joined(separator: "\n") + "\n"
