@@ -83,6 +83,29 @@ import Testing
     #expect(relabellings > 400)
   }
 
+  // The hardest case for the candidate search: five sample dummies (all 120 permutations) in
+  // products of K, V, A, B and averages, where colour refinement separates little.
+  @Test func fiveSampleDummiesAreInvariantUnderEveryRelabelling() {
+    var gen = RandomExpressions(seed: 7)
+    gen.exactDummies = 5
+    gen.sampleDummiesOnly = true
+    gen.allowZ = false
+    gen.maxFactors = 4
+    gen.free = [V.s("a1")]
+    for trial in 0..<3 {
+      let m = gen.term().monomial
+      let c = m.canonicalized()
+      var failures = 0
+      var checked = 0
+      Self.forEveryRelabelling(of: m, seed: UInt64(300 + trial)) { m2 in
+        checked += 1
+        if m2.canonicalized() != c { failures += 1 }
+      }
+      #expect(checked == 120)
+      #expect(failures == 0, "trial \(trial): \(Dump.term(Term(.one, m)))")
+    }
+  }
+
   // Catches: symmetry not applied (K_{ba} ≠ K_{ab}), the wrong symmetry for pair-of-pairs
   // (e.g. treating V as totally symmetric would *over*-identify, tested below), averages whose
   // derivative or integrand order matters — all on monomials without dummies, where only the

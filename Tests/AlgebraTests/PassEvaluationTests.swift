@@ -25,7 +25,7 @@ import Testing
   @Test func expansionPreservesValue() {
     var gen = Self.generator(seed: 31)
     var rng = SplitMix64(seed: 131)
-    for trial in 0..<30 {
+    for trial in 0..<24 {
       let e = gen.expression()
       let x = e.expanded()
       #expect(x.isExpanded)
@@ -53,7 +53,7 @@ import Testing
   @Test func collectingLikeTermsPreservesValue() {
     var gen = Self.generator(seed: 32)
     var rng = SplitMix64(seed: 132)
-    for trial in 0..<25 {
+    for trial in 0..<20 {
       let e = gen.expression().expanded()
       // Duplicates and cancellations: e + 2e − e, with shuffled terms.
       let doubled = e + e.scaled(by: Rational(2)) - e
@@ -72,7 +72,7 @@ import Testing
   @Test func canonicalizationPreservesValue() {
     var gen = Self.generator(seed: 33)
     var rng = SplitMix64(seed: 133)
-    for trial in 0..<40 {
+    for trial in 0..<30 {
       let e = gen.expression()
       ValueComparison.expectSameValue(
         e, e.canonicalized(), evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
@@ -80,7 +80,7 @@ import Testing
     // Monomials straight from the generator with up to five dummies too.
     var big = RandomExpressions(seed: 34)
     big.maxFactors = 4
-    for trial in 0..<40 {
+    for trial in 0..<30 {
       let e = big.sum(maxTerms: 2)
       ValueComparison.expectSameValue(
         e, e.canonicalized(), evaluators: [Self.evaluators[0]], rng: &rng, "big \(trial)")
@@ -95,7 +95,7 @@ import Testing
     gen.deltaBias = 0.45
     gen.maxDummies = 4
     var rng = SplitMix64(seed: 135)
-    for trial in 0..<80 {
+    for trial in 0..<60 {
       let e = gen.expression(depth: 1)
       let c = e.contractingDeltas()
       ValueComparison.expectSameValue(e, c, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
@@ -140,7 +140,7 @@ import Testing
     var rng = SplitMix64(seed: 136)
     for (r, rule) in Self.tensorRules.enumerated() {
       var gen = Self.generator(seed: 36 + UInt64(r))
-      for trial in 0..<25 {
+      for trial in 0..<18 {
         let e = gen.expression(depth: 1)
         let after = e.substituting(rule)
         // Before: the same data, with the rule's head valued by the replacement.
