@@ -60,7 +60,9 @@ func algebraBenchmarks() -> [BenchmarkCase] {
         ]))
   }
   let vAverages = monomial(
-    [.tensor(Tensor(V, [s(4), s(3), s(2), s(1)])), average([s(2), s(1)]), average([s(3), s(4)])],
+    [
+      .tensor(Tensor(V, [s(4), s(3), s(2), s(1)])), average([s(2), s(1)]), average([s(3), s(4)]),
+    ],
     (1...4).map(s))
 
   // 10⁵ terms over 1000 distinct canonical monomials (100 copies each, interleaved).
@@ -96,7 +98,8 @@ func algebraBenchmarks() -> [BenchmarkCase] {
     // The ring of 10 K (10! candidate orderings, ≈ 2 min and > 1 GB) is left out; 6 and 8
     // show the factorial growth.
     canonicalization("canonicalize ring of 8 K, 8 sample dummies", kRing(8), repeats: 3),
-    BenchmarkCase(group: "algebra", name: "collect 1e5 terms (1000 distinct monomials)", repeats: 7) {
+    BenchmarkCase(group: "algebra", name: "collect 1e5 terms (1000 distinct monomials)", repeats: 7)
+    {
       let c = many.collectingLikeTerms()
       precondition(c.terms.count <= 1000)
     },

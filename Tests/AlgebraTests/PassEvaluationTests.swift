@@ -29,7 +29,8 @@ import Testing
       let e = gen.expression()
       let x = e.expanded()
       #expect(x.isExpanded)
-      ValueComparison.expectSameValue(e, x, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
+      ValueComparison.expectSameValue(
+        e, x, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
     }
   }
 
@@ -98,7 +99,8 @@ import Testing
     for trial in 0..<60 {
       let e = gen.expression(depth: 1)
       let c = e.contractingDeltas()
-      ValueComparison.expectSameValue(e, c, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
+      ValueComparison.expectSameValue(
+        e, c, evaluators: Self.evaluators, rng: &rng, "trial \(trial)")
       ValueComparison.expectSameValue(
         e, c.canonicalized(), evaluators: [Self.evaluators[1]], rng: &rng, "canonical \(trial)")
     }
@@ -114,7 +116,8 @@ import Testing
       // K_{pq} → C_b δ_{pq} + C_W/n Σ_j z_{j;p} z_{j;q}
       TensorSubstitution(
         V.K, [p, q],
-        by: Expression.symbol(V.Cb) * .delta(p, q) + Expression.symbol(V.CW) * .symbol(V.n, power: -1) * zz),
+        by: Expression.symbol(V.Cb) * .delta(p, q) + Expression.symbol(V.CW)
+          * .symbol(V.n, power: -1) * zz),
       // K_{pq} → Σ_r A_{pr} A_{qr}
       TensorSubstitution(
         V.K, [p, q], by: (Expression.tensor(V.A, [p, r]) * .tensor(V.A, [q, r])).summed(over: [r])),
@@ -124,7 +127,7 @@ import Testing
         by: Expression.tensor(V.K, [p, q]) * .tensor(V.K, [r, s])
           + Expression.symbol(V.CW)
           * (Expression.tensor(V.z, [jp, p]) * .tensor(V.z, [jp, q]) * .tensor(V.z, [jp, r])
-            * .tensor(V.z, [jp, s])).summed(over: [jp])),
+          * .tensor(V.z, [jp, s])).summed(over: [jp])),
       // W_{pq} → Σ_l δ_{pl} W_{lq} + C_b W_{pq}   (value (1 + C_b) W_{pq})
       TensorSubstitution(
         V.W, [jp, kq],
@@ -218,7 +221,9 @@ import Testing
     let (j, a) = (V.j("j"), V.s("a"))
     let G = Symbol.parameter("G")
     let replacement = Expression(
-      V.term(Rational(1, 2), [.tensor(Tensor(V.z, [j, a])), .tensor(Tensor(V.z, [j, a]))], summed: [j, a]))
+      V.term(
+        Rational(1, 2), [.tensor(Tensor(V.z, [j, a])), .tensor(Tensor(V.z, [j, a]))],
+        summed: [j, a]))
     let ev = V.evaluator(seed: 71, width: 2, samples: 2)
     let g = try ev.value(of: replacement)
     var withG = ev

@@ -161,7 +161,8 @@ struct RandomExpressions {
       let candidates = e.freeIndices.filter { free.contains($0) && !locallySummed.contains($0) }
       let chosen = candidates.filter { _ in rng.chance(0.5) }
       if !chosen.isEmpty {
-        e = e.summed(over: chosen, distinct: chosen.count >= 2 && rng.chance(0.3) && sameSpace(chosen))
+        e = e.summed(
+          over: chosen, distinct: chosen.count >= 2 && rng.chance(0.3) && sameSpace(chosen))
       }
     }
     return e
