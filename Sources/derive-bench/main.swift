@@ -7,6 +7,7 @@ let requested = Set(arguments.filter { !$0.hasPrefix("--") })
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("derive", derivationBenchmarks),
   ("rational", rationalBenchmarks),
+  ("algebra", algebraBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {

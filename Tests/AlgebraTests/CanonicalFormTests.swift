@@ -27,7 +27,9 @@ import Testing
   ) {
     var rng = SplitMix64(seed: seed)
     let dummies = Array(Set(m.summed)).sorted()
-    let perScheme = (0..<3).map { Rewriting.allRelabellings(of: dummies, labels: labels(scheme: $0)) }
+    let perScheme = (0..<3).map {
+      Rewriting.allRelabellings(of: dummies, labels: labels(scheme: $0))
+    }
     for n in perScheme[0].indices {
       check(Rewriting.scrambled(Rewriting.renamed(m, perScheme[n % 3][n]), &rng))
     }
@@ -83,6 +85,29 @@ import Testing
     #expect(relabellings > 400)
   }
 
+  // The hardest case for the candidate search: five sample dummies (all 120 permutations) in
+  // products of K, V, A, B and averages, where colour refinement separates little.
+  @Test func fiveSampleDummiesAreInvariantUnderEveryRelabelling() {
+    var gen = RandomExpressions(seed: 7)
+    gen.exactDummies = 5
+    gen.sampleDummiesOnly = true
+    gen.allowZ = false
+    gen.maxFactors = 4
+    gen.free = [V.s("a1")]
+    for trial in 0..<3 {
+      let m = gen.term().monomial
+      let c = m.canonicalized()
+      var failures = 0
+      var checked = 0
+      Self.forEveryRelabelling(of: m, seed: UInt64(300 + trial)) { m2 in
+        checked += 1
+        if m2.canonicalized() != c { failures += 1 }
+      }
+      #expect(checked == 120)
+      #expect(failures == 0, "trial \(trial): \(Dump.term(Term(.one, m)))")
+    }
+  }
+
   // Catches: symmetry not applied (K_{ba} ≠ K_{ab}), the wrong symmetry for pair-of-pairs
   // (e.g. treating V as totally symmetric would *over*-identify, tested below), averages whose
   // derivative or integrand order matters — all on monomials without dummies, where only the
@@ -118,7 +143,9 @@ import Testing
   // Dictionary iteration reaching the output makes these strings change from run to run), and
   // silent changes of the documented canonical order.
   @Test func canonicalFormsMatchCheckedInSnapshot() {
-    let dumps = Catalogue.monomials.map { Dump.term(Term($0.term.coefficient, $0.term.monomial.canonicalized())) }
+    let dumps = Catalogue.monomials.map {
+      Dump.term(Term($0.term.coefficient, $0.term.monomial.canonicalized()))
+    }
     for (dump, expected) in zip(dumps, Self.snapshot) {
       #expect(dump == expected)
     }
@@ -138,7 +165,7 @@ import Testing
     "1 A(s#0,s#1) B(s#2,s#3) Vℓ(s#0,s#1,s#2,s#3) Σ[s#0,s#1,s#2,s#3]",
     "1/2 C_W^1 nℓ-1^-1 Wℓ(nℓ#0,nℓ-1#0) Wℓ(nℓ#1,nℓ-1#0) zℓ(nℓ#0,s:a1) zℓ(nℓ#1,s:a2) Σ[nℓ-1#0,nℓ#0,nℓ#1]",
     "1 zℓ(nℓ#0,s:a1) zℓ(nℓ#1,s:a1) zℓ(nℓ#2,s#1) Σ[nℓ#0,nℓ#1,nℓ#2,s#0,s#1] ≠[nℓ#0,nℓ#2] ≠[nℓ#1,nℓ#2]",
-    "1 A(s#0,s#1) Kℓ(s:a1,s#1) Kℓ(s:a2,s#0) Kℓ(s#0,s#1) Σ[s#0,s#1]"
+    "1 A(s#0,s#1) Kℓ(s:a1,s#1) Kℓ(s:a2,s#0) Kℓ(s#0,s#1) Σ[s#0,s#1]",
   ]
 
   // Catches: isCanonical accepting non-canonical input (it is asserted in debug builds, so a
@@ -170,8 +197,14 @@ import Testing
       ("zero coefficient", Expression([Term(.zero, Monomial(factors: [Kab]))])),
       ("duplicate monomials", Expression([V.term(.one, [Kab]), V.term(.one, [Kab])])),
       ("terms out of order", Expression([V.term(.one, [zt]), V.term(.one, [Kab])])),
-      ("unmerged scalars", Expression(V.term(.one, [Kab], scalars: [SymbolPower(V.n, 1), SymbolPower(V.n, 1)]))),
-      ("parenthesised", (Expression.tensor(V.K, [a, b]) + .one) * (Expression.tensor(V.A, [a, b]) + .one)),
+      (
+        "unmerged scalars",
+        Expression(V.term(.one, [Kab], scalars: [SymbolPower(V.n, 1), SymbolPower(V.n, 1)]))
+      ),
+      (
+        "parenthesised",
+        (Expression.tensor(V.K, [a, b]) + .one) * (Expression.tensor(V.A, [a, b]) + .one)
+      ),
     ]
     for (name, e) in notCanonical {
       #expect(!e.isCanonical, "\(name)")
@@ -257,7 +290,8 @@ import Testing
     let free0 = Index(.sample, .dummy(0))
     let free1 = Index(.sample, .dummy(1))
     let b = V.s("b"), c = V.s("c")
-    let e = (Expression.tensor(V.K, [free0, b]) * .tensor(V.A, [b, c]) * .tensor(V.K, [c, free1]))
+    let e =
+      (Expression.tensor(V.K, [free0, b]) * .tensor(V.A, [b, c]) * .tensor(V.K, [c, free1]))
       .summed(over: [b, c])
     let canonical = e.canonicalized()
     #expect(canonical.freeIndices == [free0, free1], "\(Dump.expression(canonical))")
@@ -268,7 +302,8 @@ import Testing
     }
     // Relabelling invariance still holds with such free indices around.
     let d = V.s("d"), f = V.s("f")
-    let relabelled = (Expression.tensor(V.K, [free0, d]) * .tensor(V.A, [d, f]) * .tensor(V.K, [f, free1]))
+    let relabelled =
+      (Expression.tensor(V.K, [free0, d]) * .tensor(V.A, [d, f]) * .tensor(V.K, [f, free1]))
       .summed(over: [d, f])
     #expect(relabelled.canonicalized() == canonical)
   }

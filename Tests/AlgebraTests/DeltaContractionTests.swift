@@ -47,7 +47,8 @@ import Testing
   // Catches: Σ_j δ_{ij} x_j not becoming x_i (index substitution into other factors).
   @Test func deltaSubstitutesIntoFactors() {
     let a = V.s("a")
-    let e = (Expression.delta(i, j) * .tensor(V.z, [j, a]) * .function(V.sigma, of: Tensor(V.z, [j, a])))
+    let e =
+      (Expression.delta(i, j) * .tensor(V.z, [j, a]) * .function(V.sigma, of: Tensor(V.z, [j, a])))
       .summed(over: [j])
     #expect(
       contracted(e)
@@ -66,7 +67,8 @@ import Testing
     let two = Expression.one.summed(over: [j, k], distinct: true)
     #expect(contracted(two) == (n * n - n).canonicalized())
     let three = Expression.one.summed(over: [j, k, l], distinct: true)
-    #expect(contracted(three) == (n * n * n - Rational(3) * (n * n) + Rational(2) * n).canonicalized())
+    #expect(
+      contracted(three) == (n * n * n - Rational(3) * (n * n) + Rational(2) * n).canonicalized())
   }
 
   // Catches: free δ's being contracted or dropped; δ_{ii} of a free index not being 1.

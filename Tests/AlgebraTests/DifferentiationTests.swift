@@ -12,7 +12,9 @@ import Testing
 
   /// p(x) = c₀ + c₁x + c₂x² for σ and τ.
   static func coefficients(_ head: FunctionHead) -> [Rational] {
-    head == V.sigma ? [Rational(1, 2), Rational(1), Rational(-3, 2)] : [Rational(-1), Rational(1, 3), Rational(1)]
+    head == V.sigma
+      ? [Rational(1, 2), Rational(1), Rational(-3, 2)]
+      : [Rational(-1), Rational(1, 3), Rational(1)]
   }
 
   /// A seeded table whose function values are p^{(m)}(value of the argument).
@@ -45,7 +47,9 @@ import Testing
   }
 
   /// P'(x₀) for the polynomial through (nodes[i], values[i]) (x₀ not a node).
-  static func interpolatedDerivative(at x0: Rational, nodes: [Rational], values: [Rational]) -> Rational {
+  static func interpolatedDerivative(at x0: Rational, nodes: [Rational], values: [Rational])
+    -> Rational
+  {
     var total = Rational.zero
     for i in nodes.indices {
       var weight = Rational.zero
@@ -76,7 +80,8 @@ import Testing
     let e = Expression.function(V.sigma, derivative: 1, of: Tensor(V.z, [j, a]))
     let d = e.differentiated(by: Tensor(V.z, [k, b]))
     let expected =
-      Expression.function(V.sigma, derivative: 2, of: Tensor(V.z, [j, a])) * .delta(j, k) * .delta(a, b)
+      Expression.function(V.sigma, derivative: 2, of: Tensor(V.z, [j, a])) * .delta(j, k)
+      * .delta(a, b)
     #expect(d.isEquivalent(to: expected))
   }
 
@@ -85,7 +90,8 @@ import Testing
   @Test func constantsHaveZeroDerivative() {
     let (k, a, b) = (V.j("k"), V.s("a"), V.s("b"))
     let e =
-      Expression.tensor(V.K, [a, b]) * .average(GaussianAverage(metric: V.K, integrand: [V.sigmaU(a)]))
+      Expression.tensor(V.K, [a, b])
+      * .average(GaussianAverage(metric: V.K, integrand: [V.sigmaU(a)]))
       * .function(V.sigma, of: Tensor(V.u, [a]))
     #expect(e.differentiated(by: Tensor(V.z, [k, b])).canonicalized().isZero)
   }
@@ -136,9 +142,12 @@ import Testing
             let got = try base.value(of: candidate, free: assignment)
             #expect(
               got == expected,
-              "\(name), trial \(trial), ∂/∂\(Dump.indices([kIndex, bIndex]))\n  \(Dump.expression(e))\n  → \(Dump.expression(candidate))")
+              "\(name), trial \(trial), ∂/∂\(Dump.indices([kIndex, bIndex]))\n  \(Dump.expression(e))\n  → \(Dump.expression(candidate))"
+            )
           } catch {
-            Issue.record("\(name), trial \(trial): \(error)\n  \(Dump.expression(e))\n  → \(Dump.expression(candidate))")
+            Issue.record(
+              "\(name), trial \(trial): \(error)\n  \(Dump.expression(e))\n  → \(Dump.expression(candidate))"
+            )
           }
         }
       }

@@ -22,7 +22,8 @@ import Testing
   @Test func distinctGroupsExcludeCoincidences() throws {
     let j = V.j("j"), k = V.j("k"), l = V.j("l")
     #expect(try ev.value(of: Expression.one.summed(over: [j, k], distinct: true)) == Rational(6))
-    #expect(try ev.value(of: Expression.one.summed(over: [j, k, l], distinct: true)) == Rational(6))
+    #expect(
+      try ev.value(of: Expression.one.summed(over: [j, k, l], distinct: true)) == Rational(6))
     // A free member of a group (as left by δ contraction) takes its given value.
     let t = V.term(.one, [], summed: [j], distinct: [[j, l]])
     #expect(try ev.value(of: t, free: [l: 1]) == Rational(2))
@@ -84,15 +85,18 @@ import Testing
     let e = Expression(
       V.term(
         Rational(2, 3),
-        [.delta(j, k), .tensor(Tensor(V.z, [j, a])), V.sigmaOf(k, a, derivative: 1),
-         .tensor(Tensor(V.K, [a, b]))], summed: [j, k, a]))
+        [
+          .delta(j, k), .tensor(Tensor(V.z, [j, a])), V.sigmaOf(k, a, derivative: 1),
+          .tensor(Tensor(V.K, [a, b])),
+        ], summed: [j, k, a]))
     let table = ExactValueTable.seeded(11)
     var expected = Rational.zero
     for jv in 0..<3 {
       for av in 0..<2 {
         let zv = table.tensor(V.z, [jv, av])
         let f = table.function(
-          ConcreteFunction(head: V.sigma, derivative: 1, argumentHead: V.z, argumentIndices: [jv, av]),
+          ConcreteFunction(
+            head: V.sigma, derivative: 1, argumentHead: V.z, argumentIndices: [jv, av]),
           zv)
         expected = expected + zv * f * table.tensor(V.K, [min(av, 1), max(av, 1)])
       }
@@ -107,12 +111,14 @@ import Testing
     let inner = Expression.tensor(V.z, [j, a]).summed(over: [j]) + .tensor(V.K, [a, a])
     let outerTerm = Term(
       .one, Monomial(factors: [.tensor(Tensor(V.z, [j, a])), .parenthesized(inner)], summed: [j]))
-    let product = try ev.value(of: Expression.tensor(V.z, [j, a]).summed(over: [j]), free: [a: 1])
+    let product =
+      try ev.value(of: Expression.tensor(V.z, [j, a]).summed(over: [j]), free: [a: 1])
       * ev.value(of: inner, free: [a: 1])
     #expect(try ev.value(of: Expression([outerTerm]), free: [a: 1]) == product)
   }
 
-  // Catches: silent garbage for unbound indices, out-of-range values or unknown symbols.
+  // Catches: silent garbage for unbound indices, out-of-range values, unknown symbols, or
+  // ill-formed terms (a distinctness group across index spaces, a sum inside an average).
   @Test func malformedInputsThrow() {
     let a = V.s("a")
     #expect(throws: ExactEvaluationError.unboundIndex(a)) {
@@ -126,6 +132,14 @@ import Testing
     }
     #expect(throws: ExactEvaluationError.missingWidth(.absolute(3))) {
       try ev.value(of: Expression.one.summed(over: [.neuron("j", layer: .absolute(3))]))
+    }
+    let j = V.j("j")
+    #expect(throws: ExactEvaluationError.distinctGroupMixesSpaces([j, a])) {
+      try ev.value(of: V.term(.one, [], summed: [j, a], distinct: [[j, a]]))
+    }
+    let sum = Expression.tensor(V.u, [a]) + .one
+    #expect(throws: ExactEvaluationError.self) {
+      try ev.value(of: .factor(V.average([], [.parenthesized(sum)])), free: [a: 0])
     }
   }
 }

@@ -60,7 +60,7 @@ import Testing
     var gen = Self.generator(seed: 64)
     var rng = SplitMix64(seed: 164)
     let ev = V.evaluator(seed: 64, width: 2, lowerWidth: 2, samples: 2)
-    for trial in 0..<30 {
+    for trial in 0..<20 {
       let (a, b) = (gen.expression(depth: 1), gen.expression(depth: 1))
       let p = a * b
       let free = Array(Set(a.freeIndices + b.freeIndices)).sorted()

@@ -45,7 +45,8 @@ public struct ConcreteFunction: Hashable, Comparable, Sendable {
   /// The argument's concrete indices, symmetry-canonical for `argumentHead`.
   public var argumentIndices: [Int]
 
-  public init(head: FunctionHead, derivative: Int, argumentHead: TensorHead, argumentIndices: [Int]) {
+  public init(head: FunctionHead, derivative: Int, argumentHead: TensorHead, argumentIndices: [Int])
+  {
     self.head = head
     self.derivative = derivative
     self.argumentHead = argumentHead

@@ -97,7 +97,7 @@ public struct ExactEvaluator: Sendable {
     return try sum(expression, environment: free)
   }
 
-  /// The exact value of a single term (see ``value(of:free:)-(Expression,_)``).
+  /// The exact value of a single term, as an expression of one term.
   public func value(of term: Term, free: [Index: Int] = [:]) throws -> Rational {
     try value(of: Expression([term]), free: free)
   }
@@ -260,7 +260,8 @@ public struct ExactEvaluator: Sendable {
       return .delta(try slot(a), try slot(b))
     case .tensor(let t):
       if t.head.symmetry == .pairOfPairs && t.indices.count != 4 {
-        throw ExactEvaluationError.malformedFactor("pair-of-pairs tensor \(t.head.name) without 4 indices")
+        throw ExactEvaluationError.malformedFactor(
+          "pair-of-pairs tensor \(t.head.name) without 4 indices")
       }
       return .tensor(t.head, try t.indices.map(slot))
     case .function(let f):

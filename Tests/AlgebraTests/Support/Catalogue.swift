@@ -36,7 +36,10 @@ enum Catalogue {
         "repeated neuron index",
         V.term(
           Rational(-2),
-          [V.sigmaOf(j, b1), V.sigmaOf(j, b2), V.sigmaOf(j, b3, derivative: 1), K(b1, b3), K(b2, b3)],
+          [
+            V.sigmaOf(j, b1), V.sigmaOf(j, b2), V.sigmaOf(j, b3, derivative: 1), K(b1, b3),
+            K(b2, b3),
+          ],
           summed: [j, b1, b2, b3])
       ),
       (
@@ -48,20 +51,28 @@ enum Catalogue {
       ),
       (
         "ring of five K",
-        V.term(.one, [K(b1, b2), K(b2, b3), K(b3, b4), K(b4, b5), K(b5, b1)], summed: [b1, b2, b3, b4, b5])
+        V.term(
+          .one, [K(b1, b2), K(b2, b3), K(b3, b4), K(b4, b5), K(b5, b1)],
+          summed: [b1, b2, b3, b4, b5])
       ),
       (
         "V A B crossed",
         V.term(
           .one,
-          [.tensor(Tensor(V.V, [b1, b2, b3, b4])), .tensor(Tensor(V.A, [b1, b3])), .tensor(Tensor(V.B, [b2, b4]))],
+          [
+            .tensor(Tensor(V.V, [b1, b2, b3, b4])), .tensor(Tensor(V.A, [b1, b3])),
+            .tensor(Tensor(V.B, [b2, b4])),
+          ],
           summed: [b1, b2, b3, b4])
       ),
       (
         "V A B paired",
         V.term(
           .one,
-          [.tensor(Tensor(V.V, [b1, b2, b3, b4])), .tensor(Tensor(V.A, [b1, b2])), .tensor(Tensor(V.B, [b3, b4]))],
+          [
+            .tensor(Tensor(V.V, [b1, b2, b3, b4])), .tensor(Tensor(V.A, [b1, b2])),
+            .tensor(Tensor(V.B, [b3, b4])),
+          ],
           summed: [b1, b2, b3, b4])
       ),
       (
@@ -79,7 +90,8 @@ enum Catalogue {
       ),
       (
         "chain with free ends",
-        V.term(.one, [K(a1, b1), K(b1, b2), K(b2, a2), .tensor(Tensor(V.A, [b2, b1]))], summed: [b1, b2])
+        V.term(
+          .one, [K(a1, b1), K(b1, b2), K(b2, a2), .tensor(Tensor(V.A, [b2, b1]))], summed: [b1, b2])
       ),
     ]
   }

@@ -27,6 +27,10 @@ struct RandomExpressions {
   var deltaBias = 0.0
   /// Allow C_W with negative exponents (scalar substitution by a sum needs them absent).
   var allowNegativeCouplingPowers = true
+  /// Exactly this many dummies (instead of a random number up to `maxDummies`).
+  var exactDummies: Int? = nil
+  /// Only sample dummies (the largest symmetric blocks: all of them can be permuted).
+  var sampleDummiesOnly = false
 
   init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
@@ -39,16 +43,17 @@ struct RandomExpressions {
 
   /// A random monomial term.
   mutating func term() -> Term {
-    let count = rng.int(0...maxDummies)
+    let count = exactDummies ?? rng.int(0...maxDummies)
     let names = rng.shuffled(dummyNames)
     var dummies: [Index] = []
     for d in 0..<count {
-      let space: IndexSpace
+      var space: IndexSpace
       switch rng.below(20) {
       case 0..<8: space = .sample
       case 8..<16: space = .neuron(.ell)
       default: space = .neuron(V.lower)
       }
+      if sampleDummiesOnly { space = .sample }
       // Names may repeat across spaces but not within one.
       var name = names[d % names.count]
       if dummies.contains(Index(space, .named(name))) { name += "'" }
@@ -156,7 +161,8 @@ struct RandomExpressions {
       let candidates = e.freeIndices.filter { free.contains($0) && !locallySummed.contains($0) }
       let chosen = candidates.filter { _ in rng.chance(0.5) }
       if !chosen.isEmpty {
-        e = e.summed(over: chosen, distinct: chosen.count >= 2 && rng.chance(0.3) && sameSpace(chosen))
+        e = e.summed(
+          over: chosen, distinct: chosen.count >= 2 && rng.chance(0.3) && sameSpace(chosen))
       }
     }
     return e
