@@ -10,14 +10,17 @@
 ///    class) where it occurs, refined by the colours of the dummies it shares factors with
 ///    (1-dimensional Weisfeiler–Leman) until stable; colours are ranks of sorted keys, never
 ///    hashes;
-/// 2. dummies are ordered by colour; only orderings inside a colour class remain open;
-/// 3. inside a class, *twins* — dummies whose exchange is an automorphism of the monomial — are
-///    taken in a fixed order, since exchanging them cannot change the result;
-/// 4. each remaining ordering labels the dummies `.dummy(0)`, `.dummy(1)`, … per space; the
-///    factors are put in canonical slot order and sorted; the smallest result wins.
+/// 2. *individualisation–refinement*: while a colour class has several members, each member in
+///    turn is made the first of its class and the colouring refined again (the class chosen is
+///    the first by colour, an invariant choice); every branch ends in an ordering of all
+///    dummies;
+/// 3. *twins* — dummies whose exchange is an automorphism of the monomial — give identical
+///    branches, so only one per twin class is explored;
+/// 4. each ordering labels the dummies `.dummy(0)`, `.dummy(1)`, … per space; the factors are
+///    put in canonical slot order and sorted; the smallest result wins.
 ///
-/// Cost is the product over colour classes of the number of arrangements of their twin classes
-/// (1 for most monomials met in derivations).
+/// Cost: the number of leaves of the search — 1 for most monomials met in derivations, about 2k
+/// for a ring of k interchangeable dummies (instead of k!).
 public enum DummyCanonicalizer {
   /// The canonical form of `monomial`. Precondition: no parenthesised factors.
   public static func canonicalize(_ monomial: Monomial) -> Monomial {
@@ -127,7 +130,7 @@ public enum DummyCanonicalizer {
 
     // Initial colours: space rank + sorted (shape, class) pairs.
     let spaces = Array(Set(dummies.map { $0.space })).sorted()
-    var keys: [[Int]] = dummies.enumerated().map { (d, idx) in
+    let keys: [[Int]] = dummies.enumerated().map { (d, idx) in
       var key = [spaces.firstIndex(of: idx.space) ?? 0]
       let occ = occurrences[d].map { [$0.shape, $0.slotClass] }.sorted {
         $0.lexicographicallyPrecedes($1)
@@ -135,83 +138,70 @@ public enum DummyCanonicalizer {
       for o in occ { key.append(contentsOf: o) }
       return key
     }
-    var colours = ranks(of: keys)
-    var classCount = Set(colours).count
-
-    // Refinement by neighbours' colours.
-    while classCount < dummies.count {
-      keys = dummies.indices.map { d in
-        var occKeys: [[Int]] = []
-        for occ in occurrences[d] {
-          var neighbours: [[Int]] = []
-          for (s, other) in ownerSlots[occ.owner].enumerated() {
-            if let other, other != d { neighbours.append([ownerClasses[occ.owner][s], colours[other]]) }
+    // Refinement by neighbours' colours (1-dimensional Weisfeiler–Leman) until stable. The key
+    // starts with the current colour, so a refined partition never merges classes.
+    func refine(_ start: [Int]) -> [Int] {
+      var colours = start
+      var classCount = Set(colours).count
+      while classCount < dummies.count {
+        let refinedKeys: [[Int]] = dummies.indices.map { d in
+          var occKeys: [[Int]] = []
+          for occ in occurrences[d] {
+            var neighbours: [[Int]] = []
+            for (s, other) in ownerSlots[occ.owner].enumerated() {
+              if let other, other != d { neighbours.append([ownerClasses[occ.owner][s], colours[other]]) }
+            }
+            neighbours.sort { $0.lexicographicallyPrecedes($1) }
+            occKeys.append([occ.shape, occ.slotClass, neighbours.count] + neighbours.flatMap { $0 })
           }
-          neighbours.sort { $0.lexicographicallyPrecedes($1) }
-          occKeys.append([occ.shape, occ.slotClass, neighbours.count] + neighbours.flatMap { $0 })
+          occKeys.sort { $0.lexicographicallyPrecedes($1) }
+          var key = [colours[d]]
+          for k in occKeys {
+            key.append(k.count)
+            key.append(contentsOf: k)
+          }
+          return key
         }
-        occKeys.sort { $0.lexicographicallyPrecedes($1) }
-        var key = [colours[d]]
-        for k in occKeys { key.append(k.count); key.append(contentsOf: k) }
-        return key
+        let refined = ranks(of: refinedKeys)
+        let refinedCount = Set(refined).count
+        colours = refined
+        if refinedCount == classCount { break }
+        classCount = refinedCount
       }
-      let refined = ranks(of: keys)
-      let refinedCount = Set(refined).count
-      colours = refined
-      if refinedCount == classCount { break }
-      classCount = refinedCount
+      return colours
     }
 
-    // Colour classes in colour order; twins inside each class.
-    var classes: [[Int]] = Array(repeating: [], count: (colours.max() ?? 0) + 1)
-    for d in dummies.indices { classes[colours[d]].append(d) }
+    // Individualisation–refinement: at a colouring with a non-singleton class (the first by
+    // colour, an invariant choice), try each member as the first of its class, refine, recurse.
+    // Twins (exchangeable dummies) give identical subtrees, so one per twin class is tried. A
+    // ring of k dummies needs about 2k leaves instead of k!.
     let baseline = m.factors.map { $0.canonicalSlots() }.sorted()
-    var perClassArrangements: [[[Int]]] = []
-    for cls in classes where !cls.isEmpty {
-      if cls.count == 1 {
-        perClassArrangements.append([cls])
-        continue
-      }
-      // Union twins.
-      var twinOf = Array(cls.indices)
-      func find(_ x: Int) -> Int {
-        var x = x
-        while twinOf[x] != x { x = twinOf[x] }
-        return x
-      }
-      for a in cls.indices {
-        for b in (a + 1)..<cls.count where find(a) != find(b) {
-          if isAutomorphism(m, swapping: dummies[cls[a]], dummies[cls[b]], baseline: baseline) {
-            twinOf[find(b)] = find(a)
-          }
-        }
-      }
-      let labels = cls.indices.map { find($0) }
-      var arrangements: [[Int]] = []
-      for perm in multisetPermutations(labels) {
-        // Members of each twin class in fixed order.
-        var nextMember: [Int: Int] = [:]
-        var members: [Int: [Int]] = [:]
-        for (i, l) in labels.enumerated() { members[l, default: []].append(cls[i]) }
-        var arrangement: [Int] = []
-        for l in perm {
-          let k = nextMember[l, default: 0]
-          nextMember[l] = k + 1
-          arrangement.append(members[l, default: []][k])
-        }
-        arrangements.append(arrangement)
-      }
-      perClassArrangements.append(arrangements)
+    var twinCache: [Int: Bool] = [:]
+    func twins(_ a: Int, _ b: Int) -> Bool {
+      let key = Swift.min(a, b) * dummies.count + Swift.max(a, b)
+      if let hit = twinCache[key] { return hit }
+      let t = isAutomorphism(m, swapping: dummies[a], dummies[b], baseline: baseline)
+      twinCache[key] = t
+      return t
     }
-
-    var result: [[Int]] = [[]]
-    for arrangements in perClassArrangements {
-      var next: [[Int]] = []
-      next.reserveCapacity(result.count * arrangements.count)
-      for prefix in result { for a in arrangements { next.append(prefix + a) } }
-      result = next
+    var leaves: [[Int]] = []
+    func search(_ start: [Int]) {
+      let colours = refine(start)
+      var classes: [[Int]] = Array(repeating: [], count: (colours.max() ?? 0) + 1)
+      for d in dummies.indices { classes[colours[d]].append(d) }
+      guard let cls = classes.first(where: { $0.count > 1 }) else {
+        leaves.append(dummies.indices.sorted { colours[$0] < colours[$1] })
+        return
+      }
+      var representatives: [Int] = []
+      for v in cls where !representatives.contains(where: { twins($0, v) }) { representatives.append(v) }
+      let c = colours[cls[0]]
+      for v in representatives {
+        search(ranks(of: dummies.indices.map { x in [2 * colours[x] + (colours[x] == c && x != v ? 1 : 0)] }))
+      }
     }
-    return result.map { $0.map { dummies[$0] } }
+    search(ranks(of: keys))
+    return leaves.map { $0.map { dummies[$0] } }
   }
 
   static func isAutomorphism(_ m: Monomial, swapping a: Index, _ b: Index, baseline: [Factor]) -> Bool {
@@ -236,22 +226,7 @@ public enum DummyCanonicalizer {
     return out
   }
 
-  /// All distinct permutations of a multiset, in lexicographic order.
-  static func multisetPermutations(_ items: [Int]) -> [[Int]] {
-    var current = items.sorted()
-    var out = [current]
-    while true {
-      var i = current.count - 2
-      while i >= 0 && current[i] >= current[i + 1] { i -= 1 }
-      if i < 0 { break }
-      var j = current.count - 1
-      while current[j] <= current[i] { j -= 1 }
-      current.swapAt(i, j)
-      current[(i + 1)...].reverse()
-      out.append(current)
-    }
-    return out
-  }
+
 }
 
 extension Monomial {
