@@ -103,7 +103,7 @@ import Testing
   /// The empirical CDF at a few points is within 5 binomial standard errors of Φ (catches a
   /// wrong layer width that still preserves low moments).
   @Test func normalDistributionFunction() {
-    let count = 200_000
+    let count = 100_000
     var generator = Xoshiro256PlusPlus(seed: 99)
     let points: [(x: Double, phi: Double)] = [
       (-2.5, 0.006209665), (-1, 0.158655254), (-0.3, 0.382088578), (0.1, 0.539827837),
