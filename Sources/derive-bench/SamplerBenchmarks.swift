@@ -24,7 +24,8 @@ func samplerBenchmarks() -> [BenchmarkCase] {
       checksum += normals[12345]
     },
     BenchmarkCase(
-      group: "sampler", name: "conditional n=256 L=10 relu S=2 ×\(conditionalNetworks) networks, 1 thread",
+      group: "sampler",
+      name: "conditional n=256 L=10 relu S=2 ×\(conditionalNetworks) networks, 1 thread",
       body: {
         let statistics = conditional.statistics(
           seed: 1, networks: 0..<conditionalNetworks, threads: 1)

@@ -71,7 +71,9 @@ import Testing
     let count = 400_000
     var generator = Xoshiro256PlusPlus(seed: 2024)
     var values = [Double](repeating: 0, count: count)
-    values.withUnsafeMutableBufferPointer { generator.fillStandardNormals($0.baseAddress!, count: count) }
+    values.withUnsafeMutableBufferPointer {
+      generator.fillStandardNormals($0.baseAddress!, count: count)
+    }
     var m1 = 0.0
     var m2 = 0.0
     var m4 = 0.0

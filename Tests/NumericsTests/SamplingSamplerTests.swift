@@ -141,7 +141,8 @@ import Testing
     let x = fused.statistics(seed: 5, networks: 0..<200, threads: 1)
     let y = generic.statistics(seed: 5, networks: 0..<200, threads: 1)
     for (u, v) in zip(x.layers, y.layers) {
-      for (p, q) in zip(u.preactivation.mean + u.metric.mean, v.preactivation.mean + v.metric.mean) {
+      for (p, q) in zip(u.preactivation.mean + u.metric.mean, v.preactivation.mean + v.metric.mean)
+      {
         #expect(abs(p - q) <= 1e-12 * max(abs(q), 1))
       }
     }
@@ -209,7 +210,9 @@ import Testing
       let statistics = sampler.statistics(seed: 1, networks: 37..<38, threads: 1)
       for (layer, values) in z.enumerated() {
         var a01 = 0.0
-        for i in 0..<values.width { a01 += values[neuron: i, sample: 0] * values[neuron: i, sample: 1] }
+        for i in 0..<values.width {
+          a01 += values[neuron: i, sample: 0] * values[neuron: i, sample: 1]
+        }
         let recorded = statistics.layers[layer].preactivation.mean[1]
         #expect(abs(recorded - a01 / Double(values.width)) < 1e-13)
       }
@@ -241,7 +244,9 @@ import Testing
     #expect(throws: NetworkSpecificationError.widthTooSmallForEstimators(layer: 1, width: 1)) {
       try ConditionalSampler(Self.mlp(.relu, widths: [4, 1]))
     }
-    #expect(throws: NetworkSpecificationError.inputDimensionMismatch(sample: 1, expected: 2, found: 1)) {
+    #expect(
+      throws: NetworkSpecificationError.inputDimensionMismatch(sample: 1, expected: 2, found: 1)
+    ) {
       try ConditionalSampler(
         NetworkSpecification.multilayerPerceptron(
           inputs: [[1, 2], [3]], widths: [4], activation: .relu, biasVariance: 0,

@@ -76,10 +76,11 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
       statisticsLength: 1)
     sampleMajorInputs.values.withUnsafeBufferPointer { x in
       metric.withUnsafeMutableBufferPointer { g in
-        let base = x.baseAddress!
+        guard let base = x.baseAddress, let output = g.baseAddress else {
+          preconditionFailure("validated: inputs")
+        }
         plans[0].evaluateMetric(
-          inputs: base, previous: base, sampleCount: s, workspace: workspace,
-          into: g.baseAddress!)
+          inputs: base, previous: base, sampleCount: s, workspace: workspace, into: output)
       }
     }
     firstMetric = metric
@@ -129,7 +130,7 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
     let factor = workspace.factor
     for k in 0..<(s * s) { metric[k] = firstMetric[k] }
     sampleMajorInputs.values.withUnsafeBufferPointer { inputBuffer in
-      let inputs = inputBuffer.baseAddress!
+      guard let inputs = inputBuffer.baseAddress else { preconditionFailure("validated: inputs") }
       for layer in 0..<widths.count {
         let n = widths[layer]
         let row = workspace.statistics + layer * 2 * block
@@ -139,6 +140,7 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
           let l = ConditionalTwoSampleKernel.factor(metric[0], metric[1], metric[3])
           let g = ConditionalTwoSampleKernel.run(
             width: n, factor: l, next: fusedNext[layer], generator: &generator,
+            normals: workspace.previous,
             z: observe == nil ? nil : z, row: row)
           observe?(layer, z)
           metric[0] = g.0

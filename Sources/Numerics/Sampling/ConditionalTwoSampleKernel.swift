@@ -60,23 +60,28 @@ enum ConditionalTwoSampleKernel {
   @inline(__always)
   static func run(
     width n: Int, factor l: (Double, Double, Double), next: FusedNextMetric?,
-    generator: inout Xoshiro256PlusPlus, z: UnsafeMutablePointer<Double>?,
-    row: UnsafeMutablePointer<Double>
+    generator: inout Xoshiro256PlusPlus, normals: UnsafeMutablePointer<Double>,
+    z: UnsafeMutablePointer<Double>?, row: UnsafeMutablePointer<Double>
   ) -> (Double, Double, Double) {
     guard let next else {
-      return layer(n, l, SamplingIdentity(), generator: &generator, z: z, row: row)
+      return layer(
+        n, l, SamplingIdentity(), generator: &generator, normals: normals, z: z, row: row)
     }
     let sums: (Double, Double, Double)
     switch next.activation {
     case nil, .linear?:
-      sums = layer(n, l, SamplingIdentity(), generator: &generator, z: z, row: row)
+      sums = layer(
+        n, l, SamplingIdentity(), generator: &generator, normals: normals, z: z, row: row)
     case .relu?:
-      sums = layer(n, l, SamplingRelu(), generator: &generator, z: z, row: row)
+      sums = layer(n, l, SamplingRelu(), generator: &generator, normals: normals, z: z, row: row)
     case .leakyRelu(let slope)?:
-      sums = layer(n, l, SamplingLeakyRelu(slope: slope), generator: &generator, z: z, row: row)
+      sums = layer(
+        n, l, SamplingLeakyRelu(slope: slope), generator: &generator, normals: normals, z: z,
+        row: row)
     case let activation?:
       sums = layer(
-        n, l, SamplingGeneralActivation(activation: activation), generator: &generator, z: z,
+        n, l, SamplingGeneralActivation(activation: activation), generator: &generator,
+        normals: normals, z: z,
         row: row)
     }
     return (
@@ -90,11 +95,13 @@ enum ConditionalTwoSampleKernel {
   @inline(__always)
   static func layer<F: SamplingPointwise>(
     _ n: Int, _ l: (Double, Double, Double), _ f: F, generator: inout Xoshiro256PlusPlus,
-    z: UnsafeMutablePointer<Double>?, row: UnsafeMutablePointer<Double>
+    normals: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>?,
+    row: UnsafeMutablePointer<Double>
   ) -> (Double, Double, Double) {
     typealias V = SIMD2<Double>
-    let table = NormalZiggurat.standard
-    var state = generator
+    // Draw the layer's 2n normals first, in a loop with nothing else live: the rare out-of-line
+    // ziggurat slow path then spills no accumulators (every xmm register is caller-saved).
+    generator.fillStandardNormals(normals, count: 2 * n)
     let l00 = V(repeating: l.0)
     let l10 = V(repeating: l.1)
     let l11 = V(repeating: l.2)
@@ -140,20 +147,17 @@ enum ConditionalTwoSampleKernel {
       g11 += s1 * s1
     }
     while i + 2 <= n {
-      let ua0 = table.next(&state)
-      let ua1 = table.next(&state)
-      let ub0 = table.next(&state)
-      let ub1 = table.next(&state)
+      let ua0 = normals[2 &* i]
+      let ua1 = normals[2 &* i &+ 1]
+      let ub0 = normals[2 &* i &+ 2]
+      let ub1 = normals[2 &* i &+ 3]
       accumulate(V(ua0, ub0), V(ua1, ub1), mask: V(1, 1))
       i += 2
     }
     if i < n {
       // Odd width: the last neuron in lane 0, lane 1 zero (contributes nothing).
-      let u0 = table.next(&state)
-      let u1 = table.next(&state)
-      accumulate(V(u0, 0), V(u1, 0), mask: V(1, 0))
+      accumulate(V(normals[2 * i], 0), V(normals[2 * i + 1], 0), mask: V(1, 0))
     }
-    generator = state
     @inline(__always) func total(_ v: V) -> Double { v[0] + v[1] }
     let s00 = total(a00)
     let s01 = total(a01)

@@ -132,7 +132,8 @@ func runSamplingChunks<Simulation: NetworkSimulation>(
   var total = SamplingStatistics(layout: simulation.layout, widths: simulation.widths)
   guard !networks.isEmpty else { return total }
   let workers = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-  let chunkCount = (networks.count + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
+  let chunkCount =
+    (networks.count + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
   let workspaces = WorkerWorkspaces((0..<workers).map { _ in simulation.makeWorkspace() })
   // A wave bounds memory; its size does not affect the result (chunks merge in order).
   let waveSize = workers * 8

@@ -74,7 +74,7 @@ public struct WeightsSampler: NetworkSampler, NetworkSimulation {
     var previous = workspace.previous
     let row = workspace.row
     sampleMajorInputs.values.withUnsafeBufferPointer { inputBuffer in
-      let inputs = inputBuffer.baseAddress!
+      guard let inputs = inputBuffer.baseAddress else { preconditionFailure("validated: inputs") }
       var previousWidth = specification.inputDimension
       for layer in 0..<widths.count {
         let n = widths[layer]
