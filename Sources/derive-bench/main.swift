@@ -8,6 +8,7 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("derive", derivationBenchmarks),
   ("rational", rationalBenchmarks),
   ("algebra", algebraBenchmarks),
+  ("sampler", samplerBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {

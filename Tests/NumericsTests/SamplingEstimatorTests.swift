@@ -6,7 +6,8 @@ import Testing
 @Suite struct SamplingEstimatorTests {
   @Test func layoutOrdersPairsLexicographically() {
     let layout = SampleIndexLayout(sampleCount: 3)
-    #expect(layout.pairs.map { [$0.0, $0.1] } == [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]])
+    #expect(
+      layout.pairs.map { [$0.0, $0.1] } == [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]])
     #expect(layout.pairCount == 6 && layout.fourPointCount == 21)
     for (p, pair) in layout.pairs.enumerated() {
       #expect(layout.pairIndex(pair.0, pair.1) == p)
@@ -32,7 +33,8 @@ import Testing
     }
     rows.withUnsafeBufferPointer { buffer in
       let base = buffer.baseAddress!
-      let whole = SampleMoments(rows: base, count: count, stride: 3, offset: 0, dimension: dimension)
+      let whole = SampleMoments(
+        rows: base, count: count, stride: 3, offset: 0, dimension: dimension)
       var first = SampleMoments(rows: base, count: 40, stride: 3, offset: 0, dimension: dimension)
       let second = SampleMoments(
         rows: base + 40 * 3, count: count - 40, stride: 3, offset: 0, dimension: dimension)

@@ -37,8 +37,8 @@ import Testing
   @Test(arguments: [Activation.relu, Activation.tanh])
   func samplersAgreeOnSmallMLP(activation: Activation) throws {
     let spec = Self.mlp(activation, widths: [8, 8, 8])
-    let weights = try WeightsSampler(spec).statistics(seed: 11, networks: 0..<6000).estimates()
-    let conditional = try ConditionalSampler(spec).statistics(seed: 12, networks: 0..<20000)
+    let weights = try WeightsSampler(spec).statistics(seed: 11, networks: 0..<2500).estimates()
+    let conditional = try ConditionalSampler(spec).statistics(seed: 12, networks: 0..<8000)
       .estimates()
     for (w, c) in zip(weights, conditional) {
       Self.expectAgreement(w.kernel, c.kernel, bound: 4.5, "K layer \(w.layer)")
@@ -90,7 +90,7 @@ import Testing
           count: 2))
     let samplers: [any NetworkSampler] = [try WeightsSampler(spec), try ConditionalSampler(spec)]
     for sampler in samplers {
-      let estimates = sampler.statistics(seed: 3, networks: 0..<12000).estimates()
+      let estimates = sampler.statistics(seed: 3, networks: 0..<6000).estimates()
       var product = 1.0
       for (layer, estimate) in estimates.enumerated() {
         let g2 = pow(cw, Double(layer + 1)) * g0
@@ -108,7 +108,7 @@ import Testing
     let conditional = try ConditionalSampler(spec)
     var sum = 0.0
     var sumSquares = 0.0
-    let networks = 3000
+    let networks = 1500
     for network in 0..<networks {
       let z = conditional.preactivations(seed: 4, network: network)[2]
       var m4 = 0.0
@@ -123,6 +123,46 @@ import Testing
     let g2 = pow(cw, 3) * g0
     let g4 = (1 + 2.0 / 6) * (1 + 2.0 / 5) * g2 * g2
     #expect(abs(mean - 3 * g4) < 5 * standardError)
+  }
+
+  /// The fused two-sample kernel and the generic conditional path consume the same draws, so
+  /// they agree network by network up to the rounding of re-ordered sums (1e-12 relative).
+  @Test(arguments: [Activation.relu, .leakyRelu(slope: 0.2), .tanh, .linear])
+  func fusedKernelMatchesGenericPath(activation: Activation) throws {
+    let spec = Self.mlp(activation, widths: [7, 6, 6], cw: 1.3)
+    let fused = try ConditionalSampler(spec)
+    var generic = fused
+    generic.usesFusedKernel = false
+    for (a, b) in zip(
+      fused.preactivations(seed: 5, network: 3), generic.preactivations(seed: 5, network: 3))
+    {
+      for (x, y) in zip(a.values, b.values) { #expect(abs(x - y) <= 1e-12 * max(abs(y), 1)) }
+    }
+    let x = fused.statistics(seed: 5, networks: 0..<200, threads: 1)
+    let y = generic.statistics(seed: 5, networks: 0..<200, threads: 1)
+    for (u, v) in zip(x.layers, y.layers) {
+      for (p, q) in zip(u.preactivation.mean + u.metric.mean, v.preactivation.mean + v.metric.mean)
+      {
+        #expect(abs(p - q) <= 1e-12 * max(abs(q), 1))
+      }
+    }
+  }
+
+  /// Three samples (generic paths of both samplers): the kernels agree within 4.5 combined
+  /// standard errors and layer 1 matches C_b + C_W x·x/n0.
+  @Test func threeSamplesAgree() throws {
+    let spec = NetworkSpecification.multilayerPerceptron(
+      inputs: [[1, 0], [0.3, 0.8], [-0.5, 0.4]], widths: [5, 5], activation: .relu,
+      biasVariance: 0.1, weightVariance: 2)
+    let weights = try WeightsSampler(spec).statistics(seed: 21, networks: 0..<1500).estimates()
+    let conditional = try ConditionalSampler(spec).statistics(seed: 22, networks: 0..<1500)
+      .estimates()
+    for (w, c) in zip(weights, conditional) {
+      Self.expectAgreement(w.kernel, c.kernel, bound: 4.5, "K layer \(w.layer), S = 3")
+      Self.expectAgreement(w.fourPoint, c.fourPoint, bound: 4.5, "V/n layer \(w.layer), S = 3")
+    }
+    let layout = SampleIndexLayout(sampleCount: 3)
+    #expect(abs(conditional[0].metricMean[layout.pairIndex(1, 2)].value - (0.1 + 0.17)) < 1e-14)
   }
 
   /// Bitwise identical statistics on 1 and 2 threads, over several chunks, a partial chunk and
@@ -170,7 +210,9 @@ import Testing
       let statistics = sampler.statistics(seed: 1, networks: 37..<38, threads: 1)
       for (layer, values) in z.enumerated() {
         var a01 = 0.0
-        for i in 0..<values.width { a01 += values[neuron: i, sample: 0] * values[neuron: i, sample: 1] }
+        for i in 0..<values.width {
+          a01 += values[neuron: i, sample: 0] * values[neuron: i, sample: 1]
+        }
         let recorded = statistics.layers[layer].preactivation.mean[1]
         #expect(abs(recorded - a01 / Double(values.width)) < 1e-13)
       }
@@ -202,7 +244,9 @@ import Testing
     #expect(throws: NetworkSpecificationError.widthTooSmallForEstimators(layer: 1, width: 1)) {
       try ConditionalSampler(Self.mlp(.relu, widths: [4, 1]))
     }
-    #expect(throws: NetworkSpecificationError.inputDimensionMismatch(sample: 1, expected: 2, found: 1)) {
+    #expect(
+      throws: NetworkSpecificationError.inputDimensionMismatch(sample: 1, expected: 2, found: 1)
+    ) {
       try ConditionalSampler(
         NetworkSpecification.multilayerPerceptron(
           inputs: [[1, 2], [3]], widths: [4], activation: .relu, biasVariance: 0,

@@ -59,7 +59,7 @@ public struct ConditionalCovarianceTerm: Hashable, Sendable {
 
 extension NetworkSpecification {
   /// The conditional program of every layer, implied by the layer maps
-  /// (``ConditionalCovariance/init(implied:)``).
+  /// (``ConditionalCovariance/init(impliedBy:)``).
   public var impliedConditionalCovariances: [ConditionalCovariance] {
     layers.map(ConditionalCovariance.init(impliedBy:))
   }

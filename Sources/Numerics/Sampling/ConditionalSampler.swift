@@ -7,7 +7,11 @@
 /// and never materialises the weights (so it cannot give the NTK).
 ///
 /// Draw order per network (generator `Xoshiro256PlusPlus(seed:stream: network)`): for each layer,
-/// `n · S` normals filling `u` sample-major (`u[α · n + i]`).
+/// `n · S` normals, neuron by neuron (`u_{0;0}, u_{0;1}, …, u_{1;0}, …`).
+///
+/// Two-sample layers whose next metric is one term `c/n Σ_j f(z_j) f(z_j)ᵀ` (the MLP) run a fused
+/// loop (``ConditionalTwoSampleKernel``): same draws, same law, rounding differs from the generic
+/// path only in the order of sums.
 public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
   public let inputs: [[Double]]
   public let widths: [Int]
@@ -19,6 +23,10 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
   let firstMetric: [Double]
   let maxTerms: Int
   let maxWidth: Int
+  /// Per layer: the next layer's metric when it can be fused into this layer's loop.
+  let fusedNext: [FusedNextMetric?]
+  /// Whether two-sample layers use ``ConditionalTwoSampleKernel`` (tests compare both paths).
+  var usesFusedKernel = true
 
   /// A sampler drawing layer `ℓ` from `covariances[ℓ]` (the first reads the inputs only).
   public init(inputs: [[Double]], widths: [Int], covariances: [ConditionalCovariance])
@@ -68,13 +76,29 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
       statisticsLength: 1)
     sampleMajorInputs.values.withUnsafeBufferPointer { x in
       metric.withUnsafeMutableBufferPointer { g in
-        let base = x.baseAddress!
+        guard let base = x.baseAddress, let output = g.baseAddress else {
+          preconditionFailure("validated: inputs")
+        }
         plans[0].evaluateMetric(
-          inputs: base, previous: base, sampleCount: s, workspace: workspace,
-          into: g.baseAddress!)
+          inputs: base, previous: base, sampleCount: s, workspace: workspace, into: output)
       }
     }
     firstMetric = metric
+    fusedNext = (0..<widths.count).map { layer -> FusedNextMetric? in
+      guard layer + 1 < widths.count else { return nil }
+      let plan = plans[layer + 1]
+      guard plan.metricTerms.count == 1, let term = plan.metricTerms.first,
+        term.left == term.right
+      else { return nil }
+      switch term.left {
+      case .inputs: return nil
+      case .preactivation:
+        return FusedNextMetric(constant: plan.metricConstant, scale: term.scale, activation: nil)
+      case .activation(let k):
+        return FusedNextMetric(
+          constant: plan.metricConstant, scale: term.scale, activation: plan.activations[k])
+      }
+    }
   }
 
   /// The conditional sampler of a specification, using the covariances its layer maps imply
@@ -106,19 +130,34 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
     let factor = workspace.factor
     for k in 0..<(s * s) { metric[k] = firstMetric[k] }
     sampleMajorInputs.values.withUnsafeBufferPointer { inputBuffer in
-      let inputs = inputBuffer.baseAddress!
+      guard let inputs = inputBuffer.baseAddress else { preconditionFailure("validated: inputs") }
       for layer in 0..<widths.count {
         let n = widths[layer]
         let row = workspace.statistics + layer * 2 * block
         SamplingVectorKernels.metricStatistics(metric, layout: layout, into: row + block)
+        let isLast = layer + 1 == widths.count
+        if s == 2, usesFusedKernel, isLast || fusedNext[layer] != nil {
+          let l = ConditionalTwoSampleKernel.factor(metric[0], metric[1], metric[3])
+          let g = ConditionalTwoSampleKernel.run(
+            width: n, factor: l, next: fusedNext[layer], generator: &generator,
+            normals: workspace.previous,
+            z: observe == nil ? nil : z, row: row)
+          observe?(layer, z)
+          metric[0] = g.0
+          metric[1] = g.1
+          metric[2] = g.1
+          metric[3] = g.2
+          continue
+        }
         SamplingVectorKernels.choleskyFactor(metric, factor, size: s)
-        generator.fillStandardNormals(z, count: n * s)
-        // z_α = Σ_{β ≤ α} L_αβ u_β, in place from the last sample down.
-        for a in stride(from: s - 1, through: 0, by: -1) {
+        // Normals neuron-major, u[i·S + β]; z_α = Σ_{β ≤ α} L_αβ u_β sample-major.
+        let u = workspace.previous
+        generator.fillStandardNormals(u, count: n * s)
+        for a in 0..<s {
           let za = z + a * n
           for i in 0..<n {
             var value = 0.0
-            for b in 0...a { value += factor[a * s + b] * z[b * n + i] }
+            for b in 0...a { value += factor[a * s + b] * u[i * s + b] }
             za[i] = value
           }
         }

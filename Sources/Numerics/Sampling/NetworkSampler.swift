@@ -1,65 +1,60 @@
 import Dispatch
 import Foundation
 
-// # Monte-Carlo sampling of random networks at initialization
-//
-// ## Overview
-//
-// The samplers draw networks of a ``NetworkSpecification`` (or of per-layer
-// ``ConditionalCovariance`` programs) and accumulate, per layer, mergeable sufficient statistics
-// (``SamplingStatistics``) from which ``LayerEstimates`` — kernel, four-point function, mean and
-// covariance of the stochastic metric, each with a standard error — are read off. The comparison
-// with the derived theory happens elsewhere (`derive check`).
-//
-// * ``WeightsSampler`` — the oracle: draws every weight and bias (any specification).
-// * ``ConditionalSampler`` — draws each layer from `N(0, Ĝ)` given the previous one: the same law
-//   for Gaussian parameters with `n_prev`× fewer normals (FORMULAS.md §4, §10).
-// * Random numbers: ``Xoshiro256PlusPlus`` seeded through ``SplitMix64``; standard normals by a
-//   256-layer ziggurat (``Xoshiro256PlusPlus/nextStandardNormal()``).
-//
-// ```swift
-// let spec = NetworkSpecification.multilayerPerceptron(
-//   inputs: [[1, 0], [0.3, 0.8]], widths: [32, 32, 32], activation: .relu,
-//   biasVariance: 0, weightVariance: 2)
-// let sampler = try ConditionalSampler(spec)
-// let statistics = sampler.statistics(seed: 42, networks: 0..<10_000)
-// let last = statistics.estimates().last!
-// print(last.kernel, last.fourPoint)        // G^(3)_{αβ}, V^(3)_{(αβ)(γδ)}/n_2 with errors
-// ```
-//
-// ## Determinism contract
-//
-// * Network `k` of a run with seed `s` uses only `Xoshiro256PlusPlus(seed: s, stream: k)`, in a
-//   documented draw order (see each sampler). Its preactivations depend on nothing else.
-// * A run over `networks` is cut into chunks of ``samplingChunkSize`` consecutive networks
-//   starting at `networks.lowerBound`. Each chunk's moments are computed by one thread in network
-//   order; chunk results are merged into the total strictly in chunk order. Hence the statistics
-//   are **bitwise identical for any number of threads** (and any scheduling).
-// * Runs over disjoint network ranges (shards) ``SamplingStatistics/merge(_:)`` into the
-//   statistics of the union; the result equals the single run up to floating-point
-//   re-association (≈1e-15 relative), since the merge is exact in real arithmetic.
-// * Output arrays are indexed by sample-index combinations in ``SampleIndexLayout`` order;
-//   nothing depends on dictionary or set order.
-//
-// ## Estimators (FORMULAS.md §10)
-//
-// Per network and layer (width `n`): `A_{αβ} = Σ_i z_{i;α} z_{i;β}`,
-// `D_{αβγδ} = Σ_i z_{i;α} z_{i;β} z_{i;γ} z_{i;δ}`, `a = A/n`,
-// `h_{(αβ)(γδ)} = (A_{αβ} A_{γδ} − D_{αβγδ}) / (n(n−1))` (distinct-neuron products), and the
-// layer's stochastic metric `Ĝ`. Over `N` networks:
-//
-// * kernel `Ĝ`-free: `K̂ = mean(a)` estimates `G = E[z z] = K + G¹/n_{ℓ−1} + O(n⁻²)`;
-// * four-point: `V̂/n_{ℓ−1} = mean(h_{pq}) − ā_p ā_q + Ĉov(a_p, a_q)/N` (unbiased);
-// * metric mean `mean(Ĝ)` (same target as `K̂`, lower variance) and metric covariance
-//   `Ĉov(Ĝ_p, Ĝ_q)` (same target as `V̂/n_{ℓ−1}`, lower variance);
-// * standard errors by the delta method from the co-moments of the per-network vectors
-//   (``SampleMoments``), which are accumulated exactly (pairwise Chan–Golub–LeVeque updates).
-
-/// Networks per chunk of the parallel driver (part of the determinism contract: changing it
-/// changes the rounding of merged statistics, never their value in exact arithmetic).
-public let samplingChunkSize = 64
-
-/// A Monte-Carlo sampler of random networks.
+/// A Monte-Carlo sampler of random networks at initialization.
+///
+/// ## Overview
+///
+/// The samplers draw networks of a ``NetworkSpecification`` (or of per-layer
+/// ``ConditionalCovariance`` programs) and accumulate, per layer, mergeable sufficient statistics
+/// (``SamplingStatistics``) from which ``LayerEstimates`` — kernel, four-point function, mean and
+/// covariance of the stochastic metric, each with a standard error — are read off. The comparison
+/// with the derived theory happens elsewhere (`derive check`).
+///
+/// * ``WeightsSampler`` — the oracle: draws every weight and bias (any specification).
+/// * ``ConditionalSampler`` — draws each layer from `N(0, Ĝ)` given the previous one: the same law
+///   for Gaussian parameters with `n_prev`× fewer normals (FORMULAS.md §4, §10).
+/// * Random numbers: ``Xoshiro256PlusPlus`` seeded through ``SplitMix64``; standard normals by a
+///   256-layer ziggurat (``Xoshiro256PlusPlus/nextStandardNormal()``).
+///
+/// ```swift
+/// let spec = NetworkSpecification.multilayerPerceptron(
+///   inputs: [[1, 0], [0.3, 0.8]], widths: [32, 32, 32], activation: .relu,
+///   biasVariance: 0, weightVariance: 2)
+/// let sampler = try ConditionalSampler(spec)
+/// let statistics = sampler.statistics(seed: 42, networks: 0..<10_000)
+/// let last = statistics.estimates().last!
+/// print(last.kernel, last.fourPoint)        // G^(3)_{αβ}, V^(3)_{(αβ)(γδ)}/n_2 with errors
+/// ```
+///
+/// ## Determinism contract
+///
+/// * Network `k` of a run with seed `s` uses only `Xoshiro256PlusPlus(seed: s, stream: k)`, in a
+///   documented draw order (see each sampler). Its preactivations depend on nothing else.
+/// * A run over `networks` is cut into chunks of ``SamplingStatistics/chunkSize`` consecutive networks
+///   starting at `networks.lowerBound`. Each chunk's moments are computed by one thread in network
+///   order; chunk results are merged into the total strictly in chunk order. Hence the statistics
+///   are **bitwise identical for any number of threads** (and any scheduling).
+/// * Runs over disjoint network ranges (shards) ``SamplingStatistics/merge(_:)`` into the
+///   statistics of the union; the result equals the single run up to floating-point
+///   re-association, since the merge is exact in real arithmetic.
+/// * Output arrays are indexed by sample-index combinations in ``SampleIndexLayout`` order;
+///   nothing depends on dictionary or set order.
+///
+/// ## Estimators (FORMULAS.md §10)
+///
+/// Per network and layer (width `n`): `A_{αβ} = Σ_i z_{i;α} z_{i;β}`,
+/// `D_{αβγδ} = Σ_i z_{i;α} z_{i;β} z_{i;γ} z_{i;δ}`, `a = A/n`,
+/// `h_{(αβ)(γδ)} = (A_{αβ} A_{γδ} − D_{αβγδ}) / (n(n−1))` (distinct-neuron products), and the
+/// layer's stochastic metric `Ĝ`. Over `N` networks:
+///
+/// * kernel `Ĝ`-free: `K̂ = mean(a)` estimates `G = E[z z] = K + G¹/n_{ℓ−1} + O(n⁻²)`;
+/// * four-point: `V̂/n_{ℓ−1} = mean(h_{pq}) − ā_p ā_q + Ĉov(a_p, a_q)/N` (unbiased);
+/// * metric mean `mean(Ĝ)` (same target as `K̂`, lower variance) and metric covariance
+///   `Ĉov(Ĝ_p, Ĝ_q)` (same target as `V̂/n_{ℓ−1}`, lower variance);
+/// * standard errors by the delta method from the co-moments of the per-network vectors
+///   (``SampleMoments``), accumulated without `Σx²` cancellation (two-pass per chunk, pairwise
+///   Chan–Golub–LeVeque merges). Batch means are not needed: networks are independent.
 public protocol NetworkSampler: Sendable {
   /// The order of sample-index combinations in the statistics.
   var layout: SampleIndexLayout { get }
@@ -70,6 +65,12 @@ public protocol NetworkSampler: Sendable {
   func statistics(seed: UInt64, networks: Range<Int>, threads: Int?) -> SamplingStatistics
   /// The preactivations of every layer of network `network` of the run with `seed`.
   func preactivations(seed: UInt64, network: Int) -> [LayerPreactivations]
+}
+
+extension SamplingStatistics {
+  /// Networks per chunk of the parallel driver (part of the determinism contract: changing it
+  /// changes the rounding of merged statistics, never their value in exact arithmetic).
+  public static let chunkSize = 64
 }
 
 extension NetworkSampler {
@@ -131,7 +132,8 @@ func runSamplingChunks<Simulation: NetworkSimulation>(
   var total = SamplingStatistics(layout: simulation.layout, widths: simulation.widths)
   guard !networks.isEmpty else { return total }
   let workers = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-  let chunkCount = (networks.count + samplingChunkSize - 1) / samplingChunkSize
+  let chunkCount =
+    (networks.count + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
   let workspaces = WorkerWorkspaces((0..<workers).map { _ in simulation.makeWorkspace() })
   // A wave bounds memory; its size does not affect the result (chunks merge in order).
   let waveSize = workers * 8
@@ -143,8 +145,8 @@ func runSamplingChunks<Simulation: NetworkSimulation>(
     let work: @Sendable (Int) -> Void = { worker in
       var chunk = firstChunk + worker
       while chunk < waveEnd {
-        let lower = networks.lowerBound + chunk * samplingChunkSize
-        let upper = Swift.min(networks.upperBound, lower + samplingChunkSize)
+        let lower = networks.lowerBound + chunk * SamplingStatistics.chunkSize
+        let upper = Swift.min(networks.upperBound, lower + SamplingStatistics.chunkSize)
         slots.slots[chunk - firstChunk] = sampleChunk(
           simulation, seed: seed, networks: lower..<upper,
           workspace: workspaces.workspaces[worker])

@@ -54,7 +54,9 @@ public struct NetworkSpecification: Hashable, Sendable {
     let n0 = inputDimension
     guard n0 > 0 else { throw .emptyInput(sample: 0) }
     for (alpha, x) in inputs.enumerated() {
-      guard x.count == n0 else { throw .inputDimensionMismatch(sample: alpha, expected: n0, found: x.count) }
+      guard x.count == n0 else {
+        throw .inputDimensionMismatch(sample: alpha, expected: n0, found: x.count)
+      }
       guard x.allSatisfy(\.isFinite) else { throw .nonFiniteInput(sample: alpha) }
     }
     guard !widths.isEmpty else { throw .noLayers }

@@ -41,7 +41,9 @@ struct SamplingLayerPlan: Sendable {
   }
 
   /// Adds the metric program of this layer; `previousWidth` is nil for the first layer.
-  mutating func addMetric(_ program: ConditionalCovariance, inputDimension: Int, previousWidth: Int?) {
+  mutating func addMetric(
+    _ program: ConditionalCovariance, inputDimension: Int, previousWidth: Int?
+  ) {
     metricConstant = program.constant
     for term in program.terms {
       let fanIn = term.left == .inputs ? inputDimension : (previousWidth ?? inputDimension)

@@ -50,10 +50,16 @@ public struct SamplingStatistics: Hashable, Sendable {
   /// Number of networks accumulated.
   public var networkCount: Int { layers.first?.preactivation.count ?? 0 }
 
-  /// Adds the networks of `other` (same layout and widths).
+  /// Whether `other` describes networks of the same shape (sample count and widths), the
+  /// precondition of ``merge(_:)``. (Whether the two runs used disjoint network ranges or
+  /// different seeds is the caller's bookkeeping: the statistics do not record it.)
+  public func isMergeable(with other: SamplingStatistics) -> Bool {
+    other.layout == layout && other.widths == widths
+  }
+
+  /// Adds the networks of `other`; requires ``isMergeable(with:)``.
   public mutating func merge(_ other: SamplingStatistics) {
-    precondition(
-      other.layout == layout && other.widths == widths, "merging statistics of different networks")
+    precondition(isMergeable(with: other), "merging statistics of different networks")
     for index in layers.indices {
       layers[index].preactivation.merge(other.layers[index].preactivation)
       layers[index].metric.merge(other.layers[index].metric)
@@ -120,7 +126,8 @@ public struct LayerEstimates: Hashable, Sendable {
   private static func means(_ moments: SampleMoments, count: Int) -> [Estimate] {
     let n = Double(moments.count)
     return (0..<count).map {
-      Estimate(value: moments.mean[$0], standardError: (moments.covariance($0, $0) / n).squareRoot())
+      Estimate(
+        value: moments.mean[$0], standardError: (moments.covariance($0, $0) / n).squareRoot())
     }
   }
 
@@ -144,7 +151,9 @@ public struct LayerEstimates: Hashable, Sendable {
       // Gradient of ȳ − x̄_p x̄_q: +1 on y, −x̄_q on p, −x̄_p on q (summed when p = q).
       let gradient: [(Int, Double)] = [(y, 1), (p, -moments.mean[q]), (q, -moments.mean[p])]
       var variance = 0.0
-      for (i, gi) in gradient { for (j, gj) in gradient { variance += gi * gj * moments.covariance(i, j) } }
+      for (i, gi) in gradient {
+        for (j, gj) in gradient { variance += gi * gj * moments.covariance(i, j) }
+      }
       return Estimate(value: value, standardError: (Swift.max(variance, 0) / n).squareRoot())
     }
   }

@@ -89,16 +89,15 @@ enum SamplingVectorKernels {
       let q = products + p * n
       for i in 0..<n { q[i] = za[i] * zb[i] }
     }
-    var totals = [Double](repeating: 0, count: pairCount)
-    for p in 0..<pairCount {
-      totals[p] = sum(products + p * n, count: n)
-      out[p] = totals[p] / Double(n)
-    }
+    // The pair sums A_p are the first block entries times n; keep them unscaled in place first.
+    for p in 0..<pairCount { out[p] = sum(products + p * n, count: n) }
     let distinctPairs = 1 / (Double(n) * Double(n - 1))
     for (index, pq) in layout.pairPairs.enumerated() {
       let d = dot(products + pq.0 * n, products + pq.1 * n, count: n)
-      out[pairCount + index] = (totals[pq.0] * totals[pq.1] - d) * distinctPairs
+      out[pairCount + index] = (out[pq.0] * out[pq.1] - d) * distinctPairs
     }
+    let inverse = 1 / Double(n)
+    for p in 0..<pairCount { out[p] *= inverse }
   }
 
   /// Writes the metric block `(Ĝ_p, Ĝ_p Ĝ_q)` for a full `S × S` metric.

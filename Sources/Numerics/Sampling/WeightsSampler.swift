@@ -74,7 +74,7 @@ public struct WeightsSampler: NetworkSampler, NetworkSimulation {
     var previous = workspace.previous
     let row = workspace.row
     sampleMajorInputs.values.withUnsafeBufferPointer { inputBuffer in
-      let inputs = inputBuffer.baseAddress!
+      guard let inputs = inputBuffer.baseAddress else { preconditionFailure("validated: inputs") }
       var previousWidth = specification.inputDimension
       for layer in 0..<widths.count {
         let n = widths[layer]
@@ -101,11 +101,25 @@ public struct WeightsSampler: NetworkSampler, NetworkSimulation {
           case .weights(let scale, let slot, let fanIn):
             let source = SamplingLayerPlan.pointer(
               slot, inputs: inputs, previous: previous, workspace: workspace)
-            for i in 0..<n {
-              generator.fillStandardNormals(row, count: fanIn)
-              for a in 0..<s {
-                current[a * n + i] +=
-                  scale * SamplingVectorKernels.dot(row, source + a * fanIn, count: fanIn)
+            switch s {
+            case 1:
+              for i in 0..<n {
+                current[i] += scale * WeightRowKernel.dotOne(&generator, source, count: fanIn)
+              }
+            case 2:
+              for i in 0..<n {
+                let (d0, d1) = WeightRowKernel.dotTwo(
+                  &generator, source, source + fanIn, count: fanIn)
+                current[i] += scale * d0
+                current[n + i] += scale * d1
+              }
+            default:
+              for i in 0..<n {
+                generator.fillStandardNormals(row, count: fanIn)
+                for a in 0..<s {
+                  current[a * n + i] +=
+                    scale * SamplingVectorKernels.dot(row, source + a * fanIn, count: fanIn)
+                }
               }
             }
           }
