@@ -136,6 +136,12 @@ struct Presentation {
     case .latex: return renderLaTeX(document: document, steps: showSteps)
     case .text: return renderText(steps: showSteps)
     case .json: return renderJSON(steps: showSteps)
+    case .sympy:
+      return "# derive: model \(modelName)\n" + SymPyRenderer(notation: Self.textNotation).script(sections.flatMap(\.equations))
+    case .mathematica:
+      let r = MathematicaRenderer(notation: Self.textNotation)
+      return "(* derive: model \(modelName) *)\n"
+        + sections.flatMap(\.equations).map { r.render($0) + ";" }.joined(separator: "\n") + "\n"
     }
   }
 

@@ -6,7 +6,7 @@ import Rendering
 
 /// Output formats of `derive`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case latex, text, json
+  case latex, text, json, sympy, mathematica
 }
 
 /// `derive [MODEL]`: derive and print the recursions.
@@ -29,7 +29,7 @@ struct RecursionsCommand: ParsableCommand {
   @Argument(help: "Model file or built-in model name (default: mlp).")
   var model: String?
 
-  @Option(help: "Output format: latex, text or json.")
+  @Option(help: "Output format: latex, text, json, sympy (a runnable script) or mathematica.")
   var format: OutputFormat = .latex
 
   @Option(help: "Specialise to an activation whose Gaussian integrals are done exactly (linear, relu, leaky_relu:SLOPE, abs).")
