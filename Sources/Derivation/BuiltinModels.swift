@@ -1,6 +1,8 @@
+// swift-format-ignore-file: generated; the raw model texts must stay byte-identical.
 /// Model files embedded in the binary so `derive` works from any directory.
 ///
-/// Generated from `Derivations/*.model`; `BuiltinModelTests` fails if they drift apart.
+/// Generated from `Derivations/*.model` by `Scripts/embed-models.py`; `BuiltinModelTests`
+/// fails if they drift apart.
 public enum BuiltinModels {
   /// Name → model text, in a fixed order (the first is the default).
   public static let all: [(name: String, text: String)] = [

@@ -16,7 +16,9 @@ enum CheckReport {
   static func table(_ report: CrossValidation.Report, header: String) -> String {
     var lines = [header, ""]
     let widths = report.widths.map { "n=\($0[0])" }.joined(separator: " ")
-    lines.append("quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  limit z    verdict")
+    lines.append(
+      "quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  limit z    verdict"
+    )
     for r in report.rows {
       guard let last = r.points.last else { continue }
       let z = r.points.map { String(format: "%+.1f", $0.zScore) }.joined(separator: " ")
@@ -26,7 +28,8 @@ enum CheckReport {
           + String(r.layer).padding(toLength: 7, withPad: " ", startingAt: 0)
           + f(last.leadingOrder).padding(toLength: 14, withPad: " ", startingAt: 0)
           + f(last.theory).padding(toLength: 14, withPad: " ", startingAt: 0)
-          + "\(f(last.estimate.value)) ± \(f(last.estimate.standardError, 2))".padding(toLength: 29, withPad: " ", startingAt: 0)
+          + "\(f(last.estimate.value)) ± \(f(last.estimate.standardError, 2))".padding(
+            toLength: 29, withPad: " ", startingAt: 0)
           + z.padding(toLength: 30, withPad: " ", startingAt: 0)
           + scaled.padding(toLength: 40, withPad: " ", startingAt: 0)
           + String(format: "%+.2f", r.limitZ).padding(toLength: 11, withPad: " ", startingAt: 0)
@@ -38,12 +41,18 @@ enum CheckReport {
       report.passed
         ? "PASS: \(report.rows.count) quantities agree with the derived theory (fitted residual at n → ∞ within 4 s.e.)."
         : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the derived theory.")
-    lines.append("(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)")
+    lines.append(
+      "(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)"
+    )
     return lines.joined(separator: "\n") + "\n"
   }
 
   static func json(_ report: CrossValidation.Report, header: String) -> String {
-    func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    func q(_ s: String) -> String {
+      "\""
+        + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+          of: "\"", with: "\\\"") + "\""
+    }
     func num(_ x: Double) -> String { x.isFinite ? String(format: "%.17g", x) : "null" }
     var rows: [String] = []
     for r in report.rows {
@@ -56,16 +65,24 @@ enum CheckReport {
           + "\"limit_residual\":\(num(r.limitResidual.value)),\"limit_residual_se\":\(num(r.limitResidual.standardError)),"
           + "\"limit_z\":\(num(r.limitZ)),\"passed\":\(r.passed)}")
     }
-    return "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
+    return
+      "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
       + rows.joined(separator: ",\n") + "\n]}\n"
   }
 
   static func csv(_ report: CrossValidation.Report) -> String {
-    var lines = ["quantity,layer,indices,width,lo_theory,theory,mc,se,z,residual_order,limit_z,passed"]
+    var lines = [
+      "quantity,layer,indices,width,lo_theory,theory,mc,se,z,residual_order,limit_z,passed"
+    ]
     for r in report.rows {
       for p in r.points {
-        lines.append([r.quantity, String(r.layer), r.indices.map(String.init).joined(), String(p.width), f(p.leadingOrder, 12), f(p.theory, 12),
-          f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4), String(r.residualOrder), f(r.limitZ, 4), r.passed ? "pass" : "fail"].joined(separator: ","))
+        lines.append(
+          [
+            r.quantity, String(r.layer), r.indices.map(String.init).joined(), String(p.width),
+            f(p.leadingOrder, 12), f(p.theory, 12),
+            f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4),
+            String(r.residualOrder), f(r.limitZ, 4), r.passed ? "pass" : "fail",
+          ].joined(separator: ","))
       }
     }
     return lines.joined(separator: "\n") + "\n"
@@ -76,36 +93,59 @@ enum CheckReport {
   static func svg(_ report: CrossValidation.Report, title: String) -> String {
     let panels = ["K", "V"].flatMap { quantity -> [[CrossValidation.Row]] in
       var keys: [[Int]] = []
-      for r in report.rows where r.quantity == quantity && !keys.contains(r.indices) { keys.append(r.indices) }
-      return keys.prefix(3).map { key in report.rows.filter { $0.quantity == quantity && $0.indices == key } }
+      for r in report.rows where r.quantity == quantity && !keys.contains(r.indices) {
+        keys.append(r.indices)
+      }
+      return keys.prefix(3).map { key in
+        report.rows.filter { $0.quantity == quantity && $0.indices == key }
+      }
     }
     let w = 320.0, h = 220.0, margin = 45.0
     let cols = 3
     let rowsCount = (panels.count + cols - 1) / cols
-    var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w) * cols)\" height=\"\(Int(h) * rowsCount + 30)\" font-family=\"sans-serif\" font-size=\"11\">",
-      "<text x=\"8\" y=\"16\" font-size=\"12\">\(escape(title))</text>"]
+    var out = [
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w) * cols)\" height=\"\(Int(h) * rowsCount + 30)\" font-family=\"sans-serif\" font-size=\"11\">",
+      "<text x=\"8\" y=\"16\" font-size=\"12\">\(escape(title))</text>",
+    ]
     for (k, rows) in panels.enumerated() where !rows.isEmpty {
       let ox = Double(k % cols) * w, oy = 30 + Double(k / cols) * h
       let pts = rows.compactMap { r in r.points.last.map { (Double(r.layer), $0) } }
-      let ys = pts.flatMap { [$0.1.theory, $0.1.estimate.value - $0.1.estimate.standardError, $0.1.estimate.value + $0.1.estimate.standardError] }
+      let ys = pts.flatMap {
+        [
+          $0.1.theory, $0.1.estimate.value - $0.1.estimate.standardError,
+          $0.1.estimate.value + $0.1.estimate.standardError,
+        ]
+      }
       var lo = ys.min() ?? 0, hi = ys.max() ?? 1
       if hi - lo < 1e-12 { lo -= 1; hi += 1 }
       let pad = 0.08 * (hi - lo)
       lo -= pad
       hi += pad
       let maxLayer = Double(rows.map(\.layer).max() ?? 1)
-      func px(_ l: Double) -> Double { ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin) }
+      func px(_ l: Double) -> Double {
+        ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin)
+      }
       func py(_ v: Double) -> Double { oy + h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) }
       let label = rows[0].quantity == "V" ? CheckReport.name(rows[0]) : CheckReport.name(rows[0])
-      out.append("<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>")
-      out.append("<text x=\"\(ox + margin)\" y=\"\(oy + margin - 6)\">\(escape(label)) vs layer, n=\(rows[0].points.last?.width ?? 0): theory (line), MC ± s.e.</text>")
-      out.append("<text x=\"\(ox + margin - 40)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 3))</text><text x=\"\(ox + margin - 40)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 3))</text>")
+      out.append(
+        "<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>"
+      )
+      out.append(
+        "<text x=\"\(ox + margin)\" y=\"\(oy + margin - 6)\">\(escape(label)) vs layer, n=\(rows[0].points.last?.width ?? 0): theory (line), MC ± s.e.</text>"
+      )
+      out.append(
+        "<text x=\"\(ox + margin - 40)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 3))</text><text x=\"\(ox + margin - 40)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 3))</text>"
+      )
       let line = pts.map { "\(px($0.0)),\(py($0.1.theory))" }.joined(separator: " ")
-      out.append("<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" points=\"\(line)\"/>")
+      out.append(
+        "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" points=\"\(line)\"/>")
       for (l, p) in pts {
         let x = px(l)
-        out.append("<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(py(p.estimate.value - p.estimate.standardError))\" y2=\"\(py(p.estimate.value + p.estimate.standardError))\" stroke=\"#c0392b\"/>")
-        out.append("<circle cx=\"\(x)\" cy=\"\(py(p.estimate.value))\" r=\"2.5\" fill=\"#c0392b\"/>")
+        out.append(
+          "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(py(p.estimate.value - p.estimate.standardError))\" y2=\"\(py(p.estimate.value + p.estimate.standardError))\" stroke=\"#c0392b\"/>"
+        )
+        out.append(
+          "<circle cx=\"\(x)\" cy=\"\(py(p.estimate.value))\" r=\"2.5\" fill=\"#c0392b\"/>")
         out.append("<text x=\"\(x - 3)\" y=\"\(oy + h - margin + 14)\">\(Int(l))</text>")
       }
     }
@@ -114,6 +154,7 @@ enum CheckReport {
   }
 
   static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;")
   }
 }

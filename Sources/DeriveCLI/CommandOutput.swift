@@ -31,7 +31,9 @@ struct CommandFailure: Error {
   var message: String
   var exitCode: Int32
 
-  static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
+  static func usage(_ message: String) -> CommandFailure {
+    CommandFailure(message: message, exitCode: 2)
+  }
 }
 
 /// Foundation also exports a type named `Expression`; this module means the algebra's.

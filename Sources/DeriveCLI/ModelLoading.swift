@@ -11,15 +11,20 @@ enum ModelLoading {
       let d = BuiltinModels.defaultModel
       return (try compile(d.text, file: "<builtin:\(d.name)>"), d.name)
     }
-    if !FileManager.default.fileExists(atPath: argument), let text = BuiltinModels.text(named: argument) {
+    if !FileManager.default.fileExists(atPath: argument),
+      let text = BuiltinModels.text(named: argument)
+    {
       return (try compile(text, file: "<builtin:\(argument)>"), argument)
     }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
       let names = BuiltinModels.all.map(\.name).joined(separator: ", ")
-      throw CommandFailure.usage("error: no such model file '\(argument)' (built-in models: \(names))")
+      throw CommandFailure.usage(
+        "error: no such model file '\(argument)' (built-in models: \(names))")
     }
-    if isDirectory.boolValue { throw CommandFailure.usage("error: '\(argument)' is a directory, not a model file") }
+    if isDirectory.boolValue {
+      throw CommandFailure.usage("error: '\(argument)' is a directory, not a model file")
+    }
     let attributes = try? FileManager.default.attributesOfItem(atPath: argument)
     if let size = attributes?[.size] as? Int, size > maximumFileSize {
       throw CommandFailure.usage("error: '\(argument)' is larger than \(maximumFileSize) bytes")

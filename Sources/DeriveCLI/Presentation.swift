@@ -27,10 +27,16 @@ struct Presentation {
     steps = result.steps
     sections = []
     if !result.initialConditions.isEmpty {
-      sections.append(Section(title: "Initial conditions (first layer)", equations: result.initialConditions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
+      sections.append(
+        Section(
+          title: "Initial conditions (first layer)",
+          equations: result.initialConditions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
     }
     if !result.recursions.isEmpty {
-      sections.append(Section(title: "Recursions (layer ℓ → ℓ+1, order 1/n)", equations: result.recursions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
+      sections.append(
+        Section(
+          title: "Recursions (layer ℓ → ℓ+1, order 1/n)",
+          equations: result.recursions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
     }
   }
 
@@ -50,20 +56,25 @@ struct Presentation {
     var p = self
     let s = SingleInput(statistics: statisticNames)
     p.sections = sections.map { sec in
-      Section(title: sec.title, equations: sec.equations.map { Equation(lhs: s.apply($0.lhs), rhs: s.apply($0.rhs)) })
+      Section(
+        title: sec.title,
+        equations: sec.equations.map { Equation(lhs: s.apply($0.lhs), rhs: s.apply($0.rhs)) })
     }
     p.isSingleInput = true
     if let kernel = result.recursions.first(where: { $0.quantity == model.names.metric }),
       let metric = model.incoming?.metric
     {
       let chi = Susceptibilities(
-        kernel: kernel.rhs, metric: metric, samples: (.sample("alpha1"), .sample("alpha2")), singleInput: s)
+        kernel: kernel.rhs, metric: metric, samples: (.sample("alpha1"), .sample("alpha2")),
+        singleInput: s)
       let layer = metric.layer
       p.sections.append(
-        Section(title: "Susceptibilities (single input)", equations: [
-          Equation(lhs: .symbol(.parameter("chi_parallel", layer: layer)), rhs: chi.parallel),
-          Equation(lhs: .symbol(.parameter("chi_perp", layer: layer)), rhs: chi.perpendicular),
-        ]))
+        Section(
+          title: "Susceptibilities (single input)",
+          equations: [
+            Equation(lhs: .symbol(.parameter("chi_parallel", layer: layer)), rhs: chi.parallel),
+            Equation(lhs: .symbol(.parameter("chi_perp", layer: layer)), rhs: chi.perpendicular),
+          ]))
     }
     return p
   }
@@ -74,16 +85,21 @@ struct Presentation {
       throw CommandFailure.usage("error: the model has no activation function to specialise")
     }
     if activation.requiresSingleInput && !isSingleInput {
-      throw CommandFailure.usage("error: exact closed forms for '\(activation.name)' need --single-input (multi-input averages of piecewise-linear activations involve arccos)")
+      throw CommandFailure.usage(
+        "error: exact closed forms for '\(activation.name)' need --single-input (multi-input averages of piecewise-linear activations involve arccos)"
+      )
     }
     do {
       p.sections = try sections.map { sec in
-        Section(title: sec.title, equations: try sec.equations.map { eq in
-          let rhs = isSingleInput
-            ? try activation.applySingleInput(eq.rhs, function: function)
-            : activation.applyLinear(eq.rhs, function: function)
-          return Equation(lhs: eq.lhs, rhs: rhs)
-        })
+        Section(
+          title: sec.title,
+          equations: try sec.equations.map { eq in
+            let rhs =
+              isSingleInput
+              ? try activation.applySingleInput(eq.rhs, function: function)
+              : activation.applyLinear(eq.rhs, function: function)
+            return Equation(lhs: eq.lhs, rhs: rhs)
+          })
       }
     } catch let e as ActivationSpecialization.DistributionalIntegrand {
       throw CommandFailure.usage(e.description)
@@ -97,17 +113,22 @@ struct Presentation {
       let find = { (name: String) in
         p.sections.flatMap(\.equations).first { eq in
           eq.lhs.terms.first?.monomial.scalars.first?.symbol.name == name
-            && eq.lhs.terms.first?.monomial.scalars.first?.symbol.layer == metric.layer.map { $0.shifted(by: name == model.names.metric ? 1 : 0) }
+            && eq.lhs.terms.first?.monomial.scalars.first?.symbol.layer
+              == metric.layer.map { $0.shifted(by: name == model.names.metric ? 1 : 0) }
         }?.rhs
       }
-      if let k = find(model.names.metric), let par = find("chi_parallel"), let perp = find("chi_perp"),
-        let crit = Criticality(kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(metric))
+      if let k = find(model.names.metric), let par = find("chi_parallel"),
+        let perp = find("chi_perp"),
+        let crit = Criticality(
+          kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(metric))
       {
         p.sections.append(
-          Section(title: "Criticality (χ_∥ = χ_⊥ = 1 at a fixed point K★)", equations: [
-            Equation(lhs: .symbol(.parameter("C_b")), rhs: Expression(crit.cb)),
-            Equation(lhs: .symbol(.parameter("C_W")), rhs: Expression(crit.cw)),
-          ]))
+          Section(
+            title: "Criticality (χ_∥ = χ_⊥ = 1 at a fixed point K★)",
+            equations: [
+              Equation(lhs: .symbol(.parameter("C_b")), rhs: Expression(crit.cb)),
+              Equation(lhs: .symbol(.parameter("C_W")), rhs: Expression(crit.cw)),
+            ]))
       } else {
         p.notes.append("No closed-form criticality solution for σ = \(activation.name).")
       }
@@ -137,7 +158,8 @@ struct Presentation {
     case .text: return renderText(steps: showSteps)
     case .json: return renderJSON(steps: showSteps)
     case .sympy:
-      return "# derive: model \(modelName)\n" + SymPyRenderer(notation: Self.textNotation).script(sections.flatMap(\.equations))
+      return "# derive: model \(modelName)\n"
+        + SymPyRenderer(notation: Self.textNotation).script(sections.flatMap(\.equations))
     case .mathematica:
       let r = MathematicaRenderer(notation: Self.textNotation)
       return "(* derive: model \(modelName) *)\n"
@@ -148,20 +170,25 @@ struct Presentation {
   /// Plain text for LaTeX text mode: escaped, with the Unicode of titles as math.
   func latexText(_ s: String) -> String {
     var t = LaTeXRenderer.escapingText(s)
-    for (u, l) in [("ℓ", "$\\ell$"), ("→", "$\\to$"), ("—", "---"), ("χ_∥", "$\\chi_\\parallel$"),
-      ("χ_⊥", "$\\chi_\\perp$"), ("K★", "$K^\\star$"), ("σ", "$\\sigma$")]
-    {
+    for (u, l) in [
+      ("ℓ", "$\\ell$"), ("→", "$\\to$"), ("—", "---"), ("χ_∥", "$\\chi_\\parallel$"),
+      ("χ_⊥", "$\\chi_\\perp$"), ("K★", "$K^\\star$"), ("σ", "$\\sigma$"),
+    ] {
       t = t.replacingOccurrences(of: u, with: l)
     }
     return t
   }
 
   func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
-    let r = LaTeXRenderer(notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
+    let r = LaTeXRenderer(
+      notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
     var lines: [String] = []
     if document {
-      lines += ["\\documentclass{article}", "\\usepackage{amsmath}", "\\allowdisplaybreaks", "\\begin{document}",
-        "\\section*{" + latexText("Model: \(modelName)") + "}"]
+      lines += [
+        "\\documentclass{article}", "\\usepackage{amsmath}", "\\allowdisplaybreaks",
+        "\\begin{document}",
+        "\\section*{" + latexText("Model: \(modelName)") + "}",
+      ]
     } else {
       lines.append("% derive: model \(modelName)")
     }
@@ -174,7 +201,8 @@ struct Presentation {
     for note in notes { lines.append(document ? latexText(note) : "% " + note) }
     if showSteps {
       for step in steps {
-        lines.append(document ? "\\subsection*{" + latexText(step.title) + "}" : "% step: " + step.title)
+        lines.append(
+          document ? "\\subsection*{" + latexText(step.title) + "}" : "% step: " + step.title)
         lines.append("\\begin{multline*}")
         lines.append(r.render(step.expression))
         lines.append("\\end{multline*}")
@@ -213,7 +241,11 @@ struct Presentation {
         case "\\": out += "\\\\"
         case "\n": out += "\\n"
         default:
-          if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+          if c.value < 0x20 {
+            out += String(format: "\\u%04x", c.value)
+          } else {
+            out.unicodeScalars.append(c)
+          }
         }
       }
       return out + "\""
@@ -221,12 +253,18 @@ struct Presentation {
     var sectionJSON: [String] = []
     for s in sections {
       let eqs = s.equations.map { "{\"lhs\":\(j.render($0.lhs)),\"rhs\":\(j.render($0.rhs))}" }
-      sectionJSON.append("{\"title\":\(quote(s.title)),\"equations\":[\(eqs.joined(separator: ","))]}")
+      sectionJSON.append(
+        "{\"title\":\(quote(s.title)),\"equations\":[\(eqs.joined(separator: ","))]}")
     }
-    var fields = ["\"model\":\(quote(modelName))", "\"sections\":[\(sectionJSON.joined(separator: ","))]",
-      "\"notes\":[\(notes.map(quote).joined(separator: ","))]"]
+    var fields = [
+      "\"model\":\(quote(modelName))", "\"sections\":[\(sectionJSON.joined(separator: ","))]",
+      "\"notes\":[\(notes.map(quote).joined(separator: ","))]",
+    ]
     if showSteps {
-      fields.append("\"steps\":[" + steps.map { "{\"title\":\(quote($0.title)),\"expression\":\(j.render($0.expression))}" }.joined(separator: ",") + "]")
+      fields.append(
+        "\"steps\":["
+          + steps.map { "{\"title\":\(quote($0.title)),\"expression\":\(j.render($0.expression))}" }
+          .joined(separator: ",") + "]")
     }
     return "{" + fields.joined(separator: ",") + "}\n"
   }

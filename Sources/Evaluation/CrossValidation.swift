@@ -28,7 +28,9 @@ public struct CrossValidation: Sendable {
     public var threads: Int?
     public var zThreshold: Double
 
-    public init(networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4) {
+    public init(
+      networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4
+    ) {
       self.networks = networks
       self.seed = seed
       self.scanSteps = scanSteps
@@ -43,7 +45,9 @@ public struct CrossValidation: Sendable {
     public var leadingOrder: Double
     public var theory: Double
     public var estimate: Estimate
-    public var zScore: Double { estimate.standardError > 0 ? (estimate.value - theory) / estimate.standardError : 0 }
+    public var zScore: Double {
+      estimate.standardError > 0 ? (estimate.value - theory) / estimate.standardError : 0
+    }
     /// (estimate − theory) × width^order: constant if the residual falls like 1/n^order.
     public var scaledResidual: Double
   }
@@ -81,10 +85,13 @@ public struct CrossValidation: Sendable {
 
   /// Runs the scan. `progress` is called before each width with (step, total, widths).
   public func run(
-    _ base: NumericParameters, options: Options, progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
+    _ base: NumericParameters, options: Options,
+    progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> Report {
     guard options.networks >= 2 else { throw EvaluationError("--samples must be at least 2") }
-    guard (0...8).contains(options.scanSteps) else { throw EvaluationError("--scan must be between 0 and 8") }
+    guard (0...8).contains(options.scanSteps) else {
+      throw EvaluationError("--scan must be between 0 and 8")
+    }
     let lowering = NetworkLowering(model: model, derivation: derivation)
     let evaluator = RecursionEvaluator(model: model, derivation: derivation)
     let s = base.sampleCount
@@ -98,11 +105,13 @@ public struct CrossValidation: Sendable {
       let covariances = try lowering.conditionalCovariances(p)
       let sampler: ConditionalSampler
       do {
-        sampler = try ConditionalSampler(inputs: p.inputs, widths: p.widths, covariances: covariances)
+        sampler = try ConditionalSampler(
+          inputs: p.inputs, widths: p.widths, covariances: covariances)
       } catch {
         throw EvaluationError("cannot sample this network: \(error)")
       }
-      let stats = sampler.statistics(seed: options.seed, networks: 0..<options.networks, threads: options.threads)
+      let stats = sampler.statistics(
+        seed: options.seed, networks: 0..<options.networks, threads: options.threads)
       scans.append((p.widths, theory, stats.estimates()))
     }
     var rows: [Row] = []
@@ -121,11 +130,15 @@ public struct CrossValidation: Sendable {
           // E[Ĝ] estimates the same E[z z] with lower variance (exact for layer 1).
           let est = l == 1 ? scan.mc[l - 1].kernel[p] : scan.mc[l - 1].metricMean[p]
           let nlo = t.K[a][b] + t.G1[a][b] / n
-          kPoints.append(Point(width: scan.widths[0], leadingOrder: t.K[a][b], theory: nlo, estimate: est,
-            scaledResidual: (est.value - nlo) * n * n))
+          kPoints.append(
+            Point(
+              width: scan.widths[0], leadingOrder: t.K[a][b], theory: nlo, estimate: est,
+              scaledResidual: (est.value - nlo) * n * n))
           let g = Estimate(value: n * (est.value - t.K[a][b]), standardError: n * est.standardError)
-          gPoints.append(Point(width: scan.widths[0], leadingOrder: 0, theory: t.G1[a][b], estimate: g,
-            scaledResidual: (g.value - t.G1[a][b]) * n))
+          gPoints.append(
+            Point(
+              width: scan.widths[0], leadingOrder: 0, theory: t.G1[a][b], estimate: g,
+              scaledResidual: (g.value - t.G1[a][b]) * n))
         }
         rows.append(row("K", l, [a, b], order: 2, kPoints, options))
         if l > 1 { rows.append(row("G1", l, [a, b], order: 1, gPoints, options)) }
@@ -141,16 +154,22 @@ public struct CrossValidation: Sendable {
           let raw = scan.mc[l - 1].fourPoint[q]
           let est = Estimate(value: n * raw.value, standardError: n * raw.standardError)
           let v = t.v(a, b, c, d)
-          points.append(Point(width: scan.widths[0], leadingOrder: v, theory: v, estimate: est,
-            scaledResidual: (est.value - v) * n))
+          points.append(
+            Point(
+              width: scan.widths[0], leadingOrder: v, theory: v, estimate: est,
+              scaledResidual: (est.value - v) * n))
         }
         rows.append(row("V", l, [a, b, c, d], order: 1, points, options))
       }
     }
-    return Report(widths: scans.map(\.widths), rows: rows, networks: options.networks, seed: options.seed)
+    return Report(
+      widths: scans.map(\.widths), rows: rows, networks: options.networks, seed: options.seed)
   }
 
-  func row(_ quantity: String, _ layer: Int, _ indices: [Int], order: Int, _ points: [Point], _ options: Options) -> Row {
+  func row(
+    _ quantity: String, _ layer: Int, _ indices: [Int], order: Int, _ points: [Point],
+    _ options: Options
+  ) -> Row {
     // Weighted least squares of r(n) = a + b·n^{−p} over the scan; a is the residual at n → ∞.
     var sw = 0.0, sx = 0.0, sxx = 0.0, sr = 0.0, sxr = 0.0
     var exact = true
@@ -172,11 +191,15 @@ public struct CrossValidation: Sendable {
       limit = Estimate(value: (sxx * sr - sx * sxr) / det, standardError: (sxx / det).squareRoot())
     } else {
       let last = points[points.count - 1]
-      limit = Estimate(value: last.estimate.value - last.theory, standardError: last.estimate.standardError)
+      limit = Estimate(
+        value: last.estimate.value - last.theory, standardError: last.estimate.standardError)
     }
     let scale = max(1, abs(points.last?.theory ?? 0))
-    let passed = abs(limit.value) <= options.zThreshold * limit.standardError || abs(limit.value) <= 1e-12 * scale
-    return Row(quantity: quantity, layer: layer, indices: indices, residualOrder: order, points: points,
+    let passed =
+      abs(limit.value) <= options.zThreshold * limit.standardError
+      || abs(limit.value) <= 1e-12 * scale
+    return Row(
+      quantity: quantity, layer: layer, indices: indices, residualOrder: order, points: points,
       limitResidual: limit, passed: passed)
   }
 }

@@ -1,7 +1,7 @@
 import Algebra
+import Foundation
 import Numerics
 import Rational
-import Foundation
 
 /// Evaluates derived expressions numerically at one step of the recursion: layer labels
 /// relative to ℓ are resolved with ℓ = `layer`; statistics tensors (K, G¹, V) are looked up in
@@ -35,7 +35,9 @@ final class ExpressionEvaluator {
     var derivative: Int
     var sample: Int
     static func < (a: FactorKey, b: FactorKey) -> Bool {
-      (a.isVariable ? 1 : 0, a.derivative, a.sample) < (b.isVariable ? 1 : 0, b.derivative, b.sample)
+      (a.isVariable ? 1 : 0, a.derivative, a.sample) < (
+        b.isVariable ? 1 : 0, b.derivative, b.sample
+      )
     }
   }
 
@@ -58,7 +60,9 @@ final class ExpressionEvaluator {
     case .sample: return parameters.sampleCount
     case .neuron(let l):
       let a = try absolute(l)
-      guard let n = parameters.width(ofLayer: a) else { throw EvaluationError("no width for layer \(a)") }
+      guard let n = parameters.width(ofLayer: a) else {
+        throw EvaluationError("no width for layer \(a)")
+      }
       return n
     }
   }
@@ -67,13 +71,20 @@ final class ExpressionEvaluator {
     switch s.kind {
     case .width:
       let a = try absolute(s.layer)
-      guard let n = parameters.width(ofLayer: a) else { throw EvaluationError("no width n_\(a) (depth \(parameters.depth))") }
+      guard let n = parameters.width(ofLayer: a) else {
+        throw EvaluationError("no width n_\(a) (depth \(parameters.depth))")
+      }
       return Double(n)
     case .sampleCount: return Double(parameters.sampleCount)
     case .parameter:
       if let v = parameters.couplings[s.name] { return v }
-      if let l = s.layer, let t = tensors[TensorKey(name: s.name, layer: try absolute(l))], t.count == 1 { return t[0] }
-      throw EvaluationError("no value for the coupling \(s.name) (pass it with --set \(s.name)=VALUE)")
+      if let l = s.layer, let t = tensors[TensorKey(name: s.name, layer: try absolute(l))],
+        t.count == 1
+      {
+        return t[0]
+      }
+      throw EvaluationError(
+        "no value for the coupling \(s.name) (pass it with --set \(s.name)=VALUE)")
     }
   }
 
@@ -130,7 +141,9 @@ final class ExpressionEvaluator {
         return parameters.inputs[idx[1]][idx[0]]
       }
       let key = TensorKey(name: t.head.name, layer: try absolute(t.head.layer))
-      guard let values = tensors[key] else { throw EvaluationError("no values for \(t.head.name) at layer \(key.layer)") }
+      guard let values = tensors[key] else {
+        throw EvaluationError("no values for \(t.head.name) at layer \(key.layer)")
+      }
       var flat = 0
       for i in idx { flat = flat * parameters.sampleCount + i }
       return values[flat]
@@ -140,7 +153,9 @@ final class ExpressionEvaluator {
         integrand: try g.integrand.map { f -> FactorKey in
           switch f {
           case .function(let app):
-            return FactorKey(isVariable: false, derivative: app.derivative, sample: try at(app.argument.indices[0]))
+            return FactorKey(
+              isVariable: false, derivative: app.derivative, sample: try at(app.argument.indices[0])
+            )
           case .tensor(let x):
             return FactorKey(isVariable: true, derivative: 0, sample: try at(x.indices[0]))
           default:
@@ -168,17 +183,22 @@ final class ExpressionEvaluator {
     do {
       covariance = try CovarianceMatrix(rows)
     } catch {
-      throw EvaluationError("the kernel K at layer \(key.metricLayer) is not a covariance matrix: \(error)")
+      throw EvaluationError(
+        "the kernel K at layer \(key.metricLayer) is not a covariance matrix: \(error)")
     }
     let factors = key.integrand.map { f in
       f.isVariable
         ? GaussianFactor.power(1, coordinate: f.sample)
-        : GaussianFactor.activation(parameters.activation, derivative: f.derivative, coordinate: f.sample)
+        : GaussianFactor.activation(
+          parameters.activation, derivative: f.derivative, coordinate: f.sample)
     }
     do {
-      return try quadrature.derivativeExpectation(of: factors, derivatives: key.derivatives, covariance: covariance)
+      return try quadrature.derivativeExpectation(
+        of: factors, derivatives: key.derivatives, covariance: covariance)
     } catch {
-      throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)")
+      throw EvaluationError(
+        "Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)"
+      )
     }
   }
 }

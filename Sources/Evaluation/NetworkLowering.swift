@@ -46,14 +46,18 @@ public struct NetworkLowering: Sendable {
     return families.first { $0.head == t.head }
   }
 
-  func layerSpecification(_ map: LayerMap, families: [GaussianFamily], layer: Int, _ p: NumericParameters) throws -> LayerSpecification {
+  func layerSpecification(
+    _ map: LayerMap, families: [GaussianFamily], layer: Int, _ p: NumericParameters
+  ) throws -> LayerSpecification {
     var terms: [LayerTerm] = []
     for t in map.rhs.expanded().terms {
       let params = t.monomial.factors.compactMap { isParameter($0, families) }
       let others = t.monomial.factors.filter { isParameter($0, families) == nil }
       let scale = try scalarValue(t, layer: layer, p)
       guard params.count == 1, let fam = params.first else {
-        throw EvaluationError("the sampler needs every term of the map to contain exactly one Gaussian parameter (term: \(t))")
+        throw EvaluationError(
+          "the sampler needs every term of the map to contain exactly one Gaussian parameter (term: \(t))"
+        )
       }
       // Variance of one entry: the family's covariance at coinciding indices, times scale².
       var variance = 0.0
@@ -64,14 +68,17 @@ public struct NetworkLowering: Sendable {
       }
       variance *= scale * scale
       if fam.first.count == 1 {
-        guard others.isEmpty else { throw EvaluationError("a bias term may not multiply other factors (term: \(t))") }
+        guard others.isEmpty else {
+          throw EvaluationError("a bias term may not multiply other factors (term: \(t))")
+        }
         terms.append(.bias(variance: variance))
       } else if fam.first.count == 2, others.count == 1, let s = source(others[0], p) {
         // The family's variance is C/n(fan-in); the IR stores C.
         let fanIn = Double(fanInWidth(fam, layer: layer, p))
         terms.append(.weights(variance: variance * fanIn, source: s))
       } else {
-        throw EvaluationError("the sampler supports b[i] and W[i,j]·f(previous layer) terms only (term: \(t))")
+        throw EvaluationError(
+          "the sampler supports b[i] and W[i,j]·f(previous layer) terms only (term: \(t))")
       }
     }
     return LayerSpecification(terms: terms)
@@ -94,18 +101,26 @@ public struct NetworkLowering: Sendable {
     guard let first = model.first else { throw EvaluationError("the model has no 'first' map") }
     var layers = [try layerSpecification(first, families: model.firstFamilies, layer: 0, p)]
     if p.depth > 1 {
-      guard let map = model.map else { throw EvaluationError("the model has no 'map' for layers beyond the first") }
-      for l in 1..<p.depth { layers.append(try layerSpecification(map, families: model.families, layer: l, p)) }
+      guard let map = model.map else {
+        throw EvaluationError("the model has no 'map' for layers beyond the first")
+      }
+      for l in 1..<p.depth {
+        layers.append(try layerSpecification(map, families: model.families, layer: l, p))
+      }
     }
     return NetworkSpecification(inputs: p.inputs, widths: p.widths, layers: layers)
   }
 
   /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler.
   public func conditionalCovariances(_ p: NumericParameters) throws -> [ConditionalCovariance] {
-    guard let g1 = derivation.firstConditionalCovariance else { throw EvaluationError("the model has no 'first' map") }
+    guard let g1 = derivation.firstConditionalCovariance else {
+      throw EvaluationError("the model has no 'first' map")
+    }
     var out = [try lower(g1, layer: 0, p)]
     if p.depth > 1 {
-      guard let g = derivation.conditionalCovariance else { throw EvaluationError("the model has no 'map'") }
+      guard let g = derivation.conditionalCovariance else {
+        throw EvaluationError("the model has no 'map'")
+      }
       for l in 1..<p.depth { out.append(try lower(g, layer: l, p)) }
     }
     return out
@@ -123,18 +138,26 @@ public struct NetworkLowering: Sendable {
         constant += value
         continue
       }
-      guard factors.count == 2, t.monomial.summed.count == 1, case .neuron(let l) = t.monomial.summed[0].space,
+      guard factors.count == 2, t.monomial.summed.count == 1,
+        case .neuron(let l) = t.monomial.summed[0].space,
         let s0 = source(factors[0], p), let s1 = source(factors[1], p)
       else {
-        throw EvaluationError("the derived conditional covariance has a term the conditional sampler cannot use: \(t)")
+        throw EvaluationError(
+          "the derived conditional covariance has a term the conditional sampler cannot use: \(t)")
       }
-      let n = Double(p.width(ofLayer: {
-        switch l { case .relative(let k): return layer + k; case .absolute(let x): return x }
-      }()) ?? 1)
+      let n = Double(
+        p.width(
+          ofLayer: {
+            switch l {
+            case .relative(let k): return layer + k;
+            case .absolute(let x): return x
+            }
+          }()) ?? 1)
       // Which factor carries α₁ decides left/right.
       let firstIsAlpha1 = factors[0].slots.contains(a1)
-      terms.append(ConditionalCovarianceTerm(
-        coefficient: value * n, left: firstIsAlpha1 ? s0 : s1, right: firstIsAlpha1 ? s1 : s0))
+      terms.append(
+        ConditionalCovarianceTerm(
+          coefficient: value * n, left: firstIsAlpha1 ? s0 : s1, right: firstIsAlpha1 ? s1 : s0))
     }
     return ConditionalCovariance(constant: constant, terms: terms)
   }

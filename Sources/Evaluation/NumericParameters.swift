@@ -11,7 +11,9 @@ public struct NumericParameters: Sendable {
   /// The activation used for every function of the model.
   public var activation: Activation
 
-  public init(couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation) {
+  public init(
+    couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation
+  ) {
     self.couplings = couplings
     self.widths = widths
     self.inputs = inputs

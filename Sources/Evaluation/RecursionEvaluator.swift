@@ -20,15 +20,23 @@ public struct RecursionEvaluator: Sendable {
     guard p.inputDimension >= 1, p.inputs.allSatisfy({ $0.count == p.inputDimension }) else {
       throw EvaluationError("every input needs the same number (≥ 1) of components")
     }
-    guard p.depth >= 1, p.widths.allSatisfy({ $0 >= 1 }) else { throw EvaluationError("widths must be positive and the depth at least 1") }
-    guard p.inputs.allSatisfy({ $0.allSatisfy(\.isFinite) }), p.couplings.values.allSatisfy(\.isFinite) else {
+    guard p.depth >= 1, p.widths.allSatisfy({ $0 >= 1 }) else {
+      throw EvaluationError("widths must be positive and the depth at least 1")
+    }
+    guard p.inputs.allSatisfy({ $0.allSatisfy(\.isFinite) }),
+      p.couplings.values.allSatisfy(\.isFinite)
+    else {
       throw EvaluationError("inputs and couplings must be finite numbers")
     }
-    guard !derivation.initialConditions.isEmpty else { throw EvaluationError("the model has no 'first' map for the initial conditions") }
+    guard !derivation.initialConditions.isEmpty else {
+      throw EvaluationError("the model has no 'first' map for the initial conditions")
+    }
     let names = model.names
     let a = (1...4).map { Index.sample("alpha\($0)") }
 
-    func tensorValues(_ rec: [Recursion], quantity: String?, rank: Int, evaluator: ExpressionEvaluator) throws -> [Double] {
+    func tensorValues(
+      _ rec: [Recursion], quantity: String?, rank: Int, evaluator: ExpressionEvaluator
+    ) throws -> [Double] {
       guard let quantity, let r = rec.first(where: { $0.quantity == quantity }) else {
         return Array(repeating: 0, count: Int(pow(Double(s), Double(rank))))
       }
@@ -58,20 +66,30 @@ public struct RecursionEvaluator: Sendable {
 
     // Layer 1. The `first` map was compiled with ℓ = 0.
     let first = ExpressionEvaluator(parameters: p, layer: 0, tensors: [:])
-    var k = try tensorValues(derivation.initialConditions, quantity: names.metric, rank: 2, evaluator: first)
-    var g = try tensorValues(derivation.initialConditions, quantity: names.correction, rank: 2, evaluator: first)
-    var v = try tensorValues(derivation.initialConditions, quantity: names.vertex, rank: 4, evaluator: first)
+    var k = try tensorValues(
+      derivation.initialConditions, quantity: names.metric, rank: 2, evaluator: first)
+    var g = try tensorValues(
+      derivation.initialConditions, quantity: names.correction, rank: 2, evaluator: first)
+    var v = try tensorValues(
+      derivation.initialConditions, quantity: names.vertex, rank: 4, evaluator: first)
     var layers = [statistics(1, k, g, v)]
     for l in stride(from: 1, to: p.depth, by: 1) {
-      var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [.init(name: names.metric, layer: l): k]
+      var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [
+        .init(name: names.metric, layer: l): k
+      ]
       if let c = names.correction { tensors[.init(name: c, layer: l)] = g }
       if let vv = names.vertex { tensors[.init(name: vv, layer: l)] = v }
       let step = ExpressionEvaluator(parameters: p, layer: l, tensors: tensors)
-      let nk = try tensorValues(derivation.recursions, quantity: names.metric, rank: 2, evaluator: step)
-      let ng = try tensorValues(derivation.recursions, quantity: names.correction, rank: 2, evaluator: step)
-      let nv = try tensorValues(derivation.recursions, quantity: names.vertex, rank: 4, evaluator: step)
+      let nk = try tensorValues(
+        derivation.recursions, quantity: names.metric, rank: 2, evaluator: step)
+      let ng = try tensorValues(
+        derivation.recursions, quantity: names.correction, rank: 2, evaluator: step)
+      let nv = try tensorValues(
+        derivation.recursions, quantity: names.vertex, rank: 4, evaluator: step)
       (k, g, v) = (nk, ng, nv)
-      guard (k + g + v).allSatisfy(\.isFinite) else { throw EvaluationError("the recursion diverged at layer \(l + 1)") }
+      guard (k + g + v).allSatisfy(\.isFinite) else {
+        throw EvaluationError("the recursion diverged at layer \(l + 1)")
+      }
       layers.append(statistics(l + 1, k, g, v))
     }
     return layers

@@ -15,9 +15,12 @@ extension Expression {
       return Expression(
         body.expanded().terms.map { t in
           var m = t.monomial
-          let deltas = m.factors.filter { if case .delta = $0 { return true } else { return false } }
+          let deltas = m.factors.filter {
+            if case .delta = $0 { return true } else { return false }
+          }
           let rest = m.factors.filter { if case .delta = $0 { return false } else { return true } }
-          m.factors = deltas + [.average(GaussianAverage(metric: g.metric, derivatives: [], integrand: rest))]
+          m.factors =
+            deltas + [.average(GaussianAverage(metric: g.metric, derivatives: [], integrand: rest))]
           return Term(t.coefficient, m)
         })
     }
@@ -46,7 +49,8 @@ extension Expression {
         switch f {
         case .average(let g) where g.metric == metric:
           m.factors[n] = .average(
-            GaussianAverage(metric: g.metric, derivatives: g.derivatives + [a, b], integrand: g.integrand))
+            GaussianAverage(
+              metric: g.metric, derivatives: g.derivatives + [a, b], integrand: g.integrand))
           out.append(Term(t.coefficient * Rational(1, 2), m))
         case .tensor(let x) where x.head == metric && x.indices.count == 2:
           m.factors.remove(at: n)
@@ -66,17 +70,25 @@ extension Expression {
 
   /// Replaces atoms for which `value` returns an expression (its free indices refer to the
   /// enclosing term's indices), then contracts δ's and canonicalises.
-  public func replacingAverages(_ value: (GaussianAverage) throws -> Expression?) rethrows -> Expression {
+  public func replacingAverages(_ value: (GaussianAverage) throws -> Expression?) rethrows
+    -> Expression
+  {
     var out: [Term] = []
     for t in expanded().terms {
       var rest = t.monomial
       rest.factors = []
       var values: [Expression] = []
       for f in t.monomial.factors {
-        if case .average(let g) = f, let v = try value(g) { values.append(v) } else { rest.factors.append(f) }
+        if case .average(let g) = f, let v = try value(g) {
+          values.append(v)
+        } else {
+          rest.factors.append(f)
+        }
       }
       var partial = [Term(t.coefficient, rest)]
-      for v in values { partial = partial.flatMap { p in v.expanded().terms.map { p.multipliedInScope(by: $0) } } }
+      for v in values {
+        partial = partial.flatMap { p in v.expanded().terms.map { p.multipliedInScope(by: $0) } }
+      }
       out.append(contentsOf: partial)
     }
     return Expression(out).contractingDeltas().canonicalized()

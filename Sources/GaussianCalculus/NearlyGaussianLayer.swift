@@ -67,7 +67,9 @@ public struct NearlyGaussianLayer: Sendable {
     switch f {
     case .function(let g):
       return .function(
-        FunctionApplication(g.head, derivative: g.derivative, Tensor(variable, Array(g.argument.indices.dropFirst()))))
+        FunctionApplication(
+          g.head, derivative: g.derivative, Tensor(variable, Array(g.argument.indices.dropFirst())))
+      )
     case .tensor(let t): return .tensor(Tensor(variable, Array(t.indices.dropFirst())))
     default: return f
     }
@@ -119,7 +121,8 @@ public struct NearlyGaussianLayer: Sendable {
     let base = Expression(Term(t.coefficient, constant))
     var result: [Term] = []
     for insertion in insertions(upTo: order) {
-      result.append(contentsOf: try apply(insertion, base: base, neurons: neurons, perNeuron: perNeuron))
+      result.append(
+        contentsOf: try apply(insertion, base: base, neurons: neurons, perNeuron: perNeuron))
     }
     return result
   }
@@ -157,7 +160,11 @@ public struct NearlyGaussianLayer: Sendable {
   ) throws -> [Term] {
     // Fresh sample dummies for every slot of every component.
     var next = (base.terms.map { $0.monomial.maxDummyNumber }.max() ?? -1) + 1
-    for fs in perNeuron.values { for f in fs { for i in f.slots { if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) } } } }
+    for fs in perNeuron.values {
+      for f in fs {
+        for i in f.slots { if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) } }
+      }
+    }
     var blocks: [[Index]] = []
     var coefficient = Expression.one
     var dummies: [Index] = []
@@ -179,7 +186,9 @@ public struct NearlyGaussianLayer: Sendable {
     var assignment = Array(repeating: 0, count: blocks.count)
     while true {
       var derivs: [Index: [Index]] = [:]
-      for (b, j) in assignment.enumerated() { derivs[neurons[j], default: []].append(contentsOf: blocks[b]) }
+      for (b, j) in assignment.enumerated() {
+        derivs[neurons[j], default: []].append(contentsOf: blocks[b])
+      }
       var atoms = coefficient
       for j in neurons {
         let atom = GaussianAverage(

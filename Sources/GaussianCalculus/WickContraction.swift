@@ -61,7 +61,9 @@ public struct WickContraction: Sendable {
       rest.factors.remove(at: first)
       let restTerm = Term(.one, rest)
       let product = Expression(
-        fam.covariance(a.indices, b.indices).expanded().terms.map { restTerm.multipliedInScope(by: $0) })
+        fam.covariance(a.indices, b.indices).expanded().terms.map {
+          restTerm.multipliedInScope(by: $0)
+        })
       for t in product.contractingDeltas().terms {
         let c = t.monomial.canonicalized()
         merged[c, default: .zero] += t.coefficient

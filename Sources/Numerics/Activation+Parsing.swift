@@ -35,7 +35,9 @@ extension Activation {
     let parameter = parts.count > 1 ? String(parts[1]).trimmingWhitespace() : nil
 
     func noParameter(_ activation: Activation) throws -> Activation {
-      if let parameter { throw ActivationParseError.unexpectedParameter(name: name, parameter: parameter) }
+      if let parameter {
+        throw ActivationParseError.unexpectedParameter(name: name, parameter: parameter)
+      }
       return activation
     }
     func number(_ text: String) throws -> Double {

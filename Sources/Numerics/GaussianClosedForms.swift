@@ -150,7 +150,8 @@ public enum GaussianClosedForms {
         case .activation(.linear, 0): power += 1
         case .activation(.linear, 1): break
         default:
-          return twoPoint(factors, k11: covariance[0, 0], k12: covariance[0, 0], k22: covariance[0, 0])
+          return twoPoint(
+            factors, k11: covariance[0, 0], k12: covariance[0, 0], k22: covariance[0, 0])
         }
       }
       guard reluPower + steps >= 1 else { return nil }

@@ -128,7 +128,8 @@ public struct GaussianExpectation: Sendable {
     let factorisation = try CholeskyFactor(covariance)
     return withoutActuallyEscaping(integrand) { integrand in
       var engine = NestedGaussianQuadrature(
-        factorisation: factorisation, functions: [[GaussianFactor.Function]](repeating: [], count: d),
+        factorisation: factorisation,
+        functions: [[GaussianFactor.Function]](repeating: [], count: d),
         features: features, maximumDegree: 0, rules: rules, options: options,
         closure: integrand)
       return engine.run()[0]

@@ -35,7 +35,8 @@ public enum GaussianExpectationError: Error, Hashable, Sendable, CustomStringCon
     case .emptyCovariance:
       return "the covariance matrix is empty"
     case .notSquare(let rows, let row, let columns):
-      return "the covariance matrix is not square: row \(row) has \(columns) entries, expected \(rows)"
+      return
+        "the covariance matrix is not square: row \(row) has \(columns) entries, expected \(rows)"
     case .nonFiniteEntry(let row, let column):
       return "covariance entry K[\(row)][\(column)] is not a finite number"
     case .notSymmetric(let row, let column):

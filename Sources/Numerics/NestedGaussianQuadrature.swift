@@ -107,7 +107,9 @@ struct NestedGaussianQuadrature {
     self.rules = rules
     self.options = options
     self.closure = closure
-    if let pm = ProcessInfo.processInfo.environment["PM"], let v = Double(pm) { poleMultiplicity = v }  // SCRATCH
+    if let pm = ProcessInfo.processInfo.environment["PM"], let v = Double(pm) {
+      poleMultiplicity = v
+    }  // SCRATCH
     self.monomials = NestedGaussianQuadrature.exponents(dimension: r, maximumDegree: maximumDegree)
 
     // The level at which each coordinate is complete: its last non-zero column (0 if none).
@@ -210,7 +212,9 @@ struct NestedGaussianQuadrature {
         let a = a0 + Double(q) * step
         let b = q == splits - 1 ? b0 : a + step
         let ruleIndex = chooseRule(level: j, from: a, to: b, logTolerance: logTolerance)
-        if ProcessInfo.processInfo.environment["PIECES"] != nil && j == 0 { print("piece", a, b, rules.rules[ruleIndex].order) }  // SCRATCH
+        if ProcessInfo.processInfo.environment["PIECES"] != nil && j == 0 {
+          print("piece", a, b, rules.rules[ruleIndex].order)
+        }  // SCRATCH
         let rule = rules.rules[ruleIndex]
         let half = 0.5 * (b - a)
         let mid = 0.5 * (a + b)
@@ -222,7 +226,8 @@ struct NestedGaussianQuadrature {
         levelNodes[j] += rule.order
         for i in 0..<rule.order {
           let u = mid + half * rule.nodes[i]
-          let weight = half * rule.weights[i] * 0.39894228040143267794 * Foundation.exp(-0.5 * u * u)
+          let weight =
+            half * rule.weights[i] * 0.39894228040143267794 * Foundation.exp(-0.5 * u * u)
           var g = 1.0
           for s in level.completed {
             let zs = partial[j * d + s] + lower[s * r + j] * u

@@ -72,7 +72,8 @@ func report(_ r: BenchmarkResult, json: Bool) {
       "\(r.group)/\(r.name): median \(formatSeconds(r.median))  "
       + "[min \(formatSeconds(r.min)), max \(formatSeconds(r.max))]"
     if let p = r.peerName, let pm = r.peerMedian {
-      line += "  peer \(p): \(formatSeconds(pm))  ratio peer/ours \(String(format: "%.1f", pm / r.median))×"
+      line +=
+        "  peer \(p): \(formatSeconds(pm))  ratio peer/ours \(String(format: "%.1f", pm / r.median))×"
     }
     print(line)
   }

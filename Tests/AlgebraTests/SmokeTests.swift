@@ -10,16 +10,22 @@ import Testing
 
   @Test func renamingDummiesGivesSameCanonicalForm() {
     let a = Index.sample("a"), b = Index.sample("b")
-    let b1 = Index.sample("b1"), b2 = Index.sample("b2"), b3 = Index.sample("b3"), b4 = Index.sample("b4")
+    let b1 = Index.sample("b1"), b2 = Index.sample("b2"), b3 = Index.sample("b3"),
+      b4 = Index.sample("b4")
     func atom(_ d: [Index], _ x: Index, _ y: Index) -> Expression {
-      .average(GaussianAverage(metric: K, derivatives: d, integrand: [
-        .function(FunctionApplication(sigma, Tensor(z, [x]))),
-        .function(FunctionApplication(sigma, Tensor(z, [y]))),
-      ]))
+      .average(
+        GaussianAverage(
+          metric: K, derivatives: d,
+          integrand: [
+            .function(FunctionApplication(sigma, Tensor(z, [x]))),
+            .function(FunctionApplication(sigma, Tensor(z, [y]))),
+          ]))
     }
-    let e1 = (Expression.tensor(V, [b1, b2, b3, b4]) * atom([b1, b2], a, b) * atom([b3, b4], a, b))
+    let e1 =
+      (Expression.tensor(V, [b1, b2, b3, b4]) * atom([b1, b2], a, b) * atom([b3, b4], a, b))
       .summed(over: [b1, b2, b3, b4])
-    let e2 = (Expression.tensor(V, [b4, b3, b2, b1]) * atom([b2, b1], b, a) * atom([b4, b3], a, b))
+    let e2 =
+      (Expression.tensor(V, [b4, b3, b2, b1]) * atom([b2, b1], b, a) * atom([b4, b3], a, b))
       .summed(over: [b1, b2, b3, b4])
     let c1 = e1.canonicalized(), c2 = e2.canonicalized()
     #expect(c1 == c2)
@@ -31,7 +37,8 @@ import Testing
   @Test func deltaTrace() {
     let n = Symbol.width(.ell)
     let j = Index.neuron("j", layer: .ell), k = Index.neuron("k", layer: .ell)
-    let e = (Expression.delta(j, k) * .delta(k, j)).summed(over: [j, k]).contractingDeltas().canonicalized()
+    let e = (Expression.delta(j, k) * .delta(k, j)).summed(over: [j, k]).contractingDeltas()
+      .canonicalized()
     #expect(e == Expression.symbol(n))
   }
 }

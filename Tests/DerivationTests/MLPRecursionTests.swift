@@ -21,10 +21,13 @@ import Testing
     let r = try BookNotation.derive("mlp.model")
     let (a, β) = (b.alpha, b.beta)
     let sigmaSigma = [a[0], a[1]]
-    let expected = b.ratio * b.CW * (
-      Rational(1, 2) * (Expression.tensor(b.G1, [β[0], β[1]]) * b.average(sigmaSigma, derivatives: [β[0], β[1]]))
+    let expected =
+      b.ratio * b.CW
+      * (Rational(1, 2)
+        * (Expression.tensor(b.G1, [β[0], β[1]]) * b.average(sigmaSigma, derivatives: [β[0], β[1]]))
         .summed(over: [β[0], β[1]])
-      + Rational(1, 8) * (Expression.tensor(b.V, [β[0], β[1], β[2], β[3]]) * b.average(sigmaSigma, derivatives: β))
+        + Rational(1, 8)
+        * (Expression.tensor(b.V, [β[0], β[1], β[2], β[3]]) * b.average(sigmaSigma, derivatives: β))
         .summed(over: β))
     let derived = try #require(r.recursion("G1"))
     #expect(derived.isEquivalent(to: expected))
@@ -35,11 +38,13 @@ import Testing
   @Test func fourPointVertex() throws {
     let r = try BookNotation.derive("mlp.model")
     let (a, β) = (b.alpha, b.beta)
-    let intrinsic = b.CW.power(2) * (b.average(a) - b.average([a[0], a[1]]) * b.average([a[2], a[3]]))
-    let propagated = Rational(1, 4) * b.CW.power(2) * b.ratio * (
-      Expression.tensor(b.V, β)
-        * b.average([a[0], a[1]], derivatives: [β[0], β[1]])
-        * b.average([a[2], a[3]], derivatives: [β[2], β[3]])).summed(over: β)
+    let intrinsic =
+      b.CW.power(2) * (b.average(a) - b.average([a[0], a[1]]) * b.average([a[2], a[3]]))
+    let propagated =
+      Rational(1, 4) * b.CW.power(2) * b.ratio
+      * (Expression.tensor(b.V, β)
+      * b.average([a[0], a[1]], derivatives: [β[0], β[1]])
+      * b.average([a[2], a[3]], derivatives: [β[2], β[3]])).summed(over: β)
     let derived = try #require(r.recursion("V"))
     #expect(derived.isEquivalent(to: intrinsic + propagated))
     // Pin the structure: 3 terms, one of order 0 in 1/n for each piece.
@@ -51,7 +56,8 @@ import Testing
     let r = try BookNotation.derive("mlp.model")
     let x = TensorHead("x")
     let j = Index.neuron("k", layer: .absolute(0))
-    let expected = b.Cb + b.CW * .symbol(.width(.absolute(0)), power: -1)
+    let expected =
+      b.Cb + b.CW * .symbol(.width(.absolute(0)), power: -1)
       * (Expression.tensor(x, [j, b.alpha[0]]) * .tensor(x, [j, b.alpha[1]])).summed(over: [j])
     let k1 = try #require(r.initial("K"))
     #expect(k1.isEquivalent(to: expected.renamingFreeIndices([:]).renamingLayer()))

@@ -15,7 +15,9 @@ import Testing
   /// and leaves the σ structure intact. Catches: couplings leaking from a default MLP template.
   @Test func biasFreeHasNoCb() throws {
     let r = try BookNotation.derive("mlp-no-bias.model")
-    for rec in r.recursions + r.initialConditions { #expect(!mentions(rec.rhs, "C_b"), "\(rec.quantity)") }
+    for rec in r.recursions + r.initialConditions {
+      #expect(!mentions(rec.rhs, "C_b"), "\(rec.quantity)")
+    }
     let k = try #require(r.recursion("K"))
     #expect(k.isEquivalent(to: b.CW * b.average([b.alpha[0], b.alpha[1]])))
     // V does not depend on biases at all: identical to the MLP's.
@@ -32,8 +34,11 @@ import Testing
     let a = b.alpha
     func K(_ p: Int, _ q: Int) -> Expression { .tensor(b.K, [a[p], a[q]]) }
     #expect(try #require(r.recursion("K")).isEquivalent(to: b.CW * K(0, 1)))
-    #expect(try #require(r.recursion("G1")).isEquivalent(to: b.ratio * b.CW * .tensor(b.G1, [a[0], a[1]])))
-    let v = b.CW.power(2) * (K(0, 2) * K(1, 3) + K(0, 3) * K(1, 2))
+    #expect(
+      try #require(r.recursion("G1")).isEquivalent(
+        to: b.ratio * b.CW * .tensor(b.G1, [a[0], a[1]])))
+    let v =
+      b.CW.power(2) * (K(0, 2) * K(1, 3) + K(0, 3) * K(1, 2))
       + b.CW.power(2) * b.ratio * .tensor(b.V, [a[0], a[1], a[2], a[3]])
     #expect(try #require(r.recursion("V")).isEquivalent(to: v))
   }

@@ -14,7 +14,9 @@ import Testing
 
   func sigma(_ derivative: Int = 0) -> Factor { b.sigmaOf(alpha, derivative: derivative) }
   func avg(_ fs: [Factor], derivatives: Int = 0) -> Expression {
-    .average(GaussianAverage(metric: b.K, derivatives: Array(repeating: alpha, count: derivatives), integrand: fs))
+    .average(
+      GaussianAverage(
+        metric: b.K, derivatives: Array(repeating: alpha, count: derivatives), integrand: fs))
   }
 
   /// χ_∥ = C_W d⟨σ²⟩/dK = (C_W/2)⟨(σ²)''⟩ and χ_⊥ = C_W⟨σ'σ'⟩, derived by differentiating the
@@ -23,8 +25,11 @@ import Testing
   @Test func susceptibilities() throws {
     let r = try BookNotation.derive("mlp.model")
     let kernel = try #require(r.recursion("K"))
-    let chi = Susceptibilities(kernel: kernel, metric: b.K, samples: (b.alpha[0], b.alpha[1]), singleInput: single)
-    #expect(chi.parallel.isEquivalent(to: Rational(1, 2) * b.CW * avg([sigma(), sigma()], derivatives: 2)))
+    let chi = Susceptibilities(
+      kernel: kernel, metric: b.K, samples: (b.alpha[0], b.alpha[1]), singleInput: single)
+    #expect(
+      chi.parallel.isEquivalent(
+        to: Rational(1, 2) * b.CW * avg([sigma(), sigma()], derivatives: 2)))
     #expect(chi.perpendicular.isEquivalent(to: b.CW * avg([sigma(1), sigma(1)])))
   }
 
@@ -33,7 +38,9 @@ import Testing
     let r = try BookNotation.derive("mlp.model")
     let v = single.apply(try #require(r.recursion("V")))
     let chi = Rational(1, 2) * b.CW * avg([sigma(), sigma()], derivatives: 2)
-    let expected = b.CW.power(2) * (avg([sigma(), sigma(), sigma(), sigma()]) - avg([sigma(), sigma()]).power(2))
+    let expected =
+      b.CW.power(2)
+      * (avg([sigma(), sigma(), sigma(), sigma()]) - avg([sigma(), sigma()]).power(2))
       + b.ratio * chi.power(2) * V
     #expect(v.isEquivalent(to: expected))
     let k = single.apply(try #require(r.recursion("K")))
@@ -45,24 +52,33 @@ import Testing
   /// K′ = C_b + C_W (a²+b²)K/2 and V′ = C_W²[3(a⁴+b⁴)/2 − (a²+b²)²/4]K² + r C_W²(a²+b²)²V/4.
   /// Checked for relu, leaky relu (slope 1/10) and |z|. Catches: wrong Hermite polynomials,
   /// wrong half-line moments, slopes applied to the wrong side.
-  @Test(arguments: [("relu", Rational(0), Rational(1)), ("leaky_relu:0.1", Rational(1, 10), Rational(1)), ("abs", Rational(-1), Rational(1))])
+  @Test(arguments: [
+    ("relu", Rational(0), Rational(1)), ("leaky_relu:0.1", Rational(1, 10), Rational(1)),
+    ("abs", Rational(-1), Rational(1)),
+  ])
   func scaleInvariantClosedForms(name: String, a: Rational, bSlope: Rational) throws {
     let r = try BookNotation.derive("mlp.model")
     let act = try ActivationSpecialization.parse(name)
     let s2 = (a * a + bSlope * bSlope)
     let s4 = a * a * a * a + bSlope * bSlope * bSlope * bSlope
-    let k = try act.applySingleInput(single.apply(try #require(r.recursion("K"))), function: b.sigma)
+    let k = try act.applySingleInput(
+      single.apply(try #require(r.recursion("K"))), function: b.sigma)
     #expect(k.isEquivalent(to: b.Cb + (s2 / Rational(2)) * b.CW * K))
-    let v = try act.applySingleInput(single.apply(try #require(r.recursion("V"))), function: b.sigma)
-    let expected = (Rational(3, 2) * s4 - s2 * s2 / Rational(4)) * b.CW.power(2) * K.power(2)
+    let v = try act.applySingleInput(
+      single.apply(try #require(r.recursion("V"))), function: b.sigma)
+    let expected =
+      (Rational(3, 2) * s4 - s2 * s2 / Rational(4)) * b.CW.power(2) * K.power(2)
       + (s2 * s2 / Rational(4)) * b.ratio * b.CW.power(2) * V
     #expect(v.isEquivalent(to: expected))
-    let chi = Susceptibilities(kernel: try #require(r.recursion("K")), metric: b.K, samples: (b.alpha[0], b.alpha[1]), singleInput: single)
+    let chi = Susceptibilities(
+      kernel: try #require(r.recursion("K")), metric: b.K, samples: (b.alpha[0], b.alpha[1]),
+      singleInput: single)
     let par = try act.applySingleInput(chi.parallel, function: b.sigma)
     let perp = try act.applySingleInput(chi.perpendicular, function: b.sigma)
     #expect(par.isEquivalent(to: (s2 / Rational(2)) * b.CW))
     #expect(perp.isEquivalent(to: (s2 / Rational(2)) * b.CW))
-    let crit = try #require(Criticality(kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(b.K)))
+    let crit = try #require(
+      Criticality(kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(b.K)))
     #expect(crit.cw == Rational(2) / s2)
     #expect(crit.cb == .zero)
   }

@@ -31,6 +31,8 @@ import Testing
       return
     }
     let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(out.standardOutput == expected, "Derivations/\(file) is stale; re-record with RECORD_DERIVATIONS=1")
+    #expect(
+      out.standardOutput == expected,
+      "Derivations/\(file) is stale; re-record with RECORD_DERIVATIONS=1")
   }
 }

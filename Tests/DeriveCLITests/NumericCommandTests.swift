@@ -7,7 +7,8 @@ import Testing
   func evalJSON(_ arguments: [String]) throws -> [[String: Any]] {
     let out = DeriveCommandLine.run(["eval"] + arguments + ["--format", "json"])
     #expect(out.exitCode == 0, "\(out.standardError)")
-    let object = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as? [String: Any]
+    let object =
+      try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as? [String: Any]
     return try #require(object?["layers"] as? [[String: Any]])
   }
 
@@ -16,10 +17,15 @@ import Testing
   /// V⁽³⁾₀₀₀₀ = 5 + (n/n)·χ∥²·5 = 10 (χ∥ = 1); V⁽²⁾₀₀₁₁ = 0 (independent inputs).
   /// Catches: wrong sample-index layout, wrong width ratio, wrong Hermite-form derivatives.
   @Test func reluHandComputedValues() throws {
-    let layers = try evalJSON(["--activation", "relu", "--cb", "0", "--cw", "2", "--width", "50", "--depth", "3", "--input", "1,0", "--input", "0,1"])
+    let layers = try evalJSON([
+      "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "50", "--depth", "3", "--input",
+      "1,0", "--input", "0,1",
+    ])
     #expect(layers.count == 3)
     func k(_ l: Int) -> [[Double]] { (layers[l]["K"] as? [[Double]]) ?? [] }
-    func v(_ l: Int, _ key: String) -> Double { ((layers[l]["V"] as? [String: Double]) ?? [:])[key] ?? .nan }
+    func v(_ l: Int, _ key: String) -> Double {
+      ((layers[l]["V"] as? [String: Double]) ?? [:])[key] ?? .nan
+    }
     #expect(abs(k(0)[0][0] - 1) < 1e-14 && abs(k(0)[0][1]) < 1e-14)
     #expect(abs(k(1)[0][1] - 1 / Double.pi) < 1e-11)
     #expect(abs(k(1)[1][1] - 1) < 1e-11)
@@ -32,7 +38,10 @@ import Testing
   /// Linear activation, unequal widths: K⁽²⁾ = C_b + C_W K⁽¹⁾ and V⁽³⁾₀₀₀₀ = 2C_W²(K⁽²⁾₀₀)² +
   /// C_W²(n₂/n₁)V⁽²⁾₀₀₀₀ with V⁽²⁾₀₀₀₀ = 2C_W²(K⁽¹⁾₀₀)² — computed here by hand.
   @Test func linearUnequalWidths() throws {
-    let layers = try evalJSON(["--activation", "linear", "--cb", "0.5", "--cw", "1.5", "--widths", "10,20,40", "--input", "1,2,2"])
+    let layers = try evalJSON([
+      "--activation", "linear", "--cb", "0.5", "--cw", "1.5", "--widths", "10,20,40", "--input",
+      "1,2,2",
+    ])
     let k1 = 0.5 + 1.5 * 9 / 3
     let k2 = 0.5 + 1.5 * k1
     let v2 = 2 * 1.5 * 1.5 * k1 * k1
@@ -44,23 +53,42 @@ import Testing
   }
 
   @Test func evalRejectsSingularKernelAndBadNumbers() {
-    let same = DeriveCommandLine.run(["eval", "--activation", "relu", "--cw", "2", "--cb", "0", "--width", "8", "--depth", "3", "--input", "1,0", "--input", "1,0"])
+    let same = DeriveCommandLine.run([
+      "eval", "--activation", "relu", "--cw", "2", "--cb", "0", "--width", "8", "--depth", "3",
+      "--input", "1,0", "--input", "1,0",
+    ])
     #expect(same.exitCode == 2)
     #expect(same.standardError.contains("singular"))
-    #expect(DeriveCommandLine.run(["eval", "--activation", "relu", "--cw", "2", "--widths", "8,0", "--input", "1"]).exitCode == 2)
-    #expect(DeriveCommandLine.run(["eval", "--activation", "relu", "--cw", "nan", "--width", "8", "--depth", "2", "--input", "1"]).exitCode == 2)
-    #expect(DeriveCommandLine.run(["eval", "--activation", "relu", "--cw", "2", "--width", "8", "--depth", "2", "--input", "1,x"]).exitCode == 2)
-    #expect(DeriveCommandLine.run(["eval", "--activation", "relu", "--width", "8", "--depth", "2", "--input", "1"]).exitCode == 2)  // no C_W
+    #expect(
+      DeriveCommandLine.run([
+        "eval", "--activation", "relu", "--cw", "2", "--widths", "8,0", "--input", "1",
+      ]).exitCode == 2)
+    #expect(
+      DeriveCommandLine.run([
+        "eval", "--activation", "relu", "--cw", "nan", "--width", "8", "--depth", "2", "--input",
+        "1",
+      ]).exitCode == 2)
+    #expect(
+      DeriveCommandLine.run([
+        "eval", "--activation", "relu", "--cw", "2", "--width", "8", "--depth", "2", "--input",
+        "1,x",
+      ]).exitCode == 2)
+    #expect(
+      DeriveCommandLine.run([
+        "eval", "--activation", "relu", "--width", "8", "--depth", "2", "--input", "1",
+      ]).exitCode == 2)  // no C_W
   }
 
   /// A quick theory-vs-Monte-Carlo check (fixed seed; tolerance: fitted residual at n → ∞
   /// within 4 standard errors, as documented in CrossValidation). Small on purpose: the
   /// statistically heavy runs belong to `derive check` itself.
   @Test func quickCheckPasses() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("derive-check-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "derive-check-\(getpid())")
     let out = DeriveCommandLine.run([
       "check", "--activation", "tanh", "--cb", "0.1", "--cw", "1", "--width", "16", "--depth", "3",
-      "--input", "1,0.5", "--input=-0.5,1", "--samples", "3000", "--seed", "7", "--scan", "1", "--output", dir.path,
+      "--input", "1,0.5", "--input=-0.5,1", "--samples", "3000", "--seed", "7", "--scan", "1",
+      "--output", dir.path,
     ])
     #expect(out.exitCode == 0, "\(out.standardOutput)")
     #expect(out.standardOutput.contains("PASS"))

@@ -50,7 +50,8 @@ extension Term: CustomStringConvertible {
     parts += monomial.factors.map(\.description)
     var s = parts.joined(separator: " ")
     if !monomial.summed.isEmpty {
-      s = "Σ[\(monomial.summed.map(\.description).joined(separator: ","))"
+      s =
+        "Σ[\(monomial.summed.map(\.description).joined(separator: ","))"
         + (monomial.distinct.isEmpty ? "" : " ≠\(monomial.distinct)") + "] " + s
     }
     return s

@@ -103,8 +103,10 @@ public struct Expression: Hashable, Comparable, Sendable, ExpressibleByIntegerLi
 
   public static func * (lhs: Expression, rhs: Expression) -> Expression {
     if lhs.terms.isEmpty || rhs.terms.isEmpty { return .zero }
-    let a = lhs.terms.count == 1 ? lhs.terms[0] : Term(.one, Monomial(factors: [.parenthesized(lhs)]))
-    let b = rhs.terms.count == 1 ? rhs.terms[0] : Term(.one, Monomial(factors: [.parenthesized(rhs)]))
+    let a =
+      lhs.terms.count == 1 ? lhs.terms[0] : Term(.one, Monomial(factors: [.parenthesized(lhs)]))
+    let b =
+      rhs.terms.count == 1 ? rhs.terms[0] : Term(.one, Monomial(factors: [.parenthesized(rhs)]))
     return Expression(a.multiplied(by: b))
   }
 
@@ -149,7 +151,9 @@ extension Term {
     }
     let bFree = Set(b.freeIndices)
     if !inScope
-      && a.summed.contains(where: { bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0)) })
+      && a.summed.contains(where: {
+        bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0))
+      })
     {
       var map: [Index: Index] = [:]
       for s in a.summed {

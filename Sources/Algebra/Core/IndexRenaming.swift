@@ -50,12 +50,13 @@ extension Expression {
   public func renamingFreeIndices(_ map: [Index: Index]) -> Expression {
     if map.isEmpty { return self }
     let targets = Set(map.values)
-    var next = Swift.max(
-      terms.map { $0.monomial.maxDummyNumber }.max() ?? -1,
-      targets.compactMap { i -> Int? in
-        if case .dummy(let k) = i.label { return k }
-        return nil
-      }.max() ?? -1) + 1
+    var next =
+      Swift.max(
+        terms.map { $0.monomial.maxDummyNumber }.max() ?? -1,
+        targets.compactMap { i -> Int? in
+          if case .dummy(let k) = i.label { return k }
+          return nil
+        }.max() ?? -1) + 1
     return Expression(
       terms.map { t in
         var m = t.monomial

@@ -14,7 +14,9 @@ extension Expression {
       var t = t0
       if t.monomial.summed.contains(where: { varIndices.contains($0) }) {
         var next = t.monomial.maxDummyNumber + 1
-        for i in variable.indices { if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) } }
+        for i in variable.indices {
+          if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) }
+        }
         var map: [Index: Index] = [:]
         for s in t.monomial.summed where varIndices.contains(s) {
           map[s] = Index(s.space, .dummy(next))

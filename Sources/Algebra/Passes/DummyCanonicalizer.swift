@@ -124,7 +124,10 @@ public enum DummyCanonicalizer {
     var occurrences = Array(repeating: [Occurrence](), count: dummies.count)
     for (o, slots) in ownerSlots.enumerated() {
       for (s, d) in slots.enumerated() {
-        if let d { occurrences[d].append(Occurrence(owner: o, shape: shapeRank[o], slotClass: ownerClasses[o][s])) }
+        if let d {
+          occurrences[d].append(
+            Occurrence(owner: o, shape: shapeRank[o], slotClass: ownerClasses[o][s]))
+        }
       }
     }
 
@@ -149,10 +152,13 @@ public enum DummyCanonicalizer {
           for occ in occurrences[d] {
             var neighbours: [[Int]] = []
             for (s, other) in ownerSlots[occ.owner].enumerated() {
-              if let other, other != d { neighbours.append([ownerClasses[occ.owner][s], colours[other]]) }
+              if let other, other != d {
+                neighbours.append([ownerClasses[occ.owner][s], colours[other]])
+              }
             }
             neighbours.sort { $0.lexicographicallyPrecedes($1) }
-            occKeys.append([occ.shape, occ.slotClass, neighbours.count] + neighbours.flatMap { $0 })
+            occKeys.append(
+              [occ.shape, occ.slotClass, neighbours.count] + neighbours.flatMap { $0 })
           }
           occKeys.sort { $0.lexicographicallyPrecedes($1) }
           var key = [colours[d]]
@@ -194,17 +200,24 @@ public enum DummyCanonicalizer {
         return
       }
       var representatives: [Int] = []
-      for v in cls where !representatives.contains(where: { twins($0, v) }) { representatives.append(v) }
+      for v in cls where !representatives.contains(where: { twins($0, v) }) {
+        representatives.append(v)
+      }
       let c = colours[cls[0]]
       for v in representatives {
-        search(ranks(of: dummies.indices.map { x in [2 * colours[x] + (colours[x] == c && x != v ? 1 : 0)] }))
+        search(
+          ranks(
+            of: dummies.indices.map { x in [2 * colours[x] + (colours[x] == c && x != v ? 1 : 0)] })
+        )
       }
     }
     search(ranks(of: keys))
     return leaves.map { $0.map { dummies[$0] } }
   }
 
-  static func isAutomorphism(_ m: Monomial, swapping a: Index, _ b: Index, baseline: [Factor]) -> Bool {
+  static func isAutomorphism(_ m: Monomial, swapping a: Index, _ b: Index, baseline: [Factor])
+    -> Bool
+  {
     let swapped = m.factors.map { f in
       f.withSlots(f.slots.map { $0 == a ? b : ($0 == b ? a : $0) }).canonicalSlots()
     }.sorted()
@@ -225,7 +238,6 @@ public enum DummyCanonicalizer {
     }
     return out
   }
-
 
 }
 

@@ -12,7 +12,9 @@ extension Expression {
   /// Whether no term has a parenthesised factor.
   public var isExpanded: Bool {
     terms.allSatisfy { t in
-      !t.monomial.factors.contains { if case .parenthesized = $0 { return true } else { return false } }
+      !t.monomial.factors.contains {
+        if case .parenthesized = $0 { return true } else { return false }
+      }
     }
   }
 }
@@ -24,7 +26,11 @@ extension Term {
     var sums: [Expression] = []
     plain.factors = []
     for f in monomial.factors {
-      if case .parenthesized(let e) = f { sums.append(e.expanded()) } else { plain.factors.append(f) }
+      if case .parenthesized(let e) = f {
+        sums.append(e.expanded())
+      } else {
+        plain.factors.append(f)
+      }
     }
     if sums.isEmpty { return [self] }
     // The outer sums bind the free indices of the parenthesised factors; the factors' own

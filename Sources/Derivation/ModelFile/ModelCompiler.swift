@@ -64,10 +64,12 @@ private struct Compilation {
       throw ModelError(fileStart, "the model has neither a 'map' nor a 'first' statement")
     }
     guard let derive = syntax.derive else {
-      throw ModelError(fileStart, "the model has no 'derive' statement (e.g. 'derive K G1 V to order 1')")
+      throw ModelError(
+        fileStart, "the model has no 'derive' statement (e.g. 'derive K G1 V to order 1')")
     }
     if derive.order != 1 {
-      throw ModelError(derive.location, "only order 1 in 1/n is supported (found order \(derive.order))")
+      throw ModelError(
+        derive.location, "only order 1 in 1/n is supported (found order \(derive.order))")
     }
 
     // Incoming statistics.
@@ -77,26 +79,38 @@ private struct Compilation {
     var suppression = Symbol.width(.relative(-1))
     if let s = syntax.incoming {
       if s.variable.indices.count != 2 || !s.variable.hasSemicolon {
-        throw ModelError(s.variable.head.location, "the incoming variable needs one neuron and one sample index: \(s.variable.head.text)[j;a]")
+        throw ModelError(
+          s.variable.head.location,
+          "the incoming variable needs one neuron and one sample index: \(s.variable.head.text)[j;a]"
+        )
       }
       try checkIndices(s.variable)
       guard case .neuron(let l) = indexSpaces[s.variable.indices[0].text] ?? .sample else {
-        throw ModelError(s.variable.indices[0].location, "'\(s.variable.indices[0].text)' must be a neuron index")
+        throw ModelError(
+          s.variable.indices[0].location, "'\(s.variable.indices[0].text)' must be a neuron index")
       }
       guard indexSpaces[s.variable.indices[1].text] == .sample else {
-        throw ModelError(s.variable.indices[1].location, "'\(s.variable.indices[1].text)' must be a sample index")
+        throw ModelError(
+          s.variable.indices[1].location, "'\(s.variable.indices[1].text)' must be a sample index")
       }
       incomingLayer = layer(l, first: false)
       suppression = .width(incomingLayer.shifted(by: -1))
       if let p = s.suppression { suppression = .width(layer(p, first: false)) }
-      names = StatisticsNames(metric: s.metric.text, correction: s.correction?.text, vertex: s.vertex?.text)
-      for n in [s.metric] + [s.correction, s.vertex].compactMap({ $0 }) { try declare(n, "statistic") }
-      incoming = statistics(variable: s.variable.head.text, layer: incomingLayer, names: names, suppression: suppression)
+      names = StatisticsNames(
+        metric: s.metric.text, correction: s.correction?.text, vertex: s.vertex?.text)
+      for n in [s.metric] + [s.correction, s.vertex].compactMap({ $0 }) {
+        try declare(n, "statistic")
+      }
+      incoming = statistics(
+        variable: s.variable.head.text, layer: incomingLayer, names: names, suppression: suppression
+      )
     }
     for t in derive.targets {
       if ![names.metric, names.correction, names.vertex].contains(t.text) {
-        let known = [names.metric, names.correction, names.vertex].compactMap { $0 }.joined(separator: ", ")
-        throw ModelError(t.location, "cannot derive '\(t.text)': the model's statistics are \(known)")
+        let known = [names.metric, names.correction, names.vertex].compactMap { $0 }.joined(
+          separator: ", ")
+        throw ModelError(
+          t.location, "cannot derive '\(t.text)': the model's statistics are \(known)")
       }
     }
 
@@ -104,9 +118,11 @@ private struct Compilation {
     var families: [GaussianFamily] = []
     if let m = syntax.map {
       guard incoming != nil, let s = syntax.incoming else {
-        throw ModelError(m.location, "a 'map' needs an 'incoming' declaration of the previous layer's statistics")
+        throw ModelError(
+          m.location, "a 'map' needs an 'incoming' declaration of the previous layer's statistics")
       }
-      (map, families) = try compileMap(m, first: false, incomingName: s.variable.head.text, incoming: incoming)
+      (map, families) = try compileMap(
+        m, first: false, incomingName: s.variable.head.text, incoming: incoming)
     }
     var first: LayerMap? = nil
     var firstFamilies: [GaussianFamily] = []
@@ -114,7 +130,8 @@ private struct Compilation {
       (first, firstFamilies) = try compileMap(f, first: true, incomingName: nil)
     }
     return Model(
-      name: syntax.name?.text ?? "model", families: families, firstFamilies: firstFamilies, map: map,
+      name: syntax.name?.text ?? "model", families: families, firstFamilies: firstFamilies,
+      map: map,
       first: first, incoming: incoming, incomingLayer: incomingLayer, names: names,
       incomingSuppression: suppression, targets: derive.targets.map(\.text), order: derive.order)
   }
@@ -128,7 +145,10 @@ private struct Compilation {
 
   func space(of name: ModelSyntax.Name, first: Bool) throws -> IndexSpace {
     guard let s = indexSpaces[name.text] else {
-      throw ModelError(name.location, "undeclared index '\(name.text)' (declare it with 'index \(name.text) : neuron l' or ': sample')")
+      throw ModelError(
+        name.location,
+        "undeclared index '\(name.text)' (declare it with 'index \(name.text) : neuron l' or ': sample')"
+      )
     }
     switch s {
     case .sample: return .sample
@@ -145,13 +165,17 @@ private struct Compilation {
         if k == t.indices.count - 1 { afterSemicolon = true }
         let isSample = indexSpaces[i.text] == .sample
         if afterSemicolon != isSample {
-          throw ModelError(i.location, "in \(t.head.text)[…;…] neuron indices come before ';' and one sample index after it")
+          throw ModelError(
+            i.location,
+            "in \(t.head.text)[…;…] neuron indices come before ';' and one sample index after it")
         }
       }
     }
   }
 
-  func statistics(variable: String, layer l: Layer, names: StatisticsNames, suppression: Symbol) -> NearlyGaussianLayer {
+  func statistics(variable: String, layer l: Layer, names: StatisticsNames, suppression: Symbol)
+    -> NearlyGaussianLayer
+  {
     let z = TensorHead(variable, layer: l)
     let metric = TensorHead(names.metric, layer: l, symmetry: .symmetric)
     let slots = (0..<4).map { Index(.sample, .named("s\($0)")) }
@@ -183,7 +207,9 @@ private struct Compilation {
   ) throws -> (LayerMap, [GaussianFamily]) {
     let lhs = m.lhs
     guard lhs.indices.count == 2, lhs.hasSemicolon else {
-      throw ModelError(lhs.head.location, "the left-hand side must be \(lhs.head.text)[i;a] (one neuron, one sample index)")
+      throw ModelError(
+        lhs.head.location,
+        "the left-hand side must be \(lhs.head.text)[i;a] (one neuron, one sample index)")
     }
     let i = Index(try space(of: lhs.indices[0], first: first), .named(lhs.indices[0].text))
     let a = Index(try space(of: lhs.indices[1], first: first), .named(lhs.indices[1].text))
@@ -224,7 +250,8 @@ private struct Compilation {
   }
 
   func compileTerm(
-    _ t: ModelSyntax.TermSyntax, _ c: inout TermContext, _ families: inout [TensorHead: GaussianFamily]
+    _ t: ModelSyntax.TermSyntax, _ c: inout TermContext,
+    _ families: inout [TensorHead: GaussianFamily]
   ) throws -> Expression {
     var e = Expression(t.negative ? Rational(-1) : Rational.one)
     for f in t.numerator { e = e * (try compileFactor(f, &c, &families, inverse: false)) }
@@ -233,7 +260,8 @@ private struct Compilation {
   }
 
   func compileFactor(
-    _ f: ModelSyntax.FactorSyntax, _ c: inout TermContext, _ families: inout [TensorHead: GaussianFamily],
+    _ f: ModelSyntax.FactorSyntax, _ c: inout TermContext,
+    _ families: inout [TensorHead: GaussianFamily],
     inverse: Bool
   ) throws -> Expression {
     func scalarOnly(_ loc: SourceLocation, _ what: String) throws {
@@ -248,7 +276,8 @@ private struct Compilation {
       return Expression(Rational(k))
     case .name(let n):
       guard couplings.contains(n.text) else {
-        throw ModelError(n.location, "unknown name '\(n.text)' (declare couplings with 'coupling \(n.text)')")
+        throw ModelError(
+          n.location, "unknown name '\(n.text)' (declare couplings with 'coupling \(n.text)')")
       }
       return .symbol(.parameter(n.text), power: inverse ? -1 : 1)
     case .widthOfLayer(let l, _):
@@ -266,12 +295,16 @@ private struct Compilation {
     case .call(let fn, let arg):
       try scalarOnly(fn.location, "a function")
       guard functions.contains(fn.text) else {
-        throw ModelError(fn.location, "unknown function '\(fn.text)' (declare it with 'function \(fn.text)')")
+        throw ModelError(
+          fn.location, "unknown function '\(fn.text)' (declare it with 'function \(fn.text)')")
       }
       guard let incomingName = c.incomingName, arg.head.text == incomingName else {
-        throw ModelError(arg.head.location, c.first
-          ? "the first layer's map acts on inputs, not on '\(arg.head.text)'"
-          : "functions apply to the incoming variable \(c.incomingName ?? "")[j;a], not to '\(arg.head.text)'")
+        throw ModelError(
+          arg.head.location,
+          c.first
+            ? "the first layer's map acts on inputs, not on '\(arg.head.text)'"
+            : "functions apply to the incoming variable \(c.incomingName ?? "")[j;a], not to '\(arg.head.text)'"
+        )
       }
       let t = try variable(arg, &c)
       return .function(FunctionHead(fn.text), of: t)
@@ -282,7 +315,8 @@ private struct Compilation {
       }
       if inputs[t.head.text] != nil {
         guard c.first else {
-          throw ModelError(t.head.location, "input '\(t.head.text)' may only appear in the 'first' map")
+          throw ModelError(
+            t.head.location, "input '\(t.head.text)' may only appear in the 'first' map")
         }
         let idx = try t.indices.map { try index($0, &c) }
         return .tensor(TensorHead(t.head.text), idx)
@@ -291,13 +325,16 @@ private struct Compilation {
         let v = try variable(t, &c)
         return .tensor(v.head, v.indices)
       }
-      throw ModelError(t.head.location, "unknown tensor '\(t.head.text)' (declare it with 'gaussian' or 'input')")
+      throw ModelError(
+        t.head.location, "unknown tensor '\(t.head.text)' (declare it with 'gaussian' or 'input')")
     }
   }
 
   func variable(_ t: ModelSyntax.TensorSyntax, _ c: inout TermContext) throws -> Tensor {
     guard t.indices.count == 2, t.hasSemicolon else {
-      throw ModelError(t.head.location, "\(t.head.text) needs one neuron and one sample index: \(t.head.text)[j;a]")
+      throw ModelError(
+        t.head.location, "\(t.head.text) needs one neuron and one sample index: \(t.head.text)[j;a]"
+      )
     }
     let idx = try t.indices.map { try index($0, &c) }
     guard case .neuron(let l) = idx[0].space else {
@@ -306,7 +343,8 @@ private struct Compilation {
     if let incomingLayer = c.incomingLayer, l != incomingLayer {
       throw ModelError(
         t.indices[0].location,
-        "'\(t.indices[0].text)' is a neuron index of layer \(l), but \(t.head.text) is the incoming layer's variable: its neuron index must be of layer \(incomingLayer) (carrying a neuron's own preactivation across layers, as in residual connections, is not supported: the (K, G1, V) description does not close for it)")
+        "'\(t.indices[0].text)' is a neuron index of layer \(l), but \(t.head.text) is the incoming layer's variable: its neuron index must be of layer \(incomingLayer) (carrying a neuron's own preactivation across layers, as in residual connections, is not supported: the (K, G1, V) description does not close for it)"
+      )
     }
     return Tensor(TensorHead(t.head.text, layer: l), idx)
   }
@@ -316,12 +354,18 @@ private struct Compilation {
     _ families: inout [TensorHead: GaussianFamily]
   ) throws -> Expression {
     guard t.indices.count == g.tensor.indices.count else {
-      throw ModelError(t.head.location, "'\(t.head.text)' has \(g.tensor.indices.count) indices (declared at \(g.tensor.head.location)), found \(t.indices.count)")
+      throw ModelError(
+        t.head.location,
+        "'\(t.head.text)' has \(g.tensor.indices.count) indices (declared at \(g.tensor.head.location)), found \(t.indices.count)"
+      )
     }
     let idx = try t.indices.map { try index($0, &c) }
     let declared = try g.tensor.indices.map { try space(of: $0, first: c.first) }
     for (k, (u, d)) in zip(idx, declared).enumerated() where u.space != d {
-      throw ModelError(t.indices[k].location, "index '\(t.indices[k].text)' is in a different space than the declared slot '\(g.tensor.indices[k].text)'")
+      throw ModelError(
+        t.indices[k].location,
+        "index '\(t.indices[k].text)' is in a different space than the declared slot '\(g.tensor.indices[k].text)'"
+      )
     }
     let headLayer: Layer? = {
       if case .neuron(let l) = declared.first { return l }
@@ -338,11 +382,19 @@ private struct Compilation {
       for term in g.variance.terms {
         variance = variance + (try compileTerm(term, &inner, &dummy))
       }
-      if !inner.indicesUsed.isEmpty && inner.indicesUsed.contains(where: { i in !g.tensor.indices.contains { $0.text == indexName(i) } }) {
-        throw ModelError(g.tensor.head.location, "the variance of '\(t.head.text)' may only mention its own indices")
+      if !inner.indicesUsed.isEmpty
+        && inner.indicesUsed.contains(where: { i in
+          !g.tensor.indices.contains { $0.text == indexName(i) }
+        })
+      {
+        throw ModelError(
+          g.tensor.head.location,
+          "the variance of '\(t.head.text)' may only mention its own indices")
       }
       if variance.terms.contains(where: { !$0.monomial.factors.isEmpty }) {
-        throw ModelError(g.tensor.head.location, "the variance of '\(t.head.text)' must be a scalar (couplings, numbers, widths)")
+        throw ModelError(
+          g.tensor.head.location,
+          "the variance of '\(t.head.text)' must be a scalar (couplings, numbers, widths)")
       }
       var cov = variance
       for (x, y) in zip(p1, p2) { cov = cov * .delta(x, y) }

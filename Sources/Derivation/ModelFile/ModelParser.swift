@@ -68,7 +68,9 @@ struct ModelParser {
 
   private mutating func statement(into m: inout ModelSyntax) throws {
     if case .endOfLine = current.kind { return }
-    let head = try identifier("a statement (model, index, coupling, function, gaussian, input, incoming, map, first, derive)")
+    let head = try identifier(
+      "a statement (model, index, coupling, function, gaussian, input, incoming, map, first, derive)"
+    )
     switch head.text {
     case "model":
       m.name = try identifier("a model name")
@@ -92,7 +94,9 @@ struct ModelParser {
       m.indices.append(ModelSyntax.IndexDeclaration(names: names, space: space))
     case "coupling":
       m.couplings.append(try identifier("a coupling name"))
-      while case .identifier = current.kind { m.couplings.append(try identifier("a coupling name")) }
+      while case .identifier = current.kind {
+        m.couplings.append(try identifier("a coupling name"))
+      }
     case "function":
       m.functions.append(try identifier("a function name"))
     case "gaussian":
@@ -103,13 +107,15 @@ struct ModelParser {
       m.inputs.append(try tensor())
     case "incoming":
       if let previous = m.incoming {
-        throw ModelError(head.location, "a second 'incoming' declaration (the first is at \(previous.location))")
+        throw ModelError(
+          head.location, "a second 'incoming' declaration (the first is at \(previous.location))")
       }
       let v = try tensor()
       try symbol(":")
       try keyword("nearly-gaussian")
       var decl = ModelSyntax.StatisticsDeclaration(
-        variable: v, metric: ModelSyntax.Name(text: "", location: head.location), location: head.location)
+        variable: v, metric: ModelSyntax.Name(text: "", location: head.location),
+        location: head.location)
       var sawMetric = false
       while case .identifier(let word) = current.kind {
         _ = advance()
@@ -125,7 +131,9 @@ struct ModelParser {
           decl.suppression = try layer()
           try symbol("]")
         default:
-          throw ModelError(tokens[position - 1].location, "expected 'metric', 'correction', 'vertex' or 'per', found '\(word)'")
+          throw ModelError(
+            tokens[position - 1].location,
+            "expected 'metric', 'correction', 'vertex' or 'per', found '\(word)'")
         }
         if isSymbol(",") { _ = advance() }
       }
@@ -155,11 +163,13 @@ struct ModelParser {
         try keyword("order")
         order = try integer("an order in 1/n")
       }
-      m.derive = ModelSyntax.DeriveDeclaration(targets: targets, order: order, location: head.location)
+      m.derive = ModelSyntax.DeriveDeclaration(
+        targets: targets, order: order, location: head.location)
     default:
       throw ModelError(
         head.location,
-        "unknown statement '\(head.text)'; expected model, index, coupling, function, gaussian, input, incoming, map, first or derive")
+        "unknown statement '\(head.text)'; expected model, index, coupling, function, gaussian, input, incoming, map, first or derive"
+      )
     }
     try endOfLine()
   }

@@ -24,8 +24,10 @@ public struct DerivationPipeline: Sendable {
   /// Free indices used for the n-point functions: neuron i₁…i₄ of the output layer, samples
   /// α₁…α₄.
   func freeIndices(_ map: LayerMap) -> (neurons: [Index], samples: [Index]) {
-    ((1...4).map { Index(map.neuron.space, .named("i\($0)")) },
-     (1...4).map { Index(.sample, .named("alpha\($0)")) })
+    (
+      (1...4).map { Index(map.neuron.space, .named("i\($0)")) },
+      (1...4).map { Index(.sample, .named("alpha\($0)")) }
+    )
   }
 
   public func run() throws -> DerivationResult {
@@ -35,11 +37,13 @@ public struct DerivationPipeline: Sendable {
     var firstMetric: Expression? = nil
     var metric: Expression? = nil
     if let first = model.first {
-      initial = try derive(first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
+      initial = try derive(
+        first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
       firstMetric = try stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
-      recursions = try derive(map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
+      recursions = try derive(
+        map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
       metric = try stochasticMetric(map, families: model.families)
     }
     return DerivationResult(
@@ -51,9 +55,11 @@ public struct DerivationPipeline: Sendable {
   /// δ_{i₁i₂} Ĝ_{α₁α₂}; returns Ĝ (with free α₁, α₂).
   func stochasticMetric(_ map: LayerMap, families: [GaussianFamily]) throws -> Expression {
     let (i, a) = freeIndices(map)
-    let product = map.instance(neuron: i[0], sample: a[0]) * map.instance(neuron: i[1], sample: a[1])
+    let product =
+      map.instance(neuron: i[0], sample: a[0]) * map.instance(neuron: i[1], sample: a[1])
     let e = WickContraction(families).expectation(of: product)
-    return try coefficient(of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function")
+    return try coefficient(
+      of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function")
   }
 
   /// Steps 1–3 for a product of copies of the map with the given free indices.
@@ -65,19 +71,29 @@ public struct DerivationPipeline: Sendable {
     for (i, a) in indices { product = product * map.instance(neuron: i, sample: a) }
     let k = indices.count
     let afterParameters = WickContraction(families).expectation(of: product)
-    steps.append(DerivationStep(title: "\(label): \(k)-point function, parameters integrated out", expression: afterParameters))
+    steps.append(
+      DerivationStep(
+        title: "\(label): \(k)-point function, parameters integrated out",
+        expression: afterParameters))
     guard let incoming else { return afterParameters }
     guard case .neuron(let inLayer) = incomingNeuronSpace(incoming) else { return afterParameters }
     let split = afterParameters.splittingNeuronSums(layer: inLayer)
-    steps.append(DerivationStep(title: "\(label): \(k)-point function, neuron sums split", expression: split.canonicalized()))
+    steps.append(
+      DerivationStep(
+        title: "\(label): \(k)-point function, neuron sums split", expression: split.canonicalized()
+      ))
     let averaged: Expression
     do {
       averaged = try incoming.expectation(of: split, toOrder: model.order)
     } catch let e as NearlyGaussianLayer.NeuronsNotDistinct {
       throw DerivationError("internal: \(e.description)")
     }
-    let result = averaged.contractingDeltas().evaluatingPolynomialAverages().truncated(toOrder: model.order)
-    steps.append(DerivationStep(title: "\(label): \(k)-point function, incoming layer averaged (order \(model.order))", expression: result))
+    let result = averaged.contractingDeltas().evaluatingPolynomialAverages().truncated(
+      toOrder: model.order)
+    steps.append(
+      DerivationStep(
+        title: "\(label): \(k)-point function, incoming layer averaged (order \(model.order))",
+        expression: result))
     return result
   }
 
@@ -91,7 +107,9 @@ public struct DerivationPipeline: Sendable {
     steps: inout [DerivationStep], label: String
   ) throws -> [Recursion] {
     let (i, a) = freeIndices(map)
-    guard case .neuron(let outLayer) = map.neuron.space else { throw DerivationError("output index is not a neuron index") }
+    guard case .neuron(let outLayer) = map.neuron.space else {
+      throw DerivationError("output index is not a neuron index")
+    }
     // The width feeding the output layer: the incoming neuron layer's width.
     let feeding = Symbol.width(outLayer.shifted(by: -1))
     let n = Expression.symbol(feeding)
@@ -99,7 +117,9 @@ public struct DerivationPipeline: Sendable {
     let metricOut = TensorHead(names.metric, layer: outLayer, symmetry: .symmetric)
 
     // Two-point function.
-    let two = try correlator(map, [(i[0], a[0]), (i[1], a[1])], families: families, incoming: incoming, steps: &steps, label: label)
+    let two = try correlator(
+      map, [(i[0], a[0]), (i[1], a[1])], families: families, incoming: incoming, steps: &steps,
+      label: label)
     let s = try coefficient(of: [.delta(i[0], i[1])], in: two, what: "the two-point function")
     var out: [Recursion] = []
     let lhsK = Expression.tensor(metricOut, [a[0], a[1]])
@@ -108,34 +128,47 @@ public struct DerivationPipeline: Sendable {
     }
     if let c = names.correction, model.targets.contains(c) {
       let g1 = (n * s.part(ofOrder: 1)).canonicalized()
-      out.append(Recursion(quantity: c, lhs: .tensor(TensorHead(c, layer: outLayer, symmetry: .symmetric), [a[0], a[1]]), rhs: g1))
+      out.append(
+        Recursion(
+          quantity: c,
+          lhs: .tensor(TensorHead(c, layer: outLayer, symmetry: .symmetric), [a[0], a[1]]), rhs: g1)
+      )
     }
     if let v = names.vertex, model.targets.contains(v) {
       let four = try correlator(
-        map, (0..<4).map { (i[$0], a[$0]) }, families: families, incoming: incoming, steps: &steps, label: label)
+        map, (0..<4).map { (i[$0], a[$0]) }, families: families, incoming: incoming, steps: &steps,
+        label: label)
       func twoPoint(_ p: Int, _ q: Int) -> Expression {
         two.renamingFreeIndices([i[0]: i[p], a[0]: a[p], i[1]: i[q], a[1]: a[q]])
       }
-      let gaussian = twoPoint(0, 1) * twoPoint(2, 3) + twoPoint(0, 2) * twoPoint(1, 3) + twoPoint(0, 3) * twoPoint(1, 2)
+      let gaussian =
+        twoPoint(0, 1) * twoPoint(2, 3) + twoPoint(0, 2) * twoPoint(1, 3) + twoPoint(0, 3)
+        * twoPoint(1, 2)
       let connected = (four - gaussian).canonicalized().truncated(toOrder: model.order)
-      steps.append(DerivationStep(title: "\(label): connected four-point function", expression: connected))
-      let vOverN = connected.isZero
+      steps.append(
+        DerivationStep(title: "\(label): connected four-point function", expression: connected))
+      let vOverN =
+        connected.isZero
         ? Expression.zero
-        : try coefficient(of: [.delta(i[0], i[1]), .delta(i[2], i[3])], in: connected, what: "the connected four-point function", requireAll: false)
+        : try coefficient(
+          of: [.delta(i[0], i[1]), .delta(i[2], i[3])], in: connected,
+          what: "the connected four-point function", requireAll: false)
       let vRHS = (n * vOverN).canonicalized()
       let vHead = TensorHead(v, layer: outLayer, symmetry: .pairOfPairs)
       // Closure: the connected function must be exactly (1/n)[δδV + 2 perms].
       func vInstance(_ p: Int, _ q: Int, _ r: Int, _ t: Int) -> Expression {
         vRHS.renamingFreeIndices([a[0]: a[p], a[1]: a[q], a[2]: a[r], a[3]: a[t]])
       }
-      let rebuilt = Expression.symbol(feeding, power: -1) * (
-        Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) * vInstance(0, 1, 2, 3)
-        + Expression.delta(i[0], i[2]) * .delta(i[1], i[3]) * vInstance(0, 2, 1, 3)
-        + Expression.delta(i[0], i[3]) * .delta(i[1], i[2]) * vInstance(0, 3, 1, 2))
+      let rebuilt =
+        Expression.symbol(feeding, power: -1)
+        * (Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) * vInstance(0, 1, 2, 3)
+          + Expression.delta(i[0], i[2]) * .delta(i[1], i[3]) * vInstance(0, 2, 1, 3)
+          + Expression.delta(i[0], i[3]) * .delta(i[1], i[2]) * vInstance(0, 3, 1, 2))
       let residual = (connected - rebuilt).canonicalized().truncated(toOrder: model.order)
       if !residual.isZero {
         throw DerivationError(
-          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s).")
+          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s)."
+        )
       }
       out.append(Recursion(quantity: v, lhs: .tensor(vHead, [a[0], a[1], a[2], a[3]]), rhs: vRHS))
     }
@@ -144,7 +177,9 @@ public struct DerivationPipeline: Sendable {
 
   /// The coefficient of a product of free δ's: every term must contain exactly these δ's
   /// (else the correlator's neuron structure is not the assumed one).
-  func coefficient(of deltas: [Factor], in e: Expression, what: String, requireAll: Bool = true) throws -> Expression {
+  func coefficient(of deltas: [Factor], in e: Expression, what: String, requireAll: Bool = true)
+    throws -> Expression
+  {
     var out: [Term] = []
     let wanted = deltas.map { $0.canonicalSlots() }
     for t in e.terms {
@@ -153,14 +188,22 @@ public struct DerivationPipeline: Sendable {
       for d in wanted {
         if let k = m.factors.firstIndex(of: d) { m.factors.remove(at: k) } else { ok = false }
       }
-      let leftover = m.factors.contains { if case .delta(let x, let y) = $0 { return x.space == wanted.first.map { f -> IndexSpace in
-        if case .delta(let p, _) = f { return p.space }
-        return .sample
-      } && y.space == x.space } else { return false } }
+      let leftover = m.factors.contains {
+        if case .delta(let x, let y) = $0 {
+          return x.space
+            == wanted.first.map { f -> IndexSpace in
+              if case .delta(let p, _) = f { return p.space }
+              return .sample
+            } && y.space == x.space
+        } else {
+          return false
+        }
+      }
       if ok && !leftover {
         out.append(Term(t.coefficient, m))
       } else if requireAll {
-        throw DerivationError("\(what) is not proportional to \(wanted.map(\.description).joined()) (term: \(t))")
+        throw DerivationError(
+          "\(what) is not proportional to \(wanted.map(\.description).joined()) (term: \(t))")
       }
     }
     return Expression(out).canonicalized()

@@ -26,10 +26,13 @@ public enum ActivationSpecialization: Hashable, Sendable {
     switch text {
     case "linear", "identity": return .linear
     case "relu": return .piecewiseLinear(name: "relu", negativeSlope: .zero, positiveSlope: .one)
-    case "abs": return .piecewiseLinear(name: "abs", negativeSlope: Rational(-1), positiveSlope: .one)
+    case "abs":
+      return .piecewiseLinear(name: "abs", negativeSlope: Rational(-1), positiveSlope: .one)
     default:
       let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-      if parts.count == 2, parts[0] == "leaky_relu" || parts[0] == "leakyrelu", let s = rational(parts[1]) {
+      if parts.count == 2, parts[0] == "leaky_relu" || parts[0] == "leakyrelu",
+        let s = rational(parts[1])
+      {
         return .piecewiseLinear(name: text, negativeSlope: s, positiveSlope: .one)
       }
       throw UnknownActivation(text: text)
@@ -39,9 +42,12 @@ public enum ActivationSpecialization: Hashable, Sendable {
   /// A decimal ("0.1", "-2.5") or fraction ("1/10") as an exact rational.
   static func rational(_ s: String) -> Rational? {
     if let r = try? Rational.parse(s) { return r }
-    let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+    let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(
+      String.init)
     guard parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
-      parts[1].count <= 18, let whole = try? Rational.parse(parts[0].isEmpty || parts[0] == "-" ? parts[0] + "0" : parts[0]),
+      parts[1].count <= 18,
+      let whole = try? Rational.parse(
+        parts[0].isEmpty || parts[0] == "-" ? parts[0] + "0" : parts[0]),
       let frac = Int(parts[1])
     else { return nil }
     var scale = 1
@@ -77,15 +83,20 @@ public enum ActivationSpecialization: Hashable, Sendable {
           integrand.append(f)
         }
       }
-      return .average(GaussianAverage(metric: g.metric, derivatives: g.derivatives, integrand: integrand))
+      return .average(
+        GaussianAverage(metric: g.metric, derivatives: g.derivatives, integrand: integrand))
     }.evaluatingPolynomialAverages()
   }
 
   /// Closed forms of single-input averages (after ``SingleInput``) for the piecewise-linear
   /// family. Averages that cannot be done with rational coefficients are kept.
   public func applySingleInput(_ e: Expression, function: FunctionHead) throws -> Expression {
-    guard case .piecewiseLinear(_, let a, let b) = self else { return applyLinear(e, function: function) }
-    return try e.replacingAverages { g in try Self.piecewiseValue(g, function: function, slopes: (a, b)) }
+    guard case .piecewiseLinear(_, let a, let b) = self else {
+      return applyLinear(e, function: function)
+    }
+    return try e.replacingAverages { g in
+      try Self.piecewiseValue(g, function: function, slopes: (a, b))
+    }
   }
 
   public struct DistributionalIntegrand: Error, CustomStringConvertible {
@@ -111,7 +122,10 @@ public enum ActivationSpecialization: Hashable, Sendable {
           negative = negative * slopes.0
           positive = positive * slopes.1
         default:
-          throw DistributionalIntegrand(description: "error: \(function.name)^(\(app.derivative)) of a piecewise-linear activation is a distribution; the engine keeps derivatives outside averages (Hermite form)")
+          throw DistributionalIntegrand(
+            description:
+              "error: \(function.name)^(\(app.derivative)) of a piecewise-linear activation is a distribution; the engine keeps derivatives outside averages (Hermite form)"
+          )
         }
       case .tensor:
         power += 1

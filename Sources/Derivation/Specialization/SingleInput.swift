@@ -30,7 +30,9 @@ public struct SingleInput: Sendable {
       m = m.renamed(map)
       var scalars = m.scalars
       m.factors = m.factors.filter { f in
-        if case .tensor(let x) = f, statistics.contains(x.head.name), x.indices.allSatisfy({ $0.space == .sample }) {
+        if case .tensor(let x) = f, statistics.contains(x.head.name),
+          x.indices.allSatisfy({ $0.space == .sample })
+        {
           scalars.append(SymbolPower(SingleInput.scalar(x.head), 1))
           return false
         }

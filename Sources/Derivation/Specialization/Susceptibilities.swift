@@ -14,13 +14,17 @@ public struct Susceptibilities: Sendable {
   /// - Parameters:
   ///   - kernel: the derived K′_{α₁α₂} (free sample indices `samples`).
   ///   - metric: the incoming metric head K^{(ℓ)}.
-  public init(kernel: Expression, metric: TensorHead, samples: (Index, Index), singleInput: SingleInput) {
+  public init(
+    kernel: Expression, metric: TensorHead, samples: (Index, Index), singleInput: SingleInput
+  ) {
     let (a1, a2) = samples
     let coincident = kernel.renamingFreeIndices([a2: a1])
     parallel = singleInput.apply(coincident.differentiatedByMetric(metric, a1, a1))
     // The two inputs are different samples (δ_{α₁α₂} = 0) that are then brought together.
     let distinctSamples = kernel.differentiatedByMetric(metric, a1, a2).scaled(by: Rational(2))
-      .expandingAverageDerivatives().droppingTerms(where: { $0.factors.contains(.delta(Swift.min(a1, a2), Swift.max(a1, a2))) })
+      .expandingAverageDerivatives().droppingTerms(where: {
+        $0.factors.contains(.delta(Swift.min(a1, a2), Swift.max(a1, a2)))
+      })
     perpendicular = singleInput.apply(distinctSamples.renamingFreeIndices([a2: a1]))
   }
 }
@@ -32,7 +36,8 @@ public struct Criticality: Sendable, Equatable {
   public var cb: Rational
   public var cw: Rational
 
-  public init?(kernel: Expression, parallel: Expression, perpendicular: Expression, metric: Symbol) {
+  public init?(kernel: Expression, parallel: Expression, perpendicular: Expression, metric: Symbol)
+  {
     let cw = Symbol.parameter("C_W")
     let cb = Symbol.parameter("C_b")
     func linearInCW(_ e: Expression) -> Rational? {
@@ -42,7 +47,9 @@ public struct Criticality: Sendable, Equatable {
       else { return nil }
       return t.coefficient
     }
-    guard let p = linearInCW(parallel), let q = linearInCW(perpendicular), p == q, !p.isZero else { return nil }
+    guard let p = linearInCW(parallel), let q = linearInCW(perpendicular), p == q, !p.isZero else {
+      return nil
+    }
     // K′ must be C_b + p·C_W·K (so that χ_∥ = p·C_W is K-independent and K★ is a line).
     let expected = Expression.symbol(cb) + Expression(p) * .symbol(cw) * .symbol(metric)
     let withoutCb = expected - .symbol(cb)

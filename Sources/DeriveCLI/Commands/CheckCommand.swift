@@ -8,7 +8,8 @@ import Numerics
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check the derived K, G1, V against Monte-Carlo samples of random networks on a width scan.",
+    abstract:
+      "Check the derived K, G1, V against Monte-Carlo samples of random networks on a width scan.",
     discussion: """
       With --width N the scan runs widths N, 2N, …, 2^K·N (K = --scan, default 3); with --widths \
       every layer is scaled. The conditional sampler draws each layer from the derived \
@@ -45,7 +46,9 @@ struct CheckCommand: ParsableCommand {
     guard samples >= 2, samples <= 100_000_000 else {
       throw CommandFailure.usage("error: --samples must be between 2 and 100000000")
     }
-    if let threads, threads < 1 || threads > 1024 { throw CommandFailure.usage("error: --threads must be between 1 and 1024") }
+    if let threads, threads < 1 || threads > 1024 {
+      throw CommandFailure.usage("error: --threads must be between 1 and 1024")
+    }
     let (model, source) = try ModelLoading.load(network.model)
     let derivation: DerivationResult
     do {
@@ -60,26 +63,34 @@ struct CheckCommand: ParsableCommand {
       report = try check.run(
         parameters, options: .init(networks: samples, seed: seed, scanSteps: scan, threads: threads)
       ) { step, total, widths in
-        sink.progress("check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(samples) networks…")
+        sink.progress(
+          "check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(samples) networks…"
+        )
       }
       out.standardError = sink.standardError
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    let header = "check: model \(model.name) (\(source)), σ = \(network.activation), " +
-      parameters.couplings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") +
-      ", \(parameters.sampleCount) inputs, depth \(parameters.depth), \(samples) networks per width, seed \(seed)"
+    let header =
+      "check: model \(model.name) (\(source)), σ = \(network.activation), "
+      + parameters.couplings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(
+        separator: ", ")
+      + ", \(parameters.sampleCount) inputs, depth \(parameters.depth), \(samples) networks per width, seed \(seed)"
     out.write(CheckReport.table(report, header: header))
     if let output {
       do {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let dir = URL(fileURLWithPath: output)
-        try CheckReport.json(report, header: header).write(to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
-        try CheckReport.csv(report).write(to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)
-        try CheckReport.svg(report, title: header).write(to: dir.appendingPathComponent("check.svg"), atomically: true, encoding: .utf8)
+        try CheckReport.json(report, header: header).write(
+          to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
+        try CheckReport.csv(report).write(
+          to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)
+        try CheckReport.svg(report, title: header).write(
+          to: dir.appendingPathComponent("check.svg"), atomically: true, encoding: .utf8)
         out.write("report files: \(output)/check.json, check.csv, check.svg\n")
       } catch {
-        throw CommandFailure.usage("error: cannot write the report to '\(output)': \(error.localizedDescription)")
+        throw CommandFailure.usage(
+          "error: cannot write the report to '\(output)': \(error.localizedDescription)")
       }
     }
     out.exitCode = report.passed ? 0 : 1

@@ -51,13 +51,24 @@ struct EvalCommand: ParsableCommand {
     var parts: [String] = []
     for l in layers {
       let s = l.sampleCount
-      let k = "[" + l.K.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
-      let g = "[" + l.G1.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+      let k =
+        "[" + l.K.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
+        + "]"
+      let g =
+        "[" + l.G1.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
+        + "]"
       var v: [String] = []
-      for a in 0..<s { for b in 0..<s { for c in 0..<s { for d in 0..<s {
-        v.append("\"\(a)\(b)\(c)\(d)\":\(number(l.v(a, b, c, d)))")
-      } } } }
-      parts.append("{\"layer\":\(l.layer),\"K\":\(k),\"G1\":\(g),\"V\":{\(v.joined(separator: ","))}}")
+      for a in 0..<s {
+        for b in 0..<s {
+          for c in 0..<s {
+            for d in 0..<s {
+              v.append("\"\(a)\(b)\(c)\(d)\":\(number(l.v(a, b, c, d)))")
+            }
+          }
+        }
+      }
+      parts.append(
+        "{\"layer\":\(l.layer),\"K\":\(k),\"G1\":\(g),\"V\":{\(v.joined(separator: ","))}}")
     }
     return "{\"layers\":[" + parts.joined(separator: ",") + "]}\n"
   }
@@ -70,12 +81,19 @@ struct EvalCommand: ParsableCommand {
       let s = l.sampleCount
       for a in 0..<s {
         for b in a..<s {
-          lines.append("  K[\(a)\(b)] = \(number(l.K[a][b]))    G1[\(a)\(b)] = \(number(l.G1[a][b]))")
+          lines.append(
+            "  K[\(a)\(b)] = \(number(l.K[a][b]))    G1[\(a)\(b)] = \(number(l.G1[a][b]))")
         }
       }
-      for a in 0..<s { for b in a..<s { for c in a..<s { for d in c..<s where (a, b) <= (c, d) {
-        lines.append("  V[(\(a)\(b))(\(c)\(d))] = \(number(l.v(a, b, c, d)))")
-      } } } }
+      for a in 0..<s {
+        for b in a..<s {
+          for c in a..<s {
+            for d in c..<s where (a, b) <= (c, d) {
+              lines.append("  V[(\(a)\(b))(\(c)\(d))] = \(number(l.v(a, b, c, d)))")
+            }
+          }
+        }
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }

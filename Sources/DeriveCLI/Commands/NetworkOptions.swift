@@ -8,7 +8,10 @@ struct NetworkOptions: ParsableArguments {
   @Argument(help: "Model file or built-in model name (default: mlp).")
   var model: String?
 
-  @Option(help: "Activation: linear, relu, leaky_relu:SLOPE, tanh, erf, erf:SCALE, gelu, swish, sin, softplus.")
+  @Option(
+    help:
+      "Activation: linear, relu, leaky_relu:SLOPE, tanh, erf, erf:SCALE, gelu, swish, sin, softplus."
+  )
   var activation: String
 
   @Option(name: .customLong("cb"), help: "Bias variance C_b.")
@@ -17,7 +20,9 @@ struct NetworkOptions: ParsableArguments {
   @Option(name: .customLong("cw"), help: "Weight variance C_W.")
   var cw: Double?
 
-  @Option(name: .customLong("set"), help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
+  @Option(
+    name: .customLong("set"),
+    help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
   var couplings: [String] = []
 
   @Option(help: "Width of every hidden layer (with --depth).")
@@ -29,7 +34,9 @@ struct NetworkOptions: ParsableArguments {
   @Option(help: "Comma-separated widths n1,n2,… of the layers (instead of --width/--depth).")
   var widths: String?
 
-  @Option(name: .customLong("input"), parsing: .unconditionalSingleValue, help: "One input vector, comma-separated (repeat for several inputs).")
+  @Option(
+    name: .customLong("input"), parsing: .unconditionalSingleValue,
+    help: "One input vector, comma-separated (repeat for several inputs).")
   var inputs: [String] = []
 
   static let maximumWidth = 1 << 20
@@ -49,16 +56,20 @@ struct NetworkOptions: ParsableArguments {
     for c in couplings {
       let parts = c.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
-        throw CommandFailure.usage("error: --set expects NAME=VALUE with a finite number, got '\(c)'")
+        throw CommandFailure.usage(
+          "error: --set expects NAME=VALUE with a finite number, got '\(c)'")
       }
       values[parts[0]] = v
     }
     for (name, v) in values where !v.isFinite || v < 0 {
-      throw CommandFailure.usage("error: the coupling \(name) must be a finite non-negative number (got \(v))")
+      throw CommandFailure.usage(
+        "error: the coupling \(name) must be a finite non-negative number (got \(v))")
     }
     let layerWidths: [Int]
     if let widths {
-      if width != nil || depth != nil { throw CommandFailure.usage("error: give either --widths or --width with --depth") }
+      if width != nil || depth != nil {
+        throw CommandFailure.usage("error: give either --widths or --width with --depth")
+      }
       var list: [Int] = []
       for w in widths.split(separator: ",", omittingEmptySubsequences: false) {
         guard let n = Int(w.trimmingCharacters(in: .whitespaces)) else {
@@ -68,9 +79,12 @@ struct NetworkOptions: ParsableArguments {
       }
       layerWidths = list
     } else {
-      guard let width, let depth else { throw CommandFailure.usage("error: give --width N --depth L, or --widths n1,n2,…") }
+      guard let width, let depth else {
+        throw CommandFailure.usage("error: give --width N --depth L, or --widths n1,n2,…")
+      }
       guard depth >= 1, depth <= Self.maximumDepth else {
-        throw CommandFailure.usage("error: --depth must be between 1 and \(Self.maximumDepth) (got \(depth))")
+        throw CommandFailure.usage(
+          "error: --depth must be between 1 and \(Self.maximumDepth) (got \(depth))")
       }
       layerWidths = Array(repeating: width, count: depth)
     }
@@ -78,9 +92,12 @@ struct NetworkOptions: ParsableArguments {
       throw CommandFailure.usage("error: between 1 and \(Self.maximumDepth) layers are needed")
     }
     for n in layerWidths where n < 1 || n > Self.maximumWidth {
-      throw CommandFailure.usage("error: widths must be between 1 and \(Self.maximumWidth) (got \(n))")
+      throw CommandFailure.usage(
+        "error: widths must be between 1 and \(Self.maximumWidth) (got \(n))")
     }
-    guard !inputs.isEmpty else { throw CommandFailure.usage("error: give at least one --input v1,v2,…") }
+    guard !inputs.isEmpty else {
+      throw CommandFailure.usage("error: give at least one --input v1,v2,…")
+    }
     var xs: [[Double]] = []
     for s in inputs {
       var x: [Double] = []
@@ -92,7 +109,9 @@ struct NetworkOptions: ParsableArguments {
       }
       xs.append(x)
     }
-    guard xs.count <= 8 else { throw CommandFailure.usage("error: at most 8 inputs are supported (got \(xs.count))") }
+    guard xs.count <= 8 else {
+      throw CommandFailure.usage("error: at most 8 inputs are supported (got \(xs.count))")
+    }
     guard Set(xs.map(\.count)).count == 1 else {
       throw CommandFailure.usage("error: all inputs need the same number of components")
     }

@@ -32,7 +32,10 @@ struct RecursionsCommand: ParsableCommand {
   @Option(help: "Output format: latex, text, json, sympy (a runnable script) or mathematica.")
   var format: OutputFormat = .latex
 
-  @Option(help: "Specialise to an activation whose Gaussian integrals are done exactly (linear, relu, leaky_relu:SLOPE, abs).")
+  @Option(
+    help:
+      "Specialise to an activation whose Gaussian integrals are done exactly (linear, relu, leaky_relu:SLOPE, abs)."
+  )
   var activation: String?
 
   @Flag(help: "Specialise to a single input: scalars K, G1, V and the susceptibilities.")
@@ -60,7 +63,8 @@ struct RecursionsCommand: ParsableCommand {
       presentation = presentation.singleInput()
     }
     if let activation {
-      presentation = try presentation.specialized(to: try ActivationSpecialization.parse(activation))
+      presentation = try presentation.specialized(
+        to: try ActivationSpecialization.parse(activation))
     }
     let text = presentation.render(format: format, document: document, steps: steps)
     if let output {

@@ -25,7 +25,8 @@ struct BookNotation {
 
   /// ⟨∂_{derivs} Π σ(z_a)⟩_K.
   func average(_ samples: [Index], derivatives: [Index] = []) -> Expression {
-    .average(GaussianAverage(metric: K, derivatives: derivatives, integrand: samples.map { sigmaOf($0) }))
+    .average(
+      GaussianAverage(metric: K, derivatives: derivatives, integrand: samples.map { sigmaOf($0) }))
   }
 
   static func loadModel(_ name: String) throws -> Model {
