@@ -10,7 +10,8 @@ MODELS = ["mlp", "mlp-no-bias", "deep-linear"]  # the first is the default
 
 root = pathlib.Path(__file__).resolve().parent.parent
 out = [
-    "// swift-format-ignore-file: generated; the raw model texts must stay byte-identical.",
+    "// swift-format-ignore-file",
+    "// Generated; the raw model texts must stay byte-identical.",
     "/// Model files embedded in the binary so `derive` works from any directory.",
     "///",
     "/// Generated from `Derivations/*.model` by `Scripts/embed-models.py`; `BuiltinModelTests`",

@@ -1,4 +1,5 @@
-// swift-format-ignore-file: generated; the raw model texts must stay byte-identical.
+// swift-format-ignore-file
+// Generated; the raw model texts must stay byte-identical.
 /// Model files embedded in the binary so `derive` works from any directory.
 ///
 /// Generated from `Derivations/*.model` by `Scripts/embed-models.py`; `BuiltinModelTests`
