@@ -9,6 +9,7 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("rational", rationalBenchmarks),
   ("algebra", algebraBenchmarks),
   ("sampler", samplerBenchmarks),
+  ("quadrature", quadratureBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {
