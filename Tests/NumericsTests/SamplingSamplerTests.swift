@@ -252,6 +252,16 @@ import Testing
           inputs: [[1]], widths: [4],
           layers: [LayerSpecification(terms: [.weights(variance: 1, source: .preactivation)])]))
     }
+    #expect(throws: NetworkSpecificationError.mismatchedCovarianceSides(layer: 1)) {
+      try ConditionalSampler(
+        inputs: Self.twoInputs, widths: [4, 4],
+        covariances: [
+          ConditionalCovariance(
+            constant: 0, terms: [.init(coefficient: 1, left: .inputs, right: .inputs)]),
+          ConditionalCovariance(
+            constant: 0, terms: [.init(coefficient: 1, left: .inputs, right: .preactivation)]),
+        ])
+    }
     #expect(throws: NetworkSpecificationError.widthTooSmallForEstimators(layer: 1, width: 1)) {
       try ConditionalSampler(Self.mlp(.relu, widths: [4, 1]))
     }
