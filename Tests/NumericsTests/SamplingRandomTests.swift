@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Numerics
@@ -120,5 +121,52 @@ import Testing
       let sd = (point.phi * (1 - point.phi) / Double(count)).squareRoot()
       #expect(abs(Double(below[k]) / Double(count) - point.phi) < 5 * sd, "at \(point.x)")
     }
+  }
+
+  /// Histogram of |u| in 40 bins of width 0.1 on [0, 4) (plus overflow) against the exact
+  /// probabilities erf(b/√2) − erf(a/√2): Pearson χ² over 41 bins (40 degrees of freedom, sd ≈ 8.9)
+  /// must stay below 40 + 5·8.9 ≈ 85. Fine bins resolve the wedges and the tail, where the
+  /// slow path's chord/tangent shortcuts and Marsaglia's tail algorithm decide.
+  @Test func normalHistogramChiSquare() {
+    let count = 400_000
+    let bins = 40
+    var observed = [Double](repeating: 0, count: bins + 1)
+    var generator = Xoshiro256PlusPlus(seed: 31)
+    for _ in 0..<count {
+      let bin = min(Int(abs(generator.nextStandardNormal()) * 10), bins)
+      observed[bin] += 1
+    }
+    var chiSquare = 0.0
+    for bin in 0...bins {
+      let a = Double(bin) / 10
+      let probability =
+        bin == bins
+        ? erfc(a / 2.squareRoot()) : erf((a + 0.1) / 2.squareRoot()) - erf(a / 2.squareRoot())
+      let expected = probability * Double(count)
+      chiSquare += (observed[bin] - expected) * (observed[bin] - expected) / expected
+    }
+    #expect(chiSquare < 85, "χ² = \(chiSquare)")
+  }
+
+  /// The exp-free wedge shortcuts decide exactly as `y < exp(−x²/2)` on random points of every
+  /// wedge (points within 1e-12 of the curve, where rounding may legitimately differ, skipped).
+  @Test func wedgeShortcutsMatchExactTest() {
+    let table = NormalZiggurat.standard
+    var generator = Xoshiro256PlusPlus(seed: 17)
+    var disagreements = 0
+    for layer in 1..<256 {
+      for _ in 0..<400 {
+        let x =
+          table.edges[layer + 1]
+          + generator.nextUniform() * (table.edges[layer] - table.edges[layer + 1])
+        let y =
+          table.densities[layer]
+          + generator.nextUniform() * (table.densities[layer + 1] - table.densities[layer])
+        let density = exp(-0.5 * x * x)
+        guard abs(y - density) > 1e-12 else { continue }
+        if table.acceptsWedgePoint(layer: layer, x: x, y: y) != (y < density) { disagreements += 1 }
+      }
+    }
+    #expect(disagreements == 0)
   }
 }

@@ -198,6 +198,17 @@ import Testing
     }
   }
 
+  /// Statistics survive a JSON round trip bit for bit (shards written to files merge exactly as
+  /// in memory).
+  @Test func statisticsRoundTripThroughJSON() throws {
+    let sampler = try ConditionalSampler(Self.mlp(.tanh, widths: [4, 4]))
+    let statistics = sampler.statistics(seed: 8, networks: 0..<100, threads: 1)
+    let data = try JSONEncoder().encode(statistics)
+    let decoded = try JSONDecoder().decode(SamplingStatistics.self, from: data)
+    #expect(decoded == statistics)
+    #expect(decoded.estimates() == statistics.estimates())
+  }
+
   /// A network's preactivations depend only on (seed, index): the statistics of the one-network
   /// range agree with A/n computed from its preactivations.
   @Test func networkDependsOnlyOnSeedAndIndex() throws {
@@ -240,6 +251,16 @@ import Testing
         NetworkSpecification(
           inputs: [[1]], widths: [4],
           layers: [LayerSpecification(terms: [.weights(variance: 1, source: .preactivation)])]))
+    }
+    #expect(throws: NetworkSpecificationError.mismatchedCovarianceSides(layer: 1)) {
+      try ConditionalSampler(
+        inputs: Self.twoInputs, widths: [4, 4],
+        covariances: [
+          ConditionalCovariance(
+            constant: 0, terms: [.init(coefficient: 1, left: .inputs, right: .inputs)]),
+          ConditionalCovariance(
+            constant: 0, terms: [.init(coefficient: 1, left: .inputs, right: .preactivation)]),
+        ])
     }
     #expect(throws: NetworkSpecificationError.widthTooSmallForEstimators(layer: 1, width: 1)) {
       try ConditionalSampler(Self.mlp(.relu, widths: [4, 1]))

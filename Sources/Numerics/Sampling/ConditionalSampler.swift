@@ -48,6 +48,9 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
         if layer == 0, term.left != .inputs || term.right != .inputs {
           throw .firstLayerReadsPreviousLayer
         }
+        if (term.left == .inputs) != (term.right == .inputs) {
+          throw .mismatchedCovarianceSides(layer: layer)
+        }
       }
     }
     for (layer, width) in widths.enumerated() where width < 2 {

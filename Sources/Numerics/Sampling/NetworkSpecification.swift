@@ -143,6 +143,9 @@ public enum NetworkSpecificationError: Error, Hashable, Sendable {
   case invalidCoefficient(layer: Int, coefficient: Double)
   /// Layer 0 reads a preactivation or activation; only `.inputs` exists before layer 1.
   case firstLayerReadsPreviousLayer
+  /// A conditional-covariance term pairs the inputs (`n0` components) with a previous-layer
+  /// source (`n_prev` neurons): the sum over `j` is undefined.
+  case mismatchedCovarianceSides(layer: Int)
   /// The four-point estimators need two distinct neurons in every layer.
   case widthTooSmallForEstimators(layer: Int, width: Int)
 }

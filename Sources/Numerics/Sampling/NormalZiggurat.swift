@@ -25,6 +25,8 @@ final class NormalZiggurat: @unchecked Sendable {
   let edges: UnsafeMutablePointer<Double>
   /// Density `exp(−x²/2)` at each edge.
   let densities: UnsafeMutablePointer<Double>
+  /// Slope of the chord of the density across each layer's wedge `[x_{i+1}, x_i]`.
+  let chordSlopes: UnsafeMutablePointer<Double>
 
   struct Record {
     var offset: UInt64
@@ -39,6 +41,7 @@ final class NormalZiggurat: @unchecked Sendable {
     records = .allocate(capacity: 256)
     edges = .allocate(capacity: 257)
     densities = .allocate(capacity: 257)
+    chordSlopes = .allocate(capacity: 256)
     let r = Self.tailStart
     let v = Self.layerArea
     func density(_ x: Double) -> Double { Foundation.exp(-0.5 * x * x) }
@@ -50,6 +53,9 @@ final class NormalZiggurat: @unchecked Sendable {
     edges[256] = 0
     for i in 0...256 { densities[i] = density(edges[i]) }
     densities[256] = 1
+    for i in 0..<256 {
+      chordSlopes[i] = (densities[i] - densities[i + 1]) / (edges[i] - edges[i + 1])
+    }
     for i in 0..<256 {
       let k = UInt64((edges[i + 1] / edges[i]) * 0x1.0p55)
       // The top layer has k = 0 (x_256 = 0): bound 0 never accepts, everything goes to the wedge.
@@ -103,10 +109,35 @@ final class NormalZiggurat: @unchecked Sendable {
           if dy + dy > dx * dx { return (negative ? -(a + dx) : a + dx, generator) }
         }
       }
-      let y = densities[layer] + generator.nextUniform() * (densities[layer + 1] - densities[layer])
-      if y < Foundation.exp(-0.5 * x * x) { return (negative ? -x : x, generator) }
+      let low = densities[layer]
+      let high = densities[layer + 1]
+      let y = low + generator.nextUniform() * (high - low)
+      if acceptsWedgePoint(layer: layer, x: x, y: y) { return (negative ? -x : x, generator) }
       r = generator.next()
     }
+  }
+
+  /// Whether `(x, y)` in the wedge of layer `layer ≥ 1` lies under the density, i.e.
+  /// `y < exp(−x²/2)`, deciding most points without `exp`: the density is concave on [0, 1]
+  /// (chord below, tangent above) and convex on [1, ∞) (chord above, tangent below). A bound is
+  /// used only where it provably orders `y` and the density, so the decision equals the exact one.
+  @inline(__always)
+  func acceptsWedgePoint(layer: Int, x: Double, y: Double) -> Bool {
+    let low = densities[layer]
+    let high = densities[layer + 1]
+    let right = edges[layer + 1]
+    let left = edges[layer]
+    let chord = high + chordSlopes[layer] * (x - right)
+    if left <= 1 {
+      if y <= chord { return true }
+      // Tangent at the right edge x_{i+1}: f(x_{i+1}) − x_{i+1} f(x_{i+1}) (x − x_{i+1}).
+      if y > high * (1 - right * (x - right)) { return false }
+    } else if right >= 1 {
+      if y >= chord { return false }
+      // Tangent at the left edge x_i: f(x_i) (1 + x_i (x_i − x)).
+      if y < low * (1 + left * (left - x)) { return true }
+    }
+    return y < Foundation.exp(-0.5 * x * x)
   }
 }
 

@@ -51,3 +51,20 @@ public struct SampleIndexLayout: Hashable, Sendable {
   public static func == (lhs: Self, rhs: Self) -> Bool { lhs.sampleCount == rhs.sampleCount }
   public func hash(into hasher: inout Hasher) { hasher.combine(sampleCount) }
 }
+
+extension SampleIndexLayout: Codable {
+  /// Encoded as its sample count; the orders are derived.
+  public init(from decoder: any Decoder) throws {
+    let count = try decoder.singleValueContainer().decode(Int.self)
+    guard count >= 1 else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "sample count must be ≥ 1"))
+    }
+    self.init(sampleCount: count)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(sampleCount)
+  }
+}

@@ -5,7 +5,7 @@
 /// `x̄ = x̄_a + δ n_b/n`, `M = M_a + M_b + δδᵀ n_a n_b / n` with `δ = x̄_b − x̄_a`, exact in real
 /// arithmetic and numerically stable (no `Σx²` cancellation). Merging two runs over disjoint
 /// network ranges therefore equals one run over their union up to rounding.
-public struct SampleMoments: Hashable, Sendable {
+public struct SampleMoments: Hashable, Sendable, Codable {
   /// Number of networks accumulated.
   public private(set) var count: Int
   /// The mean of each component.

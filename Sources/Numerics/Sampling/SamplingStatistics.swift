@@ -8,7 +8,7 @@
 ///   `h` averages `z_{i;α}z_{i;β}z_{k;γ}z_{k;δ}` over ordered pairs of distinct neurons `i ≠ k`.
 /// * ``metric``: the stochastic metric `Ĝ_p` of this layer (computed from the previous layer by
 ///   the layer's ``ConditionalCovariance``; constant for layer 1), then `Ĝ_p Ĝ_q`.
-public struct LayerStatistics: Hashable, Sendable {
+public struct LayerStatistics: Hashable, Sendable, Codable {
   /// The layer, 1-based as in the book (`z^(layer)`).
   public let layer: Int
   /// Its width `n_layer`.
@@ -30,7 +30,10 @@ public struct LayerStatistics: Hashable, Sendable {
 /// Sufficient statistics of a Monte-Carlo run: per layer, mergeable moments of the per-network
 /// statistics. Two runs over disjoint network ranges (same specification and seed, or different
 /// seeds) ``merge(_:)`` into the statistics of their union.
-public struct SamplingStatistics: Hashable, Sendable {
+///
+/// `Codable`, so shards of a large run can be written to files and merged later; doubles
+/// round-trip exactly through `JSONEncoder`.
+public struct SamplingStatistics: Hashable, Sendable, Codable {
   /// The order of sample-index combinations in every array.
   public let layout: SampleIndexLayout
   /// `n1 … nL`.
@@ -82,7 +85,8 @@ public struct Estimate: Hashable, Sendable, CustomStringConvertible {
     self.standardError = standardError
   }
 
-  /// `(value − reference) / standardError`.
+  /// `(value − reference) / standardError` (infinite or NaN when the standard error is 0, e.g.
+  /// for the deterministic metric of layer 1).
   public func zScore(against reference: Double) -> Double {
     (value - reference) / standardError
   }
