@@ -128,14 +128,7 @@ public struct Expression: Hashable, Comparable, Sendable, ExpressibleByIntegerLi
 extension Term {
   /// The product term, with the dummies of both operands renamed apart so that no summed index
   /// of one operand coincides with any index of the other.
-  public func multiplied(by other: Term) -> Term { multiplied(by: other, inScope: false) }
-
-  /// The product in which `other` is placed *inside* this term's sums: free indices of `other`
-  /// that are summed here refer to this term's dummies (only `other`'s own dummies are renamed
-  /// apart). Used to insert covariances and atoms into an existing summation.
-  public func multipliedInScope(by other: Term) -> Term { multiplied(by: other, inScope: true) }
-
-  func multiplied(by other: Term, inScope: Bool) -> Term {
+  public func multiplied(by other: Term) -> Term {
     var a = monomial
     var b = other.monomial
     let aIndices = Set(a.allIndices)
@@ -150,11 +143,9 @@ extension Term {
       b = b.renamed(map)
     }
     let bFree = Set(b.freeIndices)
-    if !inScope
-      && a.summed.contains(where: {
-        bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0))
-      })
-    {
+    if a.summed.contains(where: {
+      bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0))
+    }) {
       var map: [Index: Index] = [:]
       for s in a.summed {
         map[s] = Index(s.space, .dummy(next))
@@ -179,6 +170,12 @@ extension Term {
   /// (that is what Σ_j (…j…) means); only `inner`'s own dummies are renamed apart, from every
   /// index of `self` and every index in `reserved` (the indices of the enclosing term that are
   /// not yet part of `self`, e.g. free indices of parenthesised factors still to be distributed).
+  ///
+  /// Used to insert covariances and Gaussian-average values into an existing summation.
+  public func multipliedInScope(by inner: Term) -> Term {
+    multiplied(byInner: inner, reserving: [])
+  }
+
   func multiplied(byInner inner: Term, reserving reserved: Set<Index>) -> Term {
     let a = monomial
     var b = inner.monomial

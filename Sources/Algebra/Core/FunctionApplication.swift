@@ -10,12 +10,7 @@ public struct FunctionHead: Hashable, Comparable, Sendable {
 
   public static func < (lhs: FunctionHead, rhs: FunctionHead) -> Bool {
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    switch (lhs.layer, rhs.layer) {
-    case (nil, nil): return false
-    case (nil, _): return true
-    case (_, nil): return false
-    case (let a?, let b?): return a < b
-    }
+    return Layer?.precedes(lhs.layer, rhs.layer)
   }
 }
 

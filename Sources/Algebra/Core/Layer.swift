@@ -29,3 +29,15 @@ public enum Layer: Hashable, Comparable, Sendable {
     }
   }
 }
+
+extension Optional where Wrapped == Layer {
+  /// Order of optional layer labels: no layer first, then ``Layer`` order.
+  static func precedes(_ lhs: Layer?, _ rhs: Layer?) -> Bool {
+    switch (lhs, rhs) {
+    case (nil, nil): return false
+    case (nil, _): return true
+    case (_, nil): return false
+    case (let a?, let b?): return a < b
+    }
+  }
+}

@@ -44,12 +44,7 @@ public struct Symbol: Hashable, Comparable, Sendable {
   public static func < (lhs: Symbol, rhs: Symbol) -> Bool {
     if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    switch (lhs.layer, rhs.layer) {
-    case (nil, nil): return false
-    case (nil, _): return true
-    case (_, nil): return false
-    case (let a?, let b?): return a < b
-    }
+    return Layer?.precedes(lhs.layer, rhs.layer)
   }
 }
 

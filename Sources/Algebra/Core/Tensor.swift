@@ -32,13 +32,7 @@ public struct TensorHead: Hashable, Comparable, Sendable {
 
   public static func < (lhs: TensorHead, rhs: TensorHead) -> Bool {
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    if lhs.layer != rhs.layer {
-      switch (lhs.layer, rhs.layer) {
-      case (nil, _): return true
-      case (_, nil): return false
-      case (let a?, let b?): return a < b
-      }
-    }
+    if lhs.layer != rhs.layer { return Layer?.precedes(lhs.layer, rhs.layer) }
     return lhs.symmetry < rhs.symmetry
   }
 }
