@@ -6,6 +6,7 @@ let requested = Set(arguments.filter { !$0.hasPrefix("--") })
 
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("rational", rationalBenchmarks),
+  ("wick", wickBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {
