@@ -17,6 +17,8 @@ private typealias Expression = Algebra.Expression
 /// - **T4s** integrating out W: E_W[(z·z)^m] with z_i = Σ_j W_{ij} σ(z_{j;a}) and
 ///   E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}: m terms C_W^m n_{ℓ+1}^k n_ℓ^{−m} (Σ_j σ_j σ_j)^m.
 ///
+/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM.
+///
 /// Before timing, each case's engine result is checked against FORM's (term counts; for T2s and
 /// T4s every coefficient of the polynomial in n); the verdict goes to standard error so that
 /// `--json` output stays one object per line.
@@ -53,6 +55,10 @@ func wickBenchmarks() -> [BenchmarkCase] {
         return result.terms.count == form.terms && ours == form.polynomial(in: "n")
       }))
   }
+  // `WICK_CASES=substring` restricts the group to matching cases; `WICK_PEER=0` skips FORM.
+  let environment = ProcessInfo.processInfo.environment
+  if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
+  if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peer = nil } }
   return cases
 }
 
