@@ -242,30 +242,37 @@ struct WickAssembler {
         }
       }
     }
-    let order = entries.map(\.entry)
     var factorOfRank = Array(repeating: Factor.parenthesized(.zero), count: factors.count)
     for (id, f) in factors.enumerated() { factorOfRank[factorRank[id]] = f }
     var out: [Term] = []
-    out.reserveCapacity(order.count)
+    out.reserveCapacity(entries.count)
     func sameKey(_ a: Int, _ b: Int) -> Bool {
       let la = keyStart[a + 1] - keyStart[a]
       if la != keyStart[b + 1] - keyStart[b] { return false }
-      return keys[keyStart[a]..<keyStart[a + 1]].elementsEqual(keys[keyStart[b]..<keyStart[b + 1]])
+      var i = keyStart[a]
+      var j = keyStart[b]
+      for _ in 0..<la {
+        if keys[i] != keys[j] { return false }
+        i += 1
+        j += 1
+      }
+      return true
     }
     var n = 0
-    while n < order.count {
-      let e = order[n]
+    var fs: [Factor] = []
+    while n < entries.count {
+      let e = entries[n].entry
       var c = coefficients[e]
       var next = n + 1
-      while next < order.count && sameKey(order[next], e) {
-        c += coefficients[order[next]]
+      while next < entries.count && entries[next].prefix == entries[n].prefix && sameKey(entries[next].entry, e) {
+        c += coefficients[entries[next].entry]
         next += 1
       }
       n = next
       if c.isZero { continue }
       var m = bare[e] ?? Monomial(scalars: scalarLists[scalarList[e]])
       // The factor ranks of the key, in order.
-      var fs: [Factor] = []
+      fs.removeAll(keepingCapacity: true)
       var p = keyStart[e] + 1
       while keys[p] != 0 {
         fs.append(factorOfRank[keys[p] - 1])

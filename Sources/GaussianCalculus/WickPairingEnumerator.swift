@@ -32,8 +32,18 @@ struct WickPairingEnumerator {
   private let base: WickMonomial
   private let random: [WickFactor]
   private let family: [Int]
-  /// `instances[a][b]` for a < b of the same family.
-  private var instances: [[[Instance]]]
+  /// All instances; those of the pair (a, b), a < b, are `pairInstances[a * count + b]`.
+  private var instances: [Instance] = []
+  private var pairInstances: [Range<Int>]
+  /// Flat copies for the common leaf path: per instance, its δ's (pairs of slot values), atoms
+  /// and scalar powers (symbol, exponent) in `…[start[i]..<start[i + 1]]`.
+  private var flatDeltas: [Int] = []
+  private var deltaStart: [Int] = [0]
+  private var flatAtoms: [Int] = []
+  private var atomStart: [Int] = [0]
+  private var flatScalars: [Int] = []
+  private var scalarStart: [Int] = [0]
+  private var hasDummyFactors: [Bool] = []
   private let dummyCount: Int
   private let dummyWidth: [Int]
   private let symbolCount: Int
@@ -66,13 +76,13 @@ struct WickPairingEnumerator {
     dummyCount = k
     dummyWidth = m.dummySpaces.map { table.spaceWidth[$0] }
     symbolCount = table.symbols.count
-    instances = Array(repeating: Array(repeating: [Instance](), count: random.count), count: random.count)
+    pairInstances = Array(repeating: 0..<0, count: random.count * random.count)
     for f in constant.factors {
       if f.slots.contains(where: { $0 < 0 }) { baseDummyFactors.append(f) } else { baseAtoms.append(atom(f)) }
     }
     for a in random.indices {
       for b in random.indices where b > a && family[b] == family[a] {
-        instances[a][b] = table.covariances[family[a]].map { term in
+        let made = table.covariances[family[a]].map { term in
           func value(_ s: WickCovarianceSlot) -> Int {
             switch s {
             case .first(let i): return random[a].slots[i]
@@ -91,6 +101,17 @@ struct WickPairingEnumerator {
           }
           return instance
         }
+        pairInstances[a * random.count + b] = instances.count..<(instances.count + made.count)
+        for instance in made {
+          instances.append(instance)
+          for (x, y) in instance.deltas { flatDeltas += [x, y] }
+          deltaStart.append(flatDeltas.count)
+          flatAtoms += instance.atoms
+          atomStart.append(flatAtoms.count)
+          for p in instance.scalars { flatScalars += [p.symbol, p.exponent] }
+          scalarStart.append(flatScalars.count)
+          hasDummyFactors.append(!instance.dummyFactors.isEmpty)
+        }
       }
     }
   }
@@ -105,7 +126,7 @@ struct WickPairingEnumerator {
 
   // Search state.
   private var used: [Bool] = []
-  private var chosen: [(a: Int, b: Int, term: Int)] = []
+  private var chosen: [Int] = []
   private var parent: [Int] = []
   private var leafAtoms: [Int] = []
   private var exponents: [Int] = []
@@ -139,12 +160,21 @@ struct WickPairingEnumerator {
   private mutating func recurse(_ coefficient: Rational, _ needsGeneral: Bool, _ table: WickTable) {
     guard let a = used.firstIndex(of: false) else {
       if !needsGeneral && fastKey() {
-        if let k = fastKeys[key] {
-          fastCoefficients[k] += coefficient
-        } else {
-          fastKeys[key] = fastOrder.count
+        var isNew = false
+        let count = fastOrder.count
+        func slot(_ v: inout Int) -> Int {
+          if v < 0 {
+            v = count
+            isNew = true
+          }
+          return v
+        }
+        let k = slot(&fastKeys[key, default: -1])
+        if isNew {
           fastOrder.append(key)
           fastCoefficients.append(coefficient)
+        } else {
+          fastCoefficients[k] += coefficient
         }
       } else {
         generalLeaf(coefficient, table)
@@ -154,10 +184,10 @@ struct WickPairingEnumerator {
     used[a] = true
     for b in (a + 1)..<Swift.max(a + 1, random.count) where !used[b] && family[b] == family[a] {
       used[b] = true
-      for t in instances[a][b].indices {
-        chosen.append((a, b, t))
-        let c = instances[a][b][t].coefficient
-        recurse(c.isOne ? coefficient : coefficient * c, needsGeneral || instances[a][b][t].general, table)
+      for t in pairInstances[a * random.count + b] {
+        chosen.append(t)
+        let c = instances[t].coefficient
+        recurse(c.isOne ? coefficient : coefficient * c, needsGeneral || instances[t].general, table)
         chosen.removeLast()
       }
       used[b] = false
@@ -179,10 +209,12 @@ struct WickPairingEnumerator {
   /// or two free indices are identified (then the leaf takes the general path).
   private mutating func fastKey() -> Bool {
     for d in 0..<dummyCount { parent[d] = wickDummy(d) }
-    for (a, b, t) in chosen {
-      for (x, y) in instances[a][b][t].deltas {
-        let rx = find(x)
-        let ry = find(y)
+    for t in chosen {
+      var q = deltaStart[t]
+      while q < deltaStart[t + 1] {
+        let rx = find(flatDeltas[q])
+        let ry = find(flatDeltas[q + 1])
+        q += 2
         if rx == ry { continue }
         if rx < 0 {
           parent[wickDummyNumber(rx)] = ry
@@ -198,10 +230,16 @@ struct WickPairingEnumerator {
     for s in 0..<symbolCount { exponents[s] = 0 }
     for p in base.scalars { exponents[p.symbol] += p.exponent }
     for f in baseDummyFactors where !addResolved(f) { return false }
-    for (a, b, t) in chosen {
-      leafAtoms += instances[a][b][t].atoms
-      for p in instances[a][b][t].scalars { exponents[p.symbol] += p.exponent }
-      for f in instances[a][b][t].dummyFactors where !addResolved(f) { return false }
+    for t in chosen {
+      for q in atomStart[t]..<atomStart[t + 1] { leafAtoms.append(flatAtoms[q]) }
+      var q = scalarStart[t]
+      while q < scalarStart[t + 1] {
+        exponents[flatScalars[q]] += flatScalars[q + 1]
+        q += 2
+      }
+      if hasDummyFactors[t] {
+        for f in instances[t].dummyFactors where !addResolved(f) { return false }
+      }
     }
     // No factor has a dummy left: every remaining class is summed out.
     for d in 0..<dummyCount where parent[d] == wickDummy(d) { exponents[dummyWidth[d]] += 1 }
@@ -224,8 +262,8 @@ struct WickPairingEnumerator {
     var m = base
     var deltas: [(Int, Int)] = []
     let k = dummyCount
-    for (a, b, t) in chosen {
-      let instance = instances[a][b][t]
+    for t in chosen {
+      let instance = instances[t]
       m.scalars = WickPower.merge(m.scalars, instance.scalars)
       let shift = m.dummySpaces.count - k
       func move(_ v: Int) -> Int { v < -k ? v - shift : v }
