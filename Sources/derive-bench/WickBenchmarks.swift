@@ -1,5 +1,6 @@
 import Algebra
 import Foundation
+import Glibc
 import GaussianCalculus
 import Rational
 
@@ -31,10 +32,21 @@ func wickBenchmarks() -> [BenchmarkCase] {
       verify: { (result: Expression, form: FormOutput) -> Bool in result.terms.count == form.terms }))
   }
   for m in 4...7 {
+    // Checked beyond the count: FORM's output with every K set to 1 is Σ_k c_k n^k, c_k the
+    // number of pairings with k neuron cycles — the engine's n-power histogram.
     cases.append(wickCase("T2 indexed \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
       engine: { WickTasks.indexed(m) },
       form: FormProgram.indexed(m, singleInput: false),
-      verify: { (result: Expression, form: FormOutput) -> Bool in result.terms.count == form.terms }))
+      verification: FormProgram.indexed(m, singleInput: false, histogram: true),
+      verify: { result, form in
+        var histogram: [Int: Int] = [:]
+        for t in result.terms where t.coefficient == Rational(1) {
+          histogram[t.monomial.exponent(of: WickTasks.n), default: 0] += 1
+        }
+        let ours = histogram.mapValues { "\($0)" }
+        return result.terms.count == Int(form.polynomial(in: "n").values.compactMap { Int($0) }.reduce(0, +))
+          && ours == form.polynomial(in: "n")
+      }))
   }
   for m in [4, 6, 8] {
     cases.append(wickCase("T2s single input \(2 * m)-pt", repeats: 7,
@@ -63,10 +75,11 @@ func wickBenchmarks() -> [BenchmarkCase] {
 }
 
 /// A case that times `engine`, and FORM on `form` as the peer; before the first peer
-/// measurement, `verify` compares the engine's result with FORM's output.
+/// measurement, `verify` compares the engine's result with FORM's output (of `verification`, an
+/// untimed program run once, when given).
 private func wickCase(
   _ name: String, repeats: Int, engine: @escaping () -> Expression, form: String,
-  verify: @escaping (Expression, FormOutput) -> Bool
+  verification: String? = nil, verify: @escaping (Expression, FormOutput) -> Bool
 ) -> BenchmarkCase {
   let box = ResultBox()
   var c = BenchmarkCase(group: "wick", name: name, repeats: repeats) { box.result = engine() }
@@ -77,7 +90,11 @@ private func wickCase(
       guard let run = FormRunner.run(form, executable: formPath) else { return nil }
       if !box.verified, let result = box.result {
         box.verified = true
-        let ok = verify(result, run.output)
+        var output = run.output
+        if let program = verification, let check = FormRunner.run(program, executable: formPath) {
+          output = check.output
+        }
+        let ok = verify(result, output)
         FileHandle.standardError.write(
           Data(
             "wick/\(name): engine \(result.terms.count) terms, form \(run.output.terms) terms — \(ok ? "results agree" : "MISMATCH")\n"
@@ -211,8 +228,8 @@ private struct FormOutput {
   }
 }
 
-/// Runs FORM programs in a temporary directory and times them (wall clock, including FORM's
-/// start-up of a few milliseconds).
+/// Runs FORM programs in a temporary directory and times them (wall clock from spawn to exit,
+/// including FORM's start-up of a few milliseconds).
 private enum FormRunner {
   /// The `form` executable, or nil when FORM is not installed.
   static let executable: String? = {
@@ -235,19 +252,30 @@ private enum FormRunner {
     guard (try? program.write(to: file, atomically: true, encoding: .utf8)) != nil else {
       return nil
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["-l", file.path]
-    process.currentDirectoryURL = dir
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    // posix_spawn + waitpid rather than Foundation's Process, whose run-loop machinery adds tens
+    // of milliseconds per launch on a loaded machine; FORM's own start-up (a few ms) is counted.
+    let output = dir.appendingPathComponent("task.log").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let filePath: String = file.path
+    let words: [String] = [executable, "-l", filePath]
+    let arguments: [UnsafeMutablePointer<CChar>?] = words.map { (w: String) in strdup(w) }
+    defer { for a in arguments { free(a) } }
+    var argv = arguments + [nil]
+    var pid: pid_t = 0
+    // The child inherits the working directory (FORM writes its log and scratch files there).
+    let previous = fm.currentDirectoryPath
+    guard fm.changeCurrentDirectoryPath(dir.path) else { return nil }
+    defer { _ = fm.changeCurrentDirectoryPath(previous) }
     let start = DispatchTime.now().uptimeNanoseconds
-    guard (try? process.run()) != nil else { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    guard posix_spawn(&pid, executable, &actions, nil, &argv, environ) == 0 else { return nil }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    guard process.terminationStatus == 0 else { return nil }
+    guard status == 0, let data = fm.contents(atPath: output) else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     return (seconds, parse(text))
   }
@@ -286,7 +314,8 @@ private enum FormProgram {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func indexed(_ m: Int, singleInput: Bool) -> String {
+  /// T2/T2s; with `histogram`, every K is then set to 1 and the result printed (verification).
+  static func indexed(_ m: Int, singleInput: Bool, histogram: Bool = false) -> String {
     let n = 2 * m
     let ps = (1...n).map { "p\($0)" }.joined(separator: ",")
     var lines = [
@@ -304,7 +333,9 @@ private enum FormProgram {
       }
     }
     if singleInput { lines.append("Print;") }
-    lines += [".sort", ".end"]
+    lines.append(".sort")
+    if histogram { lines += ["Symbols w1, w2;", "id Kf(w1?,w2?) = 1;", "Print;", ".sort"] }
+    lines.append(".end")
     return lines.joined(separator: "\n") + "\n"
   }
 
