@@ -63,7 +63,9 @@ struct WickAssembler {
   private mutating func scalars(_ exponents: [Int], _ table: WickTable) -> Int {
     if let id = scalarListIDs[exponents] { return id }
     var list: [SymbolPower] = []
-    for (s, e) in exponents.enumerated() where e != 0 { list.append(SymbolPower(table.symbols[s], e)) }
+    for (s, e) in exponents.enumerated() where e != 0 {
+      list.append(SymbolPower(table.symbols[s], e))
+    }
     list.sort { $0.symbol < $1.symbol }
     scalarListPowers.append(list.map { power($0) })
     scalarListWidths.append(list.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) })
@@ -78,7 +80,8 @@ struct WickAssembler {
   mutating func add(_ t: WickTerm, _ table: WickTable) {
     let m = t.monomial
     let simple =
-      m.dummySpaces.isEmpty && m.distinct.isEmpty && !m.factors.contains { table.shapes[$0.shape].isDelta }
+      m.dummySpaces.isEmpty && m.distinct.isEmpty
+      && !m.factors.contains { table.shapes[$0.shape].isDelta }
     guard simple else {
       add(t.coefficient, normalizingFreeDeltas(table.monomial(of: m)).canonicalized())
       return
@@ -101,7 +104,9 @@ struct WickAssembler {
 
   /// Adds the compact leaves of a leaf enumeration, times `scale`.
   mutating func add(_ e: WickEnumeration, scaledBy scale: Rational, _ table: WickTable) {
-    for t in e.general { add(WickTerm(coefficient: t.coefficient * scale, monomial: t.monomial), table) }
+    for t in e.general {
+      add(WickTerm(coefficient: t.coefficient * scale, monomial: t.monomial), table)
+    }
     let atomIDs = e.atoms.map { factor(table.factor($0).canonicalSlots()) }
     let s = e.symbolCount
     var exponents = Array(repeating: 0, count: table.symbols.count)
@@ -119,7 +124,9 @@ struct WickAssembler {
     }
   }
 
-  private mutating func addDirect(_ c: Rational, exponents: [Int], factorIDs ids: [Int], _ table: WickTable) {
+  private mutating func addDirect(
+    _ c: Rational, exponents: [Int], factorIDs ids: [Int], _ table: WickTable
+  ) {
     let list = scalars(exponents, table)
     coefficients.append(c)
     bare.append(nil)
@@ -160,9 +167,15 @@ struct WickAssembler {
 
   /// The collected, sorted expression.
   func expression() -> Expression {
-    let factorRank = ranks(factors.indices.sorted { factors[$0] < factors[$1] }) { factors[$0] == factors[$1] }
-    let powerRank = ranks(powers.indices.sorted { powers[$0] < powers[$1] }) { powers[$0] == powers[$1] }
-    let indexRank = ranks(indices.indices.sorted { indices[$0] < indices[$1] }) { indices[$0] == indices[$1] }
+    let factorRank = ranks(factors.indices.sorted { factors[$0] < factors[$1] }) {
+      factors[$0] == factors[$1]
+    }
+    let powerRank = ranks(powers.indices.sorted { powers[$0] < powers[$1] }) {
+      powers[$0] == powers[$1]
+    }
+    let indexRank = ranks(indices.indices.sorted { indices[$0] < indices[$1] }) {
+      indices[$0] == indices[$1]
+    }
     // Comparable keys: order, then each list as (rank + 1)… 0; groups as (rank + 2)… 1, then 0.
     var keys: [Int] = []
     keys.reserveCapacity(raw.count + 4 * rawStart.count)
@@ -264,7 +277,9 @@ struct WickAssembler {
       let e = entries[n].entry
       var c = coefficients[e]
       var next = n + 1
-      while next < entries.count && entries[next].prefix == entries[n].prefix && sameKey(entries[next].entry, e) {
+      while next < entries.count && entries[next].prefix == entries[n].prefix
+        && sameKey(entries[next].entry, e)
+      {
         c += coefficients[entries[next].entry]
         next += 1
       }

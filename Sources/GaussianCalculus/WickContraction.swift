@@ -66,7 +66,9 @@ public struct WickContraction: Sendable {
       } else if let w = engine.table.compile(t) {
         engine.addExpectation(of: w, to: &assembler)
       } else {
-        for r in referenceExpectation(of: Expression(t)).terms { assembler.add(r.coefficient, r.monomial) }
+        for r in referenceExpectation(of: Expression(t)).terms {
+          assembler.add(r.coefficient, r.monomial)
+        }
       }
     }
     return assembler.expression()
@@ -83,7 +85,8 @@ public struct WickContraction: Sendable {
         out.append(Term(r.coefficient * t.coefficient, r.monomial))
       }
     }
-    return Expression(out.map { Term($0.coefficient, normalizingFreeDeltas($0.monomial)) }).canonicalized()
+    return Expression(out.map { Term($0.coefficient, normalizingFreeDeltas($0.monomial)) })
+      .canonicalized()
   }
 
   func family(of f: Factor) -> GaussianFamily? {
@@ -118,7 +121,9 @@ public struct WickContraction: Sendable {
       rest.factors.remove(at: first)
       let restTerm = Term(.one, rest)
       let product = Expression(
-        fam.covariance(a.indices, b.indices).expanded().terms.map { restTerm.multipliedInScope(by: $0) })
+        fam.covariance(a.indices, b.indices).expanded().terms.map {
+          restTerm.multipliedInScope(by: $0)
+        })
       for t in product.contractingDeltas().terms {
         let c = t.monomial.canonicalized()
         merged[c, default: .zero] += t.coefficient

@@ -47,7 +47,8 @@ struct WickEngine {
         if isUnit(constant) {
           assembler.add(WickTerm(coefficient: c, monomial: r.monomial), table)
         } else {
-          assembler.add(WickTerm(coefficient: c, monomial: constant.multiplied(by: r.monomial)), table)
+          assembler.add(
+            WickTerm(coefficient: c, monomial: constant.multiplied(by: r.monomial)), table)
         }
       }
     }
@@ -75,7 +76,8 @@ struct WickEngine {
     let graph = WickGraph(m, table: table)
     var randomComponent = Array(repeating: false, count: graph.componentCount)
     var randomEdge = Array(repeating: false, count: graph.edges.count)
-    for (e, edge) in graph.edges.enumerated() where !edge.isGroup && table.shapes[edge.shape].family != nil {
+    for (e, edge) in graph.edges.enumerated()
+    where !edge.isGroup && table.shapes[edge.shape].family != nil {
       randomEdge[e] = true
       if graph.edgeComponent[e] >= 0 { randomComponent[graph.edgeComponent[e]] = true }
     }
@@ -140,7 +142,8 @@ struct WickEngine {
     // Partners, identical factors taken once with their multiplicity (in order of appearance).
     var partners: [(position: Int, count: Int)] = []
     var seen: [WickFactor: Int] = [:]
-    for q in r.factors.indices where q != first && table.shapes[r.factors[q].shape].family == family {
+    for q in r.factors.indices where q != first && table.shapes[r.factors[q].shape].family == family
+    {
       if let k = seen[r.factors[q]] {
         partners[k].count += 1
       } else {
@@ -186,6 +189,8 @@ struct WickAccumulator {
 
   /// The non-zero terms in first-insertion order.
   var terms: [WickTerm] {
-    zip(coefficients, monomials).compactMap { c, m in c.isZero ? nil : WickTerm(coefficient: c, monomial: m) }
+    zip(coefficients, monomials).compactMap { c, m in
+      c.isZero ? nil : WickTerm(coefficient: c, monomial: m)
+    }
   }
 }

@@ -79,7 +79,9 @@ struct WickMonomial: Hashable, Sendable {
     var out = self
     out.scalars = WickPower.merge(scalars, other.scalars)
     out.factors.reserveCapacity(factors.count + other.factors.count)
-    for f in other.factors { out.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(shift))) }
+    for f in other.factors {
+      out.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(shift)))
+    }
     out.dummySpaces += other.dummySpaces
     for g in other.distinct { out.distinct.append(g.map(shift)) }
     return out

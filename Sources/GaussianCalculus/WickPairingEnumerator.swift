@@ -78,7 +78,11 @@ struct WickPairingEnumerator {
     symbolCount = table.symbols.count
     pairInstances = Array(repeating: 0..<0, count: random.count * random.count)
     for f in constant.factors {
-      if f.slots.contains(where: { $0 < 0 }) { baseDummyFactors.append(f) } else { baseAtoms.append(atom(f)) }
+      if f.slots.contains(where: { $0 < 0 }) {
+        baseDummyFactors.append(f)
+      } else {
+        baseAtoms.append(atom(f))
+      }
     }
     for a in random.indices {
       for b in random.indices where b > a && family[b] == family[a] {
@@ -97,7 +101,11 @@ struct WickPairingEnumerator {
             deltas: term.deltas.map { (value($0.0), value($0.1)) },
             distinct: term.distinct.map { $0.map(value) }, internalSpaces: term.internalSpaces)
           for f in instance.factors {
-            if f.slots.contains(where: { $0 < 0 }) { instance.dummyFactors.append(f) } else { instance.atoms.append(atom(f)) }
+            if f.slots.contains(where: { $0 < 0 }) {
+              instance.dummyFactors.append(f)
+            } else {
+              instance.atoms.append(atom(f))
+            }
           }
           return instance
         }
@@ -147,7 +155,9 @@ struct WickPairingEnumerator {
     var leaves = 1
     var counts: [Int: Int] = [:]
     for f in family { counts[f, default: 0] += 1 }
-    for (_, c) in counts { for k in stride(from: c - 1, to: 0, by: -2) { leaves = Swift.min(leaves * k, 1 << 21) } }
+    for (_, c) in counts {
+      for k in stride(from: c - 1, to: 0, by: -2) { leaves = Swift.min(leaves * k, 1 << 21) }
+    }
     fastKeys.reserveCapacity(leaves)
     fastOrder.reserveCapacity(leaves)
     fastCoefficients.reserveCapacity(leaves)
@@ -187,7 +197,8 @@ struct WickPairingEnumerator {
       for t in pairInstances[a * random.count + b] {
         chosen.append(t)
         let c = instances[t].coefficient
-        recurse(c.isOne ? coefficient : coefficient * c, needsGeneral || instances[t].general, table)
+        recurse(
+          c.isOne ? coefficient : coefficient * c, needsGeneral || instances[t].general, table)
         chosen.removeLast()
       }
       used[b] = false
@@ -268,7 +279,9 @@ struct WickPairingEnumerator {
       let shift = m.dummySpaces.count - k
       func move(_ v: Int) -> Int { v < -k ? v - shift : v }
       m.dummySpaces += instance.internalSpaces
-      for f in instance.factors { m.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(move))) }
+      for f in instance.factors {
+        m.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(move)))
+      }
       for g in instance.distinct { m.distinct.append(g.map(move)) }
       for (x, y) in instance.deltas { deltas.append((move(x), move(y))) }
     }
@@ -293,7 +306,9 @@ struct WickEnumeration {
     var out = general
     for (key, c) in zip(keys, coefficients) where !c.isZero {
       var m = WickMonomial()
-      for s in 0..<symbolCount where key[s] != 0 { m.scalars.append(WickPower(symbol: s, exponent: key[s])) }
+      for s in 0..<symbolCount where key[s] != 0 {
+        m.scalars.append(WickPower(symbol: s, exponent: key[s]))
+      }
       m.factors = key[symbolCount...].map { atoms[$0] }.sorted(by: WickFactor.precedes)
       out.append(WickTerm(coefficient: c, monomial: m))
     }

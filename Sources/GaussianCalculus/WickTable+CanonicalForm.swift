@@ -38,19 +38,26 @@ extension WickTable {
     var fixedFactors: [WickFactor] = []
     var fixedGroups: [[Int]] = []
     for (e, edge) in graph.edges.enumerated() where graph.edgeComponent[e] < 0 {
-      if edge.isGroup { fixedGroups.append(edge.slots.sorted()) } else {
-        fixedFactors.append(WickFactor(shape: edge.shape, slots: edge.slots).canonicalSlots(edge.symmetry))
+      if edge.isGroup {
+        fixedGroups.append(edge.slots.sorted())
+      } else {
+        fixedFactors.append(
+          WickFactor(shape: edge.shape, slots: edge.slots).canonicalSlots(edge.symmetry))
       }
     }
     var pieces: [WickPiece] = []
-    for c in 0..<graph.componentCount { pieces.append(graph.canonicalPiece(component: c, cache: &cache)) }
+    for c in 0..<graph.componentCount {
+      pieces.append(graph.canonicalPiece(component: c, cache: &cache))
+    }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
     out.factors = fixedFactors.sorted(by: WickFactor.precedes)
     out.distinct = fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }
     for p in pieces {
       let offset = out.dummySpaces.count
       func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
-      for f in p.factors { out.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(shift))) }
+      for f in p.factors {
+        out.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(shift)))
+      }
       for g in p.groups { out.distinct.append(g.map(shift)) }
       out.dummySpaces += p.dummySpaces
     }
@@ -126,7 +133,9 @@ struct WickGraph {
     }
     for g in m.distinct { edges.append(Edge(shape: -1, symmetry: .symmetric, slots: g)) }
     for (e, edge) in edges.enumerated() {
-      for (s, v) in edge.slots.enumerated() where v < 0 { occurrences[wickDummyNumber(v)].append((e, s)) }
+      for (s, v) in edge.slots.enumerated() where v < 0 {
+        occurrences[wickDummyNumber(v)].append((e, s))
+      }
     }
     // Components by union-find over dummies.
     let k = m.dummySpaces.count
@@ -197,7 +206,9 @@ struct WickGraph {
 
   /// An occurrence's description: shape, own slot class, and the (class, code) pairs of the other
   /// slots, sorted. With `dummyMarker`, every dummy neighbour codes as 1 (no colours yet).
-  func descriptor(_ occ: (edge: Int, slot: Int), _ colours: [Int], dummyMarker: Bool = false) -> [Int] {
+  func descriptor(_ occ: (edge: Int, slot: Int), _ colours: [Int], dummyMarker: Bool = false)
+    -> [Int]
+  {
     let edge = edges[occ.edge]
     var pairs: [(Int, Int)] = []
     pairs.reserveCapacity(edge.slots.count)
@@ -285,9 +296,13 @@ struct WickGraph {
     var sub = WickGraph(empty: spaces)
     sub.edges = localEdges
     for (e, edge) in sub.edges.enumerated() {
-      for (s, v) in edge.slots.enumerated() where v < 0 { sub.occurrences[wickDummyNumber(v)].append((e, s)) }
+      for (s, v) in edge.slots.enumerated() where v < 0 {
+        sub.occurrences[wickDummyNumber(v)].append((e, s))
+      }
     }
-    let piece = spaces.count == 1 ? sub.piece(labels: [0], encoding: sub.encoding(labels: [0])) : sub.canonicalPiece()
+    let piece =
+      spaces.count == 1
+      ? sub.piece(labels: [0], encoding: sub.encoding(labels: [0])) : sub.canonicalPiece()
     cache.pieces[raw] = piece
     return piece
   }
@@ -372,7 +387,9 @@ struct WickGraph {
     guard let cell = counts.filter({ $0.value > 1 }).keys.min() else { return [] }
     var seen = Set<Int>()
     var out: [Int] = []
-    for d in colours.indices where colours[d] == cell && seen.insert(twins[d]).inserted { out.append(d) }
+    for d in colours.indices where colours[d] == cell && seen.insert(twins[d]).inserted {
+      out.append(d)
+    }
     return out
   }
 
@@ -426,7 +443,9 @@ struct WickGraph {
     var spaces = Array(repeating: 0, count: dummySpaces.count)
     for (d, l) in labels.enumerated() { spaces[l] = dummySpaces[d] }
     var flat: [[Int]] = edges.map { edge in
-      flatten(edge.shape, edge.symmetry, edge.slots.map { $0 >= 0 ? $0 : wickDummy(labels[wickDummyNumber($0)]) })
+      flatten(
+        edge.shape, edge.symmetry,
+        edge.slots.map { $0 >= 0 ? $0 : wickDummy(labels[wickDummyNumber($0)]) })
     }
     flat.sort { $0.lexicographicallyPrecedes($1) }
     var out = [dummySpaces.count] + spaces + [flat.count]

@@ -25,7 +25,9 @@ extension WickTable {
         case .internal(let d): return wickDummy(offset + d)
         }
       }
-      for f in term.factors { sub.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(value))) }
+      for f in term.factors {
+        sub.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(value)))
+      }
       for g in term.distinct { sub.distinct.append(g.map(value)) }
       let deltas = term.deltas.map { (value($0.0), value($0.1)) }
       out += normalized(sub, coefficient: coefficient * term.coefficient, deltas: deltas)
@@ -39,12 +41,18 @@ extension WickTable {
   /// indices stay, written as a star from the class's first free index (δ_{ab}δ_{bc} and
   /// δ_{ab}δ_{ac} are the same product); dummies left in no factor are summed out
   /// (Σ_j 1 = n, or n − m next to m constrained-distinct partners).
-  func normalized(_ m: WickMonomial, coefficient: Rational, deltas extra: [(Int, Int)]) -> [WickTerm] {
+  func normalized(_ m: WickMonomial, coefficient: Rational, deltas extra: [(Int, Int)])
+    -> [WickTerm]
+  {
     var deltas = extra
     var factors: [WickFactor] = []
     factors.reserveCapacity(m.factors.count)
     for f in m.factors {
-      if shapes[f.shape].isDelta { deltas.append((f.slots[0], f.slots[1])) } else { factors.append(f) }
+      if shapes[f.shape].isDelta {
+        deltas.append((f.slots[0], f.slots[1]))
+      } else {
+        factors.append(f)
+      }
     }
     let k = m.dummySpaces.count
     if deltas.isEmpty {
@@ -131,7 +139,8 @@ extension WickTable {
       var mono = term.monomial
       var groupCount = Array(repeating: 0, count: k)
       for g in mono.distinct { for v in g where v < 0 { groupCount[wickDummyNumber(v)] += 1 } }
-      guard let j = (0..<k).first(where: { alive[$0] && !inFactor[$0] && groupCount[$0] <= 1 }) else {
+      guard let j = (0..<k).first(where: { alive[$0] && !inFactor[$0] && groupCount[$0] <= 1 })
+      else {
         results.append(WickTerm(coefficient: term.coefficient, monomial: compacted(mono)))
         continue
       }
@@ -144,8 +153,12 @@ extension WickTable {
         if mono.distinct[g].count < 2 { mono.distinct.remove(at: g) }
       }
       var withN = mono
-      withN.scalars = WickPower.adding(mono.scalars, symbol: spaceWidth[mono.dummySpaces[j]], exponent: 1)
-      if others > 0 { work.append((WickTerm(coefficient: term.coefficient * Rational(-others), monomial: mono), nextAlive)) }
+      withN.scalars = WickPower.adding(
+        mono.scalars, symbol: spaceWidth[mono.dummySpaces[j]], exponent: 1)
+      if others > 0 {
+        work.append(
+          (WickTerm(coefficient: term.coefficient * Rational(-others), monomial: mono), nextAlive))
+      }
       work.append((WickTerm(coefficient: term.coefficient, monomial: withN), nextAlive))
     }
     return results

@@ -79,7 +79,9 @@ struct WickTable {
       symmetry = .none
     }
     shapes.append(
-      WickShape(template: template, arity: slots.count, symmetry: symmetry, family: family, isDelta: isDelta))
+      WickShape(
+        template: template, arity: slots.count, symmetry: symmetry, family: family, isDelta: isDelta
+      ))
     shapeIDs[template] = shapes.count - 1
     return shapes.count - 1
   }
@@ -107,7 +109,9 @@ struct WickTable {
       out.factors.append(WickFactor(shape: shape(of: f), slots: f.slots.map(value)))
     }
     var powers: [WickPower] = []
-    for p in m.scalars { powers = WickPower.adding(powers, symbol: symbol(p.symbol), exponent: p.exponent) }
+    for p in m.scalars {
+      powers = WickPower.adding(powers, symbol: symbol(p.symbol), exponent: p.exponent)
+    }
     out.scalars = powers
     for g in m.distinct {
       if g.contains(where: { dummy[$0] == nil }) { return nil }
@@ -134,7 +138,8 @@ struct WickTable {
         return .free(free(i))
       }
       for p in t.monomial.scalars {
-        term.scalars = WickPower.adding(term.scalars, symbol: symbol(p.symbol), exponent: p.exponent)
+        term.scalars = WickPower.adding(
+          term.scalars, symbol: symbol(p.symbol), exponent: p.exponent)
       }
       for f in t.monomial.factors {
         if case .delta(let a, let b) = f {
@@ -158,10 +163,14 @@ struct WickTable {
   func monomial(of m: WickMonomial) -> Monomial {
     var base = 0
     for i in freeIndices { if case .dummy(let k) = i.label { base = Swift.max(base, k + 1) } }
-    let dummies = m.dummySpaces.enumerated().map { Index(spaces[$0.element], .dummy(base + $0.offset)) }
+    let dummies = m.dummySpaces.enumerated().map {
+      Index(spaces[$0.element], .dummy(base + $0.offset))
+    }
     func index(_ v: Int) -> Index { v >= 0 ? freeIndices[v] : dummies[wickDummyNumber(v)] }
     var out = Monomial()
-    out.scalars = m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted { $0.symbol < $1.symbol }
+    out.scalars = m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted {
+      $0.symbol < $1.symbol
+    }
     out.factors = m.factors.map { shapes[$0.shape].template.withSlots($0.slots.map(index)) }
     out.summed = dummies.sorted()
     out.distinct = m.distinct.map { $0.map(index).sorted() }

@@ -1,7 +1,7 @@
 import Algebra
 import Foundation
-import Glibc
 import GaussianCalculus
+import Glibc
 import Rational
 
 /// Foundation also declares an `Expression`.
@@ -26,46 +26,56 @@ private typealias Expression = Algebra.Expression
 func wickBenchmarks() -> [BenchmarkCase] {
   var cases: [BenchmarkCase] = []
   for m in 4...7 {
-    cases.append(wickCase("T1 scalar Isserlis \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
-      engine: { WickTasks.scalarIsserlis(m) },
-      form: FormProgram.scalarIsserlis(m),
-      verify: { (result: Expression, form: FormOutput) -> Bool in result.terms.count == form.terms }))
+    cases.append(
+      wickCase(
+        "T1 scalar Isserlis \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
+        engine: { WickTasks.scalarIsserlis(m) },
+        form: FormProgram.scalarIsserlis(m),
+        verify: { (result: Expression, form: FormOutput) -> Bool in result.terms.count == form.terms
+        }))
   }
   for m in 4...7 {
     // Checked beyond the count: FORM's output with every K set to 1 is Σ_k c_k n^k, c_k the
     // number of pairings with k neuron cycles — the engine's n-power histogram.
-    cases.append(wickCase("T2 indexed \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
-      engine: { WickTasks.indexed(m) },
-      form: FormProgram.indexed(m, singleInput: false),
-      verification: FormProgram.indexed(m, singleInput: false, histogram: true),
-      verify: { result, form in
-        var histogram: [Int: Int] = [:]
-        for t in result.terms where t.coefficient == Rational(1) {
-          histogram[t.monomial.exponent(of: WickTasks.n), default: 0] += 1
-        }
-        let ours = histogram.mapValues { "\($0)" }
-        return result.terms.count == Int(form.polynomial(in: "n").values.compactMap { Int($0) }.reduce(0, +))
-          && ours == form.polynomial(in: "n")
-      }))
+    cases.append(
+      wickCase(
+        "T2 indexed \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
+        engine: { WickTasks.indexed(m) },
+        form: FormProgram.indexed(m, singleInput: false),
+        verification: FormProgram.indexed(m, singleInput: false, histogram: true),
+        verify: { result, form in
+          var histogram: [Int: Int] = [:]
+          for t in result.terms where t.coefficient == Rational(1) {
+            histogram[t.monomial.exponent(of: WickTasks.n), default: 0] += 1
+          }
+          let ours = histogram.mapValues { "\($0)" }
+          return result.terms.count
+            == Int(form.polynomial(in: "n").values.compactMap { Int($0) }.reduce(0, +))
+            && ours == form.polynomial(in: "n")
+        }))
   }
   for m in [4, 6, 8] {
-    cases.append(wickCase("T2s single input \(2 * m)-pt", repeats: 7,
-      engine: { WickTasks.indexedSingleInput(m) },
-      form: FormProgram.indexed(m, singleInput: true),
-      verify: { result, form in
-        let ours = WickTasks.widthPolynomial(result, width: WickTasks.n)
-        return result.terms.count == form.terms && ours == form.polynomial(in: "n")
-      }))
+    cases.append(
+      wickCase(
+        "T2s single input \(2 * m)-pt", repeats: 7,
+        engine: { WickTasks.indexedSingleInput(m) },
+        form: FormProgram.indexed(m, singleInput: true),
+        verify: { result, form in
+          let ours = WickTasks.widthPolynomial(result, width: WickTasks.n)
+          return result.terms.count == form.terms && ours == form.polynomial(in: "n")
+        }))
   }
   for m in [4, 6, 7] {
-    cases.append(wickCase("T4s weight-Wick \(2 * m)-pt", repeats: 7,
-      engine: { WickTasks.weightWick(m) },
-      form: FormProgram.weightWick(m),
-      verify: { result, form in
-        // FORM uses one width n for both layers: compare n_{ℓ+1}^k n_ℓ^{−m} ↔ n^{k−m}.
-        let ours = WickTasks.widthPolynomial(result, width: WickTasks.nOut, shift: -m)
-        return result.terms.count == form.terms && ours == form.polynomial(in: "n")
-      }))
+    cases.append(
+      wickCase(
+        "T4s weight-Wick \(2 * m)-pt", repeats: 7,
+        engine: { WickTasks.weightWick(m) },
+        form: FormProgram.weightWick(m),
+        verify: { result, form in
+          // FORM uses one width n for both layers: compare n_{ℓ+1}^k n_ℓ^{−m} ↔ n^{k−m}.
+          let ours = WickTasks.widthPolynomial(result, width: WickTasks.nOut, shift: -m)
+          return result.terms.count == form.terms && ours == form.polynomial(in: "n")
+        }))
   }
   // `WICK_CASES=substring` restricts the group to matching cases; `WICK_PEER=0` skips FORM.
   let environment = ProcessInfo.processInfo.environment
@@ -102,7 +112,8 @@ private func wickCase(
         precondition(ok, "engine and FORM disagree on \(name)")
       }
       return run.seconds
-    })
+    }
+  )
   return c
 }
 
@@ -135,7 +146,8 @@ private enum WickTasks {
   static var zFamily: GaussianFamily {
     let i = Index.neuron("i", layer: .ell), j = Index.neuron("j", layer: .ell)
     let a = Index.sample("a"), b = Index.sample("b")
-    return GaussianFamily(z, first: [i, a], second: [j, b], covariance: .delta(i, j) * .tensor(K, [a, b]))
+    return GaussianFamily(
+      z, first: [i, a], second: [j, b], covariance: .delta(i, j) * .tensor(K, [a, b]))
   }
 
   /// Π_k Σ_{i_k} z_{i_k;a_{2k−1}} z_{i_k;a_{2k}} with the given sample indices.
@@ -202,8 +214,10 @@ private struct FormOutput {
   /// Recognises FORM's term syntax `± c*n^k*…`, `n*…`, `n^-k*…`.
   func polynomial(in symbol: String) -> [Int: String] {
     var out: [Int: String] = [:]
-    var text = printed.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\n", with: "")
-    text = text.replacingOccurrences(of: "-", with: "+-").replacingOccurrences(of: "^+-", with: "^-")
+    var text = printed.replacingOccurrences(of: " ", with: "").replacingOccurrences(
+      of: "\n", with: "")
+    text = text.replacingOccurrences(of: "-", with: "+-").replacingOccurrences(
+      of: "^+-", with: "^-")
     for raw in text.split(separator: "+") where !raw.isEmpty {
       var coefficient = 1
       var exponent = 0
@@ -308,7 +322,9 @@ private enum FormProgram {
       "Local E = dd_(\(ps));",
     ]
     for k in 1...n {
-      for l in stride(from: k + 1, through: n, by: 1) { lines.append("id d_(p\(k),p\(l)) = C(\(k),\(l));") }
+      for l in stride(from: k + 1, through: n, by: 1) {
+        lines.append("id d_(p\(k),p\(l)) = C(\(k),\(l));")
+      }
     }
     lines += [".sort", ".end"]
     return lines.joined(separator: "\n") + "\n"
@@ -359,4 +375,3 @@ private enum FormProgram {
     return lines.joined(separator: "\n") + "\n"
   }
 }
-

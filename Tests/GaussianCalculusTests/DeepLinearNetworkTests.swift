@@ -21,7 +21,8 @@ import Testing
 
   static func family(_ l: Int) -> GaussianFamily {
     let i = Index.neuron("p", layer: .absolute(l)), k = Index.neuron("q", layer: .absolute(l))
-    let j = Index.neuron("r", layer: .absolute(l - 1)), m = Index.neuron("s", layer: .absolute(l - 1))
+    let j = Index.neuron("r", layer: .absolute(l - 1)),
+      m = Index.neuron("s", layer: .absolute(l - 1))
     return GaussianFamily(
       weight(l), first: [i, j], second: [k, m],
       covariance: .symbol(cW) * .symbol(width(l - 1), power: -1) * .delta(i, k) * .delta(j, m))
@@ -62,8 +63,10 @@ import Testing
   }
 
   @Test(arguments: [1, 2, 3]) func twoPointFunction(depth: Int) {
-    let i1 = Index.neuron("i1", layer: .absolute(depth)), i2 = Index.neuron("i2", layer: .absolute(depth))
-    let product = Self.preactivation(i1, depth: depth, copy: 1) * Self.preactivation(i2, depth: depth, copy: 2)
+    let i1 = Index.neuron("i1", layer: .absolute(depth)),
+      i2 = Index.neuron("i2", layer: .absolute(depth))
+    let product =
+      Self.preactivation(i1, depth: depth, copy: 1) * Self.preactivation(i2, depth: depth, copy: 2)
     let result = WickContraction(Self.families(depth)).expectation(of: product)
     #expect(result == (Expression.delta(i1, i2) * Self.g2(depth: depth, copy: 0)).canonicalized())
   }
@@ -71,12 +74,17 @@ import Testing
   @Test(arguments: [2, 3]) func fourPointFunction(depth: Int) {
     let i = (1...4).map { Index.neuron("i\($0)", layer: .absolute(depth)) }
     var product = Expression.one
-    for (c, index) in i.enumerated() { product = product * Self.preactivation(index, depth: depth, copy: c) }
+    for (c, index) in i.enumerated() {
+      product = product * Self.preactivation(index, depth: depth, copy: c)
+    }
     let result = WickContraction(Self.families(depth)).expectation(of: product)
     let deltas =
-      Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) + Expression.delta(i[0], i[2]) * .delta(i[1], i[3])
+      Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) + Expression.delta(i[0], i[2])
+      * .delta(i[1], i[3])
       + Expression.delta(i[0], i[3]) * .delta(i[1], i[2])
-    let g4 = Self.widthFactor(depth: depth, m: 2) * Self.g2(depth: depth, copy: 0) * Self.g2(depth: depth, copy: 1)
+    let g4 =
+      Self.widthFactor(depth: depth, m: 2) * Self.g2(depth: depth, copy: 0)
+      * Self.g2(depth: depth, copy: 1)
     #expect(result == (deltas * g4).canonicalized())
   }
 
@@ -87,7 +95,9 @@ import Testing
     var product = Expression.one
     for c in 0..<(2 * m) { product = product * Self.preactivation(i, depth: depth, copy: c) }
     let result = WickContraction(Self.families(depth)).expectation(of: product)
-    var expected = Expression(Rational(IsserlisTests.doubleFactorial(2 * m - 1))) * Self.widthFactor(depth: depth, m: m)
+    var expected =
+      Expression(Rational(IsserlisTests.doubleFactorial(2 * m - 1)))
+      * Self.widthFactor(depth: depth, m: m)
     for c in 0..<m { expected = expected * Self.g2(depth: depth, copy: c) }
     #expect(result == expected.canonicalized())
   }

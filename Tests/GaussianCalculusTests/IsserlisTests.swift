@@ -46,7 +46,8 @@ import Testing
     let expected = Self.bruteForce(labels)
     #expect(expected.terms.count == Self.doubleFactorial(2 * k - 1))
     for s in Fixtures.strategies {
-      let result = WickContraction([Self.family], options: .init(strategy: s)).expectation(of: Self.product(labels))
+      let result = WickContraction([Self.family], options: .init(strategy: s)).expectation(
+        of: Self.product(labels))
       #expect(result.terms.count == Self.doubleFactorial(2 * k - 1))
       #expect(result.terms.allSatisfy { $0.coefficient == .one })
       #expect(result == expected, "strategy \(s)")
@@ -64,7 +65,8 @@ import Testing
       let labels = (0..<(2 * k)).map { _ in rng.pick(pool) }
       let expected = Self.bruteForce(labels)
       for s in Fixtures.strategies {
-        let result = WickContraction([Self.family], options: .init(strategy: s)).expectation(of: Self.product(labels))
+        let result = WickContraction([Self.family], options: .init(strategy: s)).expectation(
+          of: Self.product(labels))
         #expect(result == expected, "\(labels) strategy \(s)")
         let total = result.terms.reduce(Rational.zero) { $0 + $1.coefficient }
         #expect(total == Rational(Self.doubleFactorial(2 * k - 1)))
@@ -72,7 +74,10 @@ import Testing
     }
     let p = pool[0], q = pool[1]
     let fourth = WickContraction([Self.family]).expectation(of: Self.product([p, p, p, p]))
-    #expect(fourth == (Expression(Rational(3)) * .tensor(Self.C, [p, p]) * .tensor(Self.C, [p, p])).canonicalized())
+    #expect(
+      fourth
+        == (Expression(Rational(3)) * .tensor(Self.C, [p, p]) * .tensor(Self.C, [p, p]))
+        .canonicalized())
     let mixed = WickContraction([Self.family]).expectation(of: Self.product([p, p, q, q]))
     let expectedMixed =
       Expression.tensor(Self.C, [p, p]) * .tensor(Self.C, [q, q])
@@ -87,7 +92,9 @@ import Testing
       let w = WickContraction([Self.family, Fixtures.zFamily], options: .init(strategy: s))
       #expect(w.expectation(of: Self.product(labels)).isZero)
       let a = Index.sample("a"), j = Index.neuron("j", layer: .ell)
-      let mixed = Self.product(Array(labels.prefix(3))) * .tensor(Fixtures.z, [j, a]) * .tensor(Fixtures.z, [j, a])
+      let mixed =
+        Self.product(Array(labels.prefix(3))) * .tensor(Fixtures.z, [j, a])
+        * .tensor(Fixtures.z, [j, a])
       #expect(w.expectation(of: mixed).isZero)
     }
   }

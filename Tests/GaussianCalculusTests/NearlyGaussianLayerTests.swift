@@ -32,7 +32,8 @@ import Testing
     for blocks in [[[0, 1], [2, 3]], [[0, 2], [1, 3]], [[0, 3], [1, 2]]] {
       let order = blocks.flatMap { $0 }.map { slots[$0] }
       components.append(
-        CumulantComponent(neuronBlocks: blocks, sampleSlots: slots, coefficient: inverse * .tensor(F.V, order)))
+        CumulantComponent(
+          neuronBlocks: blocks, sampleSlots: slots, coefficient: inverse * .tensor(F.V, order)))
     }
     return NearlyGaussianLayer(variable: F.z, metric: F.K, components: components)
   }
@@ -54,34 +55,42 @@ import Testing
   static func oneNeuronRule(_ integrand: [Factor]) -> Expression {
     let b = betas
     let inverse = Expression.symbol(suppression, power: -1)
-    let g1 = (Expression(Rational(1, 2)) * .tensor(F.G1, [b[0], b[1]]) * average(integrand, derivatives: [b[0], b[1]]))
+    let g1 =
+      (Expression(Rational(1, 2)) * .tensor(F.G1, [b[0], b[1]])
+      * average(integrand, derivatives: [b[0], b[1]]))
       .summed(over: [b[0], b[1]])
-    let v = (Expression(Rational(1, 8)) * .tensor(F.V, b) * average(integrand, derivatives: b)).summed(over: b)
+    let v = (Expression(Rational(1, 8)) * .tensor(F.V, b) * average(integrand, derivatives: b))
+      .summed(over: b)
     return average(integrand, derivatives: []) + inverse * (g1 + v)
   }
 
   /// (1/n) ¼ ΣV_{(β₁β₂)(β₃β₄)} ⟨∂_{β₁}∂_{β₂} f⟩⟨∂_{β₃}∂_{β₄} g⟩.
   static func covarianceRule(_ f: [Factor], _ g: [Factor]) -> Expression {
     let b = betas
-    return (Expression(Rational(1, 4)) * .symbol(suppression, power: -1) * .tensor(F.V, b)
-      * average(f, derivatives: [b[0], b[1]]) * average(g, derivatives: [b[2], b[3]])).summed(over: b)
+    return
+      (Expression(Rational(1, 4)) * .symbol(suppression, power: -1) * .tensor(F.V, b)
+      * average(f, derivatives: [b[0], b[1]]) * average(g, derivatives: [b[2], b[3]])).summed(
+        over: b)
   }
 
   @Test func oneNeuronRuleForAProductOfTwoActivations() throws {
     let j = F.neuron("j")
     let O = Self.f(j, Self.a1) * Self.f(j, Self.a2)
     let result = try Self.layer.expectation(of: O, toOrder: 1).canonicalized()
-    let expected = Self.oneNeuronRule([Self.atomFactor(Self.a1), Self.atomFactor(Self.a2)]).canonicalized()
+    let expected = Self.oneNeuronRule([Self.atomFactor(Self.a1), Self.atomFactor(Self.a2)])
+      .canonicalized()
     #expect(result == expected)
   }
 
   @Test func oneNeuronRuleForAPreactivationPower() throws {
     // O = z_{j;a}² σ'(z_{j;a}): the variable itself and a derivative of σ in one integrand.
     let j = F.neuron("j")
-    let O = Expression.tensor(F.z, [j, Self.a1]) * .tensor(F.z, [j, Self.a1])
+    let O =
+      Expression.tensor(F.z, [j, Self.a1]) * .tensor(F.z, [j, Self.a1])
       * .function(F.sigma, derivative: 1, of: Tensor(F.z, [j, Self.a1]))
     let integrand: [Factor] = [
-      .tensor(Tensor(F.z, [Self.a1])), .tensor(Tensor(F.z, [Self.a1])), Self.atomFactor(Self.a1, derivative: 1),
+      .tensor(Tensor(F.z, [Self.a1])), .tensor(Tensor(F.z, [Self.a1])),
+      Self.atomFactor(Self.a1, derivative: 1),
     ]
     let result = try Self.layer.expectation(of: O, toOrder: 1).canonicalized()
     #expect(result == Self.oneNeuronRule(integrand).canonicalized())
@@ -91,7 +100,10 @@ import Testing
   @Test func orderZeroIsTheGaussianAverage() throws {
     let j = F.neuron("j")
     let result = try Self.layer.expectation(of: Self.f(j, Self.a1) * Self.f(j, Self.a2), toOrder: 0)
-    #expect(result.canonicalized() == Self.average([Self.atomFactor(Self.a1), Self.atomFactor(Self.a2)], derivatives: []).canonicalized())
+    #expect(
+      result.canonicalized()
+        == Self.average([Self.atomFactor(Self.a1), Self.atomFactor(Self.a2)], derivatives: [])
+        .canonicalized())
   }
 
   /// Σ_{j≠k} f(z_j) g(z_k): E minus the product of the one-neuron rules is the covariance rule
@@ -100,10 +112,13 @@ import Testing
     let j = F.neuron("j"), k = F.neuron("k")
     let fj: [Factor] = [Self.atomFactor(Self.a1), Self.atomFactor(Self.a2)]
     let gk: [Factor] = [Self.atomFactor(Self.a3, derivative: 1)]
-    let product = (Self.f(j, Self.a1) * Self.f(j, Self.a2)
-      * .function(F.sigma, derivative: 1, of: Tensor(F.z, [k, Self.a3]))).summed(over: [j, k], distinct: true)
+    let product =
+      (Self.f(j, Self.a1) * Self.f(j, Self.a2)
+      * .function(F.sigma, derivative: 1, of: Tensor(F.z, [k, Self.a3]))).summed(
+        over: [j, k], distinct: true)
     let result = try Self.layer.expectation(of: product, toOrder: 1)
-    let independent = (Self.oneNeuronRule(fj) * Self.oneNeuronRule(gk)).summed(over: [j, k], distinct: true)
+    let independent = (Self.oneNeuronRule(fj) * Self.oneNeuronRule(gk)).summed(
+      over: [j, k], distinct: true)
     let covariance = Self.covarianceRule(fj, gk).summed(over: [j, k], distinct: true)
     // Orders: the two neuron sums count −2, so 1/n corrections are order −1.
     let difference = (result - independent).canonicalized().truncated(toOrder: -1)
@@ -128,11 +143,13 @@ import Testing
     let f: [Factor] = [Self.atomFactor(Self.a1)]
     let g: [Factor] = [Self.atomFactor(Self.a2)]
     let h: [Factor] = [Self.atomFactor(Self.a3), Self.atomFactor(Self.a3)]
-    let product = (Self.f(j, Self.a1) * Self.f(k, Self.a2) * Self.f(m, Self.a3) * Self.f(m, Self.a3))
+    let product =
+      (Self.f(j, Self.a1) * Self.f(k, Self.a2) * Self.f(m, Self.a3) * Self.f(m, Self.a3))
       .summed(over: [j, k, m], distinct: true)
     let result = try Self.layer.expectation(of: product, toOrder: 1)
     let gauss = { (x: [Factor]) in Self.average(x, derivatives: []) }
-    let expected = (Self.oneNeuronRule(f) * Self.oneNeuronRule(g) * Self.oneNeuronRule(h)
+    let expected =
+      (Self.oneNeuronRule(f) * Self.oneNeuronRule(g) * Self.oneNeuronRule(h)
       + Self.covarianceRule(f, g) * gauss(h) + Self.covarianceRule(f, h) * gauss(g)
       + Self.covarianceRule(g, h) * gauss(f)).summed(over: [j, k, m], distinct: true)
     // Three neuron sums: order 1/n is −2.

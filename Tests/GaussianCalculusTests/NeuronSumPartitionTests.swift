@@ -24,7 +24,8 @@ import Testing
   /// Σ_{j≠k≠…} 1 over r pairwise-distinct indices is the falling factorial. Catches wrong
   /// n − m counts for constrained dummies.
   @Test(arguments: 1...4) func distinctCountIsFallingFactorial(r: Int) {
-    let count = Expression.one.summed(over: js(r), distinct: true).contractingDeltas().canonicalized()
+    let count = Expression.one.summed(over: js(r), distinct: true).contractingDeltas()
+      .canonicalized()
     #expect(count == fallingFactorial(r))
   }
 
@@ -54,7 +55,8 @@ import Testing
     }
     let expected =
       (x(j[0]) * x(j[0]) * x(j[0])).summed(over: [j[0]])
-      + Expression(Rational(3)) * (x(j[0]) * x(j[0]) * x(j[1])).summed(over: [j[0], j[1]], distinct: true)
+      + Expression(Rational(3))
+      * (x(j[0]) * x(j[0]) * x(j[1])).summed(over: [j[0], j[1]], distinct: true)
       + (x(j[0]) * x(j[1]) * x(j[2])).summed(over: j, distinct: true)
     #expect(split.canonicalized() == expected.canonicalized())
   }
@@ -83,6 +85,8 @@ import Testing
     let other = (0..<3).map { F.neuron("i\($0)", F.next) }
     let foreign = Expression.one.summed(over: other)
     #expect(foreign.splittingNeuronSums(layer: F.ell) == foreign)
-    #expect(foreign.splittingNeuronSums(layer: F.ell).contractingDeltas().canonicalized() == .symbol(F.nNext, power: 3))
+    #expect(
+      foreign.splittingNeuronSums(layer: F.ell).contractingDeltas().canonicalized()
+        == .symbol(F.nNext, power: 3))
   }
 }

@@ -41,15 +41,19 @@ import Testing
   @Test func truncationKeepsLowOrders() {
     let e =
       term([], coefficient: 3) + term([(F.n, 1), (Self.nPrev, -1)], coefficient: 5)
-      + term([(F.n, -1)], coefficient: 7) + term([(Self.nPrev, -1), (F.nNext, -1)], coefficient: 11)
+      + term([(F.n, -1)], coefficient: 7)
+      + term([(Self.nPrev, -1), (F.nNext, -1)], coefficient: 11)
       + term([(F.n, 1), (Self.nPrev, -2)], coefficient: 13) + term([(Self.n0, -3)], coefficient: 17)
     let c = e.canonicalized()
     let order0 = term([], coefficient: 3) + term([(F.n, 1), (Self.nPrev, -1)], coefficient: 5)
-    let order1 = term([(F.n, -1)], coefficient: 7) + term([(F.n, 1), (Self.nPrev, -2)], coefficient: 13)
+    let order1 =
+      term([(F.n, -1)], coefficient: 7) + term([(F.n, 1), (Self.nPrev, -2)], coefficient: 13)
     #expect(c.truncated(toOrder: 0) == order0.canonicalized())
     #expect(c.truncated(toOrder: 1) == (order0 + order1).canonicalized())
     #expect(c.part(ofOrder: 1) == order1.canonicalized())
-    #expect(c.part(ofOrder: 2) == term([(Self.nPrev, -1), (F.nNext, -1)], coefficient: 11).canonicalized())
+    #expect(
+      c.part(ofOrder: 2)
+        == term([(Self.nPrev, -1), (F.nNext, -1)], coefficient: 11).canonicalized())
     #expect(c.truncated(toOrder: 3) == c)
     #expect(c.truncated(toOrder: -1).isZero)
   }

@@ -47,7 +47,8 @@ enum Fixtures {
   /// E[z_{i;a} z_{j;b}] = δ_{ij} K_{ab}.
   static var zFamily: GaussianFamily {
     let i = neuron("p"), j = neuron("q"), a = sample("s"), b = sample("t")
-    return GaussianFamily(z, first: [i, a], second: [j, b], covariance: .delta(i, j) * .tensor(K, [a, b]))
+    return GaussianFamily(
+      z, first: [i, a], second: [j, b], covariance: .delta(i, j) * .tensor(K, [a, b]))
   }
 
   /// E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}.

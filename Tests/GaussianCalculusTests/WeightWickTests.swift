@@ -61,8 +61,10 @@ import Testing
     let result = WickContraction([family]).expectation(of: dotPower(4, weight: W, outLayer: F.ell))
     let polynomial =
       Expression(Rational(1)) + Expression(Rational(12)) * .symbol(F.n, power: -1)
-      + Expression(Rational(44)) * .symbol(F.n, power: -2) + Expression(Rational(48)) * .symbol(F.n, power: -3)
-    let expected = (Expression.symbol(F.cW, power: 4) * polynomial * sigmaDotPower(4)).canonicalized()
+      + Expression(Rational(44)) * .symbol(F.n, power: -2) + Expression(Rational(48))
+      * .symbol(F.n, power: -3)
+    let expected = (Expression.symbol(F.cW, power: 4) * polynomial * sigmaDotPower(4))
+      .canonicalized()
     #expect(result == expected)
     #expect(result.terms.count == 4)
     #expect(result.terms.allSatisfy { $0.monomial.summed.count == 4 })

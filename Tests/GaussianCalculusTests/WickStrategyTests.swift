@@ -1,7 +1,8 @@
 import Algebra
-@testable import GaussianCalculus
 import Rational
 import Testing
+
+@testable import GaussianCalculus
 
 /// The fast paths of ``WickContraction`` (orbit merging on the engine's canonical form, leaf
 /// enumeration, the automatic choice between them) against the original algorithm
@@ -98,7 +99,8 @@ import Testing
     for _ in 0..<40 {
       var e = g.term()
       if g.rng.chance(0.3) { e = e + g.term() }
-      let reference = WickContraction(Self.families, options: .init(strategy: .reference)).expectation(of: e)
+      let reference = WickContraction(Self.families, options: .init(strategy: .reference))
+        .expectation(of: e)
       #expect(reference.isCanonical)
       for s in Fixtures.strategies where s != .reference {
         let result = WickContraction(Self.families, options: .init(strategy: s)).expectation(of: e)
@@ -130,7 +132,8 @@ import Testing
           default: p = p * .tensor(u, [g.rng.pick(js)])
           }
         }
-        e = p.summed(over: js.filter { j in p.terms[0].monomial.freeIndices.contains(j) }).expanded()
+        e = p.summed(over: js.filter { j in p.terms[0].monomial.freeIndices.contains(j) })
+          .expanded()
       }
       guard let t = e.terms.first, let w = table.compile(t) else { continue }
       let m = w.monomial
