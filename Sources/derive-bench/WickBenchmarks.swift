@@ -20,9 +20,11 @@ private typealias Expression = Algebra.Expression
 ///
 /// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM.
 ///
-/// Before timing, each case's engine result is checked against FORM's (term counts; for T2s and
-/// T4s every coefficient of the polynomial in n); the verdict goes to standard error so that
-/// `--json` output stays one object per line.
+/// Before timing, each case's engine result is checked against FORM's — T1: the number of terms,
+/// all with coefficient 1; T2: the number of terms with each power of n (the cycle histogram of
+/// the pairings, from an untimed FORM run with every K set to 1); T2s and T4s: every coefficient
+/// of the polynomial in n. The verdict goes to standard error so that `--json` output stays one
+/// object per line; a mismatch stops the run.
 func wickBenchmarks() -> [BenchmarkCase] {
   var cases: [BenchmarkCase] = []
   for m in 4...7 {
@@ -31,7 +33,9 @@ func wickBenchmarks() -> [BenchmarkCase] {
         "T1 scalar Isserlis \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
         engine: { WickTasks.scalarIsserlis(m) },
         form: FormProgram.scalarIsserlis(m),
-        verify: { (result: Expression, form: FormOutput) -> Bool in result.terms.count == form.terms
+        verify: { (result: Expression, form: FormOutput) -> Bool in
+          result.terms.count == form.terms
+            && result.terms.allSatisfy { $0.coefficient == Rational(1) }
         }))
   }
   for m in 4...7 {
@@ -77,7 +81,6 @@ func wickBenchmarks() -> [BenchmarkCase] {
           return result.terms.count == form.terms && ours == form.polynomial(in: "n")
         }))
   }
-  // `WICK_CASES=substring` restricts the group to matching cases; `WICK_PEER=0` skips FORM.
   let environment = ProcessInfo.processInfo.environment
   if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
   if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peer = nil } }
