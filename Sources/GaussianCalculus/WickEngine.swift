@@ -9,9 +9,10 @@ import Rational
 /// work follows the number of distinct random parts, not the number of pairings.
 ///
 /// E[random] is computed in one of two ways:
-/// - **orbit merging**: the first random factor is paired with every partner; partners that are
-///   the same factor are taken once with their multiplicity, and results equal in canonical form
-///   are merged before recursing — efficient when the random factors are exchangeable
+/// - **orbit merging**: the first random factor is paired with every partner; partners that an
+///   automorphism fixing the first factor exchanges (equal factors, or factors that differ by a
+///   permutation of twin dummies) are taken once with their multiplicity, and results equal in
+///   canonical form are merged before recursing — efficient when the random factors are exchangeable
 ///   (E[(z·z)^8] with one input is eight levels of one monomial);
 /// - **leaf enumeration**: every pairing is enumerated depth-first with a union-find over
 ///   indices instead of intermediate monomials, and only the leaves are canonicalised —
@@ -36,11 +37,14 @@ struct WickEngine {
     for n in table.normalized(t.monomial, coefficient: t.coefficient, deltas: []) {
       let (constant, random) = split(n.monomial)
       let key = table.canonicalForm(random, cache: &pieces)
-      if isUnit(constant) && usesEnumeration(key) {
-        // The whole term is random: its leaves go to the assembler in compact form.
-        var enumerator = WickPairingEnumerator(table: table, monomial: key)
-        assembler.add(enumerator.run(table), scaledBy: n.coefficient, table)
-        continue
+      if isUnit(constant) && memo[key] == nil {
+        let analysis = table.refinedColours(key)
+        if usesEnumeration(key, analysis.colours) {
+          // The whole term is random: its leaves go to the assembler in compact form.
+          var enumerator = WickPairingEnumerator(table: table, monomial: key)
+          assembler.add(enumerator.run(table), scaledBy: n.coefficient, table)
+          continue
+        }
       }
       for r in expectRandom(key) {
         let c = n.coefficient * r.coefficient
@@ -54,16 +58,17 @@ struct WickEngine {
     }
   }
 
-  /// Whether the random part `r` (canonical, with random factors of even counts) is computed by
-  /// leaf enumeration.
-  private func usesEnumeration(_ r: WickMonomial) -> Bool {
+  /// Whether the random part `r` (canonical, with random factors of even counts, colours from
+  /// ``WickTable/refinedColours(_:)``) is computed by leaf enumeration.
+  private func usesEnumeration(_ r: WickMonomial, _ colours: [Int]) -> Bool {
     var counts = Array(repeating: 0, count: table.familyHeads.count)
     for f in r.factors { if let fam = table.shapes[f.shape].family { counts[fam] += 1 } }
     if counts.allSatisfy({ $0 == 0 }) || counts.contains(where: { $0 % 2 == 1 }) { return false }
     switch strategy {
     case .leafEnumeration: return true
     case .orbitMerging, .reference: return false
-    case .automatic: return !table.covarianceIsRandom && table.randomFactorsDistinguishable(r)
+    case .automatic:
+      return !table.covarianceIsRandom && table.randomFactorsDistinguishable(r, colours: colours)
     }
   }
 
@@ -127,27 +132,34 @@ struct WickEngine {
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else {
-      result = usesEnumeration(r) ? enumerateLeaves(r) : mergeOrbits(r)
+      let analysis = table.refinedColours(r)
+      result =
+        usesEnumeration(r, analysis.colours)
+        ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
     }
     memo[r] = result
     return result
   }
 
   /// Orbit merging: pair the first random factor with each distinct partner.
-  private mutating func mergeOrbits(_ r: WickMonomial) -> [WickTerm] {
+  private mutating func mergeOrbits(
+    _ r: WickMonomial, _ graph: WickGraph, _ colours: [Int]
+  ) -> [WickTerm] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickTerm(coefficient: .one, monomial: r)]
     }
     let family = table.shapes[r.factors[first].shape].family
-    // Partners, identical factors taken once with their multiplicity (in order of appearance).
+    // Partners grouped into classes that an automorphism fixing `first` exchanges (one
+    // representative per class, times the class size).
+    let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
     var partners: [(position: Int, count: Int)] = []
-    var seen: [WickFactor: Int] = [:]
-    for q in r.factors.indices where q != first && table.shapes[r.factors[q].shape].family == family
-    {
-      if let k = seen[r.factors[q]] {
+    var seen: [[Int]: Int] = [:]
+    for q in r.factors.indices
+    where q != first && table.shapes[r.factors[q].shape].family == family {
+      if let k = seen[signatures[q]] {
         partners[k].count += 1
       } else {
-        seen[r.factors[q]] = partners.count
+        seen[signatures[q]] = partners.count
         partners.append((q, 1))
       }
     }
@@ -162,6 +174,35 @@ struct WickEngine {
       }
     }
     return accumulator.terms
+  }
+
+  /// For every factor of `r`, a signature such that two factors with equal signatures are
+  /// exchanged by an automorphism of `r` that fixes the factor `first`: its shape, its free
+  /// indices, the dummies it shares with `first`, the twin class (``WickGraph/twinClasses(_:)``,
+  /// without `first`'s dummies) of each other dummy, and which of its slots hold the same dummy.
+  /// Permutations inside twin classes are automorphisms, and one maps a factor onto any other
+  /// with the same signature.
+  private func partnerSignatures(_ r: WickMonomial, first: Int, twins: [Int]) -> [[Int]] {
+    let pinned = Set(r.factors[first].slots.filter { $0 < 0 }.map(wickDummyNumber))
+    // A class's label: its smallest member outside `first`.
+    var label: [Int: Int] = [:]
+    for d in twins.indices where !pinned.contains(d) && label[twins[d]] == nil {
+      label[twins[d]] = d
+    }
+    return r.factors.map { f in
+      var signature = [f.shape]
+      for (s, v) in f.slots.enumerated() {
+        if v >= 0 {
+          signature += [0, v]
+        } else if pinned.contains(wickDummyNumber(v)) {
+          signature += [1, wickDummyNumber(v)]
+        } else {
+          signature += [2, label[twins[wickDummyNumber(v)]] ?? -1]
+        }
+        signature.append(f.slots.firstIndex(of: v) ?? s)
+      }
+      return signature
+    }
   }
 
   /// Leaf enumeration: every pairing, depth first; leaves canonicalised and merged.

@@ -64,19 +64,20 @@ extension WickTable {
     return out
   }
 
-  /// Whether colour refinement alone tells every random factor of `m` apart from every other
-  /// one — then no relabelling exchanges two of them, and merging partners cannot gain anything.
-  func randomFactorsDistinguishable(_ m: WickMonomial) -> Bool {
-    let random = m.factors.filter { shapes[$0.shape].family != nil }
-    if random.count < 2 { return true }
-    var colours: [Int] = []
-    if !m.dummySpaces.isEmpty {
-      let graph = WickGraph(m, table: self, splitComponents: false)
-      colours = graph.initialColours()
-      graph.refine(&colours)
-    }
+  /// The hypergraph of all of `m` (components not split) and its colour-refined dummy colours.
+  func refinedColours(_ m: WickMonomial) -> (graph: WickGraph, colours: [Int]) {
+    let graph = WickGraph(m, table: self, splitComponents: false)
+    var colours = graph.initialColours()
+    graph.refine(&colours)
+    return (graph, colours)
+  }
+
+  /// Whether colour refinement alone (`colours` from ``refinedColours(_:)``) tells every random
+  /// factor of `m` apart from every other one — then no relabelling exchanges two of them, and
+  /// merging partners cannot gain anything.
+  func randomFactorsDistinguishable(_ m: WickMonomial, colours: [Int]) -> Bool {
     var seen = Set<[Int]>()
-    for f in random {
+    for f in m.factors where shapes[f.shape].family != nil {
       var values = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
       switch shapes[f.shape].symmetry {
       case .none: break
@@ -345,12 +346,11 @@ struct WickGraph {
     if occurrences[a].count != occurrences[b].count { return false }
     let da = wickDummy(a)
     let db = wickDummy(b)
-    var touched = Set<Int>()
-    for o in occurrences[a] { touched.insert(o.edge) }
-    for o in occurrences[b] { touched.insert(o.edge) }
+    var touched = occurrences[a].map(\.edge) + occurrences[b].map(\.edge)
+    touched.sort()
     var before: [[Int]] = []
     var after: [[Int]] = []
-    for e in touched {
+    for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
       let edge = edges[e]
       before.append(flatten(edge.shape, edge.symmetry, edge.slots))
       let swapped = edge.slots.map { $0 == da ? db : ($0 == db ? da : $0) }
