@@ -62,6 +62,8 @@ import Testing
     return e
   }
 
+  /// E[z_{i₁} z_{i₂}] = δ_{i₁i₂} G₂^{(L)}: the C_W^L and the 1/n₀ with the input sum. Catches a
+  /// trace of a hidden layer's δ left as n instead of cancelling its 1/n.
   @Test(arguments: [1, 2, 3]) func twoPointFunction(depth: Int) {
     let i1 = Index.neuron("i1", layer: .absolute(depth)),
       i2 = Index.neuron("i2", layer: .absolute(depth))
@@ -71,6 +73,8 @@ import Testing
     #expect(result == (Expression.delta(i1, i2) * Self.g2(depth: depth, copy: 0)).canonicalized())
   }
 
+  /// The three δ-structures with G₄ = Π(1 + 2/n_{ℓ'}) G₂². Catches the finite-width factor on
+  /// the wrong layer or missing, and a δ-structure lost.
   @Test(arguments: [2, 3]) func fourPointFunction(depth: Int) {
     let i = (1...4).map { Index.neuron("i\($0)", layer: .absolute(depth)) }
     var product = Expression.one
@@ -88,7 +92,8 @@ import Testing
     #expect(result == (deltas * g4).canonicalized())
   }
 
-  /// E[z_i^{2m}] for one neuron, m ≤ 4, L = 2 and 3.
+  /// E[z_i^{2m}] for one neuron, m ≤ 4, L = 2 and 3. Catches wrong orbit multiplicities (the
+  /// (2m−1)!! and the 2k/n_{ℓ'} coefficients) in the symmetric case.
   @Test(arguments: [(2, 1), (2, 2), (2, 3), (2, 4), (3, 2), (3, 3), (3, 4)])
   func momentsOfOneNeuron(depth: Int, m: Int) {
     let i = Index.neuron("i", layer: .absolute(depth))
@@ -103,6 +108,8 @@ import Testing
   }
 
   /// Integrating family by family (top layer first) gives the same as all families at once.
+  /// Catches families interfering (a pairing across families) and memo entries shared between
+  /// different family sets.
   @Test func layerByLayerEqualsAllAtOnce() {
     let depth = 3
     let i = Index.neuron("i", layer: .absolute(depth))

@@ -85,7 +85,8 @@ import Testing
     #expect(mixed == expectedMixed.canonicalized())
   }
 
-  /// Odd moments vanish, also next to an even number of factors of another family.
+  /// Odd moments vanish, also next to an even number of factors of another family. Catches a
+  /// parity check per expression instead of per family, and unpaired factors left behind.
   @Test func oddMomentsVanish() {
     let labels = (1...5).map { Index.sample("p\($0)") }
     for s in Fixtures.strategies {

@@ -96,7 +96,8 @@ import Testing
     #expect(result == Self.oneNeuronRule(integrand).canonicalized())
   }
 
-  /// At order 0 only the Gaussian atom remains.
+  /// At order 0 only the Gaussian atom remains. Catches corrections kept beyond the requested
+  /// order.
   @Test func orderZeroIsTheGaussianAverage() throws {
     let j = F.neuron("j")
     let result = try Self.layer.expectation(of: Self.f(j, Self.a1) * Self.f(j, Self.a2), toOrder: 0)
@@ -127,7 +128,8 @@ import Testing
   }
 
   /// The covariance of two neurons needs the distinctness constraint: without it the layer
-  /// refuses (neuron sums must be split first).
+  /// refuses (neuron sums must be split first). Catches silently treating possibly equal neurons
+  /// as independent.
   @Test func neuronsMustBeConstrainedDistinct() {
     let j = F.neuron("j"), k = F.neuron("k")
     let product = (Self.f(j, Self.a1) * Self.f(k, Self.a2)).summed(over: [j, k])

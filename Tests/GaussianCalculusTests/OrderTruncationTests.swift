@@ -38,6 +38,7 @@ import Testing
     #expect(g.terms[0].monomial.inverseWidthOrder == 0)
   }
 
+  /// Catches `truncated` and `part` disagreeing with the order (off by one, sign of exponents).
   @Test func truncationKeepsLowOrders() {
     let e =
       term([], coefficient: 3) + term([(F.n, 1), (Self.nPrev, -1)], coefficient: 5)

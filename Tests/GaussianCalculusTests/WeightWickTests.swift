@@ -51,7 +51,8 @@ import Testing
   }
 
   /// The anchor figure (results-run2.txt, sympy/FORM T4s 8-point, one width n for both layers):
-  /// C_W⁴ (1 + 12/n + 44/n² + 48/n³) (σ·σ)⁴ — four terms, four neuron sums.
+  /// C_W⁴ (1 + 12/n + 44/n² + 48/n³) (σ·σ)⁴ — four terms, four neuron sums. Catches the same
+  /// bugs as above when input and output widths coincide (traces and variance in one symbol).
   @Test func anchorEightPoint() {
     let W = TensorHead("W", layer: .ell)
     let i = F.neuron("p"), k = F.neuron("q"), j = F.neuron("r"), l = F.neuron("s")
