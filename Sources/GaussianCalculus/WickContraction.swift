@@ -3,23 +3,81 @@ import Rational
 
 /// Expectation over declared Gaussian families by Wick/Isserlis contraction.
 ///
-/// **Symmetry-aware.** The expectation of a monomial is computed recursively: the first random
-/// factor (in canonical order) is paired with each partner; each resulting monomial is
-/// δ-contracted and canonicalised, partners giving the same canonical monomial are merged by
-/// adding coefficients (one representative per orbit), and the expectation of each distinct
-/// remainder is computed once (memoised on its canonical form). The work therefore follows the
-/// number of distinct intermediate monomials rather than the (2k−1)!! pairings: for
-/// E[(z·z)^8] with one input the 2,027,025 pairings collapse to eight levels of one monomial.
+/// The expectation of a term is Σ over the pairings of its random factors (components of the
+/// families, paired within a family) of the product of the pairs' covariances; δ's are then
+/// contracted (``Expression/contractingDeltas()``: δ_{jj} = 1, Σ_j 1 = n) and the result is
+/// canonical. Distinct families are independent; a family with an odd number of factors gives 0.
 ///
-/// Factors that are not components of a declared family are constants. Random components
-/// inside function arguments or Gaussian averages are not allowed (precondition).
+/// **Strategies** (``Options/Strategy``) differ only in cost; they return identical canonical
+/// expressions:
+/// - `.automatic` (default): the engine of ``WickEngine`` — constant parts factored out, random
+///   parts memoised on an internal canonical form; exchangeable random factors are handled by
+///   *orbit merging* (one representative per class of equivalent partners, so E[(z·z)^8] with
+///   one input is eight levels of one monomial instead of 2,027,025 pairings), random factors
+///   that colour refinement tells apart by *leaf enumeration* (all pairings depth first, only the
+///   leaves canonicalised);
+/// - `.orbitMerging`, `.leafEnumeration`: one of the two everywhere (for tests and benchmarks);
+/// - `.reference`: the original algorithm on ``Monomial`` values (every intermediate monomial
+///   canonicalised by ``DummyCanonicalizer``); slow, kept as the independent reference.
+///
+/// Terms without random factors are returned canonicalised (their δ's are not contracted). δ's
+/// left between free indices are written as a star from the smallest index of each class, and
+/// the class's other indices are renamed to it in the other factors (``normalizingFreeDeltas``).
+///
+/// Factors that are not components of a declared family are constants. Random components inside
+/// function arguments or Gaussian averages are treated as constants too.
 public struct WickContraction: Sendable {
-  public var families: [GaussianFamily]
+  /// Options of the contraction.
+  public struct Options: Hashable, Sendable {
+    /// How the pairings are organised (see ``WickContraction``).
+    public enum Strategy: Hashable, Sendable {
+      case automatic
+      case orbitMerging
+      case leafEnumeration
+      case reference
+    }
 
-  public init(_ families: [GaussianFamily]) { self.families = families }
+    public var strategy: Strategy
+
+    public init(strategy: Strategy = .automatic) { self.strategy = strategy }
+  }
+
+  public var families: [GaussianFamily]
+  public var options: Options
+
+  public init(_ families: [GaussianFamily], options: Options = Options()) {
+    self.families = families
+    self.options = options
+  }
 
   /// E[e] over the families; the result is canonical.
   public func expectation(of e: Expression) -> Expression {
+    if options.strategy == .reference { return referenceExpectation(of: e) }
+    var engine = WickEngine(table: WickTable(families: families), strategy: options.strategy)
+    var assembler = WickAssembler()
+    let heads = Set(families.map(\.head))
+    for t in e.expanded().collectingLikeTerms().terms {
+      let random = t.monomial.factors.contains { f in
+        if case .tensor(let x) = f { return heads.contains(x.head) }
+        return false
+      }
+      if !random {
+        assembler.add(t.coefficient, normalizingFreeDeltas(t.monomial).canonicalized())
+      } else if let w = engine.table.compile(t) {
+        engine.addExpectation(of: w, to: &assembler)
+      } else {
+        for r in referenceExpectation(of: Expression(t)).terms {
+          assembler.add(r.coefficient, r.monomial)
+        }
+      }
+    }
+    return assembler.expression()
+  }
+
+  // MARK: Reference algorithm
+
+  /// The original memoised recursion on canonical ``Monomial`` values.
+  func referenceExpectation(of e: Expression) -> Expression {
     var memo: [Monomial: [Term]] = [:]
     var out: [Term] = []
     for t in e.canonicalized().terms {
@@ -27,7 +85,8 @@ public struct WickContraction: Sendable {
         out.append(Term(r.coefficient * t.coefficient, r.monomial))
       }
     }
-    return Expression(out).collectingLikeTerms()
+    return Expression(out.map { Term($0.coefficient, normalizingFreeDeltas($0.monomial)) })
+      .canonicalized()
   }
 
   func family(of f: Factor) -> GaussianFamily? {
@@ -35,7 +94,9 @@ public struct WickContraction: Sendable {
     return families.first { $0.head == t.head }
   }
 
-  /// E of a canonical monomial, as canonical terms.
+  /// E of a canonical monomial, as canonical terms: the first random factor is paired with every
+  /// partner; each result is δ-contracted and canonicalised, equal results merged, and the
+  /// expectation of each distinct remainder computed once (memoised on its canonical form).
   func expect(_ m: Monomial, memo: inout [Monomial: [Term]]) -> [Term] {
     if let hit = memo[m] { return hit }
     let randomPositions = m.factors.indices.filter { family(of: m.factors[$0]) != nil }
@@ -52,7 +113,6 @@ public struct WickContraction: Sendable {
     guard case .tensor(let a) = m.factors[first], let fam = family(of: m.factors[first]) else {
       return []
     }
-    // Pair the first random factor with every partner of its family; merge equal results.
     var merged: [Monomial: Rational] = [:]
     for p in randomPositions.dropFirst() {
       guard case .tensor(let b) = m.factors[p], b.head == a.head else { continue }

@@ -10,6 +10,7 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("algebra", algebraBenchmarks),
   ("sampler", samplerBenchmarks),
   ("quadrature", quadratureBenchmarks),
+  ("wick", wickBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {

@@ -1,0 +1,380 @@
+import Algebra
+import Foundation
+import GaussianCalculus
+import Glibc
+import Rational
+
+/// Foundation also declares an `Expression`.
+private typealias Expression = Algebra.Expression
+
+/// Wick-contraction benchmarks: the anchor tasks of `/work/shared/anchors/bench_form.py`, run in
+/// the engine and, in the same run, in FORM (the peer) when `form` is installed.
+///
+/// - **T1** scalar Isserlis: E[x_{p₁}⋯x_{p₂ₘ}] with E[x_p x_q] = C_{pq}, free p's:
+///   (2m−1)!! terms.
+/// - **T2** indexed: E[Π_k Σ_{i_k} z_{i_k;a_{2k−1}} z_{i_k;a_{2k}}] with
+///   E[z_{i;a} z_{j;b}] = δ_{ij} K_{ab}, free a's: (2m−1)!! terms, each n^{#cycles} Π K.
+/// - **T2s** the same with one input a: n(n+2)⋯(n+2m−2) K_{aa}^m, m terms.
+/// - **T4s** integrating out W: E_W[(z·z)^m] with z_i = Σ_j W_{ij} σ(z_{j;a}) and
+///   E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}: m terms C_W^m n_{ℓ+1}^k n_ℓ^{−m} (Σ_j σ_j σ_j)^m.
+///
+/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM.
+///
+/// Before timing, each case's engine result is checked against FORM's — T1: the number of terms,
+/// all with coefficient 1; T2: the number of terms with each power of n (the cycle histogram of
+/// the pairings, from an untimed FORM run with every K set to 1); T2s and T4s: every coefficient
+/// of the polynomial in n. The verdict goes to standard error so that `--json` output stays one
+/// object per line; a mismatch stops the run.
+func wickBenchmarks() -> [BenchmarkCase] {
+  var cases: [BenchmarkCase] = []
+  for m in 4...7 {
+    cases.append(
+      wickCase(
+        "T1 scalar Isserlis \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
+        engine: { WickTasks.scalarIsserlis(m) },
+        form: FormProgram.scalarIsserlis(m),
+        verify: { (result: Expression, form: FormOutput) -> Bool in
+          result.terms.count == form.terms
+            && result.terms.allSatisfy { $0.coefficient == Rational(1) }
+        }))
+  }
+  for m in 4...7 {
+    // Checked beyond the count: FORM's output with every K set to 1 is Σ_k c_k n^k, c_k the
+    // number of pairings with k neuron cycles — the engine's n-power histogram.
+    cases.append(
+      wickCase(
+        "T2 indexed \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
+        engine: { WickTasks.indexed(m) },
+        form: FormProgram.indexed(m, singleInput: false),
+        verification: FormProgram.indexed(m, singleInput: false, histogram: true),
+        verify: { result, form in
+          var histogram: [Int: Int] = [:]
+          for t in result.terms where t.coefficient == Rational(1) {
+            histogram[t.monomial.exponent(of: WickTasks.n), default: 0] += 1
+          }
+          let ours = histogram.mapValues { "\($0)" }
+          return result.terms.count
+            == Int(form.polynomial(in: "n").values.compactMap { Int($0) }.reduce(0, +))
+            && ours == form.polynomial(in: "n")
+        }))
+  }
+  for m in [4, 6, 8] {
+    cases.append(
+      wickCase(
+        "T2s single input \(2 * m)-pt", repeats: 7,
+        engine: { WickTasks.indexedSingleInput(m) },
+        form: FormProgram.indexed(m, singleInput: true),
+        verify: { result, form in
+          let ours = WickTasks.widthPolynomial(result, width: WickTasks.n)
+          return result.terms.count == form.terms && ours == form.polynomial(in: "n")
+        }))
+  }
+  for m in [4, 6, 7] {
+    cases.append(
+      wickCase(
+        "T4s weight-Wick \(2 * m)-pt", repeats: 7,
+        engine: { WickTasks.weightWick(m) },
+        form: FormProgram.weightWick(m),
+        verify: { result, form in
+          // FORM uses one width n for both layers: compare n_{ℓ+1}^k n_ℓ^{−m} ↔ n^{k−m}.
+          let ours = WickTasks.widthPolynomial(result, width: WickTasks.nOut, shift: -m)
+          return result.terms.count == form.terms && ours == form.polynomial(in: "n")
+        }))
+  }
+  let environment = ProcessInfo.processInfo.environment
+  if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
+  if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peer = nil } }
+  return cases
+}
+
+/// A case that times `engine`, and FORM on `form` as the peer; before the first peer
+/// measurement, `verify` compares the engine's result with FORM's output (of `verification`, an
+/// untimed program run once, when given).
+private func wickCase(
+  _ name: String, repeats: Int, engine: @escaping () -> Expression, form: String,
+  verification: String? = nil, verify: @escaping (Expression, FormOutput) -> Bool
+) -> BenchmarkCase {
+  let box = ResultBox()
+  var c = BenchmarkCase(group: "wick", name: name, repeats: repeats) { box.result = engine() }
+  guard let formPath = FormRunner.executable else { return c }
+  c.peer = (
+    name: "form",
+    measure: {
+      guard let run = FormRunner.run(form, executable: formPath) else { return nil }
+      if !box.verified, let result = box.result {
+        box.verified = true
+        var output = run.output
+        if let program = verification, let check = FormRunner.run(program, executable: formPath) {
+          output = check.output
+        }
+        let ok = verify(result, output)
+        FileHandle.standardError.write(
+          Data(
+            "wick/\(name): engine \(result.terms.count) terms, form \(run.output.terms) terms — \(ok ? "results agree" : "MISMATCH")\n"
+              .utf8))
+        precondition(ok, "engine and FORM disagree on \(name)")
+      }
+      return run.seconds
+    }
+  )
+  return c
+}
+
+/// Holds the last engine result so that the peer closure can verify it.
+private final class ResultBox: @unchecked Sendable {
+  var result: Expression?
+  var verified = false
+}
+
+/// The engine side of the tasks.
+private enum WickTasks {
+  static let n = Symbol.width(.ell)
+  static let nOut = Symbol.width(.relative(1))
+  static let cW = Symbol.parameter("C_W")
+  static let K = TensorHead("K", layer: .ell, symmetry: .symmetric)
+  static let z = TensorHead("z", layer: .ell)
+  static let W = TensorHead("W", layer: .relative(1))
+  static let sigma = FunctionHead("σ")
+
+  static func scalarIsserlis(_ m: Int) -> Expression {
+    let x = TensorHead("x")
+    let C = TensorHead("C", symmetry: .symmetric)
+    let p = Index.sample("p"), q = Index.sample("q")
+    let family = GaussianFamily(x, first: [p], second: [q], covariance: .tensor(C, [p, q]))
+    var e = Expression.one
+    for k in 1...(2 * m) { e = e * .tensor(x, [.sample("p\(k)")]) }
+    return WickContraction([family]).expectation(of: e)
+  }
+
+  static var zFamily: GaussianFamily {
+    let i = Index.neuron("i", layer: .ell), j = Index.neuron("j", layer: .ell)
+    let a = Index.sample("a"), b = Index.sample("b")
+    return GaussianFamily(
+      z, first: [i, a], second: [j, b], covariance: .delta(i, j) * .tensor(K, [a, b]))
+  }
+
+  /// Π_k Σ_{i_k} z_{i_k;a_{2k−1}} z_{i_k;a_{2k}} with the given sample indices.
+  static func dotProducts(_ samples: [Index]) -> Expression {
+    var e = Expression.one
+    var summed: [Index] = []
+    for k in 0..<(samples.count / 2) {
+      let i = Index.neuron("i\(k)", layer: .ell)
+      summed.append(i)
+      e = e * .tensor(z, [i, samples[2 * k]]) * .tensor(z, [i, samples[2 * k + 1]])
+    }
+    return e.summed(over: summed)
+  }
+
+  static func indexed(_ m: Int) -> Expression {
+    WickContraction([zFamily]).expectation(
+      of: dotProducts((1...(2 * m)).map { Index.sample("a\($0)") }))
+  }
+
+  static func indexedSingleInput(_ m: Int) -> Expression {
+    WickContraction([zFamily]).expectation(
+      of: dotProducts(Array(repeating: Index.sample("a"), count: 2 * m)))
+  }
+
+  static var wFamily: GaussianFamily {
+    let i = Index.neuron("i", layer: .relative(1)), k = Index.neuron("k", layer: .relative(1))
+    let j = Index.neuron("j", layer: .ell), l = Index.neuron("l", layer: .ell)
+    return GaussianFamily(
+      W, first: [i, j], second: [k, l],
+      covariance: Expression.symbol(cW) * .symbol(n, power: -1) * .delta(i, k) * .delta(j, l))
+  }
+
+  static func weightWick(_ m: Int) -> Expression {
+    let a = Index.sample("a")
+    var e = Expression.one
+    var summed: [Index] = []
+    for k in 0..<m {
+      let i = Index.neuron("i\(k)", layer: .relative(1))
+      summed.append(i)
+      for s in 0..<2 {
+        let j = Index.neuron("j\(k)_\(s)", layer: .ell)
+        summed.append(j)
+        e = e * .tensor(W, [i, j]) * .function(sigma, of: Tensor(z, [j, a]))
+      }
+    }
+    return WickContraction([wFamily]).expectation(of: e.summed(over: summed))
+  }
+
+  /// The coefficients of the expression as a polynomial in `width` (exponent + `shift` → exact
+  /// integer coefficient), every other scalar and factor ignored.
+  static func widthPolynomial(_ e: Expression, width: Symbol, shift: Int = 0) -> [Int: String] {
+    var out: [Int: String] = [:]
+    for t in e.terms { out[t.monomial.exponent(of: width) + shift] = "\(t.coefficient)" }
+    return out
+  }
+}
+
+/// FORM's output: the number of terms and the printed expression (if any).
+private struct FormOutput {
+  var terms: Int
+  var printed: String
+
+  /// The printed expression as a polynomial in `symbol`: exponent → coefficient (as text).
+  /// Recognises FORM's term syntax `± c*n^k*…`, `n*…`, `n^-k*…`.
+  func polynomial(in symbol: String) -> [Int: String] {
+    var out: [Int: String] = [:]
+    var text = printed.replacingOccurrences(of: " ", with: "").replacingOccurrences(
+      of: "\n", with: "")
+    text = text.replacingOccurrences(of: "-", with: "+-").replacingOccurrences(
+      of: "^+-", with: "^-")
+    for raw in text.split(separator: "+") where !raw.isEmpty {
+      var coefficient = 1
+      var exponent = 0
+      var sign = 1
+      var factors = Substring(raw)
+      if factors.hasPrefix("-") {
+        sign = -1
+        factors = factors.dropFirst()
+      }
+      for f in factors.split(separator: "*") {
+        if let c = Int(f) {
+          coefficient *= c
+        } else if f == symbol {
+          exponent += 1
+        } else if f.hasPrefix(symbol + "^"), let k = Int(f.dropFirst(symbol.count + 1)) {
+          exponent += k
+        }
+      }
+      out[exponent] = "\(sign * coefficient)"
+    }
+    return out
+  }
+}
+
+/// Runs FORM programs in a temporary directory and times them (wall clock from spawn to exit,
+/// including FORM's start-up of a few milliseconds).
+private enum FormRunner {
+  /// The `form` executable, or nil when FORM is not installed.
+  static let executable: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for dir in path.split(separator: ":") {
+      let candidate = "\(dir)/form"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }()
+
+  static func run(_ program: String, executable: String) -> (seconds: Double, output: FormOutput)? {
+    let fm = FileManager.default
+    let dir = fm.temporaryDirectory.appendingPathComponent("wick-bench-\(UUID().uuidString)")
+    guard (try? fm.createDirectory(at: dir, withIntermediateDirectories: true)) != nil else {
+      return nil
+    }
+    defer { try? fm.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("task.frm")
+    guard (try? program.write(to: file, atomically: true, encoding: .utf8)) != nil else {
+      return nil
+    }
+    // posix_spawn + waitpid rather than Foundation's Process, whose run-loop machinery adds tens
+    // of milliseconds per launch on a loaded machine; FORM's own start-up (a few ms) is counted.
+    let output = dir.appendingPathComponent("task.log").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let filePath: String = file.path
+    let words: [String] = [executable, "-l", filePath]
+    let arguments: [UnsafeMutablePointer<CChar>?] = words.map { (w: String) in strdup(w) }
+    defer { for a in arguments { free(a) } }
+    var argv = arguments + [nil]
+    var pid: pid_t = 0
+    // The child inherits the working directory (FORM writes its log and scratch files there).
+    let previous = fm.currentDirectoryPath
+    guard fm.changeCurrentDirectoryPath(dir.path) else { return nil }
+    defer { _ = fm.changeCurrentDirectoryPath(previous) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    guard posix_spawn(&pid, executable, &actions, nil, &argv, environ) == 0 else { return nil }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    guard status == 0, let data = fm.contents(atPath: output) else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    return (seconds, parse(text))
+  }
+
+  static func parse(_ text: String) -> FormOutput {
+    var terms = 0
+    for line in text.split(separator: "\n") where line.contains("Terms in output") {
+      if let last = line.split(separator: "=").last,
+        let k = Int(last.trimmingCharacters(in: .whitespaces))
+      {
+        terms = k
+      }
+    }
+    var printed = ""
+    if let range = text.range(of: "E =") {
+      let rest = text[range.upperBound...]
+      printed = String(rest.prefix { $0 != ";" })
+    }
+    return FormOutput(terms: terms, printed: printed)
+  }
+}
+
+/// The FORM programs of `bench_form.py`, ported line by line.
+private enum FormProgram {
+  static func scalarIsserlis(_ m: Int) -> String {
+    let n = 2 * m
+    let ps = (1...n).map { "p\($0)" }.joined(separator: ",")
+    var lines = [
+      "#-", "On statistics;", "Off totalsize;", "Indices \(ps);", "CFunction C(symmetric);",
+      "Local E = dd_(\(ps));",
+    ]
+    for k in 1...n {
+      for l in stride(from: k + 1, through: n, by: 1) {
+        lines.append("id d_(p\(k),p\(l)) = C(\(k),\(l));")
+      }
+    }
+    lines += [".sort", ".end"]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// T2/T2s; with `histogram`, every K is then set to 1 and the result printed (verification).
+  static func indexed(_ m: Int, singleInput: Bool, histogram: Bool = false) -> String {
+    let n = 2 * m
+    let ps = (1...n).map { "p\($0)" }.joined(separator: ",")
+    var lines = [
+      "#-", "On statistics;", "Symbols n, K;", "Dimension n;",
+      "Indices " + (1...m).map { "i\($0)" }.joined(separator: ",") + ";",
+      "Dimension 4;", "Indices \(ps);",
+      "Symbols " + (1...n).map { "a\($0)" }.joined(separator: ",") + ";",
+      "CFunction Kf(symmetric);", "Local E = dd_(\(ps));",
+    ]
+    func neuron(_ k: Int) -> String { "i\((k + 1) / 2)" }
+    for k in 1...n {
+      for l in stride(from: k + 1, through: n, by: 1) {
+        let rhs = singleInput ? "K" : "Kf(a\(k),a\(l))"
+        lines.append("id d_(p\(k),p\(l)) = d_(\(neuron(k)),\(neuron(l)))*\(rhs);")
+      }
+    }
+    if singleInput { lines.append("Print;") }
+    lines.append(".sort")
+    if histogram { lines += ["Symbols w1, w2;", "id Kf(w1?,w2?) = 1;", "Print;", ".sort"] }
+    lines.append(".end")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func weightWick(_ m: Int) -> String {
+    let n = 2 * m
+    let ps = (1...n).map { "p\($0)" }.joined(separator: ",")
+    let js = (1...n).map { "j\($0)" }.joined(separator: ",")
+    var lines = [
+      "#-", "On statistics;", "Symbols n, CW;", "Dimension n;",
+      "Indices " + (1...m).map { "i\($0)" }.joined(separator: ",") + ",\(js);",
+      "Dimension 4;", "Indices \(ps);", "Index a;", "CTensor sig;",
+      "Local E = dd_(\(ps))*" + (1...n).map { "sig(j\($0),a)" }.joined(separator: "*") + ";",
+    ]
+    func neuron(_ k: Int) -> String { "i\((k + 1) / 2)" }
+    for k in 1...n {
+      for l in stride(from: k + 1, through: n, by: 1) {
+        lines.append("id d_(p\(k),p\(l)) = d_(\(neuron(k)),\(neuron(l)))*d_(j\(k),j\(l))*CW/n;")
+      }
+    }
+    lines += ["sum \(js);", "Print;", ".sort", ".end"]
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
