@@ -1,0 +1,44 @@
+import DeriveCLI
+import Foundation
+import Testing
+
+/// Models outside the (K, G1, V) closure are refused with an explanation and exit status 2 —
+/// never a plausible wrong recursion (DESIGN.md, "Closure").
+@Suite struct ClosureRefusalTests {
+  func run(_ model: String) throws -> CommandOutput {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "derive-closure-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let file = dir.appendingPathComponent("m\(abs(model.hashValue)).model").path
+    try model.write(toFile: file, atomically: true, encoding: .utf8)
+    return DeriveCommandLine.run([file])
+  }
+
+  static let header = """
+    index i : neuron l+1
+    index j : neuron l
+    index a : sample
+    coupling C_b C_W xi
+    function sigma
+    gaussian b[i] : C_b
+    gaussian W[i,j] : C_W / n(j)
+    incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1]
+
+    """
+
+  /// A residual connection carries a neuron's own preactivation forward: refused, with the reason.
+  @Test func residualConnectionIsRefused() throws {
+    let out = try run(
+      Self.header + "map z[i;a] = W[i,j] sigma(z[j;a]) + xi z[i;a]\nderive K G1 V\n")
+    #expect(out.exitCode == 2)
+    #expect(out.standardError.contains("does not close"))
+    #expect(out.standardError.contains(":9:"))
+  }
+
+  /// z′_i = b_i²: E[z′z′] = C_b²(1 + 2δ) is not δ_{i₁i₂}·(…), so there is no K′ to read off.
+  @Test func nonDiagonalTwoPointFunctionIsRefused() throws {
+    let out = try run(Self.header + "map z[i;a] = b[i] b[i]\nderive K G1 V\n")
+    #expect(out.exitCode == 2)
+    #expect(out.standardError.contains("not proportional to δ"))
+  }
+}
