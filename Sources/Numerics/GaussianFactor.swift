@@ -1,0 +1,58 @@
+/// One factor f(z_s) of a product integrand F(z) = Πₐ fₐ(z_{s(a)}): a function of a single
+/// coordinate of the Gaussian vector.
+///
+/// Several factors may act on the same coordinate (σ(z₁)² is two factors on coordinate 0), and
+/// coordinates without factors are integrated out (the expectation uses the marginal covariance).
+public struct GaussianFactor: Hashable, Sendable {
+  /// The one-variable function a factor applies.
+  public enum Function: Hashable, Sendable {
+    /// dⁿσ/dzⁿ for an activation σ and n in 0…4 (see ``Activation/derivative(_:order:)``).
+    case activation(Activation, derivative: Int)
+    /// zᵏ for k ≥ 0.
+    case power(Int)
+  }
+
+  /// The function applied.
+  public var function: Function
+  /// The 0-based coordinate s it applies to.
+  public var coordinate: Int
+
+  /// A factor applying `function` to coordinate `coordinate`.
+  public init(_ function: Function, coordinate: Int) {
+    self.function = function
+    self.coordinate = coordinate
+  }
+
+  /// σ⁽ⁿ⁾(z_s): the activation (or its `derivative`-th derivative) of coordinate `coordinate`.
+  public static func activation(
+    _ activation: Activation, derivative: Int = 0, coordinate: Int
+  ) -> GaussianFactor {
+    GaussianFactor(.activation(activation, derivative: derivative), coordinate: coordinate)
+  }
+
+  /// (z_s)ᵏ.
+  public static func power(_ exponent: Int, coordinate: Int) -> GaussianFactor {
+    GaussianFactor(.power(exponent), coordinate: coordinate)
+  }
+}
+
+extension GaussianFactor.Function {
+  /// f(z).
+  @inlinable
+  public func callAsFunction(_ z: Double) -> Double {
+    switch self {
+    case .activation(let activation, let order):
+      return order == 0 ? activation.value(z) : activation.derivative(z, order: order)
+    case .power(let k):
+      switch k {
+      case 0: return 1
+      case 1: return z
+      case 2: return z * z
+      default:
+        var result = 1.0
+        for _ in 0..<k { result *= z }
+        return result
+      }
+    }
+  }
+}
