@@ -46,7 +46,7 @@ public struct GaussianExpectation: Sendable {
 
     /// Options with the documented defaults.
     public init(
-      tolerance: Double = 1e-13, truncation: Double = 9, maximumPieceLength: Double = 18,
+      tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true
     ) {
       self.tolerance = tolerance
