@@ -5,13 +5,16 @@ extension Activation {
   ///
   /// Every case is evaluated in a form that is finite for every finite `z` (softplus and SWISH
   /// never overflow, GELU uses `erfc` so that its left tail keeps full relative precision).
+  /// tanh uses an inlinable branch-free implementation accurate to ≤ 3 ulp (glibc's is an
+  /// opaque call three times slower), the same in ``value(_:)``, ``derivative(_:order:)`` and
+  /// ``apply(_:into:)``.
   @inlinable
   public func value(_ z: Double) -> Double {
     switch self {
     case .linear: return z
     case .relu: return z > 0 ? z : 0
     case .leakyRelu(let slope): return z > 0 ? z : slope * z
-    case .tanh: return Foundation.tanh(z)
+    case .tanh: return ElementaryFunctions.tanh(z)
     case .erf(let scale): return Foundation.erf(scale * z)
     case .gelu: return 0.5 * z * Foundation.erfc(-z * 0.70710678118654752440)
     case .swish: return z / (1 + Foundation.exp(-z))
@@ -41,7 +44,7 @@ extension Activation {
     case .leakyRelu(let slope):
       return order == 1 ? (z > 0 ? 1 : slope) : 0
     case .tanh:
-      let t = Foundation.tanh(z)
+      let t = ElementaryFunctions.tanh(z)
       let s = 1 - t * t  // sech² z
       switch order {
       case 1: return s
@@ -121,7 +124,7 @@ extension Activation {
         output[i] = z > 0 ? z : slope * z
       }
     case .tanh:
-      for i in 0..<n { output[i] = Foundation.tanh(input[i]) }
+      for i in 0..<n { output[i] = ElementaryFunctions.tanh(input[i]) }
     case .erf(let scale):
       for i in 0..<n { output[i] = Foundation.erf(scale * input[i]) }
     case .gelu:

@@ -3,11 +3,13 @@ import Foundation
 /// The m-point Gauss–Legendre rule on [−1, 1]: ∫₋₁¹ f(x) dx ≈ Σᵢ wᵢ f(xᵢ), exact for every
 /// polynomial of degree ≤ 2m − 1.
 ///
-/// Nodes are the roots of the Legendre polynomial Pₘ, found by Newton's method from Tricomi's
-/// asymptotic approximation (accurate enough that Newton converges quadratically from the first
-/// step for every m), with Pₘ and Pₘ′ from the three-term recurrence. Weights are
-/// wᵢ = 2 / ((1 − xᵢ²) Pₘ′(xᵢ)²). The rule is exactly symmetric: only the non-negative roots are
-/// computed and mirrored. Nodes and weights agree with published tables to ~1 ulp.
+/// Nodes are the roots of the Legendre polynomial Pₘ, found by Newton's method in θ = arccos x
+/// from Tricomi's asymptotic approximation (accurate enough that Newton converges quadratically
+/// from the first step for every m), with Pₘ and Pₘ₋₁ from the three-term recurrence. Weights
+/// are wᵢ = 2 / ((1 − xᵢ²) Pₘ′(xᵢ)²), evaluated as 2 sin²θᵢ / (m (xᵢPₘ − Pₘ₋₁))² so that they
+/// keep full relative precision next to ±1. The rule is exactly symmetric: only the
+/// non-negative roots are computed and mirrored. Nodes and weights agree with published tables
+/// to ~1 ulp.
 public struct GaussLegendreRule: Hashable, Sendable {
   /// The nodes xᵢ in (−1, 1), ascending.
   public let nodes: [Double]
@@ -26,21 +28,26 @@ public struct GaussLegendreRule: Hashable, Sendable {
     var weights = [Double](repeating: 0, count: m)
     let n = Double(m)
     for i in 0..<(m + 1) / 2 {
-      // Tricomi: the i-th largest root ≈ (1 − (m−1)/(8m³)) cos(π(4i + 3)/(4m + 2)), i from 0.
-      var x = (1 - (n - 1) / (8 * n * n * n)) * cos(Double.pi * Double(4 * i + 3) / (4 * n + 2))
-      var derivative = 0.0
-      for iteration in 0..<100 {
-        let (p, dp) = GaussLegendreRule.legendre(m, at: x)
-        let step = p / dp
-        x -= step
-        derivative = dp
-        if abs(step) <= 1e-16 * Swift.max(1, abs(x)) || iteration == 99 {
-          derivative = GaussLegendreRule.legendre(m, at: x).derivative
-          break
-        }
+      // Newton's method in θ (x = cos θ) for f(θ) = Pₘ(cos θ), from Tricomi's approximation of
+      // the i-th largest root. Working in θ keeps sin θ = √(1 − x²) accurate near x = ±1, where
+      // 1 − x² would cancel, so the weights keep full relative precision.
+      var theta = acos(
+        (1 - (n - 1) / (8 * n * n * n)) * cos(Double.pi * Double(4 * i + 3) / (4 * n + 2)))
+      for _ in 0..<100 {
+        let x = cos(theta)
+        let (p, previous) = GaussLegendreRule.legendre(m, at: x)
+        // f′(θ) = −sin θ Pₘ′(x) = m (x Pₘ − Pₘ₋₁) / sin θ.
+        let slope = n * (x * p - previous) / sin(theta)
+        let step = p / slope
+        theta -= step
+        if abs(step) <= 4e-17 * theta { break }
       }
-      if 2 * i + 1 == m { x = 0 }  // the middle root of an odd rule is exactly 0
-      let weight = 2 / ((1 - x * x) * derivative * derivative)
+      let x = 2 * i + 1 == m ? 0 : cos(theta)  // the middle root of an odd rule is exactly 0
+      let (p, previous) = GaussLegendreRule.legendre(m, at: x)
+      let sine = sin(theta)
+      // w = 2 / f′(θ)² = 2 sin²θ / (m (x Pₘ − Pₘ₋₁))².
+      let slope = n * (x * p - previous)
+      let weight = 2 * sine * sine / (slope * slope)
       nodes[m - 1 - i] = x
       weights[m - 1 - i] = weight
       nodes[i] = -x
@@ -59,11 +66,10 @@ public struct GaussLegendreRule: Hashable, Sendable {
     return half * sum
   }
 
-  /// Pₘ(x) and Pₘ′(x) by the recurrence k Pₖ = (2k − 1) x Pₖ₋₁ − (k − 1) Pₖ₋₂.
-  private static func legendre(_ m: Int, at x: Double) -> (value: Double, derivative: Double) {
+  /// Pₘ(x) and Pₘ₋₁(x) by the recurrence k Pₖ = (2k − 1) x Pₖ₋₁ − (k − 1) Pₖ₋₂.
+  private static func legendre(_ m: Int, at x: Double) -> (value: Double, previous: Double) {
     var previous = 1.0
     var current = x
-    if m == 0 { return (1, 0) }
     if m >= 2 {
       for k in 2...m {
         let kk = Double(k)
@@ -72,8 +78,6 @@ public struct GaussLegendreRule: Hashable, Sendable {
         current = next
       }
     }
-    // Pₘ′(x) = m (x Pₘ − Pₘ₋₁) / (x² − 1), valid away from ±1 (roots are interior).
-    let derivative = Double(m) * (x * current - previous) / (x * x - 1)
-    return (current, derivative)
+    return (current, previous)
   }
 }

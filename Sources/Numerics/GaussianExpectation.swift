@@ -46,7 +46,7 @@ public struct GaussianExpectation: Sendable {
 
     /// Options with the documented defaults.
     public init(
-      tolerance: Double = 1e-13, truncation: Double = 9, maximumPieceLength: Double = 100,
+      tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true
     ) {
       self.tolerance = tolerance
@@ -127,12 +127,12 @@ public struct GaussianExpectation: Sendable {
     }
     let factorisation = try CholeskyFactor(covariance)
     return withoutActuallyEscaping(integrand) { integrand in
-      var engine = NestedGaussianQuadrature(
+      let engine = NestedGaussianQuadrature(
         factorisation: factorisation,
         functions: [[GaussianFactor.Function]](repeating: [], count: d),
         features: features, maximumDegree: 0, rules: rules, options: options,
         closure: integrand)
-      return engine.run()[0]
+      return engine.run().values[0]
     }
   }
 
@@ -144,11 +144,11 @@ public struct GaussianExpectation: Sendable {
     let factorisation = try CholeskyFactor(problem.marginal)
     var functions = [[GaussianFactor.Function]](repeating: [], count: problem.coordinates.count)
     for factor in problem.factors { functions[factor.coordinate].append(factor.function) }
-    var engine = NestedGaussianQuadrature(
+    let engine = NestedGaussianQuadrature(
       factorisation: factorisation, functions: functions,
       features: [[QuadratureFeature]](repeating: [], count: problem.coordinates.count),
       maximumDegree: maximumDegree, rules: rules, options: options, closure: nil)
-    let values = engine.run()
+    let values = engine.run().values
     return (engine.monomials, values, factorisation)
   }
 }
@@ -201,20 +201,5 @@ struct ProductProblem {
     self.factors = factors.map { GaussianFactor($0.function, coordinate: position[$0.coordinate]) }
     self.marginal = covariance.marginal(coordinates)
     self.isIdenticallyZero = zero
-  }
-}
-
-extension GaussianExpectation {  // SCRATCH
-  public func _leafCount(of factors: [GaussianFactor], covariance: CovarianceMatrix) throws -> Int {
-    let problem = try ProductProblem(factors: factors, covariance: covariance)
-    let factorisation = try CholeskyFactor(problem.marginal)
-    var functions = [[GaussianFactor.Function]](repeating: [], count: problem.coordinates.count)
-    for factor in problem.factors { functions[factor.coordinate].append(factor.function) }
-    var engine = NestedGaussianQuadrature(
-      factorisation: factorisation, functions: functions,
-      features: [[QuadratureFeature]](repeating: [], count: problem.coordinates.count),
-      maximumDegree: 0, rules: rules, options: options, closure: nil)
-    _ = engine.run()
-    return engine.leafEvaluations
   }
 }

@@ -1,0 +1,526 @@
+import Foundation
+
+/// One run of a ``NestedGaussianQuadrature`` plan: the plan flattened into raw buffers, the
+/// scratch memory of the recursion, and the recursion itself (mesh building, node selection,
+/// integration).
+///
+/// Everything the inner loops touch is a raw pointer allocated once per run, so the loops are
+/// free of bounds checks and reference counting. The workspace never escapes `run()`, which
+/// deallocates it.
+struct QuadratureWorkspace {
+  // Shape.
+  let dimension: Int
+  let rank: Int
+  let monomialCount: Int
+  let maximumDegree: Int
+
+  // Options.
+  let truncation: Double
+  let gradingRatio: Double
+  let maximumPieceLength: Double
+  let fixedNodes: Int?
+
+  // The plan, flattened. Per-level lists are stored contiguously with start offsets.
+  let lower: UnsafeMutablePointer<Double>  // d × r
+  let completedStart: UnsafeMutablePointer<Int>  // r + 1
+  let completed: UnsafeMutablePointer<Int>
+  let pendingStart: UnsafeMutablePointer<Int>  // r + 1
+  let pending: UnsafeMutablePointer<Int>
+  let factorStart: UnsafeMutablePointer<Int>  // d + 1
+  let factors: UnsafeMutablePointer<GaussianFactor.Function>
+  let featureStart: UnsafeMutablePointer<Int>  // r + 1
+  let featureCoordinate: UnsafeMutablePointer<Int>
+  let featureLocation: UnsafeMutablePointer<Double>
+  let featureInverseSlope: UnsafeMutablePointer<Double>
+  let featureWidth: UnsafeMutablePointer<Double>
+  let oscillation: UnsafeMutablePointer<Double>  // r
+  let growth: UnsafeMutablePointer<Double>  // r
+  let logPeak: UnsafeMutablePointer<Double>  // r
+  let peakLocation: UnsafeMutablePointer<Double>  // r
+  let exponents: UnsafeMutablePointer<Int>  // monomials × r
+  let closure: (([Double]) -> Double)?
+
+  // Gauss–Legendre rules, flattened.
+  let ruleCount: Int
+  let ruleStart: UnsafeMutablePointer<Int>
+  let ruleOrder: UnsafeMutablePointer<Int>
+  let ruleNodes: UnsafeMutablePointer<Double>
+  let ruleWeights: UnsafeMutablePointer<Double>
+  let maximumOrder: Int
+
+  // Scratch.
+  let partial: UnsafeMutablePointer<Double>  // (r + 1) × d: Σ_{m<j} L_{sm}u_m for level j
+  let u: UnsafeMutablePointer<Double>  // r
+  let accumulators: UnsafeMutablePointer<Double>  // r × monomials
+  let breakpoints: UnsafeMutablePointer<Double>  // r × breakpointCapacity
+  let centers: UnsafeMutablePointer<Double>  // all features
+  let poleRadii: UnsafeMutablePointer<Double>  // features of one level
+  let leafU: UnsafeMutablePointer<Double>  // maximum order
+  let leafWeight: UnsafeMutablePointer<Double>
+  let leafValue: UnsafeMutablePointer<Double>
+  let leafScratch: UnsafeMutablePointer<Double>
+  let leafZ: UnsafeMutablePointer<Double>  // d × maximum order
+  let powers: UnsafeMutablePointer<Double>  // r × (degree + 1)
+  var z: [Double]  // d, handed to the closure
+  var statistics: NestedGaussianQuadrature.Statistics
+
+  /// Breakpoints a level may hold (more are dropped, which only coarsens the mesh).
+  static let breakpointCapacity = 512
+  /// 1/√(2π).
+  static let inverseRootTwoPi = 0.39894228040143267794
+
+  init(_ plan: NestedGaussianQuadrature) {
+    let d = plan.dimension
+    let r = plan.rank
+    dimension = d
+    rank = r
+    monomialCount = plan.monomials.count
+    maximumDegree = plan.maximumDegree
+    truncation = plan.options.truncation
+    gradingRatio = plan.options.gradingRatio
+    maximumPieceLength = plan.options.maximumPieceLength
+    fixedNodes = plan.options.nodesPerPiece
+    closure = plan.closure
+
+    func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
+      pointer.initialize(from: array, count: array.count)
+      return pointer
+    }
+    func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
+      copy([Double](repeating: 0, count: count))
+    }
+    func offsets(_ counts: [Int]) -> [Int] {
+      var result = [0]
+      for count in counts { result.append(result[result.count - 1] + count) }
+      return result
+    }
+    let levels = plan.levels
+    lower = copy(plan.lower)
+    completedStart = copy(offsets(levels.map(\.completed.count)))
+    completed = copy(levels.flatMap(\.completed))
+    pendingStart = copy(offsets(levels.map(\.pending.count)))
+    pending = copy(levels.flatMap(\.pending))
+    factorStart = copy(offsets(plan.functions.map(\.count)))
+    factors = copy(plan.functions.flatMap { $0 })
+    let features = levels.flatMap(\.features)
+    featureStart = copy(offsets(levels.map(\.features.count)))
+    featureCoordinate = copy(features.map(\.coordinate))
+    featureLocation = copy(features.map(\.location))
+    featureInverseSlope = copy(features.map(\.inverseSlope))
+    featureWidth = copy(features.map(\.width))
+    oscillation = copy(levels.map(\.oscillation))
+    growth = copy(levels.map(\.growth))
+    logPeak = copy(levels.map(\.logPeak))
+    peakLocation = copy(levels.map(\.peakLocation))
+    exponents = copy(plan.monomials.flatMap { $0 })
+
+    let rules = plan.rules.rules
+    ruleCount = rules.count
+    ruleStart = copy(offsets(rules.map(\.order)))
+    ruleOrder = copy(rules.map(\.order))
+    ruleNodes = copy(rules.flatMap(\.nodes))
+    ruleWeights = copy(rules.flatMap(\.weights))
+    maximumOrder = plan.rules.maximumOrder
+
+    partial = zeros((r + 1) * d)
+    u = zeros(r)
+    accumulators = zeros(r * monomialCount)
+    breakpoints = zeros(r * QuadratureWorkspace.breakpointCapacity)
+    centers = zeros(features.count)
+    poleRadii = zeros(levels.map(\.features.count).max() ?? 0)
+    leafU = zeros(maximumOrder)
+    leafWeight = zeros(maximumOrder)
+    leafValue = zeros(maximumOrder)
+    leafScratch = zeros(maximumOrder)
+    leafZ = zeros(d * maximumOrder)
+    powers = zeros(r * (maximumDegree + 1))
+    z = [Double](repeating: 0, count: d)
+    statistics = NestedGaussianQuadrature.Statistics(levelNodes: [Int](repeating: 0, count: r))
+  }
+
+  /// Frees every buffer; the workspace must not be used afterwards.
+  func deallocate() {
+    factors.deinitialize(count: factorStart[dimension])
+    factors.deallocate()
+    for pointer in [
+      completedStart, completed, pendingStart, pending, factorStart, featureStart,
+      featureCoordinate, exponents, ruleStart, ruleOrder,
+    ] {
+      pointer.deallocate()
+    }
+    for pointer in [
+      lower, featureLocation, featureInverseSlope, featureWidth, oscillation, growth, logPeak,
+      peakLocation, ruleNodes, ruleWeights, partial, u, accumulators, breakpoints, centers,
+      poleRadii, leafU,
+      leafWeight, leafValue, leafScratch, leafZ, powers,
+    ] {
+      pointer.deallocate()
+    }
+  }
+
+  /// The outermost accumulators: ⟨u^α F⟩ for every monomial.
+  var results: [Double] { (0..<monomialCount).map { accumulators[$0] } }
+
+  // MARK: - Recursion
+
+  /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
+  /// per monomial) in the accumulators of level j.
+  mutating func integrate(level j: Int, logTolerance: Double) {
+    let count = monomialCount
+    let accumulator = accumulators + j * count
+    accumulator.initialize(repeating: 0, count: count)
+    let points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
+    let pointCount = buildBreakpoints(level: j, into: points)
+    var lengthCap = maximumPieceLength
+    if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
+    let isLeaf = j == rank - 1
+    let d = dimension
+    let r = rank
+    let logCap = Foundation.log(1e-3)
+    let here = partial + j * d
+    let next = partial + (j + 1) * d
+    for p in 0..<(pointCount - 1) {
+      let a0 = points[p]
+      let b0 = points[p + 1]
+      guard b0 > a0 else { continue }
+      let splits = Swift.max(1, Int(((b0 - a0) / lengthCap).rounded(.up)))
+      let step = (b0 - a0) / Double(splits)
+      for q in 0..<splits {
+        let a = a0 + Double(q) * step
+        let b = q == splits - 1 ? b0 : a + step
+        // A piece whose largest weight (1+|u|)^D e^{−u²/2}, times its length (≤ 2U ≈ e³),
+        // stays below a tenth of the tolerance contributes nothing: skip it. Not for closures,
+        // whose growth is unknown.
+        if closure == nil && logImportance(level: j, from: a, to: b) < logTolerance - 5.5 {
+          continue
+        }
+        if vanishes(level: j, at: 0.5 * (a + b)) { continue }
+        let rule = chooseRule(level: j, from: a, to: b, logTolerance: logTolerance)
+        statistics.pieces += 1
+        let n = ruleOrder[rule]
+        let nodes = ruleNodes + ruleStart[rule]
+        let weights = ruleWeights + ruleStart[rule]
+        let half = 0.5 * (b - a)
+        let mid = 0.5 * (a + b)
+        if isLeaf {
+          accumulateLeaf(level: j, count: n, nodes: nodes, weights: weights, mid: mid, half: half)
+          statistics.leafEvaluations += n
+          continue
+        }
+        statistics.levelNodes[j] += n
+        for i in 0..<n {
+          let uj = mid + half * nodes[i]
+          let innerTolerance = logTolerance - logImportance(level: j, at: uj)
+          // The whole inner integral is below the tolerance: skip it.
+          if innerTolerance >= 0 { continue }
+          var g = 1.0
+          for c in completedStart[j]..<completedStart[j + 1] {
+            let s = completed[c]
+            let zs = here[s] + lower[s * r + j] * uj
+            z[s] = zs
+            for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
+          }
+          if g == 0 { continue }
+          u[j] = uj
+          for c in pendingStart[j]..<pendingStart[j + 1] {
+            let s = pending[c]
+            next[s] = here[s] + lower[s * r + j] * uj
+          }
+          integrate(level: j + 1, logTolerance: Swift.min(logCap, innerTolerance))
+          let weight =
+            half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
+            * ElementaryFunctions.exp(-0.5 * uj * uj)
+          let factor = weight * g
+          let inner = accumulators + (j + 1) * count
+          for m in 0..<count { accumulator[m] += factor * inner[m] }
+        }
+      }
+    }
+  }
+
+  /// The innermost level: all coordinates are known at each node, evaluated in batches.
+  private mutating func accumulateLeaf(
+    level j: Int, count n: Int, nodes: UnsafeMutablePointer<Double>,
+    weights: UnsafeMutablePointer<Double>, mid: Double, half: Double
+  ) {
+    let d = dimension
+    let r = rank
+    let here = partial + j * d
+    for i in 0..<n {
+      let uj = mid + half * nodes[i]
+      leafU[i] = uj
+      leafWeight[i] =
+        half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
+        * ElementaryFunctions.exp(-0.5 * uj * uj)
+      leafValue[i] = 1
+    }
+    for c in completedStart[j]..<completedStart[j + 1] {
+      let s = completed[c]
+      let offset = here[s]
+      let slope = lower[s * r + j]
+      let zs = leafZ + s * maximumOrder
+      for i in 0..<n { zs[i] = offset + slope * leafU[i] }
+      for f in factorStart[s]..<factorStart[s + 1] {
+        let function = factors[f]
+        if case .activation(let activation, 0) = function {
+          activation.apply(
+            UnsafeBufferPointer(start: zs, count: n),
+            into: UnsafeMutableBufferPointer(start: leafScratch, count: n))
+          for i in 0..<n { leafValue[i] *= leafScratch[i] }
+        } else {
+          for i in 0..<n { leafValue[i] *= function(zs[i]) }
+        }
+      }
+    }
+    if let closure {
+      for i in 0..<n {
+        for c in completedStart[j]..<completedStart[j + 1] {
+          let s = completed[c]
+          z[s] = leafZ[s * maximumOrder + i]
+        }
+        leafValue[i] *= closure(z)
+      }
+    }
+    let accumulator = accumulators + j * monomialCount
+    if monomialCount == 1 {
+      var sum = 0.0
+      for i in 0..<n { sum += leafWeight[i] * leafValue[i] }
+      accumulator[0] += sum
+      return
+    }
+    let p = maximumDegree
+    for i in 0..<n {
+      let factor = leafWeight[i] * leafValue[i]
+      if factor == 0 { continue }
+      u[j] = leafU[i]
+      for level in 0..<r {
+        var x = 1.0
+        for e in 0...p {
+          powers[level * (p + 1) + e] = x
+          x *= u[level]
+        }
+      }
+      for m in 0..<monomialCount {
+        var term = factor
+        for level in 0..<r {
+          let e = exponents[m * r + level]
+          if e > 0 { term *= powers[level * (p + 1) + e] }
+        }
+        accumulator[m] += term
+      }
+    }
+  }
+
+  // MARK: - Mesh
+
+  /// Writes the sorted breakpoints of level j (truncation ends, exact kinks, graded points
+  /// around smooth features) and returns their number.
+  private func buildBreakpoints(level j: Int, into points: UnsafeMutablePointer<Double>) -> Int {
+    let d = dimension
+    let capacity = QuadratureWorkspace.breakpointCapacity
+    let first = featureStart[j]
+    let last = featureStart[j + 1]
+    for k in first..<last {
+      centers[k] =
+        (featureLocation[k] - partial[j * d + featureCoordinate[k]]) * featureInverseSlope[k]
+    }
+    var count = 0
+    for k in first..<last {
+      let center = centers[k]
+      let width = featureWidth[k]
+      if width == 0 {
+        if count < capacity - 2 && center > -truncation && center < truncation {
+          points[count] = center
+          count += 1
+        }
+        continue
+      }
+      var offset = width
+      var steps = 0
+      while steps < 80 && (center - offset > -truncation || center + offset < truncation) {
+        for side in 0..<2 {
+          let x = side == 0 ? center - offset : center + offset
+          if count < capacity - 2 && x > -truncation && x < truncation
+            && dominates(feature: k, level: j, at: x)
+          {
+            points[count] = x
+            count += 1
+          }
+        }
+        offset *= gradingRatio
+        steps += 1
+      }
+    }
+    points[count] = -truncation
+    count += 1
+    var sorted = UnsafeMutableBufferPointer(start: points, count: count)
+    sorted.sort()
+    // Drop breakpoints closer than rounding to their predecessor, then close with U.
+    var kept = 1
+    let minimumGap = 1e-13 * truncation
+    for i in 1..<count where points[i] - points[kept - 1] > minimumGap {
+      points[kept] = points[i]
+      kept += 1
+    }
+    if truncation - points[kept - 1] <= minimumGap { kept -= 1 }
+    points[kept] = truncation
+    return kept + 1
+  }
+
+  /// True when smooth feature k is the nearest (in the complex plane) of its level's smooth
+  /// features to the point x: only the nearest feature's grading is needed there, so wider
+  /// features around the same centre add no breakpoints.
+  private func dominates(feature k: Int, level j: Int, at x: Double) -> Bool {
+    let own = featureWidth[k]
+    let dx = x - centers[k]
+    let distance = dx * dx + own * own
+    for other in featureStart[j]..<featureStart[j + 1] where other != k {
+      let width = featureWidth[other]
+      guard width > 0 else { continue }
+      let ex = x - centers[other]
+      if ex * ex + width * width < distance { return false }
+    }
+    return true
+  }
+
+  /// log of the normalised tail weight (1+|u|)^D e^{−u²/2} / peak at u (≤ 0).
+  private func logImportance(level j: Int, at value: Double) -> Double {
+    let x = abs(value)
+    return -0.5 * x * x + growth[j] * Foundation.log1p(x) - logPeak[j]
+  }
+
+  /// True when a factor of a coordinate completed at level j is a kinked activation that
+  /// vanishes at uⱼ = x (ReLU's left half, or its step derivative there). Its kink is a
+  /// breakpoint, so it then vanishes on the whole piece containing x, which can be skipped.
+  private func vanishes(level j: Int, at x: Double) -> Bool {
+    let r = rank
+    for c in completedStart[j]..<completedStart[j + 1] {
+      let s = completed[c]
+      for f in factorStart[s]..<factorStart[s + 1] {
+        guard case .activation(.relu, let order) = factors[f], order <= 1 else { continue }
+        if partial[j * dimension + s] + lower[s * r + j] * x <= 0 { return true }
+      }
+    }
+    return false
+  }
+
+  /// The largest log-importance on [a, b].
+  private func logImportance(level j: Int, from a: Double, to b: Double) -> Double {
+    let peak = peakLocation[j]
+    if (a <= peak && peak <= b) || (a <= -peak && -peak <= b) { return 0 }
+    return Swift.max(logImportance(level: j, at: a), logImportance(level: j, at: b))
+  }
+
+  // MARK: - Node selection
+
+  /// Ellipse parameters t tried for every piece, with cosh t and sinh t.
+  private static let ellipseGrid: [(t: Double, cosh: Double, sinh: Double)] = [
+    0.8, 1.6, 3,
+  ].map { ($0, Foundation.cosh($0), Foundation.sinh($0)) }
+  /// Offsets Δ below the nearest pole's parameter t_p, with −ln(1 − e^{−Δ}) (the growth of a
+  /// pole's contribution on the ellipse t_p − Δ), e^{−Δ} and e^{Δ}.
+  private static let poleOffsets: [(delta: Double, blowUp: Double, shrink: Double, grow: Double)] =
+    [0.15, 0.5].map {
+      ($0, -Foundation.log(1 - Foundation.exp(-$0)), Foundation.exp(-$0), Foundation.exp($0))
+    }
+
+  /// The index of the smallest tabulated rule whose a-priori error bound on [a, b] reaches
+  /// e^{logTolerance} (relative to the peak of the level's weight), or the fixed rule when
+  /// `options.nodesPerPiece` is set.
+  ///
+  /// Gauss–Legendre with n nodes on a piece errs by about M(t) e^{−2nt}, M(t) the largest
+  /// modulus of the integrand on the Bernstein ellipse with parameter t (semi-axes h cosh t,
+  /// h sinh t around the piece's midpoint m). ln M(t), relative to the peak of
+  /// (1+|u|)^D e^{−u²/2}, is bounded by the exact maximum of −Re(u²)/2 on the ellipse, plus
+  /// D (ln(1 + |m| + h) + t) ≥ D ln(1 + |m| + h cosh t), plus ωy for oscillation
+  /// (y = h sinh t), plus for each smooth feature — treated as a pole at the ellipse parameter
+  /// t_p through centre ± i·width — −ln(1 − e^{t−t_p}) (bounded by x/(1 − x), x = e^{t−t_p},
+  /// for all but the nearest). The required n is minimised over a few t (a fixed grid, and
+  /// just inside the nearest pole). Far-tail pieces come out cheap automatically, because the
+  /// Gaussian is small on their whole ellipse.
+  private func chooseRule(level j: Int, from a: Double, to b: Double, logTolerance: Double)
+    -> Int
+  {
+    if let fixedNodes { return ruleIndex(atLeast: Double(fixedNodes)) }
+    let half = 0.5 * (b - a)
+    let mid = 0.5 * (a + b)
+    let omega = oscillation[j]
+    let degree = growth[j]
+    var needed = 1 - logTolerance - logPeak[j]
+    if degree > 0 { needed += degree * ElementaryFunctions.logUpperBound(1 + abs(mid) + half) }
+    var poleCount = 0
+    var nearest = Double.infinity
+    var nearestIndex = -1
+    for k in featureStart[j]..<featureStart[j + 1] {
+      let width = featureWidth[k]
+      guard width > 0 else { continue }
+      let rho = QuadratureWorkspace.bernsteinRadius(
+        real: (centers[k] - mid) / half, imaginary: width / half)
+      poleRadii[poleCount] = 1 / rho
+      if rho < nearest {
+        nearest = rho
+        nearestIndex = poleCount
+      }
+      poleCount += 1
+    }
+    // ln M(t) without the pole terms: the maximum over θ of −(m + hc cos θ)²/2 + (hs sin θ)²/2
+    // (a concave quadratic in cos θ, hc = h cosh t, hs = h sinh t), plus oscillation and growth.
+    func envelope(_ t: Double, _ hc: Double, _ hs: Double) -> Double {
+      let optimum = Swift.min(1, Swift.max(-1, -mid * hc / (hc * hc + hs * hs)))
+      let x = mid + hc * optimum
+      return -0.5 * x * x + 0.5 * hs * hs * (1 - optimum * optimum) + omega * hs + degree * t
+    }
+    var best = Double.infinity
+    let nearestT = nearest.isFinite ? Foundation.log(nearest) : Double.infinity
+    if nearest.isFinite {
+      let inverseNearest = 1 / nearest
+      for offset in QuadratureWorkspace.poleOffsets where nearestT - offset.delta > 0.05 {
+        let t = nearestT - offset.delta
+        let et = nearest * offset.shrink
+        let inverse = inverseNearest * offset.grow
+        var cost =
+          needed + envelope(t, half * 0.5 * (et + inverse), half * 0.5 * (et - inverse))
+          + offset.blowUp
+        for p in 0..<poleCount where p != nearestIndex {
+          let x = Swift.min(et * poleRadii[p], 0.999)
+          cost += x / (1 - x)
+        }
+        best = Swift.min(best, cost / (2 * t))
+      }
+    }
+    for point in QuadratureWorkspace.ellipseGrid where point.t < nearestT - 0.05 {
+      let et = point.cosh + point.sinh
+      var cost = needed + envelope(point.t, half * point.cosh, half * point.sinh)
+      for p in 0..<poleCount {
+        let x = et * poleRadii[p]
+        cost += x / (1 - x)
+      }
+      best = Swift.min(best, cost / (2 * point.t))
+    }
+    return ruleIndex(atLeast: best.isFinite ? Swift.max(6, best + 0.5) : .infinity)
+  }
+
+  /// The smallest rule with at least `nodes` nodes (the largest rule if none).
+  private func ruleIndex(atLeast nodes: Double) -> Int {
+    for i in 0..<ruleCount where Double(ruleOrder[i]) >= nodes { return i }
+    return ruleCount - 1
+  }
+
+  /// ρ of the Bernstein ellipse through ζ = x + iy (foci ±1): ρ = |ζ + √(ζ−1)√(ζ+1)| ≥ 1.
+  static func bernsteinRadius(real x: Double, imaginary y: Double) -> Double {
+    let (ar, ai) = complexSquareRoot(x - 1, y)
+    let (br, bi) = complexSquareRoot(x + 1, y)
+    let sr = x + ar * br - ai * bi
+    let si = y + ar * bi + ai * br
+    let rho = (sr * sr + si * si).squareRoot()
+    return Swift.max(rho, 1 / rho)
+  }
+
+  private static func complexSquareRoot(_ x: Double, _ y: Double) -> (Double, Double) {
+    let modulus = (x * x + y * y).squareRoot()
+    let re = (0.5 * (modulus + x)).squareRoot()
+    let im = (0.5 * (modulus - x)).squareRoot()
+    return (re, y < 0 ? -im : im)
+  }
+}
