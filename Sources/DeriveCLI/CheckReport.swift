@@ -134,7 +134,7 @@ enum CheckReport {
         "<text x=\"\(ox + margin)\" y=\"\(oy + margin - 6)\">\(escape(label)) vs layer, n=\(rows[0].points.last?.width ?? 0): theory (line), MC ± s.e.</text>"
       )
       out.append(
-        "<text x=\"\(ox + margin - 40)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 3))</text><text x=\"\(ox + margin - 40)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 3))</text>"
+        "<text x=\"\(ox + 2)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 7))</text><text x=\"\(ox + 2)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 7))</text>"
       )
       let line = pts.map { "\(px($0.0)),\(py($0.1.theory))" }.joined(separator: " ")
       out.append(
