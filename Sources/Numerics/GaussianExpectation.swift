@@ -86,7 +86,7 @@ public struct GaussianExpectation: Sendable {
   /// - Throws: ``GaussianExpectationError`` for a coordinate out of range, more than four
   ///   coordinates in use, a derivative order outside 0…4, a negative power, a derivative of
   ///   order ≥ 2 of a kinked activation (use
-  ///   ``derivativeExpectation(of:derivatives:covariance:)``), or a covariance that is not
+  ///   ``derivativeExpectation(of:derivatives:covariance:method:)``), or a covariance that is not
   ///   positive semidefinite.
   public func expectation(of factors: [GaussianFactor], covariance: CovarianceMatrix) throws
     -> Double
