@@ -5,6 +5,7 @@ let json = arguments.contains("--json")
 let requested = Set(arguments.filter { !$0.hasPrefix("--") })
 
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
+  ("quadrature", quadratureBenchmarks),
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {

@@ -1,0 +1,56 @@
+import Numerics
+
+/// Gaussian quadrature: one evaluation of ⟨F⟩_K per timed body, closed-form fast paths off so
+/// that the quadrature itself is measured, default accuracy (tolerance 5e-14, ≤ 1e-12 relative).
+///
+/// Cases: ⟨σσ⟩_K in two dimensions for tanh (smooth; target ≤ 50 µs), ReLU (kinked) and GELU at
+/// K = [[1, 0.6], [0.6, 1.3]]; ReLU at ρ = 0.999 (the strongly correlated, near-kink case); a
+/// Hermite-form ⟨∂₁²(relu relu)⟩; ⟨σσσσ⟩ in four dimensions for ReLU and tanh; and the
+/// one-time cost of creating a `GaussianExpectation` (its table of Gauss–Legendre rules).
+func quadratureBenchmarks() -> [BenchmarkCase] {
+  let quadrature = GaussianExpectation(options: .init(useClosedForms: false))
+  guard
+    let k2 = try? CovarianceMatrix(k11: 1.0, k12: 0.6, k22: 1.3),
+    let correlated = try? CovarianceMatrix(k11: 1.0, k12: 0.999, k22: 1.0),
+    let k4 = try? CovarianceMatrix([
+      [1.0, 0.5, 0.3, 0.2], [0.5, 1.2, 0.4, 0.1], [0.3, 0.4, 0.9, 0.3], [0.2, 0.1, 0.3, 1.1],
+    ])
+  else { return [] }
+  func pair(_ activation: Activation) -> [GaussianFactor] {
+    [.activation(activation, coordinate: 0), .activation(activation, coordinate: 1)]
+  }
+  func four(_ activation: Activation) -> [GaussianFactor] {
+    (0..<4).map { .activation(activation, coordinate: $0) }
+  }
+  func expectation(_ factors: [GaussianFactor], _ k: CovarianceMatrix) -> () -> Void {
+    {
+      let value = (try? quadrature.expectation(of: factors, covariance: k)) ?? .nan
+      precondition(value.isFinite, "quadrature failed")
+    }
+  }
+  let hermite: () -> Void = {
+    let value =
+      (try? quadrature.derivativeExpectation(
+        of: pair(.relu), derivatives: [0, 0], covariance: k2)) ?? .nan
+    precondition(value.isFinite, "quadrature failed")
+  }
+  return [
+    BenchmarkCase(
+      group: "quadrature", name: "init-rules", repeats: 11,
+      body: { precondition(GaussianExpectation().options.tolerance > 0) }),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-2d", repeats: 101, body: expectation(pair(.tanh), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-2d", repeats: 101, body: expectation(pair(.relu), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "gelu-2d", repeats: 101, body: expectation(pair(.gelu), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-2d-rho0.999", repeats: 101,
+      body: expectation(pair(.relu), correlated)),
+    BenchmarkCase(group: "quadrature", name: "relu-2d-hermite-d11", repeats: 101, body: hermite),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-4d", repeats: 7, body: expectation(four(.relu), k4)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d", repeats: 3, body: expectation(four(.tanh), k4)),
+  ]
+}
