@@ -25,7 +25,8 @@ extension GaussianFactor.Function {
       case .leakyRelu(let slope):
         return order <= 1 && slope != 1 ? [QuadratureFeature(location: 0, width: 0)] : []
       case .tanh: return [QuadratureFeature(location: 0, width: Double.pi / 2)]
-      case .erf(let scale): return [QuadratureFeature(location: 0, width: 1 / abs(scale))]
+      case .erf(let scale):
+        return scale == 0 ? [] : [QuadratureFeature(location: 0, width: 1 / abs(scale))]
       case .gelu: return [QuadratureFeature(location: 0, width: 1)]
       case .swish, .softplus: return [QuadratureFeature(location: 0, width: Double.pi)]
       }

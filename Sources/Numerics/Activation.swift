@@ -1,7 +1,9 @@
 /// The activation functions the numeric backend knows.
 ///
-/// Each case knows its value; derivatives, kink locations and closed-form Gaussian integrals
-/// live in extensions (`Activation+Derivatives.swift`, `Activation+GaussianIntegrals.swift`).
+/// Each case knows its value, derivatives to order 4, kinks and batch evaluation
+/// (`Activation+Evaluation.swift`), its name and parser (`Activation+Parsing.swift`), and the
+/// shape information the quadrature needs (`Activation+QuadratureHints.swift`). Closed-form
+/// Gaussian integrals are in ``GaussianClosedForms``.
 public enum Activation: Hashable, Sendable {
   /// σ(z) = z.
   case linear

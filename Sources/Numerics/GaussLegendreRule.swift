@@ -33,14 +33,17 @@ public struct GaussLegendreRule: Hashable, Sendable {
       // 1 − x² would cancel, so the weights keep full relative precision.
       var theta = acos(
         (1 - (n - 1) / (8 * n * n * n)) * cos(Double.pi * Double(4 * i + 3) / (4 * n + 2)))
-      for _ in 0..<100 {
+      // Quadratic convergence: once a step is below 1e-10 θ, one more reaches rounding.
+      var converged = false
+      for _ in 0..<50 {
         let x = cos(theta)
         let (p, previous) = GaussLegendreRule.legendre(m, at: x)
         // f′(θ) = −sin θ Pₘ′(x) = m (x Pₘ − Pₘ₋₁) / sin θ.
         let slope = n * (x * p - previous) / sin(theta)
         let step = p / slope
         theta -= step
-        if abs(step) <= 4e-17 * theta { break }
+        if converged { break }
+        converged = abs(step) <= 1e-10 * theta
       }
       let x = 2 * i + 1 == m ? 0 : cos(theta)  // the middle root of an odd rule is exactly 0
       let (p, previous) = GaussLegendreRule.legendre(m, at: x)

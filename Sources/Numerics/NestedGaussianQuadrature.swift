@@ -19,9 +19,12 @@ import Foundation
 ///   piece sees the feature at the same relative distance; where several features overlap,
 ///   only the nearest one (in the complex plane) places breakpoints.
 /// Each piece then gets the smallest tabulated rule whose a-priori Bernstein-ellipse bound
-/// (see `chooseRule`) reaches the local tolerance. The local tolerance of an inner level is
-/// relaxed by the Gaussian weight of the outer point, so nodes far in the tails are cheap,
-/// and nodes whose whole inner integral is negligible are skipped.
+/// (see `QuadratureWorkspace.chooseRule`) reaches the local tolerance. The local tolerance of
+/// an inner level is relaxed by the Gaussian weight of the outer point, so nodes far in the
+/// tails are cheap, and nodes whose whole inner integral is negligible are skipped.
+///
+/// This type is the plan (per-level coordinates and features, fixed by L and the factors);
+/// ``run()`` executes it in a ``QuadratureWorkspace``.
 struct NestedGaussianQuadrature {
   /// Per level j: the static part of the mesh and tolerance plan.
   struct Level {

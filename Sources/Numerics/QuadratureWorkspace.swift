@@ -387,7 +387,9 @@ struct QuadratureWorkspace {
   /// log of the normalised tail weight (1+|u|)^D e^{−u²/2} / peak at u (≤ 0).
   private func logImportance(level j: Int, at value: Double) -> Double {
     let x = abs(value)
-    return -0.5 * x * x + growth[j] * Foundation.log1p(x) - logPeak[j]
+    let degree = growth[j]
+    if degree == 0 { return -0.5 * x * x }
+    return -0.5 * x * x + degree * Foundation.log1p(x) - logPeak[j]
   }
 
   /// True when a factor of a coordinate completed at level j is a kinked activation that

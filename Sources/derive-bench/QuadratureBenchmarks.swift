@@ -1,34 +1,56 @@
 import Numerics
 
-/// Gaussian-quadrature cases: ⟨σσ⟩_K in two dimensions for a smooth and a kinked activation at
-/// the default 1e-13 tolerance (closed forms off, so the quadrature itself is timed), and a
-/// four-dimensional product. Each case repeats the evaluation to get stable per-call times;
-/// the printed median is per batch (see the case name for the batch size).
+/// Gaussian quadrature: one evaluation of ⟨F⟩_K per timed body, closed-form fast paths off so
+/// that the quadrature itself is measured, default accuracy (tolerance 5e-14, ≤ 1e-12 relative).
+///
+/// Cases: ⟨σσ⟩_K in two dimensions for tanh (smooth; target ≤ 50 µs), ReLU (kinked) and GELU at
+/// K = [[1, 0.6], [0.6, 1.3]]; ReLU at ρ = 0.999 (the strongly correlated, near-kink case); a
+/// Hermite-form ⟨∂₁²(relu relu)⟩; ⟨σσσσ⟩ in four dimensions for ReLU and tanh; and the
+/// one-time cost of creating a `GaussianExpectation` (its table of Gauss–Legendre rules).
 func quadratureBenchmarks() -> [BenchmarkCase] {
   let quadrature = GaussianExpectation(options: .init(useClosedForms: false))
-  func pair(_ activation: Activation) -> [GaussianFactor] {
-    [.activation(activation, coordinate: 0), .activation(activation, coordinate: 1)]
-  }
   guard
     let k2 = try? CovarianceMatrix(k11: 1.0, k12: 0.6, k22: 1.3),
+    let correlated = try? CovarianceMatrix(k11: 1.0, k12: 0.999, k22: 1.0),
     let k4 = try? CovarianceMatrix([
       [1.0, 0.5, 0.3, 0.2], [0.5, 1.2, 0.4, 0.1], [0.3, 0.4, 0.9, 0.3], [0.2, 0.1, 0.3, 1.1],
     ])
   else { return [] }
-  func evaluate(_ factors: [GaussianFactor], _ k: CovarianceMatrix, times: Int) -> () -> Void {
+  func pair(_ activation: Activation) -> [GaussianFactor] {
+    [.activation(activation, coordinate: 0), .activation(activation, coordinate: 1)]
+  }
+  func four(_ activation: Activation) -> [GaussianFactor] {
+    (0..<4).map { .activation(activation, coordinate: $0) }
+  }
+  func expectation(_ factors: [GaussianFactor], _ k: CovarianceMatrix) -> () -> Void {
     {
-      var sink = 0.0
-      for _ in 0..<times { sink += (try? quadrature.expectation(of: factors, covariance: k)) ?? 0 }
-      precondition(sink.isFinite)
+      let value = (try? quadrature.expectation(of: factors, covariance: k)) ?? .nan
+      precondition(value.isFinite, "quadrature failed")
     }
   }
-  let four: [GaussianFactor] = (0..<4).map { .activation(.tanh, coordinate: $0) }
-  let fourRelu: [GaussianFactor] = (0..<4).map { .activation(.relu, coordinate: $0) }
+  let hermite: () -> Void = {
+    let value =
+      (try? quadrature.derivativeExpectation(
+        of: pair(.relu), derivatives: [0, 0], covariance: k2)) ?? .nan
+    precondition(value.isFinite, "quadrature failed")
+  }
   return [
-    BenchmarkCase(group: "quadrature", name: "tanh-2d-x100", body: evaluate(pair(.tanh), k2, times: 100)),
-    BenchmarkCase(group: "quadrature", name: "relu-2d-x100", body: evaluate(pair(.relu), k2, times: 100)),
-    BenchmarkCase(group: "quadrature", name: "gelu-2d-x100", body: evaluate(pair(.gelu), k2, times: 100)),
-    BenchmarkCase(group: "quadrature", name: "tanh-4d-x1", repeats: 5, body: evaluate(four, k4, times: 1)),
-    BenchmarkCase(group: "quadrature", name: "relu-4d-x1", repeats: 5, body: evaluate(fourRelu, k4, times: 1)),
+    BenchmarkCase(
+      group: "quadrature", name: "init-rules", repeats: 11,
+      body: { precondition(GaussianExpectation().options.tolerance > 0) }),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-2d", repeats: 101, body: expectation(pair(.tanh), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-2d", repeats: 101, body: expectation(pair(.relu), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "gelu-2d", repeats: 101, body: expectation(pair(.gelu), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-2d-rho0.999", repeats: 101,
+      body: expectation(pair(.relu), correlated)),
+    BenchmarkCase(group: "quadrature", name: "relu-2d-hermite-d11", repeats: 101, body: hermite),
+    BenchmarkCase(
+      group: "quadrature", name: "relu-4d", repeats: 7, body: expectation(four(.relu), k4)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d", repeats: 3, body: expectation(four(.tanh), k4)),
   ]
 }

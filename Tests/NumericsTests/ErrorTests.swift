@@ -49,13 +49,22 @@ struct ErrorTests {
     }
   }
 
-  @Test("derivative forms need an invertible covariance")
+  @Test("the Hermite form needs an invertible covariance; direct derivatives do not")
   func singularForHermite() throws {
     let k = try CovarianceMatrix(k11: 1, k12: 1, k22: 1)
     #expect(throws: GaussianExpectationError.singular(pivot: 1)) {
-      try quadratureOnly.derivativeExpectation(of: relu, derivatives: [0, 1], covariance: k)
+      try quadratureOnly.derivativeExpectation(
+        of: relu, derivatives: [0, 1], covariance: k, method: .hermite)
     }
     #expect(GaussianExpectationError.singular(pivot: 1).description.contains("singular"))
+    // ⟨θ(z)θ(z)⟩ = ½ by differentiating each ReLU once.
+    let direct = try quadratureOnly.derivativeExpectation(
+      of: relu, derivatives: [0, 1], covariance: k)
+    #expect(relativeError(direct, 0.5) < 1e-13)
+    // A delta function at a degenerate point has no finite expectation form: Hermite, singular.
+    #expect(throws: GaussianExpectationError.singular(pivot: 1)) {
+      try quadratureOnly.derivativeExpectation(of: relu, derivatives: [0, 0], covariance: k)
+    }
   }
 
   @Test("factor and derivative validation")

@@ -39,7 +39,7 @@ struct HermiteFormTests {
     for k in kernels {
       for (derivatives, a, b) in cases {
         let hermite = try quadratureOnly.derivativeExpectation(
-          of: factors, derivatives: derivatives, covariance: k)
+          of: factors, derivatives: derivatives, covariance: k, method: .hermite)
         let expected = try direct(activation, a, b, k)
         #expect(
           abs(hermite - expected) <= 1e-11 * max(abs(expected), 0.1),
@@ -55,7 +55,7 @@ struct HermiteFormTests {
     ]
     for k in kernels {
       let hermite = try quadratureOnly.derivativeExpectation(
-        of: factors, derivatives: [0, 1], covariance: k)
+        of: factors, derivatives: [0, 1], covariance: k, method: .hermite)
       let exact = GaussianClosedForms.reluDerivativeCorrelation(
         k11: k[0, 0], k12: k[0, 1], k22: k[1, 1])
       #expect(relativeError(hermite, exact) < 1e-11, "at \(k)")
@@ -70,10 +70,29 @@ struct HermiteFormTests {
     ]
     for k in kernels {
       let hermite = try quadratureOnly.derivativeExpectation(
-        of: factors, derivatives: [0, 0], covariance: k)
+        of: factors, derivatives: [0, 0], covariance: k, method: .hermite)
       let conditional = k[1, 1] - k[0, 1] * k[0, 1] / k[0, 0]
       let exact = (conditional / k[0, 0]).squareRoot() / (2 * Double.pi)
       #expect(relativeError(hermite, exact) < 1e-11, "at \(k)")
+    }
+  }
+
+  @Test("ReLU: third and fourth order give products of delta and step functions")
+  func reluHigherOrders() throws {
+    let factors: [GaussianFactor] = [
+      .activation(.relu, coordinate: 0), .activation(.relu, coordinate: 1),
+    ]
+    for k in kernels + [try covariance(1, 1, rho: 0.99), try covariance(2, 0.5, rho: -0.99)] {
+      // ⟨∂₁²∂₂(σσ)⟩ = ⟨δ(z₁)θ(z₂)⟩ = p(z₁ = 0) P(z₂ > 0 | z₁ = 0) = 1/(2√(2πK₁₁)).
+      let third = try quadratureOnly.derivativeExpectation(
+        of: factors, derivatives: [0, 0, 1], covariance: k, method: .hermite)
+      #expect(relativeError(third, 0.5 / (2 * Double.pi * k[0, 0]).squareRoot()) < 1e-10, "at \(k)")
+      // ⟨∂₁²∂₂²(σσ)⟩ = ⟨δ(z₁)δ(z₂)⟩ = p(0, 0) = 1/(2π√det K).
+      let fourth = try quadratureOnly.derivativeExpectation(
+        of: factors, derivatives: [0, 0, 1, 1], covariance: k, method: .hermite)
+      let determinant = k[0, 0] * k[1, 1] - k[0, 1] * k[0, 1]
+      #expect(
+        relativeError(fourth, 1 / (2 * Double.pi * determinant.squareRoot())) < 1e-10, "at \(k)")
     }
   }
 
@@ -97,6 +116,52 @@ struct HermiteFormTests {
     let odd = try quadratureOnly.derivativeExpectation(
       of: [relu, relu], derivatives: [0, 0, 0, 0], covariance: k)
     #expect(abs(odd) < 1e-12)
+  }
+
+  @Test("automatic method: exact derivative products where they are ordinary functions")
+  func automaticMethod() throws {
+    let k = try covariance(1, 1, rho: 0.999)
+    let tanh: [GaussianFactor] = [
+      .activation(.tanh, coordinate: 0), .activation(.tanh, coordinate: 1),
+    ]
+    let automatic = try quadratureOnly.derivativeExpectation(
+      of: tanh, derivatives: [0, 0, 1, 1], covariance: k)
+    let direct = try quadratureOnly.expectation(
+      of: [
+        .activation(.tanh, derivative: 2, coordinate: 0),
+        .activation(.tanh, derivative: 2, coordinate: 1),
+      ],
+      covariance: k)
+    #expect(automatic == direct)
+    // Leibniz on one coordinate: ∂²(σ²) = 2σ′² + 2σσ″.
+    let single = try CovarianceMatrix(variance: 1.3)
+    let square = try quadratureOnly.derivativeExpectation(
+      of: [.activation(.gelu, coordinate: 0), .activation(.gelu, coordinate: 0)],
+      derivatives: [0, 0],
+      covariance: single)
+    let hermite = try quadratureOnly.derivativeExpectation(
+      of: [.activation(.gelu, coordinate: 0), .activation(.gelu, coordinate: 0)],
+      derivatives: [0, 0],
+      covariance: single, method: .hermite)
+    #expect(relativeError(square, hermite) < 1e-12)
+    // ReLU differentiated twice on one factor falls back to the Hermite form (a delta function).
+    let relu: [GaussianFactor] = [
+      .activation(.relu, coordinate: 0), .activation(.relu, coordinate: 1),
+    ]
+    let kink = try covariance(1, 2, rho: 0.3)
+    let fallback = try quadratureOnly.derivativeExpectation(
+      of: relu, derivatives: [0, 0], covariance: kink)
+    let conditional = kink[1, 1] - kink[0, 1] * kink[0, 1] / kink[0, 0]
+    #expect(
+      relativeError(fallback, (conditional / kink[0, 0]).squareRoot() / (2 * Double.pi)) < 1e-12)
+    // Powers: ∂²(z³σ) = 6zσ + 6z²σ′ + z³σ″ (an even integrand for odd σ).
+    let power = try quadratureOnly.derivativeExpectation(
+      of: [.power(3, coordinate: 0), .activation(.tanh, coordinate: 0)], derivatives: [0, 0],
+      covariance: single)
+    let powerHermite = try quadratureOnly.derivativeExpectation(
+      of: [.power(3, coordinate: 0), .activation(.tanh, coordinate: 0)], derivatives: [0, 0],
+      covariance: single, method: .hermite)
+    #expect(relativeError(power, powerHermite) < 1e-12)
   }
 
   @Test("a derivative with respect to an unused coordinate vanishes")
