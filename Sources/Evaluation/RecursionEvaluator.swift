@@ -64,14 +64,20 @@ public struct RecursionEvaluator: Sendable {
         G1: (0..<s).map { i in Array(g[(i * s)..<(i * s + s)]) }, V: v)
     }
 
+    /// K, G¹ and V of the next layer from a set of derived equations.
+    func step(_ equations: [Recursion], _ evaluator: ExpressionEvaluator) throws -> (
+      [Double], [Double], [Double]
+    ) {
+      (
+        try tensorValues(equations, quantity: names.metric, rank: 2, evaluator: evaluator),
+        try tensorValues(equations, quantity: names.correction, rank: 2, evaluator: evaluator),
+        try tensorValues(equations, quantity: names.vertex, rank: 4, evaluator: evaluator)
+      )
+    }
+
     // Layer 1. The `first` map was compiled with ℓ = 0.
-    let first = ExpressionEvaluator(parameters: p, layer: 0, tensors: [:])
-    var k = try tensorValues(
-      derivation.initialConditions, quantity: names.metric, rank: 2, evaluator: first)
-    var g = try tensorValues(
-      derivation.initialConditions, quantity: names.correction, rank: 2, evaluator: first)
-    var v = try tensorValues(
-      derivation.initialConditions, quantity: names.vertex, rank: 4, evaluator: first)
+    var (k, g, v) = try step(
+      derivation.initialConditions, ExpressionEvaluator(parameters: p, layer: 0, tensors: [:]))
     var layers = [statistics(1, k, g, v)]
     for l in stride(from: 1, to: p.depth, by: 1) {
       var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [
@@ -79,13 +85,8 @@ public struct RecursionEvaluator: Sendable {
       ]
       if let c = names.correction { tensors[.init(name: c, layer: l)] = g }
       if let vv = names.vertex { tensors[.init(name: vv, layer: l)] = v }
-      let step = ExpressionEvaluator(parameters: p, layer: l, tensors: tensors)
-      let nk = try tensorValues(
-        derivation.recursions, quantity: names.metric, rank: 2, evaluator: step)
-      let ng = try tensorValues(
-        derivation.recursions, quantity: names.correction, rank: 2, evaluator: step)
-      let nv = try tensorValues(
-        derivation.recursions, quantity: names.vertex, rank: 4, evaluator: step)
+      let (nk, ng, nv) = try step(
+        derivation.recursions, ExpressionEvaluator(parameters: p, layer: l, tensors: tensors))
       (k, g, v) = (nk, ng, nv)
       guard (k + g + v).allSatisfy(\.isFinite) else {
         throw EvaluationError("the recursion diverged at layer \(l + 1)")

@@ -32,18 +32,9 @@ extension Expression {
   /// Dummies colliding with a, b are renamed apart. The result is canonical.
   public func differentiatedByMetric(_ metric: TensorHead, _ a: Index, _ b: Index) -> Expression {
     var out: [Term] = []
-    let targets: Set<Index> = [a, b]
     for t0 in expanded().terms {
       var t = t0
-      if t.monomial.summed.contains(where: { targets.contains($0) }) {
-        var next = t.monomial.maxDummyNumber + 1
-        var map: [Index: Index] = [:]
-        for s in t.monomial.summed where targets.contains(s) {
-          map[s] = Index(s.space, .dummy(next))
-          next += 1
-        }
-        t = Term(t.coefficient, t.monomial.renamed(map))
-      }
+      t = t.renamingDummiesApart(from: [a, b])
       for (n, f) in t.monomial.factors.enumerated() {
         var m = t.monomial
         switch f {

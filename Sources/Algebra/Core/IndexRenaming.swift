@@ -72,3 +72,23 @@ extension Expression {
       })
   }
 }
+
+extension Term {
+  /// The term with every summed index that belongs to `indices` renamed to a fresh dummy (beyond
+  /// every dummy number used by the term or by `indices`), so that `indices` can be used as free
+  /// indices next to it (e.g. the variable of a derivative).
+  public func renamingDummiesApart(from indices: [Index]) -> Term {
+    let avoid = Set(indices)
+    guard monomial.summed.contains(where: { avoid.contains($0) }) else { return self }
+    var next = monomial.maxDummyNumber + 1
+    for i in indices {
+      if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) }
+    }
+    var map: [Index: Index] = [:]
+    for s in monomial.summed where avoid.contains(s) {
+      map[s] = Index(s.space, .dummy(next))
+      next += 1
+    }
+    return Term(coefficient, monomial.renamed(map))
+  }
+}

@@ -8,22 +8,10 @@ extension Expression {
   /// indices are renamed apart first. The δ's are left for ``contractingDeltas()``.
   public func differentiated(by variable: Tensor) -> Expression {
     precondition(variable.head.symmetry == .none, "differentiation by a symmetric tensor")
-    let varIndices = Set(variable.indices)
     var out: [Term] = []
     for t0 in expanded().terms {
       var t = t0
-      if t.monomial.summed.contains(where: { varIndices.contains($0) }) {
-        var next = t.monomial.maxDummyNumber + 1
-        for i in variable.indices {
-          if case .dummy(let k) = i.label { next = Swift.max(next, k + 1) }
-        }
-        var map: [Index: Index] = [:]
-        for s in t.monomial.summed where varIndices.contains(s) {
-          map[s] = Index(s.space, .dummy(next))
-          next += 1
-        }
-        t = Term(t.coefficient, t.monomial.renamed(map))
-      }
+      t = t.renamingDummiesApart(from: variable.indices)
       for (n, f) in t.monomial.factors.enumerated() {
         let argument: Tensor
         let replacement: Factor?
