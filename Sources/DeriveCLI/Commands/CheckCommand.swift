@@ -46,6 +46,16 @@ struct CheckCommand: ParsableCommand {
     guard samples >= 2, samples <= 100_000_000 else {
       throw CommandFailure.usage("error: --samples must be between 2 and 100000000")
     }
+    // Work of the whole scan: networks × neurons × inputs summed over the widths n, 2n, ….
+    let neurons = (0...max(0, scan)).reduce(0.0) { total, k in
+      total + Double(parameters.widths.reduce(0, +)) * pow(2, Double(k))
+    }
+    let work = Double(samples) * neurons * Double(parameters.sampleCount)
+    guard scan >= 0, scan <= 8, work <= 2e12 else {
+      throw CommandFailure.usage(
+        "error: this check is too large (about \(String(format: "%.1e", work)) neuron draws; the limit is 2e12): reduce --samples, --width, --depth or --scan (0…8)"
+      )
+    }
     if let threads, threads < 1 || threads > 1024 {
       throw CommandFailure.usage("error: --threads must be between 1 and 1024")
     }

@@ -115,6 +115,15 @@ struct NetworkOptions: ParsableArguments {
     guard Set(xs.map(\.count)).count == 1 else {
       throw CommandFailure.usage("error: all inputs need the same number of components")
     }
+    // The four-point recursion costs about S⁸ Gaussian-average look-ups per layer.
+    let evaluationWork = Double(layerWidths.count) * pow(Double(xs.count), 8)
+    guard evaluationWork <= Self.maximumEvaluationWork else {
+      throw CommandFailure.usage(
+        "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(evaluationWork)) steps; the limit is \(Int(Self.maximumEvaluationWork))): use fewer inputs or layers"
+      )
+    }
     return NumericParameters(couplings: values, widths: layerWidths, inputs: xs, activation: act)
   }
+
+  static let maximumEvaluationWork = 2e8
 }
