@@ -167,18 +167,6 @@ struct Presentation {
     }
   }
 
-  /// Plain text for LaTeX text mode: escaped, with the Unicode of titles as math.
-  func latexText(_ s: String) -> String {
-    var t = LaTeXRenderer.escapingText(s)
-    for (u, l) in [
-      ("ℓ", "$\\ell$"), ("→", "$\\to$"), ("—", "---"), ("χ_∥", "$\\chi_\\parallel$"),
-      ("χ_⊥", "$\\chi_\\perp$"), ("K★", "$K^\\star$"), ("σ", "$\\sigma$"),
-    ] {
-      t = t.replacingOccurrences(of: u, with: l)
-    }
-    return t
-  }
-
   func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
     let r = LaTeXRenderer(
       notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
@@ -187,22 +175,22 @@ struct Presentation {
       lines += [
         "\\documentclass{article}", "\\usepackage{amsmath}", "\\allowdisplaybreaks",
         "\\begin{document}",
-        "\\section*{" + latexText("Model: \(modelName)") + "}",
+        "\\section*{" + LaTeXRenderer.escapingText("Model: \(modelName)") + "}",
       ]
     } else {
       lines.append("% derive: model \(modelName)")
     }
     for s in sections {
-      lines.append(document ? "\\subsection*{" + latexText(s.title) + "}" : "% " + s.title)
+      lines.append(document ? "\\subsection*{" + LaTeXRenderer.escapingText(s.title) + "}" : "% " + s.title)
       lines.append("\\begin{align}")
       lines.append(r.renderEquations(s.equations))
       lines.append("\\end{align}")
     }
-    for note in notes { lines.append(document ? latexText(note) : "% " + note) }
+    for note in notes { lines.append(document ? LaTeXRenderer.escapingText(note) : "% " + note) }
     if showSteps {
       for step in steps {
         lines.append(
-          document ? "\\subsection*{" + latexText(step.title) + "}" : "% step: " + step.title)
+          document ? "\\subsection*{" + LaTeXRenderer.escapingText(step.title) + "}" : "% step: " + step.title)
         lines.append("\\begin{multline*}")
         lines.append(r.render(step.expression))
         lines.append("\\end{multline*}")
