@@ -182,22 +182,20 @@ public struct DerivationPipeline: Sendable {
   {
     var out: [Term] = []
     let wanted = deltas.map { $0.canonicalSlots() }
+    let space: IndexSpace? = wanted.first.flatMap {
+      if case .delta(let p, _) = $0 { return p.space }
+      return nil
+    }
     for t in e.terms {
       var m = t.monomial
       var ok = true
       for d in wanted {
         if let k = m.factors.firstIndex(of: d) { m.factors.remove(at: k) } else { ok = false }
       }
+      // Any other δ of the same (neuron) space means a different neuron structure.
       let leftover = m.factors.contains {
-        if case .delta(let x, let y) = $0 {
-          return x.space
-            == wanted.first.map { f -> IndexSpace in
-              if case .delta(let p, _) = f { return p.space }
-              return .sample
-            } && y.space == x.space
-        } else {
-          return false
-        }
+        if case .delta(let x, _) = $0 { return x.space == space }
+        return false
       }
       if ok && !leftover {
         out.append(Term(t.coefficient, m))
