@@ -16,7 +16,10 @@ final class ExpressionEvaluator {
   let layer: Int
   /// Statistic tensors by (name, absolute layer), values flattened row-major over sample indices.
   var tensors: [TensorKey: [Double]]
-  let quadrature = GaussianExpectation()
+  /// The integrator, shared between evaluators (building its rule table costs about a
+  /// millisecond); created on first use, so scalar-only evaluations never build one.
+  private(set) lazy var quadrature = sharedQuadrature ?? GaussianExpectation()
+  private let sharedQuadrature: GaussianExpectation?
   private var averageCache: [AverageKey: Double] = [:]
 
   struct TensorKey: Hashable {
@@ -41,7 +44,11 @@ final class ExpressionEvaluator {
     }
   }
 
-  init(parameters: NumericParameters, layer: Int, tensors: [TensorKey: [Double]]) {
+  init(
+    parameters: NumericParameters, layer: Int, tensors: [TensorKey: [Double]],
+    quadrature: GaussianExpectation? = nil
+  ) {
+    self.sharedQuadrature = quadrature
     self.parameters = parameters
     self.layer = layer
     self.tensors = tensors

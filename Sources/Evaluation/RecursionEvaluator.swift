@@ -75,9 +75,11 @@ public struct RecursionEvaluator: Sendable {
       )
     }
 
+    let quadrature = GaussianExpectation()
     // Layer 1. The `first` map was compiled with ℓ = 0.
     var (k, g, v) = try step(
-      derivation.initialConditions, ExpressionEvaluator(parameters: p, layer: 0, tensors: [:]))
+      derivation.initialConditions,
+      ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature))
     var layers = [statistics(1, k, g, v)]
     for l in stride(from: 1, to: p.depth, by: 1) {
       var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [
@@ -86,7 +88,8 @@ public struct RecursionEvaluator: Sendable {
       if let c = names.correction { tensors[.init(name: c, layer: l)] = g }
       if let vv = names.vertex { tensors[.init(name: vv, layer: l)] = v }
       let (nk, ng, nv) = try step(
-        derivation.recursions, ExpressionEvaluator(parameters: p, layer: l, tensors: tensors))
+        derivation.recursions,
+        ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature))
       (k, g, v) = (nk, ng, nv)
       guard (k + g + v).allSatisfy(\.isFinite) else {
         throw EvaluationError("the recursion diverged at layer \(l + 1)")
