@@ -37,11 +37,7 @@ public struct Model: Sendable {
   public var first: LayerMap?
   /// The incoming layer's statistics (nil if the model has no recursion step).
   public var incoming: NearlyGaussianLayer?
-  /// The layer of the incoming preactivations' neuron index (ℓ).
-  public var incomingLayer: Layer
   public var names: StatisticsNames
-  /// The width suppressing the incoming layer's finite-width tensors (n_{ℓ−1}).
-  public var incomingSuppression: Symbol
   public var targets: [String]
   public var order: Int
 }

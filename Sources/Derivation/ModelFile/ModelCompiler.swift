@@ -29,7 +29,7 @@ private struct Compilation {
 
   mutating func run() throws -> Model {
     var seen: [String: SourceLocation] = [:]
-    func declare(_ n: ModelSyntax.Name, _ what: String) throws {
+    func declare(_ n: ModelSyntax.Name) throws {
       if let previous = seen[n.text] {
         throw ModelError(n.location, "'\(n.text)' is already declared (at \(previous))")
       }
@@ -38,25 +38,25 @@ private struct Compilation {
     }
     for d in syntax.indices {
       for n in d.names {
-        try declare(n, "index")
+        try declare(n)
         indexSpaces[n.text] = d.space
       }
     }
     for c in syntax.couplings {
-      try declare(c, "coupling")
+      try declare(c)
       couplings.insert(c.text)
     }
     for f in syntax.functions {
-      try declare(f, "function")
+      try declare(f)
       functions.insert(f.text)
     }
     for g in syntax.gaussians {
-      try declare(g.tensor.head, "parameter")
+      try declare(g.tensor.head)
       try checkIndices(g.tensor)
       gaussians[g.tensor.head.text] = g
     }
     for x in syntax.inputs {
-      try declare(x.head, "input")
+      try declare(x.head)
       try checkIndices(x)
       inputs[x.head.text] = x
     }
@@ -99,7 +99,7 @@ private struct Compilation {
       names = StatisticsNames(
         metric: s.metric.text, correction: s.correction?.text, vertex: s.vertex?.text)
       for n in [s.metric] + [s.correction, s.vertex].compactMap({ $0 }) {
-        try declare(n, "statistic")
+        try declare(n)
       }
       incoming = statistics(
         variable: s.variable.head.text, layer: incomingLayer, names: names, suppression: suppression
@@ -132,8 +132,8 @@ private struct Compilation {
     return Model(
       name: syntax.name?.text ?? "model", families: families, firstFamilies: firstFamilies,
       map: map,
-      first: first, incoming: incoming, incomingLayer: incomingLayer, names: names,
-      incomingSuppression: suppression, targets: derive.targets.map(\.text), order: derive.order)
+      first: first, incoming: incoming, names: names, targets: derive.targets.map(\.text),
+      order: derive.order)
   }
 
   func layer(_ l: ModelSyntax.LayerSyntax, first: Bool) -> Layer {
@@ -222,7 +222,7 @@ private struct Compilation {
     var families: [TensorHead: GaussianFamily] = [:]
     var rhs = Expression.zero
     for t in m.rhs.terms {
-      var context = TermContext(first: first, incomingName: incomingName, outputLayer: outLayer)
+      var context = TermContext(first: first, incomingName: incomingName)
       context.incomingLayer = incoming?.variable.layer
       var e = try compileTerm(t, &context, &families)
       let free: Set<Index> = [i, a]
@@ -239,7 +239,6 @@ private struct Compilation {
     var first: Bool
     var incomingName: String?
     var incomingLayer: Layer? = nil
-    var outputLayer: Layer
     var indicesUsed: Set<Index> = []
   }
 
@@ -376,7 +375,7 @@ private struct Compilation {
       // Covariance: variance · Π_slots δ(first_k, second_k); `n(j)` refers to the declared slots.
       let p1 = declared.enumerated().map { Index($1, .named("\(g.tensor.indices[$0].text)#1")) }
       let p2 = declared.enumerated().map { Index($1, .named("\(g.tensor.indices[$0].text)#2")) }
-      var inner = TermContext(first: c.first, incomingName: nil, outputLayer: c.outputLayer)
+      var inner = TermContext(first: c.first, incomingName: nil)
       var variance = Expression.zero
       var dummy: [TensorHead: GaussianFamily] = [:]
       for term in g.variance.terms {
