@@ -72,8 +72,8 @@ struct Presentation {
         Section(
           title: "Susceptibilities (single input)",
           equations: [
-            Equation(lhs: .symbol(.parameter("chi_parallel", layer: layer)), rhs: chi.parallel),
-            Equation(lhs: .symbol(.parameter("chi_perp", layer: layer)), rhs: chi.perpendicular),
+            Equation(lhs: .symbol(Self.chiParallel(layer)), rhs: chi.parallel),
+            Equation(lhs: .symbol(Self.chiPerpendicular(layer)), rhs: chi.perpendicular),
           ]))
     }
     return p
@@ -110,15 +110,12 @@ struct Presentation {
       return s
     }
     if isSingleInput, let metric = model.incoming?.metric {
-      let find = { (name: String) in
-        p.sections.flatMap(\.equations).first { eq in
-          eq.lhs.terms.first?.monomial.scalars.first?.symbol.name == name
-            && eq.lhs.terms.first?.monomial.scalars.first?.symbol.layer
-              == metric.layer.map { $0.shifted(by: name == model.names.metric ? 1 : 0) }
-        }?.rhs
+      func rhs(of lhs: Symbol) -> Expression? {
+        p.sections.flatMap(\.equations).first { $0.lhs == .symbol(lhs) }?.rhs
       }
-      if let k = find(model.names.metric), let par = find("chi_parallel"),
-        let perp = find("chi_perp"),
+      if let k = rhs(of: .parameter(model.names.metric, layer: metric.layer?.shifted(by: 1))),
+        let par = rhs(of: Self.chiParallel(metric.layer)),
+        let perp = rhs(of: Self.chiPerpendicular(metric.layer)),
         let crit = Criticality(
           kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(metric))
       {
@@ -135,6 +132,10 @@ struct Presentation {
     }
     return p
   }
+
+  /// The symbols naming the susceptibilities χ_∥ and χ_⊥ of a layer.
+  static func chiParallel(_ layer: Layer?) -> Symbol { .parameter("chi_parallel", layer: layer) }
+  static func chiPerpendicular(_ layer: Layer?) -> Symbol { .parameter("chi_perp", layer: layer) }
 
   // MARK: Rendering
 
@@ -181,7 +182,8 @@ struct Presentation {
       lines.append("% derive: model \(modelName)")
     }
     for s in sections {
-      lines.append(document ? "\\subsection*{" + LaTeXRenderer.escapingText(s.title) + "}" : "% " + s.title)
+      lines.append(
+        document ? "\\subsection*{" + LaTeXRenderer.escapingText(s.title) + "}" : "% " + s.title)
       lines.append("\\begin{align}")
       lines.append(r.renderEquations(s.equations))
       lines.append("\\end{align}")
@@ -190,7 +192,9 @@ struct Presentation {
     if showSteps {
       for step in steps {
         lines.append(
-          document ? "\\subsection*{" + LaTeXRenderer.escapingText(step.title) + "}" : "% step: " + step.title)
+          document
+            ? "\\subsection*{" + LaTeXRenderer.escapingText(step.title) + "}"
+            : "% step: " + step.title)
         lines.append("\\begin{multline*}")
         lines.append(r.render(step.expression))
         lines.append("\\end{multline*}")
