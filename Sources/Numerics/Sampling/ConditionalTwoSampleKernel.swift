@@ -34,11 +34,11 @@ struct SamplingLeakyRelu: SamplingPointwise {
   }
 }
 
-/// Any other activation, through the bulk kernel (its cost dominates the switch).
+/// Any other activation, through ``Activation/value(_:)`` (its cost dominates the switch).
 struct SamplingGeneralActivation: SamplingPointwise {
   let activation: Activation
   @inline(__always) func callAsFunction(_ x: Double) -> Double {
-    SamplingActivationKernel.value(activation, x)
+    activation.value(x)
   }
 }
 

@@ -60,7 +60,9 @@ struct SamplingLayerPlan: Sendable {
     previous: UnsafePointer<Double>, count: Int, workspace: SamplingWorkspace
   ) {
     for (k, sigma) in activations.enumerated() {
-      SamplingActivationKernel.apply(sigma, previous, workspace.sourceSlot(k), count: count)
+      sigma.apply(
+        UnsafeBufferPointer(start: previous, count: count),
+        into: UnsafeMutableBufferPointer(start: workspace.sourceSlot(k), count: count))
     }
   }
 
