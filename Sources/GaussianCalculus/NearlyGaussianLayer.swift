@@ -195,21 +195,14 @@ public struct NearlyGaussianLayer: Sendable {
           metric: metric, derivatives: derivs[j, default: []], integrand: perNeuron[j, default: []])
         atoms = atoms * Expression.average(atom)
       }
-      // Merge into the base term directly: the atoms mention the base's summed indices.
+      // The atoms sit inside the base term's sums (they mention its summed indices); the
+      // component's sample slots become summed too.
       for b in base.terms {
         for a in atoms.expanded().terms {
-          var local: [Index: Index] = [:]
-          for s in a.monomial.summed {
-            local[s] = Index(s.space, .dummy(next))
-            next += 1
-          }
-          let am = a.monomial.renamed(local)
-          var m = b.monomial
-          m.factors += am.factors
-          m.scalars = mergeScalarPowers(m.scalars + am.scalars)
-          m.summed = (m.summed + am.summed + dummies).sorted()
-          m.distinct += am.distinct
-          out.append(Term(b.coefficient * a.coefficient * insertion.weight, m))
+          var t = b.multipliedInScope(by: a)
+          t.coefficient = t.coefficient * insertion.weight
+          t.monomial.summed = (t.monomial.summed + dummies).sorted()
+          out.append(t)
         }
       }
       // Next assignment (odometer).
