@@ -74,7 +74,7 @@ public struct NetworkLowering: Sendable {
         terms.append(.bias(variance: variance))
       } else if fam.first.count == 2, others.count == 1, let s = source(others[0], p) {
         // The family's variance is C/n(fan-in); the IR stores C.
-        let fanIn = Double(fanInWidth(fam, layer: layer, p))
+        let fanIn = try width(of: fam.first[1], layer: layer, p)
         terms.append(.weights(variance: variance * fanIn, source: s))
       } else {
         throw EvaluationError(
@@ -84,16 +84,9 @@ public struct NetworkLowering: Sendable {
     return LayerSpecification(terms: terms)
   }
 
-  func fanInWidth(_ fam: GaussianFamily, layer: Int, _ p: NumericParameters) -> Int {
-    if case .neuron(let l) = fam.first[1].space {
-      let a: Int
-      switch l {
-      case .relative(let k): a = layer + k
-      case .absolute(let x): a = x
-      }
-      return p.width(ofLayer: a) ?? 1
-    }
-    return 1
+  /// The width of the layer an index runs over, with ℓ = `layer`.
+  func width(of index: Index, layer: Int, _ p: NumericParameters) throws -> Double {
+    Double(try ExpressionEvaluator(parameters: p, layer: layer, tensors: [:]).range(of: index))
   }
 
   /// The network the model describes, for the weights sampler.
@@ -139,20 +132,13 @@ public struct NetworkLowering: Sendable {
         continue
       }
       guard factors.count == 2, t.monomial.summed.count == 1,
-        case .neuron(let l) = t.monomial.summed[0].space,
+        case .neuron = t.monomial.summed[0].space,
         let s0 = source(factors[0], p), let s1 = source(factors[1], p)
       else {
         throw EvaluationError(
           "the derived conditional covariance has a term the conditional sampler cannot use: \(t)")
       }
-      let n = Double(
-        p.width(
-          ofLayer: {
-            switch l {
-            case .relative(let k): return layer + k;
-            case .absolute(let x): return x
-            }
-          }()) ?? 1)
+      let n = try width(of: t.monomial.summed[0], layer: layer, p)
       // Which factor carries α₁ decides left/right.
       let firstIsAlpha1 = factors[0].slots.contains(a1)
       terms.append(
