@@ -34,7 +34,17 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
         of: pair(.relu), derivatives: [0, 0], covariance: k2)) ?? .nan
     precondition(value.isFinite, "quadrature failed")
   }
+  let inputs = (0..<4096).map { -6 + 12 * Double($0) / 4096 }
+  var outputs = [Double](repeating: 0, count: 4096)
   return [
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-apply-x4096", repeats: 101,
+      body: {
+        inputs.withUnsafeBufferPointer { input in
+          outputs.withUnsafeMutableBufferPointer { Activation.tanh.apply(input, into: $0) }
+        }
+        precondition(outputs[7].isFinite)
+      }),
     BenchmarkCase(
       group: "quadrature", name: "init-rules", repeats: 11,
       body: { precondition(GaussianExpectation().options.tolerance > 0) }),

@@ -1,7 +1,15 @@
-// derive-bench [GROUP…] [--json]: release-mode benchmarks; medians over repeats, peers measured in
-// the same run where installed. Each group lives in its own file and returns its cases.
-let arguments = Array(CommandLine.arguments.dropFirst())
+// derive-bench [GROUP…] [--json] [--no-peers] [--case TEXT]: release-mode benchmarks; medians
+// over repeats, peers measured in the same run where installed. Each group lives in its own file
+// and returns its cases. `--no-peers` skips the peers (quick iterations, profiling); `--case`
+// keeps the cases whose name contains TEXT.
+var arguments = Array(CommandLine.arguments.dropFirst())
+var caseFilter: String? = nil
+if let position = arguments.firstIndex(of: "--case"), position + 1 < arguments.count {
+  caseFilter = arguments[position + 1]
+  arguments.removeSubrange(position...(position + 1))
+}
 let json = arguments.contains("--json")
+let measuresPeers = !arguments.contains("--no-peers")
 let requested = Set(arguments.filter { !$0.hasPrefix("--") })
 
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
@@ -14,5 +22,8 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
 ]
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {
-  for c in group.cases() { report(run(c), json: json) }
+  for var c in group.cases() where caseFilter.map({ c.name.contains($0) }) ?? true {
+    if !measuresPeers { c.peer = nil }
+    report(run(c), json: json)
+  }
 }
