@@ -3,9 +3,21 @@ import Testing
 
 @testable import Numerics
 
+/// `count` normals from `seed`: by the bulk fill (half draws) or one full draw at a time.
+private func normals(count: Int, seed: UInt64, bulk: Bool) -> [Double] {
+  var generator = Xoshiro256PlusPlus(seed: seed)
+  if !bulk { return (0..<count).map { _ in generator.nextStandardNormal() } }
+  var values = [Double](repeating: 0, count: count)
+  values.withUnsafeMutableBufferPointer {
+    generator.fillStandardNormals($0.baseAddress!, count: count)
+  }
+  return values
+}
+
 /// Known answers from the reference C implementations (`splitmix64.c`,
-/// `xoshiro256plusplus.c` by Blackman & Vigna), compiled and run once; and moments of the
-/// ziggurat normals at a fixed seed.
+/// `xoshiro256plusplus.c` by Blackman & Vigna), compiled and run once; and the law of the
+/// ziggurat normals at fixed seeds, for both resolutions (full draws one at a time, half draws
+/// in the bulk fill).
 @Suite struct SamplingRandomTests {
   @Test func splitMix64MatchesReference() {
     var generator = SplitMix64(seed: 1_234_567)
@@ -66,15 +78,11 @@ import Testing
   ///
   /// Tolerances are 5 standard errors of each statistic for N = 400k: mean 1/√N, variance
   /// √(2/N), fourth moment √(96/N) (Var u⁴ = 105 − 9), sixth moment √((10395 − 225)/N); tail
-  /// P(|u| > 3.654) = 2.58e-4 (≈ 103 draws, Poisson σ ≈ 10). A wrong table, a lost sign bit or a
+  /// P(|u| > 4.039) = 5.4e-5 (≈ 21 draws, Poisson σ ≈ 4.6). A wrong table, a lost sign bit or a
   /// broken tail/wedge path moves at least one of these by far more.
-  @Test func normalMoments() {
+  @Test(arguments: [true, false]) func normalMoments(bulk: Bool) {
     let count = 400_000
-    var generator = Xoshiro256PlusPlus(seed: 2024)
-    var values = [Double](repeating: 0, count: count)
-    values.withUnsafeMutableBufferPointer {
-      generator.fillStandardNormals($0.baseAddress!, count: count)
-    }
+    let values = normals(count: count, seed: 2024, bulk: bulk)
     var m1 = 0.0
     var m2 = 0.0
     var m4 = 0.0
@@ -98,23 +106,21 @@ import Testing
     #expect(abs(m2 - 1) < 5 * (2 / n).squareRoot())
     #expect(abs(m4 - 3) < 5 * (96 / n).squareRoot())
     #expect(abs(m6 - 15) < 5 * (10170 / n).squareRoot())
-    let expectedTail = 2.5811e-4 * n
+    let expectedTail = erfc(NormalZiggurat.tailStart / 2.squareRoot()) * n
     #expect(abs(Double(tail) - expectedTail) < 5 * expectedTail.squareRoot())
     #expect(abs(Double(negative) - n / 2) < 5 * (n / 4).squareRoot())
   }
 
   /// The empirical CDF at a few points is within 5 binomial standard errors of Φ (catches a
   /// wrong layer width that still preserves low moments).
-  @Test func normalDistributionFunction() {
+  @Test(arguments: [true, false]) func normalDistributionFunction(bulk: Bool) {
     let count = 100_000
-    var generator = Xoshiro256PlusPlus(seed: 99)
     let points: [(x: Double, phi: Double)] = [
       (-2.5, 0.006209665), (-1, 0.158655254), (-0.3, 0.382088578), (0.1, 0.539827837),
       (0.7, 0.758036348), (1.9, 0.971283440), (3.2, 0.999312862),
     ]
     var below = [Int](repeating: 0, count: points.count)
-    for _ in 0..<count {
-      let u = generator.nextStandardNormal()
+    for u in normals(count: count, seed: 99, bulk: bulk) {
       for (k, point) in points.enumerated() where u < point.x { below[k] += 1 }
     }
     for (k, point) in points.enumerated() {
@@ -127,13 +133,12 @@ import Testing
   /// probabilities erf(b/√2) − erf(a/√2): Pearson χ² over 41 bins (40 degrees of freedom, sd ≈ 8.9)
   /// must stay below 40 + 5·8.9 ≈ 85. Fine bins resolve the wedges and the tail, where the
   /// slow path's chord/tangent shortcuts and Marsaglia's tail algorithm decide.
-  @Test func normalHistogramChiSquare() {
+  @Test(arguments: [true, false]) func normalHistogramChiSquare(bulk: Bool) {
     let count = 400_000
     let bins = 40
     var observed = [Double](repeating: 0, count: bins + 1)
-    var generator = Xoshiro256PlusPlus(seed: 31)
-    for _ in 0..<count {
-      let bin = min(Int(abs(generator.nextStandardNormal()) * 10), bins)
+    for u in normals(count: count, seed: 31, bulk: bulk) {
+      let bin = min(Int(abs(u) * 10), bins)
       observed[bin] += 1
     }
     var chiSquare = 0.0
@@ -154,7 +159,7 @@ import Testing
     let table = NormalZiggurat.standard
     var generator = Xoshiro256PlusPlus(seed: 17)
     var disagreements = 0
-    for layer in 1..<256 {
+    for layer in 1..<NormalZiggurat.layerCount {
       for _ in 0..<400 {
         let x =
           table.edges[layer + 1]
