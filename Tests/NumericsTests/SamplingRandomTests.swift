@@ -8,8 +8,9 @@ private func normals(count: Int, seed: UInt64, bulk: Bool) -> [Double] {
   var generator = Xoshiro256PlusPlus(seed: seed)
   if !bulk { return (0..<count).map { _ in generator.nextStandardNormal() } }
   var values = [Double](repeating: 0, count: count)
-  values.withUnsafeMutableBufferPointer {
-    generator.fillStandardNormals($0.baseAddress!, count: count)
+  values.withUnsafeMutableBufferPointer { buffer in
+    guard let base = buffer.baseAddress else { return }
+    generator.fillStandardNormals(base, count: count)
   }
   return values
 }
