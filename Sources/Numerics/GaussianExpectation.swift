@@ -48,6 +48,9 @@ public struct GaussianExpectation: Sendable {
     public var nodesPerPiece: Int?
     /// Use ``GaussianClosedForms`` for products that have one.
     public var useClosedForms: Bool
+    /// Use Mehler's series for products of two coordinates with |ρ| ≤ 0.75 (see the type's
+    /// documentation). Ignored, i.e. off, when ``nodesPerPiece`` is set.
+    public var useHermiteSeries: Bool
 
     /// Options with the documented defaults.
     ///
@@ -55,7 +58,8 @@ public struct GaussianExpectation: Sendable {
     ///   exceeds 1 and `nodesPerPiece`, if set, is at least 1.
     public init(
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
-      gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true
+      gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
+      useHermiteSeries: Bool = true
     ) {
       self.tolerance = tolerance
       self.truncation = truncation
@@ -63,14 +67,18 @@ public struct GaussianExpectation: Sendable {
       self.gradingRatio = gradingRatio
       self.nodesPerPiece = nodesPerPiece
       self.useClosedForms = useClosedForms
+      self.useHermiteSeries = useHermiteSeries
       precondition(isValid, "invalid quadrature options")
     }
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
-    /// mesh and a wider truncation, no closed forms. (Brute force — many nodes on uniform
-    /// pieces — is no better: its rounding error on cancelling integrands is ~10⁻¹³.)
+    /// mesh and a wider truncation, no closed forms and no Hermite series (always the nested
+    /// quadrature, an independent check of both). (Brute force — many nodes on uniform pieces —
+    /// is no better: its rounding error on cancelling integrands is ~10⁻¹³.)
     public static var reference: Options {
-      Options(tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false)
+      Options(
+        tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
+        useHermiteSeries: false)
     }
 
     /// Whether every knob is in its valid range.
@@ -118,6 +126,12 @@ public struct GaussianExpectation: Sendable {
         of: problem.factors, covariance: problem.marginal)
     {
       return closed
+    }
+    if options.useHermiteSeries, options.nodesPerPiece == nil, problem.coordinates.count == 2,
+      let series = HermiteSeriesExpectation.evaluate(
+        problem, rules: rules, tolerance: options.tolerance)
+    {
+      return series.value
     }
     return try moments(of: problem, maximumDegree: 0).values[0]
   }
