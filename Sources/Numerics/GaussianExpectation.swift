@@ -3,8 +3,13 @@
 /// The integrand is either a product F(z) = Πₐ fₐ(z_{s(a)}) of ``GaussianFactor``s — activations,
 /// their derivatives and powers, each acting on one coordinate — or an arbitrary closure.
 /// Expectations of products go through a closed form when one exists (``GaussianClosedForms``,
-/// unless ``Options/useClosedForms`` is off); everything else is integrated by split-at-kink
-/// Gauss–Legendre quadrature in Cholesky coordinates z = L u:
+/// unless ``Options/useClosedForms`` is off). Otherwise a product of exactly two coordinates
+/// with correlation |ρ| ≤ 0.9 is summed by Mehler's series Σₖ ρᵏ a_k b_k over the Hermite
+/// coefficients of its two one-coordinate factors, computed by split-at-kink Gauss–Legendre
+/// quadrature on one line each, with a-priori bounds for the truncation of the series and the
+/// node counts (`HermiteSeriesExpectation`; unless ``Options/useHermiteSeries`` is off).
+/// Everything else — more coordinates, |ρ| > 0.9, closures, moments — is integrated by nested
+/// split-at-kink Gauss–Legendre quadrature in Cholesky coordinates z = L u:
 ///
 /// * each uⱼ is integrated over [−U, U] (U = ``Options/truncation`` = 9: the standard-normal
 ///   mass outside is 2·10⁻¹⁹), coordinate by coordinate, with the earlier ones fixed;
@@ -48,7 +53,7 @@ public struct GaussianExpectation: Sendable {
     public var nodesPerPiece: Int?
     /// Use ``GaussianClosedForms`` for products that have one.
     public var useClosedForms: Bool
-    /// Use Mehler's series for products of two coordinates with |ρ| ≤ 0.75 (see the type's
+    /// Use Mehler's series for products of two coordinates with |ρ| ≤ 0.9 (see the type's
     /// documentation). Ignored, i.e. off, when ``nodesPerPiece`` is set.
     public var useHermiteSeries: Bool
 
