@@ -40,7 +40,9 @@ enum HermiteSeriesExpectation {
 
   /// The value of the series and the number of terms N summed (k = 0…N).
   struct Result {
+    /// Σ_{k≤N} ρᵏ a_k b_k.
     var value: Double
+    /// N.
     var terms: Int
   }
 
@@ -110,8 +112,9 @@ enum HermiteSeriesExpectation {
   }
 
   /// The coefficients a_k = E[f(σx) h_k(x)], k = 0…`terms`, of the product f of `functions`,
-  /// accurate enough that Σ ρᵏ δa_k b_k meets `tolerance` for every |b_k| ≤ 1 (see ``Mesh``);
-  /// nil if a value is not finite or the mesh would be too large.
+  /// each accurate to about `tolerance` · |ρ|^{−k} / (N + 1) relative to f's scale, so that the
+  /// errors Σ ρᵏ δa_k b_k stay within the tolerance (see ``Mesh``); nil if a value is not
+  /// finite or the mesh is not possible.
   static func coefficients(
     of functions: [GaussianFactor.Function], scale sigma: Double, rho: Double, terms n: Int,
     rules: GaussLegendreRuleTable, tolerance: Double
