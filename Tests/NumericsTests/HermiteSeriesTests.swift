@@ -8,7 +8,8 @@ import Testing
 @Suite("Hermite (Mehler) series")
 struct HermiteSeriesTests {
   static let reference = GaussianExpectation(options: .reference)
-  static let seriesOnly = GaussianExpectation(options: .init(useClosedForms: false))
+  /// The public entry point without closed forms: the series where it applies.
+  static let automatic = GaussianExpectation(options: .init(useClosedForms: false))
   static let rules = GaussLegendreRuleTable(including: nil)
   static let tolerance = GaussianExpectation.Options().tolerance
 
@@ -63,6 +64,7 @@ struct HermiteSeriesTests {
     HermiteSeriesExpectation.evaluate(problem, rules: rules, tolerance: tolerance, terms: terms)
   }
 
+  /// The product f(z₁) g(z₂) as factors.
   static func factors(_ f: [GaussianFactor.Function], _ g: [GaussianFactor.Function])
     -> [GaussianFactor]
   {
@@ -105,7 +107,7 @@ struct HermiteSeriesTests {
         abs(series.value - exact) <= allowed,
         "\(name) K = \(k): \(series.value) vs \(exact) (scale \(scale))")
       // The public entry point takes the same path.
-      let viaEntryPoint = try Self.seriesOnly.expectation(of: factors, covariance: k)
+      let viaEntryPoint = try Self.automatic.expectation(of: factors, covariance: k)
       #expect(viaEntryPoint == series.value, "\(name) K = \(k)")
     }
   }
@@ -120,7 +122,7 @@ struct HermiteSeriesTests {
       #expect(
         HermiteSeriesExpectation.evaluate(problem, rules: Self.rules, tolerance: Self.tolerance)
           == nil, "\(name) at ρ = \(rho)")
-      let value = try Self.seriesOnly.expectation(of: factors, covariance: k)
+      let value = try Self.automatic.expectation(of: factors, covariance: k)
       let exact = try Self.reference.expectation(of: factors, covariance: k)
       let allowed = max(1e-12 * abs(exact), 1e-13 * (try Self.scale(f, g, 1, 2)))
       #expect(abs(value - exact) <= allowed, "\(name) at ρ = \(rho): \(value) vs \(exact)")
@@ -147,7 +149,7 @@ struct HermiteSeriesTests {
       HermiteSeriesExpectation.evaluate(three, rules: Self.rules, tolerance: Self.tolerance)
         == nil)
     // z₂ ≡ 0 still works through the public entry point (the nested quadrature).
-    let value = try Self.seriesOnly.expectation(
+    let value = try Self.automatic.expectation(
       of: [tanh, tanh, .activation(.softplus, coordinate: 1)], covariance: zero)
     let tanhSquared = try Self.reference.expectation(
       of: [tanh, tanh], covariance: try CovarianceMatrix(variance: 1))
