@@ -3,8 +3,13 @@
 /// The integrand is either a product F(z) = Πₐ fₐ(z_{s(a)}) of ``GaussianFactor``s — activations,
 /// their derivatives and powers, each acting on one coordinate — or an arbitrary closure.
 /// Expectations of products go through a closed form when one exists (``GaussianClosedForms``,
-/// unless ``Options/useClosedForms`` is off); everything else is integrated by split-at-kink
-/// Gauss–Legendre quadrature in Cholesky coordinates z = L u:
+/// unless ``Options/useClosedForms`` is off). Otherwise a product of exactly two coordinates
+/// with correlation |ρ| ≤ 0.9 is summed by Mehler's series Σₖ ρᵏ a_k b_k over the Hermite
+/// coefficients of its two one-coordinate factors, computed by split-at-kink Gauss–Legendre
+/// quadrature on one line each, with a-priori bounds for the truncation of the series and the
+/// node counts (`HermiteSeriesExpectation`; unless ``Options/useHermiteSeries`` is off).
+/// Everything else — more coordinates, |ρ| > 0.9, closures, moments — is integrated by nested
+/// split-at-kink Gauss–Legendre quadrature in Cholesky coordinates z = L u:
 ///
 /// * each uⱼ is integrated over [−U, U] (U = ``Options/truncation`` = 9: the standard-normal
 ///   mass outside is 2·10⁻¹⁹), coordinate by coordinate, with the earlier ones fixed;
@@ -48,6 +53,9 @@ public struct GaussianExpectation: Sendable {
     public var nodesPerPiece: Int?
     /// Use ``GaussianClosedForms`` for products that have one.
     public var useClosedForms: Bool
+    /// Use Mehler's series for products of two coordinates with |ρ| ≤ 0.9 (see the type's
+    /// documentation). Ignored, i.e. off, when ``nodesPerPiece`` is set.
+    public var useHermiteSeries: Bool
 
     /// Options with the documented defaults.
     ///
@@ -55,7 +63,8 @@ public struct GaussianExpectation: Sendable {
     ///   exceeds 1 and `nodesPerPiece`, if set, is at least 1.
     public init(
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
-      gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true
+      gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
+      useHermiteSeries: Bool = true
     ) {
       self.tolerance = tolerance
       self.truncation = truncation
@@ -63,14 +72,18 @@ public struct GaussianExpectation: Sendable {
       self.gradingRatio = gradingRatio
       self.nodesPerPiece = nodesPerPiece
       self.useClosedForms = useClosedForms
+      self.useHermiteSeries = useHermiteSeries
       precondition(isValid, "invalid quadrature options")
     }
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
-    /// mesh and a wider truncation, no closed forms. (Brute force — many nodes on uniform
-    /// pieces — is no better: its rounding error on cancelling integrands is ~10⁻¹³.)
+    /// mesh and a wider truncation, no closed forms and no Hermite series (always the nested
+    /// quadrature, an independent check of both). (Brute force — many nodes on uniform pieces —
+    /// is no better: its rounding error on cancelling integrands is ~10⁻¹³.)
     public static var reference: Options {
-      Options(tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false)
+      Options(
+        tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
+        useHermiteSeries: false)
     }
 
     /// Whether every knob is in its valid range.
@@ -118,6 +131,12 @@ public struct GaussianExpectation: Sendable {
         of: problem.factors, covariance: problem.marginal)
     {
       return closed
+    }
+    if options.useHermiteSeries, options.nodesPerPiece == nil, problem.coordinates.count == 2,
+      let series = HermiteSeriesExpectation.evaluate(
+        problem, rules: rules, tolerance: options.tolerance)
+    {
+      return series.value
     }
     return try moments(of: problem, maximumDegree: 0).values[0]
   }
