@@ -4,7 +4,8 @@ import Numerics
 /// that the quadrature itself is measured, default accuracy (tolerance 5e-14, ≤ 1e-12 relative).
 ///
 /// Cases: ⟨σσ⟩_K in two dimensions for tanh (smooth; target ≤ 50 µs), ReLU (kinked) and GELU at
-/// K = [[1, 0.6], [0.6, 1.3]]; ReLU at ρ = 0.999 (the strongly correlated, near-kink case); a
+/// K = [[1, 0.6], [0.6, 1.3]] (ρ = 0.53: Mehler's series); tanh at ρ = 0.95 (beyond the
+/// series' ρ ≤ 0.9: the nested quadrature); ReLU at ρ = 0.999 (the strongly correlated, near-kink case); a
 /// Hermite-form ⟨∂₁²(relu relu)⟩; ⟨σσσσ⟩ in four dimensions for ReLU and tanh; and the
 /// one-time cost of creating a `GaussianExpectation` (its table of Gauss–Legendre rules).
 func quadratureBenchmarks() -> [BenchmarkCase] {
@@ -12,6 +13,7 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
   guard
     let k2 = try? CovarianceMatrix(k11: 1.0, k12: 0.6, k22: 1.3),
     let correlated = try? CovarianceMatrix(k11: 1.0, k12: 0.999, k22: 1.0),
+    let nested = try? CovarianceMatrix(k11: 1.0, k12: 0.95 * 1.3.squareRoot(), k22: 1.3),
     let k4 = try? CovarianceMatrix([
       [1.0, 0.5, 0.3, 0.2], [0.5, 1.2, 0.4, 0.1], [0.3, 0.4, 0.9, 0.3], [0.2, 0.1, 0.3, 1.1],
     ])
@@ -50,6 +52,9 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
       body: { precondition(GaussianExpectation().options.tolerance > 0) }),
     BenchmarkCase(
       group: "quadrature", name: "tanh-2d", repeats: 101, body: expectation(pair(.tanh), k2)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-2d-rho0.95", repeats: 101,
+      body: expectation(pair(.tanh), nested)),
     BenchmarkCase(
       group: "quadrature", name: "relu-2d", repeats: 101, body: expectation(pair(.relu), k2)),
     BenchmarkCase(
