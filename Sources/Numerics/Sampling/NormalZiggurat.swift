@@ -47,8 +47,11 @@ final class NormalZiggurat: @unchecked Sendable {
   /// Slope of the chord of the density across each layer's wedge `[x_{i+1}, x_i]`.
   let chordSlopes: UnsafeMutablePointer<Double>
 
-  /// Per layer, for half draws: `(k_i − 1, 2k_i − 1)` with `k_i = ⌊2^21 x_{i+1}/x_i⌋`, and the
-  /// scale `x_i / 2^21` (16 bytes per layer).
+  /// Per layer, for half draws: the scale `s_i = x_i / 2^21` and the squared threshold
+  /// `t_i = fl(fl(k_i s_i)²)`, `k_i = ⌊2^21 x_{i+1}/x_i⌋` (16 bytes per layer). The fast test
+  /// `|h| < k_i` is evaluated on the candidate `x = fl(h s_i)` itself as `fl(x²) < t_i`, which
+  /// is equivalent: rounding is monotone, and `(k_i − 1) s_i` and `k_i s_i` (and their squares)
+  /// differ by far more than rounding (relative 1/k_i ≥ 2⁻²¹).
   let halfRecords: UnsafeMutablePointer<HalfRecord>
 
   struct Record {
@@ -58,9 +61,8 @@ final class NormalZiggurat: @unchecked Sendable {
   }
 
   struct HalfRecord {
-    var offset: UInt32
-    var bound: UInt32
     var scale: Double
+    var squaredThreshold: Double
   }
 
   /// The tables, shared read-only by every generator.
@@ -94,11 +96,11 @@ final class NormalZiggurat: @unchecked Sendable {
       records.advanced(by: i).initialize(
         to: Record(
           offset: k == 0 ? 0 : k - 1, bound: k == 0 ? 0 : 2 * k - 1, scale: edges[i] * 0x1.0p-53))
-      let half = UInt32((edges[i + 1] / edges[i]) * 0x1.0p21)
+      let half = ((edges[i + 1] / edges[i]) * 0x1.0p21).rounded(.down)
+      let scale = edges[i] * 0x1.0p-21
+      let threshold = half * scale
       halfRecords.advanced(by: i).initialize(
-        to: HalfRecord(
-          offset: half == 0 ? 0 : half - 1, bound: half == 0 ? 0 : 2 * half - 1,
-          scale: edges[i] * 0x1.0p-21))
+        to: HalfRecord(scale: scale, squaredThreshold: threshold * threshold))
     }
   }
 
@@ -250,14 +252,15 @@ extension Xoshiro256PlusPlus {
         let lowRecord = records[Int(truncatingIfNeeded: UInt64(low) & NormalZiggurat.layerMask)]
         let highRecord = records[
           Int(truncatingIfNeeded: UInt64(high) & NormalZiggurat.layerMask)]
-        let lowH = Int32(bitPattern: low) >> Int32(NormalZiggurat.layerBits)
-        let highH = Int32(bitPattern: high) >> Int32(NormalZiggurat.layerBits)
-        buffer[index] = Double(lowH) * lowRecord.scale
-        buffer[index &+ 1] = Double(highH) * highRecord.scale
-        let lowFast =
-          UInt32(bitPattern: lowH &+ Int32(bitPattern: lowRecord.offset)) < lowRecord.bound
-        let highFast =
-          UInt32(bitPattern: highH &+ Int32(bitPattern: highRecord.offset)) < highRecord.bound
+        let shift = Int32(NormalZiggurat.layerBits)
+        let h = SIMD2(
+          Double(Int32(bitPattern: low) >> shift), Double(Int32(bitPattern: high) >> shift))
+        let x = h * SIMD2(lowRecord.scale, highRecord.scale)
+        buffer[index] = x[0]
+        buffer[index &+ 1] = x[1]
+        let fast = x * x .< SIMD2(lowRecord.squaredThreshold, highRecord.squaredThreshold)
+        let lowFast = fast[0]
+        let highFast = fast[1]
         if _slowPath(!(lowFast && highFast)) {
           if !lowFast {
             pending[pendingCount] = UInt64(index) << 32 | UInt64(low)
