@@ -123,10 +123,10 @@ enum ConditionalTwoSampleKernel {
       let x1 = l10 * u0 + l11 * u1
       if let z {
         z[i] = x0[0]
-        z[n + i] = x1[0]
+        z[n &+ i] = x1[0]
         if mask[1] != 0 {
-          z[i + 1] = x0[1]
-          z[n + i + 1] = x1[1]
+          z[i &+ 1] = x0[1]
+          z[n &+ i &+ 1] = x1[1]
         }
       }
       let q00 = x0 * x0
@@ -146,13 +146,13 @@ enum ConditionalTwoSampleKernel {
       g01 += s0 * s1
       g11 += s1 * s1
     }
-    while i + 2 <= n {
+    while i &+ 2 <= n {
       let ua0 = normals[2 &* i]
       let ua1 = normals[2 &* i &+ 1]
       let ub0 = normals[2 &* i &+ 2]
       let ub1 = normals[2 &* i &+ 3]
       accumulate(V(ua0, ub0), V(ua1, ub1), mask: V(1, 1))
-      i += 2
+      i &+= 2
     }
     if i < n {
       // Odd width: the last neuron in lane 0, lane 1 zero (contributes nothing).
