@@ -48,21 +48,17 @@ final class NormalZiggurat: @unchecked Sendable {
   let chordSlopes: UnsafeMutablePointer<Double>
 
   /// Per layer, for half draws: the scale `s_i = x_i / 2^21` and the squared threshold
-  /// `t_i = fl(fl(k_i s_i)²)`, `k_i = ⌊2^21 x_{i+1}/x_i⌋` (16 bytes per layer). The fast test
-  /// `|h| < k_i` is evaluated on the candidate `x = fl(h s_i)` itself as `fl(x²) < t_i`, which
-  /// is equivalent: rounding is monotone, and `(k_i − 1) s_i` and `k_i s_i` (and their squares)
-  /// differ by far more than rounding (relative 1/k_i ≥ 2⁻²¹).
-  let halfRecords: UnsafeMutablePointer<HalfRecord>
+  /// `t_i = fl(fl(k_i s_i)²)`, `k_i = ⌊2^21 x_{i+1}/x_i⌋`: `halfTable[i] = s_i` and
+  /// `halfTable[1024 + i] = t_i` (one base pointer and a layer index address both). The fast
+  /// test `|h| < k_i` is evaluated on the candidate `x = fl(h s_i)` itself as `fl(x²) < t_i`,
+  /// which is equivalent: rounding is monotone, and `(k_i − 1) s_i` and `k_i s_i` (and their
+  /// squares) differ by far more than rounding (relative 1/k_i ≥ 2⁻²¹).
+  let halfTable: UnsafeMutablePointer<Double>
 
   struct Record {
     var offset: UInt64
     var bound: UInt64
     var scale: Double
-  }
-
-  struct HalfRecord {
-    var scale: Double
-    var squaredThreshold: Double
   }
 
   /// The tables, shared read-only by every generator.
@@ -71,7 +67,7 @@ final class NormalZiggurat: @unchecked Sendable {
   private init() {
     let count = Self.layerCount
     records = .allocate(capacity: count)
-    halfRecords = .allocate(capacity: count)
+    halfTable = .allocate(capacity: 2 * count)
     edges = .allocate(capacity: count + 1)
     densities = .allocate(capacity: count + 1)
     chordSlopes = .allocate(capacity: count)
@@ -99,8 +95,8 @@ final class NormalZiggurat: @unchecked Sendable {
       let half = ((edges[i + 1] / edges[i]) * 0x1.0p21).rounded(.down)
       let scale = edges[i] * 0x1.0p-21
       let threshold = half * scale
-      halfRecords.advanced(by: i).initialize(
-        to: HalfRecord(scale: scale, squaredThreshold: threshold * threshold))
+      halfTable.advanced(by: i).initialize(to: scale)
+      halfTable.advanced(by: count + i).initialize(to: threshold * threshold)
     }
   }
 
@@ -129,7 +125,7 @@ final class NormalZiggurat: @unchecked Sendable {
   func halfSlowPath(_ start: Xoshiro256PlusPlus, half: UInt32) -> (Double, Xoshiro256PlusPlus) {
     let layer = Int(truncatingIfNeeded: UInt64(half) & Self.layerMask)
     let h = Int32(bitPattern: half) >> Int32(Self.layerBits)
-    let x = Double(h.magnitude) * halfRecords[layer].scale
+    let x = Double(h.magnitude) * halfTable[layer]
     var generator = start
     if let accepted = resolveCandidate(layer: layer, x: x, negative: h < 0, &generator) {
       return (accepted, generator)
@@ -224,7 +220,8 @@ extension Xoshiro256PlusPlus {
   @inline(__always)
   public mutating func fillStandardNormals(_ buffer: UnsafeMutablePointer<Double>, count: Int) {
     let table = NormalZiggurat.standard
-    let records = table.halfRecords
+    let scales = table.halfTable
+    let thresholds = UnsafePointer(table.halfTable) + NormalZiggurat.layerCount
     self = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { pending in
       guard let pending = pending.baseAddress else { preconditionFailure("capacity 64") }
       // A local copy, so that the state lives in registers through the bulk loop.
@@ -244,29 +241,27 @@ extension Xoshiro256PlusPlus {
         }
         return generator
       }
-      var index = 0
-      while index &+ 2 <= count {
+      let pairs = count / 2
+      for pair in 0..<pairs {
+        let index = pair &* 2
         let r = generator.next()
         let low = UInt32(truncatingIfNeeded: r)
         let high = UInt32(truncatingIfNeeded: r >> 32)
-        let lowRecord = records[Int(truncatingIfNeeded: UInt64(low) & NormalZiggurat.layerMask)]
-        let highRecord = records[
-          Int(truncatingIfNeeded: UInt64(high) & NormalZiggurat.layerMask)]
+        let lowLayer = Int(truncatingIfNeeded: UInt64(low) & NormalZiggurat.layerMask)
+        let highLayer = Int(truncatingIfNeeded: UInt64(high) & NormalZiggurat.layerMask)
         let shift = Int32(NormalZiggurat.layerBits)
         let h = SIMD2(
           Double(Int32(bitPattern: low) >> shift), Double(Int32(bitPattern: high) >> shift))
-        let x = h * SIMD2(lowRecord.scale, highRecord.scale)
+        let x = h * SIMD2(scales[lowLayer], scales[highLayer])
         buffer[index] = x[0]
         buffer[index &+ 1] = x[1]
-        let fast = x * x .< SIMD2(lowRecord.squaredThreshold, highRecord.squaredThreshold)
-        let lowFast = fast[0]
-        let highFast = fast[1]
-        if _slowPath(!(lowFast && highFast)) {
-          if !lowFast {
+        let fast = x * x .< SIMD2(thresholds[lowLayer], thresholds[highLayer])
+        if _slowPath(!all(fast)) {
+          if !fast[0] {
             pending[pendingCount] = UInt64(index) << 32 | UInt64(low)
             pendingCount &+= 1
           }
-          if !highFast {
+          if !fast[1] {
             pending[pendingCount] = UInt64(index &+ 1) << 32 | UInt64(high)
             pendingCount &+= 1
           }
@@ -275,10 +270,9 @@ extension Xoshiro256PlusPlus {
             pendingCount = 0
           }
         }
-        index &+= 2
       }
       generator = complete(pendingCount, generator)
-      if index < count { buffer[index] = table.next(&generator) }
+      if count % 2 == 1 { buffer[count - 1] = table.next(&generator) }
       return generator
     }
   }
