@@ -7,7 +7,7 @@
 /// and never materialises the weights (so it cannot give the NTK).
 ///
 /// Draw order per network (generator `Xoshiro256PlusPlus(seed:stream: network)`): for each layer,
-/// `n · S` normals, neuron by neuron (`u_{0;0}, u_{0;1}, …, u_{1;0}, …`).
+/// `n · S` normals, sample by sample (`u_{0;0}, u_{1;0}, …, u_{n−1;0}, u_{0;1}, …`).
 ///
 /// Two-sample layers whose next metric is one term `c/n Σ_j f(z_j) f(z_j)ᵀ` (the MLP) run a fused
 /// loop (``ConditionalTwoSampleKernel``): same draws, same law, rounding differs from the generic
@@ -153,14 +153,14 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
           continue
         }
         SamplingVectorKernels.choleskyFactor(metric, factor, size: s)
-        // Normals neuron-major, u[i·S + β]; z_α = Σ_{β ≤ α} L_αβ u_β sample-major.
+        // Normals sample-major, u[β·n + i]; z_α = Σ_{β ≤ α} L_αβ u_β sample-major.
         let u = workspace.previous
         generator.fillStandardNormals(u, count: n * s)
         for a in 0..<s {
           let za = z + a * n
           for i in 0..<n {
             var value = 0.0
-            for b in 0...a { value += factor[a * s + b] * u[i * s + b] }
+            for b in 0...a { value += factor[a * s + b] * u[b * n + i] }
             za[i] = value
           }
         }

@@ -52,7 +52,7 @@ struct FusedNextMetric: Sendable {
   var activation: Activation?
 }
 
-/// The fused conditional layer for two samples: draws `u_i` (neuron-major, as the generic path),
+/// The fused conditional layer for two samples: draws `u_i` (sample-major, as the generic path),
 /// forms `z_i = L u_i`, accumulates `A`, `D` and the next metric in one pass with everything in
 /// registers, and writes the preactivation block of the statistics row.
 enum ConditionalTwoSampleKernel {
@@ -90,8 +90,8 @@ enum ConditionalTwoSampleKernel {
     )
   }
 
-  /// One layer; neurons are processed in pairs with two-lane vectors (lane = neuron), draws stay
-  /// in neuron order. The lanes are summed at the end in a fixed order.
+  /// One layer; neurons are processed in pairs with two-lane vectors (lane = neuron), reading the
+  /// sample-major draws of the generic path. The lanes are summed at the end in a fixed order.
   @inline(__always)
   static func layer<F: SamplingPointwise>(
     _ n: Int, _ l: (Double, Double, Double), _ f: F, generator: inout Xoshiro256PlusPlus,
@@ -146,17 +146,16 @@ enum ConditionalTwoSampleKernel {
       g01 += s0 * s1
       g11 += s1 * s1
     }
+    // Sample-major draws: u_{i;0} = normals[i], u_{i;1} = normals[n + i].
+    let second = normals + n
     while i &+ 2 <= n {
-      let ua0 = normals[2 &* i]
-      let ua1 = normals[2 &* i &+ 1]
-      let ub0 = normals[2 &* i &+ 2]
-      let ub1 = normals[2 &* i &+ 3]
-      accumulate(V(ua0, ub0), V(ua1, ub1), mask: V(1, 1))
+      accumulate(
+        V(normals[i], normals[i &+ 1]), V(second[i], second[i &+ 1]), mask: V(1, 1))
       i &+= 2
     }
     if i < n {
       // Odd width: the last neuron in lane 0, lane 1 zero (contributes nothing).
-      accumulate(V(normals[2 * i], 0), V(normals[2 * i + 1], 0), mask: V(1, 0))
+      accumulate(V(normals[i], 0), V(second[i], 0), mask: V(1, 0))
     }
     @inline(__always) func total(_ v: V) -> Double { v[0] + v[1] }
     let s00 = total(a00)
