@@ -56,3 +56,23 @@ extension GaussianFactor.Function {
     }
   }
 }
+
+extension GaussianFactor.Function {
+  /// `values[i] *= f(z[i])` for `i < count`: plain activations through the batch
+  /// ``Activation/apply(_:into:)`` (the fast inlinable path), everything else pointwise.
+  ///
+  /// - Parameter scratch: `count` doubles of working memory.
+  func multiply(
+    _ values: UnsafeMutablePointer<Double>, at z: UnsafePointer<Double>, count: Int,
+    scratch: UnsafeMutablePointer<Double>
+  ) {
+    if case .activation(let activation, 0) = self {
+      activation.apply(
+        UnsafeBufferPointer(start: z, count: count),
+        into: UnsafeMutableBufferPointer(start: scratch, count: count))
+      for i in 0..<count { values[i] *= scratch[i] }
+    } else {
+      for i in 0..<count { values[i] *= self(z[i]) }
+    }
+  }
+}

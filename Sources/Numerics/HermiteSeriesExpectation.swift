@@ -322,14 +322,7 @@ enum HermiteSeriesExpectation {
       let total = 2 * count
       values.initialize(repeating: 1, count: total)
       for function in functions {
-        if case .activation(let activation, 0) = function {
-          activation.apply(
-            UnsafeBufferPointer(start: z, count: total),
-            into: UnsafeMutableBufferPointer(start: scratch, count: total))
-          for j in 0..<total { values[j] *= scratch[j] }
-        } else {
-          for j in 0..<total { values[j] *= function(z[j]) }
-        }
+        function.multiply(values, at: z, count: total, scratch: scratch)
       }
       var moment = 0.0
       var finite = true

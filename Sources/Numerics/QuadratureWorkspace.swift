@@ -262,15 +262,7 @@ struct QuadratureWorkspace {
       let zs = leafZ + s * maximumOrder
       for i in 0..<n { zs[i] = offset + slope * leafU[i] }
       for f in factorStart[s]..<factorStart[s + 1] {
-        let function = factors[f]
-        if case .activation(let activation, 0) = function {
-          activation.apply(
-            UnsafeBufferPointer(start: zs, count: n),
-            into: UnsafeMutableBufferPointer(start: leafScratch, count: n))
-          for i in 0..<n { leafValue[i] *= leafScratch[i] }
-        } else {
-          for i in 0..<n { leafValue[i] *= function(zs[i]) }
-        }
+        factors[f].multiply(leafValue, at: zs, count: n, scratch: leafScratch)
       }
     }
     if let closure {
