@@ -158,3 +158,31 @@ enum CheckReport {
       .replacingOccurrences(of: ">", with: "&gt;")
   }
 }
+
+extension CheckReport {
+  /// Writes the table to standard output, the report files to `output` (if given), and sets the
+  /// exit code (0 pass, 1 fail): the end of `derive check` and `derive merge`.
+  static func emit(
+    _ report: CrossValidation.Report, header: String, output: String?,
+    into out: inout CommandOutput
+  ) throws {
+    out.write(table(report, header: header))
+    if let output {
+      do {
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: output)
+        try json(report, header: header).write(
+          to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
+        try csv(report).write(
+          to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)
+        try svg(report, title: header).write(
+          to: dir.appendingPathComponent("check.svg"), atomically: true, encoding: .utf8)
+        out.write("report files: \(output)/check.json, check.csv, check.svg\n")
+      } catch {
+        throw CommandFailure.usage(
+          "error: cannot write the report to '\(output)': \(error.localizedDescription)")
+      }
+    }
+    out.exitCode = report.passed ? 0 : 1
+  }
+}

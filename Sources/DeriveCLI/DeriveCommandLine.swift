@@ -23,7 +23,7 @@ struct DeriveRoot: ParsableCommand {
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
-    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self],
+    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self],
     defaultSubcommand: RecursionsCommand.self)
 }
 
@@ -41,6 +41,8 @@ public enum DeriveCommandLine {
       case let c as EvalCommand:
         try c.execute(into: &out)
       case let c as CheckCommand:
+        try c.execute(into: &out)
+      case let c as MergeCommand:
         try c.execute(into: &out)
       default:
         try command.run()

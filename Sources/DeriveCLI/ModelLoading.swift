@@ -7,14 +7,22 @@ enum ModelLoading {
   static let maximumFileSize = 1 << 20
 
   static func load(_ argument: String?) throws -> (model: Model, source: String) {
+    let loaded = try loadWithText(argument)
+    return (loaded.model, loaded.source)
+  }
+
+  /// As ``load(_:)``, with the model's source text.
+  static func loadWithText(_ argument: String?) throws -> (
+    model: Model, source: String, text: String
+  ) {
     guard let argument else {
       let d = BuiltinModels.defaultModel
-      return (try compile(d.text, file: "<builtin:\(d.name)>"), d.name)
+      return (try compile(d.text, file: "<builtin:\(d.name)>"), d.name, d.text)
     }
     if !FileManager.default.fileExists(atPath: argument),
       let text = BuiltinModels.text(named: argument)
     {
-      return (try compile(text, file: "<builtin:\(argument)>"), argument)
+      return (try compile(text, file: "<builtin:\(argument)>"), argument, text)
     }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
@@ -35,7 +43,7 @@ enum ModelLoading {
     guard let text = String(data: data, encoding: .utf8) else {
       throw CommandFailure.usage("error: '\(argument)' is not UTF-8 text")
     }
-    return (try compile(text, file: argument), argument)
+    return (try compile(text, file: argument), argument, text)
   }
 
   static func compile(_ text: String, file: String) throws -> Model {

@@ -83,25 +83,42 @@ public struct CrossValidation: Sendable {
     self.derivation = derivation
   }
 
-  /// Runs the scan. `progress` is called before each width with (step, total, widths).
+  /// Runs the scan: ``sample(_:options:networks:progress:)`` over all `options.networks`
+  /// networks, then ``compare(_:statistics:options:)``. `progress` is called before each width
+  /// with (step, total, widths).
   public func run(
     _ base: NumericParameters, options: Options,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> Report {
-    guard options.networks >= 2 else { throw EvaluationError("--samples must be at least 2") }
+    let statistics = try sample(
+      base, options: options, networks: 0..<options.networks, progress: progress)
+    return try compare(base, statistics: statistics, options: options)
+  }
+
+  /// The widths of scan step `step`: every layer of `base` doubled `step` times.
+  public static func widths(_ base: NumericParameters, step: Int) -> [Int] {
+    base.widths.map { $0 << step }
+  }
+
+  /// Monte-Carlo statistics of networks `networks` (global indices: network k always uses the
+  /// stream (seed, k)) at every width of the scan, one entry per step. Statistics of disjoint
+  /// ranges merge (``SamplingStatistics/merge(_:)``, in range order) into those of their
+  /// union, equal to a single run's up to the rounding of the merge order: this is how a large
+  /// check is split into shards.
+  public func sample(
+    _ base: NumericParameters, options: Options, networks: Range<Int>,
+    progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
+  ) throws -> [SamplingStatistics] {
     guard (0...8).contains(options.scanSteps) else {
       throw EvaluationError("--scan must be between 0 and 8")
     }
+    guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
     let lowering = NetworkLowering(model: model, derivation: derivation)
-    let evaluator = RecursionEvaluator(model: model, derivation: derivation)
-    let s = base.sampleCount
-    let layout = SampleIndexLayout(sampleCount: s)
-    var scans: [(widths: [Int], theory: [RecursionValues], mc: [LayerEstimates])] = []
+    var result: [SamplingStatistics] = []
     for step in 0...options.scanSteps {
       var p = base
-      p.widths = base.widths.map { $0 << step }
+      p.widths = Self.widths(base, step: step)
       progress(step + 1, options.scanSteps + 1, p.widths)
-      let theory = try evaluator.evaluate(p)
       let covariances = try lowering.conditionalCovariances(p)
       let sampler: ConditionalSampler
       do {
@@ -110,9 +127,35 @@ public struct CrossValidation: Sendable {
       } catch {
         throw EvaluationError("cannot sample this network: \(error)")
       }
-      let stats = sampler.statistics(
-        seed: options.seed, networks: 0..<options.networks, threads: options.threads)
-      scans.append((p.widths, theory, stats.estimates()))
+      result.append(
+        sampler.statistics(seed: options.seed, networks: networks, threads: options.threads))
+    }
+    return result
+  }
+
+  /// Theory against the Monte-Carlo `statistics` of the scan (one entry per step, as
+  /// ``sample(_:options:networks:progress:)`` returns them): the report and its verdict.
+  public func compare(
+    _ base: NumericParameters, statistics: [SamplingStatistics], options: Options
+  ) throws -> Report {
+    guard statistics.count == options.scanSteps + 1 else {
+      throw EvaluationError(
+        "the statistics cover \(statistics.count) widths, the scan has \(options.scanSteps + 1)")
+    }
+    let networks = statistics.first?.networkCount ?? 0
+    guard networks >= 2, statistics.allSatisfy({ $0.networkCount == networks }) else {
+      throw EvaluationError("at least 2 networks per width are needed, the same at every width")
+    }
+    let evaluator = RecursionEvaluator(model: model, derivation: derivation)
+    let layout = SampleIndexLayout(sampleCount: base.sampleCount)
+    var scans: [(widths: [Int], theory: [RecursionValues], mc: [LayerEstimates])] = []
+    for (step, stats) in statistics.enumerated() {
+      var p = base
+      p.widths = Self.widths(base, step: step)
+      guard stats.widths == p.widths, stats.layout == layout else {
+        throw EvaluationError("the statistics of scan step \(step + 1) are for another network")
+      }
+      scans.append((p.widths, try evaluator.evaluate(p), stats.estimates()))
     }
     var rows: [Row] = []
     let depth = base.depth
@@ -163,7 +206,7 @@ public struct CrossValidation: Sendable {
       }
     }
     return Report(
-      widths: scans.map(\.widths), rows: rows, networks: options.networks, seed: options.seed)
+      widths: scans.map(\.widths), rows: rows, networks: networks, seed: options.seed)
   }
 
   func row(

@@ -22,6 +22,11 @@ struct CheckCommand: ParsableCommand {
             --input 1,0.5 --input -0.5,1 --samples 40000 --seed 1 --output check-tanh
         derive check --activation relu --cb 0 --cw 2 --width 64 --depth 5 \\
             --input 1,0.5 --input -0.5,1 --samples 40000 --seed 1 --output check-relu
+
+      Sharded runs (e.g. a Slurm array job, --array=1-N): each task runs the same command with \
+      --shard K/N --output DIR and writes DIR/shard-K-of-N.json, the statistics of its range of \
+      networks; `derive merge DIR` then checks that the shards belong to one run and cover it, \
+      merges them and reports as an unsharded check would.
       """)
 
   @OptionGroup var network: NetworkOptions
@@ -41,6 +46,12 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Directory for report files (check.json, check.csv, check.svg).")
   var output: String?
 
+  @Option(
+    help:
+      "Run only shard K of N (K = 1…N) and write its statistics to --output DIR/shard-K-of-N.json (combine with `derive merge`)."
+  )
+  var shard: String?
+
   func execute(into out: inout CommandOutput) throws {
     let parameters = try network.parameters()
     guard samples >= 2, samples <= 100_000_000 else {
@@ -59,7 +70,11 @@ struct CheckCommand: ParsableCommand {
     if let threads, threads < 1 || threads > 1024 {
       throw CommandFailure.usage("error: --threads must be between 1 and 1024")
     }
-    let (model, source) = try ModelLoading.load(network.model)
+    let shardRange = try shard.map { try Self.parseShard($0, samples: samples) }
+    if shardRange != nil, output == nil {
+      throw CommandFailure.usage("error: --shard needs --output DIR for the shard's statistics")
+    }
+    let (model, source, text) = try ModelLoading.loadWithText(network.model)
     let derivation: DerivationResult
     do {
       derivation = try DerivationPipeline(model).run()
@@ -67,42 +82,80 @@ struct CheckCommand: ParsableCommand {
       throw CommandFailure.usage(e.description)
     }
     let check = CrossValidation(model: model, derivation: derivation)
+    let options = CrossValidation.Options(
+      networks: samples, seed: seed, scanSteps: scan, threads: threads)
+    var sink = out
+    let progress: (Int, Int, [Int]) -> Void = { step, total, widths in
+      sink.progress(
+        "check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(samples) networks…"
+      )
+    }
+    if let (index, count, range) = shardRange, let output {
+      let statistics: [SamplingStatistics]
+      do {
+        statistics = try check.sample(
+          parameters, options: options, networks: range, progress: progress)
+      } catch let e as EvaluationError {
+        throw CommandFailure.usage(e.description)
+      }
+      out.standardError = sink.standardError
+      let result = CheckShard(
+        modelName: model.name, modelText: text, activation: network.activation,
+        parameters: parameters, scan: scan, seed: seed, networks: samples, range: range,
+        statistics: statistics)
+      let file = "\(output)/shard-\(index)-of-\(count).json"
+      do {
+        let data = try result.encoded()
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+      } catch let e as EvaluationError {
+        throw CommandFailure.usage(e.description)
+      } catch {
+        throw CommandFailure.usage(
+          "error: cannot write '\(file)': \(error.localizedDescription)")
+      }
+      out.write(
+        "shard \(index)/\(count): networks \(range.lowerBound)..<\(range.upperBound) of \(samples) per width, statistics written to \(file)\n"
+      )
+      return
+    }
     let report: CrossValidation.Report
     do {
-      var sink = out
-      report = try check.run(
-        parameters, options: .init(networks: samples, seed: seed, scanSteps: scan, threads: threads)
-      ) { step, total, widths in
-        sink.progress(
-          "check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(samples) networks…"
-        )
-      }
+      report = try check.run(parameters, options: options, progress: progress)
       out.standardError = sink.standardError
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    let header =
-      "check: model \(model.name) (\(source)), σ = \(network.activation), "
+    let header = Self.header(
+      modelName: model.name, source: source, activation: network.activation,
+      parameters: parameters, samples: samples, seed: seed)
+    try CheckReport.emit(report, header: header, output: output, into: &out)
+  }
+
+  /// `K/N` with 1 ≤ K ≤ N ≤ samples: the shard's index, count and network range.
+  static func parseShard(_ text: String, samples: Int) throws -> (Int, Int, Range<Int>) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
+      (1...count).contains(index)
+    else {
+      throw CommandFailure.usage("error: --shard expects K/N with 1 ≤ K ≤ N, got '\(text)'")
+    }
+    guard count <= samples / 2 else {
+      throw CommandFailure.usage(
+        "error: --shard \(text): \(count) shards of \(samples) networks leave fewer than 2 per shard"
+      )
+    }
+    return (index, count, CheckShard.range(shard: index, of: count, networks: samples))
+  }
+
+  /// The first line of a check report.
+  static func header(
+    modelName: String, source: String, activation: String, parameters: NumericParameters,
+    samples: Int, seed: UInt64
+  ) -> String {
+    "check: model \(modelName) (\(source)), σ = \(activation), "
       + parameters.couplings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(
         separator: ", ")
       + ", \(parameters.sampleCount) inputs, depth \(parameters.depth), \(samples) networks per width, seed \(seed)"
-    out.write(CheckReport.table(report, header: header))
-    if let output {
-      do {
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let dir = URL(fileURLWithPath: output)
-        try CheckReport.json(report, header: header).write(
-          to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
-        try CheckReport.csv(report).write(
-          to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)
-        try CheckReport.svg(report, title: header).write(
-          to: dir.appendingPathComponent("check.svg"), atomically: true, encoding: .utf8)
-        out.write("report files: \(output)/check.json, check.csv, check.svg\n")
-      } catch {
-        throw CommandFailure.usage(
-          "error: cannot write the report to '\(output)': \(error.localizedDescription)")
-      }
-    }
-    out.exitCode = report.passed ? 0 : 1
   }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Derivation
+import Evaluation
+import Foundation
+import Numerics
+
+/// `derive merge`: the report of a sharded `derive check` from its shards.
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Combine the shards of a sharded `derive check --shard K/N` and report.",
+    discussion: """
+      Each argument is a shard file or a directory of shard-*.json files. The shards must come \
+      from one run (same model, parameters, scan, seed and --samples) and cover its networks \
+      exactly once; their statistics are merged in network order and compared with the theory \
+      as `derive check` does. Exit status 0 pass, 1 fail, 2 bad or incomplete shards.
+      """)
+
+  @Argument(help: "Shard files, or directories holding shard-*.json files.")
+  var shards: [String] = []
+
+  @Option(help: "Directory for report files (check.json, check.csv, check.svg).")
+  var output: String?
+
+  /// Largest shard file read (a shard of 8 inputs at depth 100 is a few hundred MB).
+  static let maximumFileSize = 1 << 31
+
+  func execute(into out: inout CommandOutput) throws {
+    guard !shards.isEmpty else {
+      throw CommandFailure.usage("error: give the shard files or their directory")
+    }
+    var files: [String] = []
+    for argument in shards {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+        throw CommandFailure.usage("error: no such shard file or directory '\(argument)'")
+      }
+      if isDirectory.boolValue {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
+        let found = names.filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted()
+        guard !found.isEmpty else {
+          throw CommandFailure.usage("error: '\(argument)' holds no shard-*.json files")
+        }
+        files += found.map { "\(argument)/\($0)" }
+      } else {
+        files.append(argument)
+      }
+    }
+    var read: [(file: String, shard: CheckShard)] = []
+    for file in files {
+      let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+      if let size = attributes?[.size] as? Int, size > Self.maximumFileSize {
+        throw CommandFailure.usage("error: '\(file)' is larger than \(Self.maximumFileSize) bytes")
+      }
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw CommandFailure.usage("error: cannot read '\(file)'")
+      }
+      do {
+        read.append((file, try CheckShard.decoded(data, file: file)))
+      } catch let e as EvaluationError {
+        throw CommandFailure.usage(e.description)
+      }
+    }
+    let merged: CheckShard
+    do {
+      merged = try CheckShard.merge(read)
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
+    let activation: Activation
+    do {
+      activation = try Activation.parse(merged.activation)
+    } catch {
+      throw CommandFailure.usage("error: the shards' activation: \(error)")
+    }
+    let model = try ModelLoading.compile(merged.modelText, file: "<shard:\(merged.modelName)>")
+    let derivation: DerivationResult
+    do {
+      derivation = try DerivationPipeline(model).run()
+    } catch let e as DerivationError {
+      throw CommandFailure.usage(e.description)
+    }
+    let parameters = NumericParameters(
+      couplings: merged.couplings, widths: merged.widths, inputs: merged.inputs,
+      activation: activation)
+    let report: CrossValidation.Report
+    do {
+      report = try CrossValidation(model: model, derivation: derivation).compare(
+        parameters, statistics: merged.statistics,
+        options: .init(networks: merged.networks, seed: merged.seed, scanSteps: merged.scan))
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
+    let header =
+      CheckCommand.header(
+        modelName: model.name, source: merged.modelName, activation: merged.activation,
+        parameters: parameters, samples: merged.networks, seed: merged.seed)
+      + " (merged from \(read.count) shards)"
+    try CheckReport.emit(report, header: header, output: output, into: &out)
+  }
+}
