@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// The `derive` command line: `derive [MODEL] …` derives and prints recursions; `derive eval`
-/// and `derive check` (numerics) are subcommands.
+/// The `derive` command line: `derive [MODEL] …` derives and prints recursions; `derive eval`,
+/// `derive check` and `derive merge` (numerics) are subcommands.
 struct DeriveRoot: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "derive",
@@ -20,6 +20,7 @@ struct DeriveRoot: ParsableCommand {
         derive --single-input --activation relu       closed forms and criticality
         derive --document --output mlp.tex            standalone LaTeX document
         derive help recursions                        all options
+        derive eval | check | merge …                 numerics (derive help check)
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
