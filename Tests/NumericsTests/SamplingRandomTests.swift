@@ -112,6 +112,17 @@ private func normals(count: Int, seed: UInt64, bulk: Bool) -> [Double] {
     #expect(abs(Double(negative) - n / 2) < 5 * (n / 4).squareRoot())
   }
 
+  /// The bulk fill's layout: an odd count is the even count's pairs (same values, same order)
+  /// followed by one full draw, and every entry is a finite normal variate.
+  @Test func bulkFillOddCount() {
+    for count in [1, 3, 101, 4097] {
+      let odd = normals(count: count, seed: 5, bulk: true)
+      let even = normals(count: count - 1, seed: 5, bulk: true)
+      #expect(Array(odd.prefix(count - 1)) == even)
+      #expect(odd.allSatisfy { $0.isFinite && abs($0) < 10 })
+    }
+  }
+
   /// The empirical CDF at a few points is within 5 binomial standard errors of Φ (catches a
   /// wrong layer width that still preserves low moments).
   @Test(arguments: [true, false]) func normalDistributionFunction(bulk: Bool) {
