@@ -102,35 +102,173 @@ final class ExpressionEvaluator {
     return total
   }
 
+  /// The value of one term: its sums run over an array of index slots (the free indices, then
+  /// the summed ones), with every factor compiled once per call against those slots
+  /// (``CompiledFactor``), so the inner loop does no hashing and no allocation.
   func value(of t: Term, free: [Index: Int]) throws -> Double {
     var prefactor = t.coefficient.doubleValue
     for p in t.monomial.scalars { prefactor *= pow(try scalar(p.symbol), Double(p.exponent)) }
     if prefactor == 0 { return 0 }
-    let summed = t.monomial.summed
-    let ranges = try summed.map { try range(of: $0) }
-    var assignment = free
-    var total = 0.0
-    func loop(_ k: Int) throws {
-      if k == summed.count {
-        for group in t.monomial.distinct {
-          let values = group.compactMap { assignment[$0] }
-          if Set(values).count != values.count { return }
-        }
-        var product = prefactor
-        for f in t.monomial.factors {
-          product *= try value(of: f, assignment)
-          if product == 0 { return }
-        }
-        total += product
-        return
-      }
-      for v in 0..<ranges[k] {
-        assignment[summed[k]] = v
-        try loop(k + 1)
-      }
+    var slotOf: [Index: Int] = [:]
+    var assignment: [Int] = []
+    for (index, v) in free {
+      slotOf[index] = assignment.count
+      assignment.append(v)
     }
-    try loop(0)
+    let summed = t.monomial.summed
+    let firstSummed = assignment.count
+    for index in summed {
+      // A summed index shadows a free one of the same name.
+      slotOf[index] = assignment.count
+      assignment.append(0)
+    }
+    let ranges = try summed.map { try range(of: $0) }
+    let groups = t.monomial.distinct.map { $0.compactMap { slotOf[$0] } }.filter {
+      $0.count > 1
+    }
+    let factors = try t.monomial.factors.map { try compile($0, slots: slotOf) }
+    var total = 0.0
+    func evaluate() throws {
+      for group in groups {
+        for i in 1..<group.count {
+          for j in 0..<i where assignment[group[i]] == assignment[group[j]] { return }
+        }
+      }
+      var product = prefactor
+      for f in factors {
+        product *= try value(of: f, assignment, slots: slotOf)
+        if product == 0 { return }
+      }
+      total += product
+    }
+    // Odometer over the summed slots.
+    if summed.isEmpty {
+      try evaluate()
+      return total
+    }
+    if ranges.contains(0) { return 0 }
+    while true {
+      try evaluate()
+      var k = summed.count - 1
+      while k >= 0 {
+        assignment[firstSummed + k] += 1
+        if assignment[firstSummed + k] < ranges[k] { break }
+        assignment[firstSummed + k] = 0
+        k -= 1
+      }
+      if k < 0 { break }
+    }
     return total
+  }
+
+  /// A factor resolved against index slots: tensor values and layers looked up once, averages
+  /// with a per-site cache keyed by the raw values of their index slots.
+  enum CompiledFactor {
+    case delta(Int, Int)
+    case input(component: Int, sample: Int)
+    case tensor(values: [Double], slots: [Int])
+    case average(AverageSite)
+    /// Anything else (parenthesized sub-expressions), evaluated the slow way.
+    case general(Factor)
+  }
+
+  /// One Gaussian-average factor of a term: its metric, the slots of its derivative and
+  /// integrand indices, and the values already computed for assignments of those slots.
+  final class AverageSite {
+    let metricLayer: Int
+    let metricName: String
+    let derivativeSlots: [Int]
+    /// (is the variable z itself, derivative order, slot) per integrand factor.
+    let integrand: [(isVariable: Bool, derivative: Int, slot: Int)]
+    var cache: [Int: Double] = [:]
+
+    init(
+      metricLayer: Int, metricName: String, derivativeSlots: [Int],
+      integrand: [(isVariable: Bool, derivative: Int, slot: Int)]
+    ) {
+      self.metricLayer = metricLayer
+      self.metricName = metricName
+      self.derivativeSlots = derivativeSlots
+      self.integrand = integrand
+    }
+  }
+
+  func compile(_ f: Factor, slots: [Index: Int]) throws -> CompiledFactor {
+    func slot(_ i: Index) throws -> Int {
+      guard let s = slots[i] else { throw EvaluationError("unbound index \(i)") }
+      return s
+    }
+    switch f {
+    case .delta(let x, let y): return .delta(try slot(x), try slot(y))
+    case .tensor(let t):
+      let indexSlots = try t.indices.map(slot)
+      if t.head.layer == nil {
+        // An input x_{j;α}: component j of sample α.
+        guard indexSlots.count == 2 else {
+          throw EvaluationError("input \(t.head.name) needs [j;a]")
+        }
+        return .input(component: indexSlots[0], sample: indexSlots[1])
+      }
+      let key = TensorKey(name: t.head.name, layer: try absolute(t.head.layer))
+      guard let values = tensors[key] else {
+        throw EvaluationError("no values for \(t.head.name) at layer \(key.layer)")
+      }
+      return .tensor(values: values, slots: indexSlots)
+    case .average(let g):
+      let integrand = try g.integrand.map { f -> (isVariable: Bool, derivative: Int, slot: Int) in
+        switch f {
+        case .function(let app):
+          return (false, app.derivative, try slot(app.argument.indices[0]))
+        case .tensor(let x):
+          return (true, 0, try slot(x.indices[0]))
+        default:
+          throw EvaluationError("unsupported factor inside an average")
+        }
+      }
+      return .average(
+        AverageSite(
+          metricLayer: try absolute(g.metric.layer), metricName: g.metric.name,
+          derivativeSlots: try g.derivatives.map(slot), integrand: integrand))
+    case .function:
+      throw EvaluationError("a function of a neuron's preactivation is left after averaging")
+    case .parenthesized:
+      return .general(f)
+    }
+  }
+
+  func value(of f: CompiledFactor, _ a: [Int], slots: [Index: Int]) throws -> Double {
+    switch f {
+    case .delta(let x, let y): return a[x] == a[y] ? 1 : 0
+    case .input(let j, let alpha): return parameters.inputs[a[alpha]][a[j]]
+    case .tensor(let values, let indexSlots):
+      var flat = 0
+      for s in indexSlots { flat = flat * parameters.sampleCount + a[s] }
+      return values[flat]
+    case .average(let site):
+      let s = parameters.sampleCount
+      var code = 0
+      for slot in site.derivativeSlots { code = code * s + a[slot] }
+      for item in site.integrand { code = code * s + a[item.slot] }
+      if let hit = site.cache[code] { return hit }
+      let key = AverageKey(
+        metricLayer: site.metricLayer, derivatives: site.derivativeSlots.map { a[$0] }.sorted(),
+        integrand: site.integrand.map {
+          FactorKey(isVariable: $0.isVariable, derivative: $0.derivative, sample: a[$0.slot])
+        }.sorted())
+      let v: Double
+      if let hit = averageCache[key] {
+        v = hit
+      } else {
+        v = try average(key, metric: site.metricName)
+        averageCache[key] = v
+      }
+      site.cache[code] = v
+      return v
+    case .general(let factor):
+      var dictionary: [Index: Int] = [:]
+      for (index, slot) in slots { dictionary[index] = a[slot] }
+      return try value(of: factor, dictionary)
+    }
   }
 
   func value(of f: Factor, _ a: [Index: Int]) throws -> Double {
