@@ -70,6 +70,39 @@ enum ElementaryFunctions {
     return x < 0 ? -magnitude : magnitude
   }
 
+  /// `tanh` on two lanes: the same operations as the scalar ``tanh(_:)`` in vector form, so
+  /// each lane is bitwise equal to it (SSE2 has vector 64-bit shifts and adds for the exponent
+  /// bits; no fused multiply-add is formed in either form).
+  @inlinable @inline(__always)
+  static func tanh(_ x: SIMD2<Double>) -> SIMD2<Double> {
+    let y =
+      2
+      * x.replacing(with: -x, where: x .< 0).replacing(with: 20, where: x .> 20)
+      .replacing(with: 20, where: x .< -20)
+    let shifter = SIMD2<Double>(repeating: 6_755_399_441_055_744.0)
+    let t = y * 1.442_695_040_888_963_4 + shifter
+    let n = t - shifter
+    let r = (y - n * 6.931_471_803_691_238_164_90e-01) - n * 1.908_214_929_270_587_700_02e-10
+    let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
+    let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD2<Double>.self)
+    var p = SIMD2<Double>(repeating: 1.0 / 6_227_020_800)
+    p = p * r + 1.0 / 479_001_600
+    p = p * r + 1.0 / 39_916_800
+    p = p * r + 1.0 / 3_628_800
+    p = p * r + 1.0 / 362_880
+    p = p * r + 1.0 / 40_320
+    p = p * r + 1.0 / 5_040
+    p = p * r + 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    let m = scale * (p * r) + (scale - 1)
+    let magnitude = m / (m + 2)
+    return magnitude.replacing(with: -magnitude, where: x .< 0)
+  }
+
   /// An upper bound on ln x for x ≥ 1, within 0.06 of it: with x = 2ᵉ·m, m ∈ [1, 2),
   /// log₂ m ≤ (m − 1) + 0.0861 (the maximum of log₂ m − (m − 1)). For error budgets, not values.
   @inlinable @inline(__always)

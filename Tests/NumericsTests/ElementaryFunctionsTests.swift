@@ -31,6 +31,28 @@ struct ElementaryFunctionsTests {
     #expect(worstTanh <= 3)
   }
 
+  /// The two-lane tanh is the scalar one in vector form: bitwise equal in each lane, over the
+  /// whole range, the saturation, tiny arguments and signed zeros.
+  @Test("two-lane tanh is bitwise the scalar tanh")
+  func twoLaneTanh() {
+    var values: [Double] = [0, -0.0, 1e-300, -1e-20, 3e-5, 19.999, 20, 20.001, -25, 1e6, -1e6]
+    var x = -30.0
+    while x <= 30 {
+      values.append(x)
+      x += 0.003_71
+    }
+    var mismatches = 0
+    for k in stride(from: 0, to: values.count - 1, by: 1) {
+      let pair = ElementaryFunctions.tanh(SIMD2(values[k], values[k + 1]))
+      let a = ElementaryFunctions.tanh(values[k])
+      let b = ElementaryFunctions.tanh(values[k + 1])
+      if pair[0].bitPattern != a.bitPattern || pair[1].bitPattern != b.bitPattern {
+        mismatches += 1
+      }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test("saturation and clamping")
   func extremes() {
     #expect(ElementaryFunctions.tanh(1e6) == 1)

@@ -34,6 +34,14 @@ struct SamplingLeakyRelu: SamplingPointwise {
   }
 }
 
+/// tanh, inlined, two lanes at a time (bitwise equal to ``Activation/value(_:)``).
+struct SamplingTanh: SamplingPointwise {
+  @inline(__always) func callAsFunction(_ x: Double) -> Double { ElementaryFunctions.tanh(x) }
+  @inline(__always) func callAsFunction(_ x: SIMD2<Double>) -> SIMD2<Double> {
+    ElementaryFunctions.tanh(x)
+  }
+}
+
 /// Any other activation, through ``Activation/value(_:)`` (its cost dominates the switch).
 struct SamplingGeneralActivation: SamplingPointwise {
   let activation: Activation
@@ -78,6 +86,8 @@ enum ConditionalTwoSampleKernel {
       sums = layer(
         n, l, SamplingLeakyRelu(slope: slope), generator: &generator, normals: normals, z: z,
         row: row)
+    case .tanh?:
+      sums = layer(n, l, SamplingTanh(), generator: &generator, normals: normals, z: z, row: row)
     case let activation?:
       sums = layer(
         n, l, SamplingGeneralActivation(activation: activation), generator: &generator,
