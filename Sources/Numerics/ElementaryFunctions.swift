@@ -75,10 +75,8 @@ enum ElementaryFunctions {
   /// bits; no fused multiply-add is formed in either form).
   @inlinable @inline(__always)
   static func tanh(_ x: SIMD2<Double>) -> SIMD2<Double> {
-    let y =
-      2
-      * x.replacing(with: -x, where: x .< 0).replacing(with: 20, where: x .> 20)
-      .replacing(with: 20, where: x .< -20)
+    let absolute = x.replacing(with: -x, where: x .< 0)
+    let y = 2 * absolute.replacing(with: 20, where: absolute .> 20)
     let shifter = SIMD2<Double>(repeating: 6_755_399_441_055_744.0)
     let t = y * 1.442_695_040_888_963_4 + shifter
     let n = t - shifter
