@@ -26,23 +26,23 @@ enum ElementaryFunctions {
     return (r, scale)
   }
 
-  /// eʳ − 1 for |r| ≤ ln 2 / 2, Taylor to degree 13 in Horner form.
+  /// eʳ − 1 for |r| ≤ ln 2 / 2, Taylor to degree 13 in Horner form, for one value or a vector
+  /// of them (the same operations in the same order, so each lane rounds as the scalar does).
   @inlinable @inline(__always)
-  static func expm1Reduced(_ r: Double) -> Double {
-    var p = 1.0 / 6_227_020_800
-    p = p * r + 1.0 / 479_001_600
-    p = p * r + 1.0 / 39_916_800
-    p = p * r + 1.0 / 3_628_800
-    p = p * r + 1.0 / 362_880
-    p = p * r + 1.0 / 40_320
-    p = p * r + 1.0 / 5_040
-    p = p * r + 1.0 / 720
-    p = p * r + 1.0 / 120
-    p = p * r + 1.0 / 24
-    p = p * r + 1.0 / 6
-    p = p * r + 0.5
-    p = p * r + 1
-    return p * r
+  static func expm1Reduced<Value: ReducedArgument>(_ r: Value) -> Value {
+    var p = r * (1.0 / 6_227_020_800)
+    p = (p + 1.0 / 479_001_600) * r
+    p = (p + 1.0 / 39_916_800) * r
+    p = (p + 1.0 / 3_628_800) * r
+    p = (p + 1.0 / 362_880) * r
+    p = (p + 1.0 / 40_320) * r
+    p = (p + 1.0 / 5_040) * r
+    p = (p + 1.0 / 720) * r
+    p = (p + 1.0 / 120) * r
+    p = (p + 1.0 / 24) * r
+    p = (p + 1.0 / 6) * r
+    p = (p + 0.5) * r
+    return (p + 1) * r
   }
 
   /// eˣ, for x clamped to [−708, 709] (so tiny results bottom out at ~3·10⁻³⁰⁸ instead of
@@ -83,20 +83,7 @@ enum ElementaryFunctions {
     let r = (y - n * 6.931_471_803_691_238_164_90e-01) - n * 1.908_214_929_270_587_700_02e-10
     let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
     let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD2<Double>.self)
-    var p = SIMD2<Double>(repeating: 1.0 / 6_227_020_800)
-    p = p * r + 1.0 / 479_001_600
-    p = p * r + 1.0 / 39_916_800
-    p = p * r + 1.0 / 3_628_800
-    p = p * r + 1.0 / 362_880
-    p = p * r + 1.0 / 40_320
-    p = p * r + 1.0 / 5_040
-    p = p * r + 1.0 / 720
-    p = p * r + 1.0 / 120
-    p = p * r + 1.0 / 24
-    p = p * r + 1.0 / 6
-    p = p * r + 0.5
-    p = p * r + 1
-    let m = scale * (p * r) + (scale - 1)
+    let m = scale * expm1Reduced(r) + (scale - 1)
     let magnitude = m / (m + 2)
     return magnitude.replacing(with: -magnitude, where: x .< 0)
   }
@@ -111,3 +98,15 @@ enum ElementaryFunctions {
     return (exponent + mantissa - 1 + 0.0861) * 0.693_147_180_559_945_3
   }
 }
+
+/// A value the polynomial of ``ElementaryFunctions/expm1Reduced(_:)`` can be evaluated on:
+/// `Double`, or `SIMD2<Double>` lane by lane.
+@usableFromInline
+protocol ReducedArgument {
+  static func * (lhs: Self, rhs: Self) -> Self
+  static func * (lhs: Self, rhs: Double) -> Self
+  static func + (lhs: Self, rhs: Double) -> Self
+}
+
+extension Double: ReducedArgument {}
+extension SIMD2: ReducedArgument where Scalar == Double {}
