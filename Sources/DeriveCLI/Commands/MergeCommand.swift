@@ -14,6 +14,12 @@ struct MergeCommand: ParsableCommand {
       from one run (same model, parameters, scan, seed and --samples) and cover its networks \
       exactly once; their statistics are merged in network order and compared with the theory \
       as `derive check` does. Exit status 0 pass, 1 fail, 2 bad or incomplete shards.
+
+      Example (four shards, e.g. the tasks of a Slurm array job --array=1-4):
+        derive check --activation relu --cb 0 --cw 2 --width 64 --depth 5 \\
+            --input 1,0.5 --input -0.5,1 --samples 400000 --seed 1 \\
+            --shard K/4 --output shards
+        derive merge shards --output report
       """)
 
   @Argument(help: "Shard files, or directories holding shard-*.json files.")
