@@ -85,9 +85,11 @@ struct CheckCommand: ParsableCommand {
     let options = CrossValidation.Options(
       networks: samples, seed: seed, scanSteps: scan, threads: threads)
     var sink = out
+    let networks =
+      shardRange.map { "networks \($0.2.lowerBound)..<\($0.2.upperBound)" } ?? "\(samples) networks"
     let progress: (Int, Int, [Int]) -> Void = { step, total, widths in
       sink.progress(
-        "check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(samples) networks…"
+        "check: width scan \(step)/\(total): widths \(widths.map(String.init).joined(separator: ",")), \(networks)…"
       )
     }
     if let (index, count, range) = shardRange, let output {
