@@ -90,6 +90,7 @@ public struct CrossValidation: Sendable {
     _ base: NumericParameters, options: Options,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> Report {
+    guard options.networks >= 2 else { throw EvaluationError("--samples must be at least 2") }
     let statistics = try sample(
       base, options: options, networks: 0..<options.networks, progress: progress)
     return try compare(base, statistics: statistics, options: options)
