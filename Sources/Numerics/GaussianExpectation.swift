@@ -56,6 +56,10 @@ public struct GaussianExpectation: Sendable {
     /// Use Mehler's series for products of two coordinates with |ρ| ≤ 0.9 (see the type's
     /// documentation). Ignored, i.e. off, when ``nodesPerPiece`` is set.
     public var useHermiteSeries: Bool
+    /// Integrate a smooth innermost level (no kinks) on one static mesh planned for the worst
+    /// placement of its features, instead of an adaptive mesh per outer point (see
+    /// `QuadratureWorkspace.prepareStaticLeaf`): more nodes, each far cheaper.
+    public var useStaticLeafMesh: Bool
 
     /// Options with the documented defaults.
     ///
@@ -64,7 +68,7 @@ public struct GaussianExpectation: Sendable {
     public init(
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
-      useHermiteSeries: Bool = true
+      useHermiteSeries: Bool = true, useStaticLeafMesh: Bool = true
     ) {
       self.tolerance = tolerance
       self.truncation = truncation
@@ -73,17 +77,19 @@ public struct GaussianExpectation: Sendable {
       self.nodesPerPiece = nodesPerPiece
       self.useClosedForms = useClosedForms
       self.useHermiteSeries = useHermiteSeries
+      self.useStaticLeafMesh = useStaticLeafMesh
       precondition(isValid, "invalid quadrature options")
     }
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
-    /// mesh and a wider truncation, no closed forms and no Hermite series (always the nested
-    /// quadrature, an independent check of both). (Brute force — many nodes on uniform pieces —
-    /// is no better: its rounding error on cancelling integrands is ~10⁻¹³.)
+    /// mesh and a wider truncation, no closed forms, no Hermite series and no static leaf mesh
+    /// (always the adaptive nested quadrature, an independent check of the others). (Brute
+    /// force — many nodes on uniform pieces — is no better: its rounding error on cancelling
+    /// integrands is ~10⁻¹³.)
     public static var reference: Options {
       Options(
         tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
-        useHermiteSeries: false)
+        useHermiteSeries: false, useStaticLeafMesh: false)
     }
 
     /// Whether every knob is in its valid range.

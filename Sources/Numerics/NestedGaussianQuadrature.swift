@@ -157,7 +157,11 @@ struct NestedGaussianQuadrature {
     }
     var workspace = QuadratureWorkspace(self)
     defer { workspace.deallocate() }
-    workspace.integrate(level: 0, logTolerance: Foundation.log(options.tolerance))
+    let logTolerance = Foundation.log(options.tolerance)
+    if rank > 1 && options.useStaticLeafMesh {
+      workspace.prepareStaticLeaf(logTolerance: logTolerance)
+    }
+    workspace.integrate(level: 0, logTolerance: logTolerance)
     return (workspace.results, workspace.statistics)
   }
 

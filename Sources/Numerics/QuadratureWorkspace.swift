@@ -64,6 +64,17 @@ struct QuadratureWorkspace {
   var z: [Double]  // d, handed to the closure
   var statistics: NestedGaussianQuadrature.Statistics
 
+  // The static leaf mesh (see `prepareStaticLeaf`): nodes and full weights h·wᵢ·φ(uᵢ), and
+  // scratch for the values at them.
+  var staticLeafCount = 0
+  let staticLeafU: UnsafeMutablePointer<Double>
+  let staticLeafWeight: UnsafeMutablePointer<Double>
+  let staticLeafValue: UnsafeMutablePointer<Double>
+  let staticLeafScratch: UnsafeMutablePointer<Double>
+  let staticLeafZ: UnsafeMutablePointer<Double>
+  /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
+  static let staticLeafCapacity = 320
+
   /// Breakpoints a level may hold (more are dropped, which only coarsens the mesh).
   static let breakpointCapacity = 512
   /// 1/√(2π).
@@ -137,6 +148,12 @@ struct QuadratureWorkspace {
     powers = zeros(r * (maximumDegree + 1))
     z = [Double](repeating: 0, count: d)
     statistics = NestedGaussianQuadrature.Statistics(levelNodes: [Int](repeating: 0, count: r))
+    let capacity = QuadratureWorkspace.staticLeafCapacity
+    staticLeafU = zeros(capacity)
+    staticLeafWeight = zeros(capacity)
+    staticLeafValue = zeros(capacity)
+    staticLeafScratch = zeros(capacity)
+    staticLeafZ = zeros(capacity)
   }
 
   /// Frees every buffer; the workspace must not be used afterwards.
@@ -153,7 +170,8 @@ struct QuadratureWorkspace {
       lower, featureLocation, featureInverseSlope, featureWidth, oscillation, growth, logPeak,
       peakLocation, ruleNodes, ruleWeights, partial, u, accumulators, breakpoints, centers,
       poleRadii, leafU,
-      leafWeight, leafValue, leafScratch, leafZ, powers,
+      leafWeight, leafValue, leafScratch, leafZ, powers, staticLeafU, staticLeafWeight,
+      staticLeafValue, staticLeafScratch, staticLeafZ,
     ] {
       pointer.deallocate()
     }
@@ -162,11 +180,116 @@ struct QuadratureWorkspace {
   /// The outermost accumulators: ⟨u^α F⟩ for every monomial.
   var results: [Double] { (0..<monomialCount).map { accumulators[$0] } }
 
+  // MARK: - Static leaf
+
+  /// Plans one mesh for the innermost level that serves every outer point, when that level is
+  /// smooth (every feature a transition of width > 0, no kinks) and a plain expectation is
+  /// wanted (one monomial, no closure, no fixed rule).
+  ///
+  /// The leaf integrand is Π_s f_s(c_s + L_{sj}u)·φ(u): only the offsets c_s change between
+  /// outer points, i.e. only where the features sit. The static mesh is planned for the worst
+  /// place: every piece is given the rule the a-priori bound of `chooseRule` demands with every
+  /// feature's pole straight above the piece's midpoint (the smallest Bernstein ellipse for
+  /// its distance from the axis), at the strictest tolerance. Its nodes and full weights
+  /// h·wᵢ·φ(uᵢ) are computed once, so each outer point then costs just the factors at the
+  /// nodes and a dot product — no mesh building, rule selection or exponentials. Of a few
+  /// uniform piece lengths (multiples of the narrowest feature's width) the one with the
+  /// fewest nodes is kept; if even that exceeds ``staticLeafCapacity`` nodes, the adaptive
+  /// mesh is used.
+  mutating func prepareStaticLeaf(logTolerance: Double) {
+    staticLeafCount = 0
+    let j = rank - 1
+    guard closure == nil, monomialCount == 1, fixedNodes == nil else { return }
+    var narrowest = Double.infinity
+    for k in featureStart[j]..<featureStart[j + 1] {
+      guard featureWidth[k] > 0 else { return }
+      narrowest = Swift.min(narrowest, featureWidth[k])
+    }
+    var lengthCap = Swift.min(maximumPieceLength, 2 * truncation)
+    if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
+    let base = narrowest.isFinite ? narrowest : 1
+    var bestPieces = 0
+    var bestNodes = Int.max
+    for multiple in [0.5, 1, 2, 3, 4, 6, 8] {
+      let pieces = Swift.max(
+        1, Int((2 * truncation / Swift.min(lengthCap, multiple * base)).rounded(.up)))
+      guard pieces <= 64 else { continue }
+      var nodes = 0
+      forEachStaticPiece(pieces, logTolerance: logTolerance) { _, _, rule in
+        nodes += ruleOrder[rule]
+      }
+      if nodes < bestNodes {
+        bestNodes = nodes
+        bestPieces = pieces
+      }
+    }
+    guard bestPieces > 0, bestNodes <= QuadratureWorkspace.staticLeafCapacity else { return }
+    var count = 0
+    let nodes = staticLeafU
+    let weights = staticLeafWeight
+    forEachStaticPiece(bestPieces, logTolerance: logTolerance) { a, b, rule in
+      let half = 0.5 * (b - a)
+      let mid = 0.5 * (a + b)
+      let ruleNodes = ruleNodes + ruleStart[rule]
+      let ruleWeights = ruleWeights + ruleStart[rule]
+      for i in 0..<ruleOrder[rule] {
+        let u = mid + half * ruleNodes[i]
+        nodes[count] = u
+        weights[count] =
+          half * ruleWeights[i] * QuadratureWorkspace.inverseRootTwoPi
+          * Foundation.exp(-0.5 * u * u)
+        count += 1
+      }
+    }
+    staticLeafCount = count
+  }
+
+  /// Calls `body(a, b, rule)` for each of `pieces` equal pieces of [−U, U] that is not
+  /// negligible, with the rule for the worst placement of the leaf's features.
+  private func forEachStaticPiece(
+    _ pieces: Int, logTolerance: Double, _ body: (Double, Double, Int) -> Void
+  ) {
+    let j = rank - 1
+    let step = 2 * truncation / Double(pieces)
+    for p in 0..<pieces {
+      let a = -truncation + Double(p) * step
+      let b = p == pieces - 1 ? truncation : a + step
+      if logImportance(level: j, from: a, to: b) < logTolerance - 5.5 { continue }
+      for k in featureStart[j]..<featureStart[j + 1] { centers[k] = 0.5 * (a + b) }
+      body(a, b, chooseRule(level: j, from: a, to: b, logTolerance: logTolerance))
+    }
+  }
+
+  /// The innermost level on the static mesh: Σᵢ Wᵢ Π_s f_s(c_s + L_{sj}uᵢ).
+  private mutating func integrateStaticLeaf(level j: Int) {
+    let n = staticLeafCount
+    let here = partial + j * dimension
+    let values = staticLeafValue
+    values.initialize(repeating: 1, count: n)
+    for c in completedStart[j]..<completedStart[j + 1] {
+      let s = completed[c]
+      let offset = here[s]
+      let slope = lower[s * rank + j]
+      for i in 0..<n { staticLeafZ[i] = offset + slope * staticLeafU[i] }
+      for f in factorStart[s]..<factorStart[s + 1] {
+        factors[f].multiply(values, at: staticLeafZ, count: n, scratch: staticLeafScratch)
+      }
+    }
+    var sum = 0.0
+    for i in 0..<n { sum += staticLeafWeight[i] * values[i] }
+    accumulators[j * monomialCount] = sum
+    statistics.leafEvaluations += n
+  }
+
   // MARK: - Recursion
 
   /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
   /// per monomial) in the accumulators of level j.
   mutating func integrate(level j: Int, logTolerance: Double) {
+    if staticLeafCount > 0 && j == rank - 1 {
+      integrateStaticLeaf(level: j)
+      return
+    }
     let count = monomialCount
     let accumulator = accumulators + j * count
     accumulator.initialize(repeating: 0, count: count)
