@@ -20,7 +20,10 @@
 /// * every piece gets the smallest Gauss–Legendre rule (6…128 nodes) whose a-priori
 ///   Bernstein-ellipse bound meets ``Options/tolerance``; the tolerance of an inner integral is
 ///   relaxed by the Gaussian weight of its outer point, and pieces where a ReLU factor vanishes
-///   or the weight is negligible are skipped.
+///   or the weight is negligible are skipped;
+/// * a smooth innermost level (no kinks) is integrated on one static mesh, planned with the
+///   same bound for the worst placement of its features at the strictest tolerance, whose
+///   weights are computed once (unless ``Options/useStaticLeafMesh`` is off).
 ///
 /// Accuracy contract: for the activations of ``Activation`` and covariances with entries up to
 /// ~10², the absolute error is below ~10⁻¹² · ⟨|F|⟩_K — i.e. 10⁻¹² relative whenever the result
