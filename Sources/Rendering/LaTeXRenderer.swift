@@ -203,13 +203,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   private func layer(_ l: Layer) -> String {
-    switch l {
-    case .absolute(let n): return String(n)
-    case .relative(let k):
-      let ell = DisplayName(parsing: notation.genericLayer).latex
-      if k == 0 { return ell }
-      return ell + (k > 0 ? "+" : "-") + String(abs(k))
-    }
+    notation.layerLabel(l) { $0.latex }
   }
 
   // MARK: Sums over indices

@@ -94,3 +94,17 @@ public struct Notation: Hashable, Sendable {
     DisplayName(parsing: functions[head.name] ?? head.name)
   }
 }
+
+extension Notation {
+  /// A layer as written in a label: its number, or the generic layer ℓ with its offset (`ℓ`,
+  /// `ℓ+1`, `ℓ-1`), the letter written by `letter` (the LaTeX or the text form of its name).
+  func layerLabel(_ l: Layer, letter: (DisplayName) -> String) -> String {
+    switch l {
+    case .absolute(let n): return String(n)
+    case .relative(let k):
+      let ell = letter(DisplayName(parsing: genericLayer))
+      if k == 0 { return ell }
+      return ell + (k > 0 ? "+" : "-") + String(abs(k))
+    }
+  }
+}

@@ -124,13 +124,7 @@ public struct TextRenderer: ExpressionRenderer {
   }
 
   private func layer(_ l: Layer) -> String {
-    switch l {
-    case .absolute(let n): return String(n)
-    case .relative(let k):
-      let ell = DisplayName(parsing: notation.genericLayer).text
-      if k == 0 { return ell }
-      return ell + (k > 0 ? "+" : "-") + String(abs(k))
-    }
+    notation.layerLabel(l) { $0.text }
   }
 
   // MARK: Sums over indices
