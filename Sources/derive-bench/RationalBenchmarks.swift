@@ -1,10 +1,12 @@
+import Numerics
 import Rational
 
 /// Exact-arithmetic benchmarks: add and multiply over arrays of small coefficients (the common
 /// case in the algebra engine, served by the word fast path) and of ~300-digit fractions (GMP).
 /// Each case's time is for the whole loop; divide by the count in its name for the cost per op.
 func rationalBenchmarks() -> [BenchmarkCase] {
-  var random = BenchmarkRandom(seed: 0x5EED_0001)
+  // SplitMix64, so that the benchmark inputs are the same in every run.
+  var random = SplitMix64(seed: 0x5EED_0001)
   // Coefficients like 3/4, -15/2, 7: numerators up to 1000, denominators up to 100.
   let small = (0..<1024).map { _ in
     Rational(Int(random.next() % 2001) - 1000, Int(random.next() % 100) + 1)
@@ -48,22 +50,9 @@ private func applyPairwise(
   precondition(checksum != .min)
 }
 
-/// SplitMix64, so that the benchmark inputs are the same in every run.
-private struct BenchmarkRandom {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+extension SplitMix64 {
   /// A decimal string of exactly `count` digits without a leading zero.
-  mutating func digits(_ count: Int) -> String {
+  fileprivate mutating func digits(_ count: Int) -> String {
     var text = String(1 + next() % 9)
     for _ in 1..<count { text += String(next() % 10) }
     return text
