@@ -50,6 +50,40 @@ struct WickFactor: Hashable, Sendable {
 @inline(__always) func wickDummy(_ d: Int) -> Int { -1 - d }
 @inline(__always) func wickDummyNumber(_ v: Int) -> Int { -1 - v }
 
+/// Classes of slot values identified by δ's (union-find): `parent[d]` is the slot value dummy
+/// `d` points to (itself when it is a root); free indices (≥ 0) are always roots, so a class
+/// holds at most one free index unless two free indices are identified.
+enum WickSlotClasses {
+  /// The root of slot value `v`.
+  @inline(__always)
+  static func root(of v: Int, in parent: [Int]) -> Int {
+    var v = v
+    while v < 0 {
+      let p = parent[wickDummyNumber(v)]
+      if p == v { return v }
+      v = p
+    }
+    return v
+  }
+
+  /// Joins the classes of `x` and `y` (a dummy root under the other root). When both roots are
+  /// distinct free indices nothing is joined and they are returned.
+  @inline(__always)
+  static func join(_ x: Int, _ y: Int, in parent: inout [Int]) -> (Int, Int)? {
+    let rx = root(of: x, in: parent)
+    let ry = root(of: y, in: parent)
+    if rx == ry { return nil }
+    if rx < 0 {
+      parent[wickDummyNumber(rx)] = ry
+    } else if ry < 0 {
+      parent[wickDummyNumber(ry)] = rx
+    } else {
+      return (rx, ry)
+    }
+    return nil
+  }
+}
+
 /// The coefficient-free monomial of the Wick engine: interned integers instead of ``Index``
 /// values, dummies numbered `0..<dummySpaces.count`.
 ///

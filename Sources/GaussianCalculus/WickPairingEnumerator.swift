@@ -206,15 +206,7 @@ struct WickPairingEnumerator {
     used[a] = false
   }
 
-  private func find(_ v: Int) -> Int {
-    var v = v
-    while v < 0 {
-      let p = parent[wickDummyNumber(v)]
-      if p == v { return v }
-      v = p
-    }
-    return v
-  }
+  private func find(_ v: Int) -> Int { WickSlotClasses.root(of: v, in: parent) }
 
   /// Builds the integer key of the current leaf in `key`; false when some factor keeps a dummy
   /// or two free indices are identified (then the leaf takes the general path).
@@ -223,17 +215,10 @@ struct WickPairingEnumerator {
     for t in chosen {
       var q = deltaStart[t]
       while q < deltaStart[t + 1] {
-        let rx = find(flatDeltas[q])
-        let ry = find(flatDeltas[q + 1])
+        let identifiesFrees =
+          WickSlotClasses.join(flatDeltas[q], flatDeltas[q + 1], in: &parent) != nil
         q += 2
-        if rx == ry { continue }
-        if rx < 0 {
-          parent[wickDummyNumber(rx)] = ry
-        } else if ry < 0 {
-          parent[wickDummyNumber(ry)] = rx
-        } else {
-          return false
-        }
+        if identifiesFrees { return false }
       }
     }
     leafAtoms.removeAll(keepingCapacity: true)

@@ -62,27 +62,10 @@ extension WickTable {
     }
     // Union-find: a dummy's parent is a slot value (itself when it is a root); frees are roots.
     var parent = (0..<k).map { wickDummy($0) }
-    func find(_ v: Int) -> Int {
-      var v = v
-      while v < 0 {
-        let p = parent[wickDummyNumber(v)]
-        if p == v { return v }
-        v = p
-      }
-      return v
-    }
+    func find(_ v: Int) -> Int { WickSlotClasses.root(of: v, in: parent) }
     var freePairs: [(Int, Int)] = []
     for (x, y) in deltas {
-      let rx = find(x)
-      let ry = find(y)
-      if rx == ry { continue }
-      if rx < 0 {
-        parent[wickDummyNumber(rx)] = ry
-      } else if ry < 0 {
-        parent[wickDummyNumber(ry)] = rx
-      } else {
-        freePairs.append((rx, ry))
-      }
+      if let frees = WickSlotClasses.join(x, y, in: &parent) { freePairs.append(frees) }
     }
     // Classes of free indices joined by δ's: represented by their smallest id.
     var freeParent: [Int: Int] = [:]
