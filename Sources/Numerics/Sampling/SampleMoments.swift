@@ -22,8 +22,8 @@ public struct SampleMoments: Hashable, Sendable, Codable {
 
   /// Moments of the `count` rows of `rows` (row `r` at `rows + r·stride`, components
   /// `offset ..< offset + dimension`), by two passes: the mean, then the co-moments of the
-  /// centred values, each `M_ij` a dot product over the rows of two centred columns (summed in
-  /// four interleaved partial sums, a fixed order).
+  /// centred values, each `M_ij` a ``SamplingVectorKernels/dot(_:_:count:)`` of two centred
+  /// columns (a fixed summation order).
   init(rows: UnsafePointer<Double>, count: Int, stride: Int, offset: Int, dimension: Int) {
     self.init(dimension: dimension)
     guard count > 0 else { return }
@@ -36,31 +36,18 @@ public struct SampleMoments: Hashable, Sendable, Codable {
       let scale = 1 / Double(count)
       for i in 0..<dimension { mean[i] *= scale }
       comoment.withUnsafeMutableBufferPointer { m in
-        // Centred values, column-major: column i at `centred + i·padded`, zero-padded to a
-        // multiple of 4 rows.
-        let padded = (count + 3) & ~3
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension * padded) { buffer in
+        // Centred values, column-major: column i at `centred + i·count`.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension * count) { buffer in
           guard let centred = buffer.baseAddress else { return }
-          centred.initialize(repeating: 0, count: dimension * padded)
           for r in 0..<count {
             let row = rows + r * stride + offset
-            for i in 0..<dimension { centred[i * padded + r] = row[i] - mean[i] }
+            for i in 0..<dimension { centred[i * count + r] = row[i] - mean[i] }
           }
           var k = 0
           for i in 0..<dimension {
-            let a = centred + i * padded
             for j in i..<dimension {
-              let b = centred + j * padded
-              var low = SIMD2<Double>()
-              var high = SIMD2<Double>()
-              var r = 0
-              while r < padded {
-                low += SIMD2(a[r], a[r &+ 1]) * SIMD2(b[r], b[r &+ 1])
-                high += SIMD2(a[r &+ 2], a[r &+ 3]) * SIMD2(b[r &+ 2], b[r &+ 3])
-                r &+= 4
-              }
-              let sum = low + high
-              m[k] = sum[0] + sum[1]
+              m[k] = SamplingVectorKernels.dot(
+                centred + i * count, centred + j * count, count: count)
               k += 1
             }
           }
