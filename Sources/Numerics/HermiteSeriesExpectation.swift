@@ -418,12 +418,11 @@ enum HermiteSeriesExpectation {
         poleT = Foundation.log(
           QuadratureWorkspace.bernsteinRadius(real: -mid / half, imaginary: poleWidth / half))
       }
-      // max over θ of −α(m + hc cos θ)² + β(hs sin θ)²: a concave quadratic in cos θ.
       func cost(_ t: Double, _ hc: Double, _ hs: Double) -> Double {
-        let optimum = Swift.min(
-          1, Swift.max(-1, -alpha * mid * hc / (alpha * hc * hc + beta * hs * hs)))
-        let x = mid + hc * optimum
-        var value = needed - alpha * x * x + beta * hs * hs * (1 - optimum * optimum)
+        var value =
+          needed
+          + QuadratureWorkspace.logGaussianMaximum(
+            mid: mid, hc: hc, hs: hs, alpha: alpha, beta: beta)
         value += frequency * hs + degree * t
         if poleT.isFinite { value -= Foundation.log(-Foundation.expm1(t - poleT)) }
         return value / (2 * t)

@@ -581,12 +581,11 @@ struct QuadratureWorkspace {
       }
       poleCount += 1
     }
-    // ln M(t) without the pole terms: the maximum over θ of −(m + hc cos θ)²/2 + (hs sin θ)²/2
-    // (a concave quadratic in cos θ, hc = h cosh t, hs = h sinh t), plus oscillation and growth.
+    // ln M(t) without the pole terms: the Gaussian's maximum on the ellipse (hc = h cosh t,
+    // hs = h sinh t), plus oscillation and growth.
     func envelope(_ t: Double, _ hc: Double, _ hs: Double) -> Double {
-      let optimum = Swift.min(1, Swift.max(-1, -mid * hc / (hc * hc + hs * hs)))
-      let x = mid + hc * optimum
-      return -0.5 * x * x + 0.5 * hs * hs * (1 - optimum * optimum) + omega * hs + degree * t
+      QuadratureWorkspace.logGaussianMaximum(mid: mid, hc: hc, hs: hs, alpha: 0.5, beta: 0.5)
+        + omega * hs + degree * t
     }
     var best = Double.infinity
     let nearestT = nearest.isFinite ? Foundation.log(nearest) : Double.infinity
@@ -622,6 +621,18 @@ struct QuadratureWorkspace {
   private func ruleIndex(atLeast nodes: Double) -> Int {
     for i in 0..<ruleCount where Double(ruleOrder[i]) >= nodes { return i }
     return ruleCount - 1
+  }
+
+  /// The maximum of −α Re(x²) + β Im(x)² over the ellipse x = m + hc cos θ + i hs sin θ:
+  /// −α(m + hc cos θ)² + β(hs sin θ)² is a concave quadratic in cos θ, maximised at the clamped
+  /// stationary point. (α = β = ½: ln |e^{−x²/2}|, the Gaussian weight.)
+  static func logGaussianMaximum(
+    mid: Double, hc: Double, hs: Double, alpha: Double, beta: Double
+  ) -> Double {
+    let optimum = Swift.min(
+      1, Swift.max(-1, -alpha * mid * hc / (alpha * hc * hc + beta * hs * hs)))
+    let x = mid + hc * optimum
+    return -alpha * x * x + beta * hs * hs * (1 - optimum * optimum)
   }
 
   /// ρ of the Bernstein ellipse through ζ = x + iy (foci ±1): ρ = |ζ + √(ζ−1)√(ζ+1)| ≥ 1.
