@@ -168,8 +168,8 @@ final class ExpressionEvaluator {
     case input(component: Int, sample: Int)
     case tensor(values: [Double], slots: [Int])
     case average(AverageSite)
-    /// Anything else (parenthesized sub-expressions), evaluated the slow way.
-    case general(Factor)
+    /// A parenthesised sum, evaluated as an expression with the term's indices as free ones.
+    case parenthesized(Expression)
   }
 
   /// One Gaussian-average factor of a term: its metric, the slots of its derivative and
@@ -231,8 +231,8 @@ final class ExpressionEvaluator {
           derivativeSlots: try g.derivatives.map(slot), integrand: integrand))
     case .function:
       throw EvaluationError("a function of a neuron's preactivation is left after averaging")
-    case .parenthesized:
-      return .general(f)
+    case .parenthesized(let e):
+      return .parenthesized(e)
     }
   }
 
@@ -264,57 +264,10 @@ final class ExpressionEvaluator {
       }
       site.cache[code] = v
       return v
-    case .general(let factor):
-      var dictionary: [Index: Int] = [:]
-      for (index, slot) in slots { dictionary[index] = a[slot] }
-      return try value(of: factor, dictionary)
-    }
-  }
-
-  func value(of f: Factor, _ a: [Index: Int]) throws -> Double {
-    func at(_ i: Index) throws -> Int {
-      guard let v = a[i] else { throw EvaluationError("unbound index \(i)") }
-      return v
-    }
-    switch f {
-    case .delta(let x, let y): return try at(x) == at(y) ? 1 : 0
-    case .tensor(let t):
-      let idx = try t.indices.map(at)
-      if t.head.layer == nil {
-        // An input x_{j;α}: component j of sample α.
-        guard idx.count == 2 else { throw EvaluationError("input \(t.head.name) needs [j;a]") }
-        return parameters.inputs[idx[1]][idx[0]]
-      }
-      let key = TensorKey(name: t.head.name, layer: try absolute(t.head.layer))
-      guard let values = tensors[key] else {
-        throw EvaluationError("no values for \(t.head.name) at layer \(key.layer)")
-      }
-      var flat = 0
-      for i in idx { flat = flat * parameters.sampleCount + i }
-      return values[flat]
-    case .average(let g):
-      let key = AverageKey(
-        metricLayer: try absolute(g.metric.layer), derivatives: try g.derivatives.map(at).sorted(),
-        integrand: try g.integrand.map { f -> FactorKey in
-          switch f {
-          case .function(let app):
-            return FactorKey(
-              isVariable: false, derivative: app.derivative, sample: try at(app.argument.indices[0])
-            )
-          case .tensor(let x):
-            return FactorKey(isVariable: true, derivative: 0, sample: try at(x.indices[0]))
-          default:
-            throw EvaluationError("unsupported factor inside an average")
-          }
-        }.sorted())
-      if let hit = averageCache[key] { return hit }
-      let v = try average(key, metric: g.metric.name)
-      averageCache[key] = v
-      return v
-    case .function:
-      throw EvaluationError("a function of a neuron's preactivation is left after averaging")
     case .parenthesized(let e):
-      return try value(of: e, free: a)
+      var free: [Index: Int] = [:]
+      for (index, slot) in slots { free[index] = a[slot] }
+      return try value(of: e, free: free)
     }
   }
 
