@@ -208,34 +208,30 @@ struct QuadratureWorkspace {
     var lengthCap = Swift.min(maximumPieceLength, 2 * truncation)
     if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
     let base = narrowest.isFinite ? narrowest : 1
-    var bestPieces = 0
+    var best: [(a: Double, b: Double, rule: Int)] = []
     var bestNodes = Int.max
     for multiple in [0.5, 1, 2, 3, 4, 6, 8] {
       let pieces = Swift.max(
         1, Int((2 * truncation / Swift.min(lengthCap, multiple * base)).rounded(.up)))
       guard pieces <= 64 else { continue }
-      var nodes = 0
-      forEachStaticPiece(pieces, logTolerance: logTolerance) { _, _, rule in
-        nodes += ruleOrder[rule]
-      }
+      let plan = staticPieces(pieces, logTolerance: logTolerance)
+      let nodes = plan.reduce(0) { $0 + ruleOrder[$1.rule] }
       if nodes < bestNodes {
         bestNodes = nodes
-        bestPieces = pieces
+        best = plan
       }
     }
-    guard bestPieces > 0, bestNodes <= QuadratureWorkspace.staticLeafCapacity else { return }
+    guard !best.isEmpty, bestNodes <= QuadratureWorkspace.staticLeafCapacity else { return }
     var count = 0
-    let nodes = staticLeafU
-    let weights = staticLeafWeight
-    forEachStaticPiece(bestPieces, logTolerance: logTolerance) { a, b, rule in
+    for (a, b, rule) in best {
       let half = 0.5 * (b - a)
       let mid = 0.5 * (a + b)
       let ruleNodes = ruleNodes + ruleStart[rule]
       let ruleWeights = ruleWeights + ruleStart[rule]
       for i in 0..<ruleOrder[rule] {
         let u = mid + half * ruleNodes[i]
-        nodes[count] = u
-        weights[count] =
+        staticLeafU[count] = u
+        staticLeafWeight[count] =
           half * ruleWeights[i] * QuadratureWorkspace.inverseRootTwoPi
           * Foundation.exp(-0.5 * u * u)
         count += 1
@@ -244,20 +240,22 @@ struct QuadratureWorkspace {
     staticLeafCount = count
   }
 
-  /// Calls `body(a, b, rule)` for each of `pieces` equal pieces of [−U, U] that is not
-  /// negligible, with the rule for the worst placement of the leaf's features.
-  private func forEachStaticPiece(
-    _ pieces: Int, logTolerance: Double, _ body: (Double, Double, Int) -> Void
-  ) {
+  /// The pieces of a static leaf mesh of `pieces` equal pieces of [−U, U], negligible ones left
+  /// out, each with the rule for the worst placement of the leaf's features.
+  private func staticPieces(_ pieces: Int, logTolerance: Double) -> [(
+    a: Double, b: Double, rule: Int
+  )] {
     let j = rank - 1
     let step = 2 * truncation / Double(pieces)
+    var result: [(a: Double, b: Double, rule: Int)] = []
     for p in 0..<pieces {
       let a = -truncation + Double(p) * step
       let b = p == pieces - 1 ? truncation : a + step
       if logImportance(level: j, from: a, to: b) < logTolerance - 5.5 { continue }
       for k in featureStart[j]..<featureStart[j + 1] { centers[k] = 0.5 * (a + b) }
-      body(a, b, chooseRule(level: j, from: a, to: b, logTolerance: logTolerance))
+      result.append((a, b, chooseRule(level: j, from: a, to: b, logTolerance: logTolerance)))
     }
+    return result
   }
 
   /// The innermost level on the static mesh: Σᵢ Wᵢ Π_s f_s(c_s + L_{sj}uᵢ).
