@@ -33,13 +33,7 @@ enum ModelLoading {
     if isDirectory.boolValue {
       throw CommandFailure.usage("error: '\(argument)' is a directory, not a model file")
     }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: argument)
-    if let size = attributes?[.size] as? Int, size > maximumFileSize {
-      throw CommandFailure.usage("error: '\(argument)' is larger than \(maximumFileSize) bytes")
-    }
-    guard let data = FileManager.default.contents(atPath: argument) else {
-      throw CommandFailure.usage("error: cannot read '\(argument)'")
-    }
+    let data = try contents(of: argument, maximumSize: maximumFileSize)
     guard let text = String(data: data, encoding: .utf8) else {
       throw CommandFailure.usage("error: '\(argument)' is not UTF-8 text")
     }
@@ -52,5 +46,18 @@ enum ModelLoading {
     } catch let e as ModelError {
       throw CommandFailure.usage(e.description)
     }
+  }
+
+  /// The bytes of the file at `path`, refused (exit 2) when larger than `maximumSize` or
+  /// unreadable.
+  static func contents(of path: String, maximumSize: Int) throws -> Data {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    if let size = attributes?[.size] as? Int, size > maximumSize {
+      throw CommandFailure.usage("error: '\(path)' is larger than \(maximumSize) bytes")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CommandFailure.usage("error: cannot read '\(path)'")
+    }
+    return data
   }
 }

@@ -54,13 +54,7 @@ struct MergeCommand: ParsableCommand {
     }
     var read: [(file: String, shard: CheckShard)] = []
     for file in files {
-      let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-      if let size = attributes?[.size] as? Int, size > Self.maximumFileSize {
-        throw CommandFailure.usage("error: '\(file)' is larger than \(Self.maximumFileSize) bytes")
-      }
-      guard let data = FileManager.default.contents(atPath: file) else {
-        throw CommandFailure.usage("error: cannot read '\(file)'")
-      }
+      let data = try ModelLoading.contents(of: file, maximumSize: Self.maximumFileSize)
       do {
         read.append((file, try CheckShard.decoded(data, file: file)))
       } catch let e as EvaluationError {
