@@ -13,19 +13,17 @@
 /// such as Monte-Carlo samplers calling ``Activation/apply(_:into:)``, inline them too.
 @usableFromInline
 enum ElementaryFunctions {
-  /// (n, r) with y = n ln 2 + r, |r| ≤ ln 2 / 2, and 2ⁿ; for −708 ≤ y ≤ 709.
+  /// (n, r) with y = n ln 2 + r, |r| ≤ ln 2 / 2, and 2ⁿ; for −708 ≤ y ≤ 709 (lane by lane for a
+  /// vector).
   @inlinable @inline(__always)
-  static func reduce(_ y: Double) -> (r: Double, scale: Double) {
+  static func reduce<Value: ReducedArgument>(_ y: Value) -> (r: Value, scale: Value) {
     let shifter = 6_755_399_441_055_744.0  // 1.5 × 2⁵²
     let t = y * 1.442_695_040_888_963_4 + shifter  // y log₂e + shifter
     let n = t - shifter
     // ln 2 = hi + lo, hi with 32 trailing zero bits so that n·hi is exact.
     let r = (y - n * 6.931_471_803_691_238_164_90e-01) - n * 1.908_214_929_270_587_700_02e-10
-    // t's low bits hold n (two's complement); n + 1023 lands in the exponent field.
-    let scale = Double(bitPattern: (t.bitPattern &+ 1023) << 52)
-    return (r, scale)
+    return (r, Value.powerOfTwo(shifted: t))
   }
-
   /// eʳ − 1 for |r| ≤ ln 2 / 2, Taylor to degree 13 in Horner form, for one value or a vector
   /// of them (the same operations in the same order, so each lane rounds as the scalar does).
   @inlinable @inline(__always)
@@ -56,7 +54,13 @@ enum ElementaryFunctions {
   /// eˣ − 1 without cancellation near 0, for x clamped to [−708, 709].
   @inlinable @inline(__always)
   static func expm1(_ x: Double) -> Double {
-    let (r, scale) = reduce(Swift.min(Swift.max(x, -708), 709))
+    expm1Unclamped(Swift.min(Swift.max(x, -708), 709))
+  }
+
+  /// eʸ − 1 for −708 ≤ y ≤ 709, one value or lane by lane.
+  @inlinable @inline(__always)
+  static func expm1Unclamped<Value: ReducedArgument>(_ y: Value) -> Value {
+    let (r, scale) = reduce(y)
     // 2ⁿ(eʳ − 1) + (2ⁿ − 1): exact for n = 0, no harmful cancellation otherwise.
     return scale * expm1Reduced(r) + (scale - 1)
   }
@@ -77,13 +81,7 @@ enum ElementaryFunctions {
   static func tanh(_ x: SIMD2<Double>) -> SIMD2<Double> {
     let absolute = x.replacing(with: -x, where: x .< 0)
     let y = 2 * absolute.replacing(with: 20, where: absolute .> 20)
-    let shifter = SIMD2<Double>(repeating: 6_755_399_441_055_744.0)
-    let t = y * 1.442_695_040_888_963_4 + shifter
-    let n = t - shifter
-    let r = (y - n * 6.931_471_803_691_238_164_90e-01) - n * 1.908_214_929_270_587_700_02e-10
-    let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
-    let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD2<Double>.self)
-    let m = scale * expm1Reduced(r) + (scale - 1)
+    let m = expm1Unclamped(y)
     let magnitude = m / (m + 2)
     return magnitude.replacing(with: -magnitude, where: x .< 0)
   }
@@ -99,14 +97,32 @@ enum ElementaryFunctions {
   }
 }
 
-/// A value the polynomial of ``ElementaryFunctions/expm1Reduced(_:)`` can be evaluated on:
-/// `Double`, or `SIMD2<Double>` lane by lane.
+/// A value the argument reduction and polynomial of ``ElementaryFunctions`` can be evaluated on:
+/// `Double`, or `SIMD2<Double>` lane by lane (the same operations in the same order).
 @usableFromInline
 protocol ReducedArgument {
   static func * (lhs: Self, rhs: Self) -> Self
   static func * (lhs: Self, rhs: Double) -> Self
+  static func + (lhs: Self, rhs: Self) -> Self
   static func + (lhs: Self, rhs: Double) -> Self
+  static func - (lhs: Self, rhs: Self) -> Self
+  static func - (lhs: Self, rhs: Double) -> Self
+  /// 2ⁿ from t = y log₂e + 1.5·2⁵², whose low bits hold n (two's complement): n + 1023 lands
+  /// in the exponent field.
+  static func powerOfTwo(shifted t: Self) -> Self
 }
 
-extension Double: ReducedArgument {}
-extension SIMD2: ReducedArgument where Scalar == Double {}
+extension Double: ReducedArgument {
+  @inlinable @inline(__always)
+  static func powerOfTwo(shifted t: Double) -> Double {
+    Double(bitPattern: (t.bitPattern &+ 1023) << 52)
+  }
+}
+
+extension SIMD2: ReducedArgument where Scalar == Double {
+  @inlinable @inline(__always)
+  static func powerOfTwo(shifted t: SIMD2<Double>) -> SIMD2<Double> {
+    let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
+    return unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD2<Double>.self)
+  }
+}
