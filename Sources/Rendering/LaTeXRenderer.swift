@@ -37,19 +37,19 @@ public struct LaTeXRenderer: ExpressionRenderer {
 
   public func render(_ expression: Expression) -> String {
     let naming = IndexNaming(notation: notation, scope: [expression])
-    return joinSigned(blocks(expression, naming: naming, layout: options.layout))
+    return SignedPiece.joined(blocks(expression, naming: naming, layout: options.layout))
   }
 
   /// `lhs &= rhs`, one line of an `align` environment (several lines when
   /// ``Options/breaksLinesBetweenBlocks`` is set and the right-hand side has several blocks).
   public func renderEquation(lhs: Expression, rhs: Expression) -> String {
     let naming = IndexNaming(notation: notation, scope: [lhs, rhs])
-    let left = joinSigned(blocks(lhs, naming: naming, layout: .plain))
+    let left = SignedPiece.joined(blocks(lhs, naming: naming, layout: .plain))
     let right = blocks(rhs, naming: naming, layout: options.layout)
     guard options.breaksLinesBetweenBlocks, right.count > 1 else {
-      return left + " &= " + joinSigned(right)
+      return left + " &= " + SignedPiece.joined(right)
     }
-    var lines = [left + " &= " + joinSigned([right[0]])]
+    var lines = [left + " &= " + SignedPiece.joined([right[0]])]
     for piece in right.dropFirst() {
       lines.append("&\\quad " + (piece.isNegative ? "- " : "+ ") + piece.body)
     }
@@ -117,18 +117,6 @@ public struct LaTeXRenderer: ExpressionRenderer {
 
   // MARK: Sums of terms
 
-  private struct SignedPiece {
-    var isNegative: Bool
-    var body: String
-  }
-
-  private func joinSigned(_ pieces: [SignedPiece]) -> String {
-    if pieces.isEmpty { return "0" }
-    var out = pieces[0].isNegative ? "-" + pieces[0].body : pieces[0].body
-    for p in pieces.dropFirst() { out += (p.isNegative ? " - " : " + ") + p.body }
-    return out
-  }
-
   private func blocks(_ e: Expression, naming: IndexNaming, layout: TermLayout) -> [SignedPiece] {
     var pieces: [SignedPiece] = []
     for block in layout.blocks(of: e) {
@@ -144,7 +132,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
         pieces.append(
           SignedPiece(
             isNegative: false,
-            body: juxtapose(parts) + "\\left[" + joinSigned(terms) + "\\right]"))
+            body: juxtapose(parts) + "\\left[" + SignedPiece.joined(terms) + "\\right]"))
       }
     }
     return pieces
@@ -278,7 +266,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
     case .average(let g):
       return average(g, names: names, inner: inner)
     case .parenthesized(let e):
-      let body = joinSigned(blocks(e, naming: inner, layout: .plain))
+      let body = SignedPiece.joined(blocks(e, naming: inner, layout: .plain))
       return Piece(latex: "\\left(" + body + "\\right)", hasSuperscript: false)
     }
   }

@@ -23,29 +23,17 @@ public struct TextRenderer: ExpressionRenderer {
 
   public func render(_ expression: Expression) -> String {
     let naming = IndexNaming(notation: notation, scope: [expression])
-    return joinSigned(blocks(expression, naming: naming, layout: layout))
+    return SignedPiece.joined(blocks(expression, naming: naming, layout: layout))
   }
 
   /// `lhs = rhs`.
   public func renderEquation(lhs: Expression, rhs: Expression) -> String {
     let naming = IndexNaming(notation: notation, scope: [lhs, rhs])
-    return joinSigned(blocks(lhs, naming: naming, layout: .plain)) + " = "
-      + joinSigned(blocks(rhs, naming: naming, layout: layout))
+    return SignedPiece.joined(blocks(lhs, naming: naming, layout: .plain)) + " = "
+      + SignedPiece.joined(blocks(rhs, naming: naming, layout: layout))
   }
 
   // MARK: Sums of terms
-
-  private struct SignedPiece {
-    var isNegative: Bool
-    var body: String
-  }
-
-  private func joinSigned(_ pieces: [SignedPiece]) -> String {
-    if pieces.isEmpty { return "0" }
-    var out = pieces[0].isNegative ? "-" + pieces[0].body : pieces[0].body
-    for p in pieces.dropFirst() { out += (p.isNegative ? " - " : " + ") + p.body }
-    return out
-  }
 
   private func blocks(_ e: Expression, naming: IndexNaming, layout: TermLayout) -> [SignedPiece] {
     var pieces: [SignedPiece] = []
@@ -61,7 +49,7 @@ public struct TextRenderer: ExpressionRenderer {
         pieces.append(
           SignedPiece(
             isNegative: false,
-            body: (parts + ["[" + joinSigned(terms) + "]"]).joined(separator: " ")))
+            body: (parts + ["[" + SignedPiece.joined(terms) + "]"]).joined(separator: " ")))
       }
     }
     return pieces
@@ -207,7 +195,7 @@ public struct TextRenderer: ExpressionRenderer {
       }
       return "⟨" + body + "⟩_" + metric
     case .parenthesized(let e):
-      return "(" + joinSigned(blocks(e, naming: inner, layout: .plain)) + ")"
+      return "(" + SignedPiece.joined(blocks(e, naming: inner, layout: .plain)) + ")"
     }
   }
 
