@@ -8,6 +8,8 @@ public struct LayerMap: Sendable {
   public var neuron: Index
   public var sample: Index
   public var rhs: Expression
+  /// Where the map is stated in the model file (refusals about the map point here).
+  public var location: SourceLocation?
 
   /// The right-hand side for other free indices (dummies renamed apart as needed).
   public func instance(neuron i: Index, sample a: Index) -> Expression {
@@ -20,6 +22,9 @@ public struct StatisticsNames: Hashable, Sendable {
   public var metric: String
   public var correction: String?
   public var vertex: String?
+
+  /// The declared names, comma-separated, for messages.
+  var listed: String { ([metric] + [correction, vertex].compactMap { $0 }).joined(separator: ", ") }
 }
 
 /// A checked, compiled model: everything the derivation pipeline needs.

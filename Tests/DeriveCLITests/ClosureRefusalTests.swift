@@ -35,10 +35,24 @@ import Testing
     #expect(out.standardError.contains(":9:"))
   }
 
-  /// z′_i = b_i²: E[z′z′] = C_b²(1 + 2δ) is not δ_{i₁i₂}·(…), so there is no K′ to read off.
-  @Test func nonDiagonalTwoPointFunctionIsRefused() throws {
+  /// z′_i = b_i² has the mean C_b: the statistics describe a centred layer, so the map is
+  /// refused at its line, naming the odd cumulant (here the one-point function).
+  @Test func mapWithAMeanIsRefused() throws {
     let out = try run(Self.header + "map z[i;a] = b[i] b[i]\nderive K G1 V\n")
     #expect(out.exitCode == 2)
+    #expect(out.standardError.contains(":9:1: error:"))
+    #expect(out.standardError.contains("the 1-point function"))
+  }
+
+  /// z′_i = b_i + Σ_k g_k/n: the shared g makes E[z′z′] = C_b δ + C_b/n, not δ_{i₁i₂}·(…), so
+  /// there is no K′ to read off.
+  @Test func nonDiagonalTwoPointFunctionIsRefused() throws {
+    let out = try run(
+      Self.header.replacingOccurrences(
+        of: "index j : neuron l\n", with: "index j : neuron l\nindex k : neuron l+1\n")
+        + "gaussian g[k] : C_b\nmap z[i;a] = b[i] + g[k] / n(k)\nderive K G1 V\n")
+    #expect(out.exitCode == 2)
+    #expect(out.standardError.contains(":11:1: error:"))
     #expect(out.standardError.contains("not proportional to δ"))
   }
 }

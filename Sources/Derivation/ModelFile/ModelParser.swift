@@ -1,8 +1,17 @@
 /// Recursive-descent parser of the line-oriented model language (grammar in
 /// `Derivations/README.md`). Every error carries file:line:column and says what was expected.
 struct ModelParser {
+  /// Deepest nesting of parentheses accepted in an expression. The parser is recursive, so the
+  /// bound keeps its stack use small; no meaningful model comes near it.
+  static let maximumNesting = 64
+  /// Largest |k| accepted in a layer `l+k`, `l-k` or an absolute layer `k`. A model describes
+  /// one step ℓ → ℓ+1 (and the first layer), so offsets beyond a few are meaningless; the bound
+  /// keeps layer arithmetic far from integer overflow.
+  static let maximumLayerOffset = 1000
+
   private var tokens: [Token] = []
   private var position = 0
+  private var nesting = 0
 
   static func parse(_ text: String, file: String) throws -> ModelSyntax {
     var syntax = ModelSyntax(file: file)
@@ -177,6 +186,7 @@ struct ModelParser {
   /// `l`, `l+1`, `l-2` or an integer.
   private mutating func layer() throws -> ModelSyntax.LayerSyntax {
     if case .integer(let n) = current.kind {
+      try checkLayerOffset(n)
       _ = advance()
       return .absolute(n)
     }
@@ -185,10 +195,20 @@ struct ModelParser {
     if isSymbol("+") || isSymbol("-") {
       let negative = isSymbol("-")
       _ = advance()
+      if case .integer(let n) = current.kind { try checkLayerOffset(n) }
       let k = try integer("a layer offset")
       return .relative(negative ? -k : k)
     }
     return .relative(0)
+  }
+
+  private func checkLayerOffset(_ k: Int) throws {
+    if k > Self.maximumLayerOffset {
+      throw ModelError(
+        current.location,
+        "layer \(k) is out of range: layers and layer offsets are at most \(Self.maximumLayerOffset)"
+      )
+    }
   }
 
   /// `name[i, j]` or `name[j; a]`.
@@ -265,6 +285,12 @@ struct ModelParser {
       return .number(n, location)
     }
     if isSymbol("(") {
+      if nesting >= Self.maximumNesting {
+        throw ModelError(
+          location, "parentheses are nested more than \(Self.maximumNesting) levels deep")
+      }
+      nesting += 1
+      defer { nesting -= 1 }
       _ = advance()
       let e = try expression()
       try symbol(")")

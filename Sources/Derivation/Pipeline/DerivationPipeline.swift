@@ -59,7 +59,8 @@ public struct DerivationPipeline: Sendable {
       map.instance(neuron: i[0], sample: a[0]) * map.instance(neuron: i[1], sample: a[1])
     let e = WickContraction(families).expectation(of: product)
     return try coefficient(
-      of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function")
+      of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function",
+      at: map.location)
   }
 
   /// Steps 1–3 for a product of copies of the map with the given free indices.
@@ -86,7 +87,9 @@ public struct DerivationPipeline: Sendable {
     do {
       averaged = try incoming.expectation(of: split, toOrder: model.order)
     } catch let e as NearlyGaussianLayer.NeuronsNotDistinct {
-      throw DerivationError("internal: \(e.description)")
+      throw DerivationError(
+        "\(label): the expectation over the incoming layer needs the neurons of each product to be distinct, and they are not known to be (\(e.description))",
+        at: map.location)
     }
     let result = averaged.contractingDeltas().evaluatingPolynomialAverages().truncated(
       toOrder: model.order)
@@ -108,26 +111,57 @@ public struct DerivationPipeline: Sendable {
   ) throws -> [Recursion] {
     let (i, a) = freeIndices(map)
     guard case .neuron(let outLayer) = map.neuron.space else {
-      throw DerivationError("output index is not a neuron index")
+      throw DerivationError("the output index is not a neuron index", at: map.location)
     }
     // The width feeding the output layer: the incoming neuron layer's width.
     let feeding = Symbol.width(outLayer.shifted(by: -1))
     let n = Expression.symbol(feeding)
     let names = model.names
     let metricOut = TensorHead(names.metric, layer: outLayer, symmetry: .symmetric)
+    // The first layer acts on fixed inputs and is exact: the input dimension n₀ is not an
+    // expansion parameter, so it is not counted in orders of 1/n.
+    let orders = OrderCounting(exactLayers: incoming == nil ? [inputLayer(of: map)] : [])
+    func refuse(_ message: String) -> DerivationError {
+      DerivationError("\(label): \(message)", at: map.location)
+    }
+
+    // Odd correlators: the statistics describe a centred layer whose odd cumulants vanish at
+    // the order kept (the Gaussian integrals of the next layer would otherwise need them).
+    for k in [1, 3] {
+      let odd = try correlator(
+        map, (0..<k).map { (i[$0], a[$0]) }, families: families, incoming: incoming,
+        steps: &steps, label: label)
+      let kept = orders.truncated(odd.canonicalized(), toOrder: model.order)
+      if let t = kept.terms.first {
+        throw refuse(
+          "the \(k)-point function (an odd cumulant) does not vanish at order \(orders.describe(t)) (e.g. the term \(t)); the statistics (\(names.listed)) describe a centred layer whose odd correlators vanish at the order kept. Make every term of the map odd in a centred Gaussian parameter"
+        )
+      }
+    }
 
     // Two-point function.
     let two = try correlator(
       map, [(i[0], a[0]), (i[1], a[1])], families: families, incoming: incoming, steps: &steps,
       label: label)
-    let s = try coefficient(of: [.delta(i[0], i[1])], in: two, what: "the two-point function")
+    let s = try coefficient(
+      of: [.delta(i[0], i[1])], in: two, what: "the two-point function", at: map.location)
+    if let t = s.terms.first(where: { orders.order(of: $0) < 0 }) {
+      throw refuse(
+        "the two-point function has a term that grows with the width (\(orders.describe(t)): \(t)), so it has no expansion in 1/n; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
+      )
+    }
+    if incoming == nil, let t = s.terms.first(where: { orders.order(of: $0) != 0 }) {
+      throw refuse(
+        "the first layer's two-point function depends on a hidden width (\(orders.describe(t)): \(t)); the first layer must be exact given the inputs")
+    }
     var out: [Recursion] = []
     let lhsK = Expression.tensor(metricOut, [a[0], a[1]])
     if model.targets.contains(names.metric) {
-      out.append(Recursion(quantity: names.metric, lhs: lhsK, rhs: s.part(ofOrder: 0)))
+      out.append(
+        Recursion(quantity: names.metric, lhs: lhsK, rhs: orders.part(s, ofOrder: 0)))
     }
     if let c = names.correction, model.targets.contains(c) {
-      let g1 = (n * s.part(ofOrder: 1)).canonicalized()
+      let g1 = (n * orders.part(s, ofOrder: 1)).canonicalized()
       out.append(
         Recursion(
           quantity: c,
@@ -144,15 +178,25 @@ public struct DerivationPipeline: Sendable {
       let gaussian =
         twoPoint(0, 1) * twoPoint(2, 3) + twoPoint(0, 2) * twoPoint(1, 3) + twoPoint(0, 3)
         * twoPoint(1, 2)
-      let connected = (four - gaussian).canonicalized().truncated(toOrder: model.order)
+      let connected = orders.truncated((four - gaussian).canonicalized(), toOrder: model.order)
       steps.append(
         DerivationStep(title: "\(label): connected four-point function", expression: connected))
+      if incoming == nil, let t = connected.terms.first {
+        throw refuse(
+          "the first layer is not Gaussian given the inputs: its connected four-point function does not vanish (e.g. the term \(t)); the first layer must be exact, with \(v) = 0, so it may only be linear in each Gaussian parameter family"
+        )
+      }
+      if let t = connected.terms.first(where: { orders.order(of: $0) < 1 }) {
+        throw refuse(
+          "the connected four-point function is not suppressed by 1/n (\(orders.describe(t)): \(t)), so the layer is not nearly Gaussian; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
+        )
+      }
       let vOverN =
         connected.isZero
         ? Expression.zero
         : try coefficient(
           of: [.delta(i[0], i[1]), .delta(i[2], i[3])], in: connected,
-          what: "the connected four-point function", requireAll: false)
+          what: "the connected four-point function", at: map.location, requireAll: false)
       let vRHS = (n * vOverN).canonicalized()
       let vHead = TensorHead(v, layer: outLayer, symmetry: .pairOfPairs)
       // Closure: the connected function must be exactly (1/n)[δδV + 2 perms].
@@ -164,22 +208,30 @@ public struct DerivationPipeline: Sendable {
         * (Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) * vInstance(0, 1, 2, 3)
           + Expression.delta(i[0], i[2]) * .delta(i[1], i[3]) * vInstance(0, 2, 1, 3)
           + Expression.delta(i[0], i[3]) * .delta(i[1], i[2]) * vInstance(0, 3, 1, 2))
-      let residual = (connected - rebuilt).canonicalized().truncated(toOrder: model.order)
+      let residual = orders.truncated(
+        (connected - rebuilt).canonicalized(), toOrder: model.order)
       if !residual.isZero {
         throw DerivationError(
-          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s)."
-        )
+          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s).",
+          at: map.location)
       }
       out.append(Recursion(quantity: v, lhs: .tensor(vHead, [a[0], a[1], a[2], a[3]]), rhs: vRHS))
     }
     return out
   }
 
+  /// The input layer of a first-layer map: the layer feeding its output.
+  func inputLayer(of map: LayerMap) -> Layer {
+    guard case .neuron(let l) = map.neuron.space else { return .absolute(0) }
+    return l.shifted(by: -1)
+  }
+
   /// The coefficient of a product of free δ's: every term must contain exactly these δ's
   /// (else the correlator's neuron structure is not the assumed one).
-  func coefficient(of deltas: [Factor], in e: Expression, what: String, requireAll: Bool = true)
-    throws -> Expression
-  {
+  func coefficient(
+    of deltas: [Factor], in e: Expression, what: String, at location: SourceLocation?,
+    requireAll: Bool = true
+  ) throws -> Expression {
     var out: [Term] = []
     let wanted = deltas.map { $0.canonicalSlots() }
     let space: IndexSpace? = wanted.first.flatMap {
@@ -201,7 +253,8 @@ public struct DerivationPipeline: Sendable {
         out.append(Term(t.coefficient, m))
       } else if requireAll {
         throw DerivationError(
-          "\(what) is not proportional to \(wanted.map(\.description).joined()) (term: \(t))")
+          "\(what) is not proportional to \(wanted.map(\.description).joined()) (term: \(t))",
+          at: location)
       }
     }
     return Expression(out).canonicalized()

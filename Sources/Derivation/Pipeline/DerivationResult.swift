@@ -31,9 +31,20 @@ public struct DerivationResult: Sendable {
   public var conditionalCovariance: Expression?
 }
 
-/// A derivation that cannot be carried out for the model as written, with the reason.
+/// A derivation that cannot be carried out for the model as written, with the reason and the
+/// statement of the model file it concerns.
+///
+/// `description` has the compiler-style form `file:line:column: error: message` when the
+/// location is known (always, for models compiled from text).
 public struct DerivationError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { "error: \(message)" }
+  public var location: SourceLocation?
+  public init(_ message: String, at location: SourceLocation? = nil) {
+    self.message = message
+    self.location = location
+  }
+  public var description: String {
+    if let location { return "\(location): error: \(message)" }
+    return "error: \(message)"
+  }
 }
