@@ -121,6 +121,13 @@ public struct DerivationPipeline: Sendable {
     // The first layer acts on fixed inputs and is exact: the input dimension n₀ is not an
     // expansion parameter, so it is not counted in orders of 1/n.
     let orders = OrderCounting(exactLayers: incoming == nil ? [inputLayer(of: map)] : [])
+    let work = DerivationWork(map: map, incoming: incoming)
+    let largest = model.names.vertex.map { model.targets.contains($0) } == true ? 4 : 3
+    if work.estimate(points: largest) > DerivationWork.maximum {
+      throw DerivationError(
+        "\(label): the \(largest)-point function of this map is too large to derive (\(work.summary(points: largest))); the limit is \(Int(DerivationWork.maximum)) units. Use fewer terms or fewer sums over the incoming layer per term",
+        at: map.location)
+    }
     func refuse(_ message: String) -> DerivationError {
       DerivationError("\(label): \(message)", at: map.location)
     }
