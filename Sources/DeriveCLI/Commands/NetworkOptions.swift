@@ -25,10 +25,10 @@ struct NetworkOptions: ParsableArguments {
     help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
   var couplings: [String] = []
 
-  @Option(help: "Width of every hidden layer (with --depth).")
+  @Option(help: "Width of every hidden layer, 1…1048576 (with --depth).")
   var width: Int?
 
-  @Option(help: "Number of layers (with --width).")
+  @Option(help: "Number of layers, 1…10000 (with --width).")
   var depth: Int?
 
   @Option(help: "Comma-separated widths n1,n2,… of the layers (instead of --width/--depth).")
