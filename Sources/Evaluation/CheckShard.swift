@@ -7,14 +7,15 @@ import Numerics
 /// `derive merge` (DESIGN.md, "Scale-out": an array job on a cluster scheduler, no custom
 /// distribution code).
 ///
-/// Invariants: `statistics.count == scan + 1`; entry k holds the networks `range` at the widths
+/// Invariants: `statistics.count == scan + 1`; every array has the shape the parameters imply
+/// and every number is finite; `checksum == statisticsChecksum`; entry k holds the networks `range` at the widths
 /// `widths` doubled k times; network i of every shard used the stream (seed, i), so shards of
 /// one run over disjoint ranges that cover `0..<networks` merge into the statistics of the
 /// unsharded run (equal up to the rounding of the merge order).
 public struct CheckShard: Codable, Sendable, Equatable {
   /// The file format tag and version; other values are refused.
   public static let formatName = "derive-check-shard"
-  public static let formatVersion = 1
+  public static let formatVersion = 2
 
   public var format: String
   public var version: Int
@@ -35,6 +36,9 @@ public struct CheckShard: Codable, Sendable, Equatable {
   public var lower: Int
   public var upper: Int
   public var statistics: [SamplingStatistics]
+  /// ``statisticsChecksum`` when the shard was written, as 16 hexadecimal digits: a shard whose
+  /// numbers were edited (or damaged) afterwards is refused by ``decoded(_:file:)``.
+  public var checksum: String
 
   public init(
     modelName: String, modelText: String, activation: String, parameters: NumericParameters,
@@ -54,6 +58,47 @@ public struct CheckShard: Codable, Sendable, Equatable {
     lower = range.lowerBound
     upper = range.upperBound
     self.statistics = statistics
+    checksum = ""
+    checksum = statisticsChecksum
+  }
+
+  /// A 64-bit FNV-1a hash, as 16 hexadecimal digits, of a canonical serialization of the run's
+  /// numbers: the range, scan, seed and network count, then per scan step the sample count,
+  /// the widths and, per layer, its number, width and both moment blocks (count, the IEEE bit
+  /// patterns of every mean and co-moment, and the array lengths). It detects edits and
+  /// damage, not deliberate forgery (it is not a cryptographic signature).
+  public var statisticsChecksum: String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ value: UInt64) {
+      for shift in stride(from: 0, to: 64, by: 8) {
+        hash ^= (value >> UInt64(shift)) & 0xff
+        hash = hash &* 0x0000_0100_0000_01b3
+      }
+    }
+    func mix(_ value: Int) { mix(UInt64(bitPattern: Int64(value))) }
+    func mix(_ moments: SampleMoments) {
+      mix(moments.count)
+      mix(moments.mean.count)
+      for x in moments.mean { mix(x.bitPattern) }
+      mix(moments.comoment.count)
+      for x in moments.comoment { mix(x.bitPattern) }
+    }
+    for value in [lower, upper, scan, networks, statistics.count] { mix(value) }
+    mix(seed)
+    for step in statistics {
+      mix(step.layout.sampleCount)
+      mix(step.widths.count)
+      for width in step.widths { mix(width) }
+      mix(step.layers.count)
+      for layer in step.layers {
+        mix(layer.layer)
+        mix(layer.width)
+        mix(layer.preactivation)
+        mix(layer.metric)
+      }
+    }
+    let digits = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 
   /// The networks of shard `index` (1…`count`) of a run of `networks`: consecutive, balanced
@@ -72,6 +117,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
     a.lower = 0
     a.upper = 0
     a.statistics = []
+    a.checksum = ""
+    b.checksum = ""
     b.lower = 0
     b.upper = 0
     b.statistics = []
@@ -111,7 +158,63 @@ public struct CheckShard: Codable, Sendable, Equatable {
     else {
       throw EvaluationError("\(file): inconsistent shard (ranges, scan or network counts)")
     }
+    if let problem = shard.shapeProblem {
+      throw EvaluationError("\(file): inconsistent shard (\(problem))")
+    }
+    guard shard.checksum == shard.statisticsChecksum else {
+      throw EvaluationError(
+        "\(file): the shard's checksum does not match its statistics (the file was edited or damaged)"
+      )
+    }
     return shard
+  }
+
+  /// The largest sample count, depth and width a shard may describe (those of the CLI).
+  static let maximumSampleCount = 8
+  static let maximumDepth = 10_000
+  static let maximumWidth = 1 << 20
+
+  /// What is wrong with the parameters or the shape of the statistics, or nil: every array
+  /// must have the shape the run's parameters imply and every number must be finite. Checked
+  /// after the ranges and counts; each step is checked before it is used, so a damaged file
+  /// cannot make the merge index out of range.
+  var shapeProblem: String? {
+    let s = inputs.count
+    guard (1...Self.maximumSampleCount).contains(s) else {
+      return "\(s) inputs, expected 1…\(Self.maximumSampleCount)"
+    }
+    guard let n0 = inputs.first?.count, n0 >= 1, inputs.allSatisfy({ $0.count == n0 }),
+      inputs.allSatisfy({ $0.allSatisfy(\.isFinite) })
+    else { return "inputs of unequal length or not finite" }
+    guard couplings.values.allSatisfy(\.isFinite) else { return "a coupling is not finite" }
+    guard (1...Self.maximumDepth).contains(widths.count),
+      widths.allSatisfy({ (1...Self.maximumWidth).contains($0) })
+    else { return "widths out of range" }
+    let layout = SampleIndexLayout(sampleCount: s)
+    let dimension = layout.pairCount + layout.fourPointCount
+    let count = upper - lower
+    for (step, statistics) in statistics.enumerated() {
+      let expected = widths.map { $0 << step }
+      guard statistics.layout.sampleCount == s, statistics.widths == expected,
+        statistics.layers.count == expected.count
+      else { return "scan step \(step): sample count, widths or layers differ from the run's" }
+      for (index, layer) in statistics.layers.enumerated() {
+        guard layer.layer == index + 1, layer.width == expected[index] else {
+          return "scan step \(step): layer \(index + 1) is numbered or sized wrongly"
+        }
+        for moments in [layer.preactivation, layer.metric] {
+          guard moments.count == count, moments.mean.count == dimension,
+            moments.comoment.count == dimension * (dimension + 1) / 2
+          else {
+            return
+              "scan step \(step), layer \(index + 1): mean or comoment has the wrong length or count"
+          }
+          guard moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
+          else { return "scan step \(step), layer \(index + 1): a statistic is not finite" }
+        }
+      }
+    }
+    return nil
   }
 
   /// The statistics of the whole run from all its shards: same run, disjoint ranges covering
@@ -150,6 +253,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     }
     merged.lower = 0
     merged.upper = first.shard.networks
+    merged.checksum = merged.statisticsChecksum
     return merged
   }
 

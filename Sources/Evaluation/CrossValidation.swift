@@ -97,6 +97,11 @@ public struct CrossValidation: Sendable {
   }
 
   /// The widths of scan step `step`: every layer of `base` doubled `step` times.
+  /// The most memory a sampling run may hold at once: 4 GiB (estimated per scan step by
+  /// `ConditionalSampler.estimatedMemory(networks:threads:)` before any sampling; larger runs
+  /// throw). Threads beyond the number of 64-network chunks are not started.
+  public static let maximumMemory = 4.0 * 1_073_741_824
+
   public static func widths(_ base: NumericParameters, step: Int) -> [Int] {
     base.widths.map { $0 << step }
   }
@@ -115,11 +120,11 @@ public struct CrossValidation: Sendable {
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
     let lowering = NetworkLowering(model: model, derivation: derivation)
-    var result: [SamplingStatistics] = []
+    // Every sampler is built (cheap) and its memory checked before any network is sampled.
+    var samplers: [ConditionalSampler] = []
     for step in 0...options.scanSteps {
       var p = base
       p.widths = Self.widths(base, step: step)
-      progress(step + 1, options.scanSteps + 1, p.widths)
       let covariances = try lowering.conditionalCovariances(p)
       let sampler: ConditionalSampler
       do {
@@ -128,6 +133,17 @@ public struct CrossValidation: Sendable {
       } catch {
         throw EvaluationError("cannot sample this network: \(error)")
       }
+      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
+      guard memory <= Self.maximumMemory else {
+        throw EvaluationError(
+          "sampling widths \(p.widths.map(String.init).joined(separator: ",")) on \(options.threads.map(String.init) ?? "all") threads needs about \(String(format: "%.1f", memory / 1_073_741_824)) GiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths, fewer inputs or a smaller --scan"
+        )
+      }
+      samplers.append(sampler)
+    }
+    var result: [SamplingStatistics] = []
+    for (step, sampler) in samplers.enumerated() {
+      progress(step + 1, options.scanSteps + 1, sampler.widths)
       result.append(
         sampler.statistics(seed: options.seed, networks: networks, threads: options.threads))
     }

@@ -293,10 +293,15 @@ final class ExpressionEvaluator {
     do {
       return try quadrature.derivativeExpectation(
         of: factors, derivatives: key.derivatives, covariance: covariance)
-    } catch {
-      throw EvaluationError(
-        "Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)"
-      )
+    } catch let error as GaussianExpectationError {
+      switch error {
+      case .singular, .notPositiveSemidefinite:
+        throw EvaluationError(
+          "Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)"
+        )
+      default:
+        throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error)")
+      }
     }
   }
 }

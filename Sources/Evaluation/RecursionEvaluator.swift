@@ -58,8 +58,24 @@ public struct RecursionEvaluator: Sendable {
       return out
     }
 
-    func statistics(_ layer: Int, _ k: [Double], _ g: [Double], _ v: [Double]) -> RecursionValues {
-      RecursionValues(
+    /// The values of `layer`, refused with the layer and the entry when one is not finite (an
+    /// overflow of the recursion: output never shows inf or nan).
+    func statistics(_ layer: Int, _ k: [Double], _ g: [Double], _ v: [Double]) throws
+      -> RecursionValues
+    {
+      for (name, values) in [("K", k), ("G1", g), ("V", v)] {
+        guard let i = values.firstIndex(where: { !$0.isFinite }) else { continue }
+        var digits: [Int] = []
+        var rest = i
+        for _ in 0..<(name == "V" ? 4 : 2) {
+          digits.insert(rest % s, at: 0)
+          rest /= s
+        }
+        throw EvaluationError(
+          "the recursion overflowed at layer \(layer): \(name)[\(digits.map(String.init).joined())] is \(values[i]), beyond the range of double precision (reduce C_W, C_b, the inputs or the depth)"
+        )
+      }
+      return RecursionValues(
         layer: layer, sampleCount: s, K: (0..<s).map { i in Array(k[(i * s)..<(i * s + s)]) },
         G1: (0..<s).map { i in Array(g[(i * s)..<(i * s + s)]) }, V: v)
     }
@@ -80,8 +96,15 @@ public struct RecursionEvaluator: Sendable {
     var (k, g, v) = try step(
       derivation.initialConditions,
       ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature))
-    var layers = [statistics(1, k, g, v)]
+    var layers = [try statistics(1, k, g, v)]
     for l in stride(from: 1, to: p.depth, by: 1) {
+      // The next layer integrates over N(0, K⁽ˡ⁾): refuse a kernel beyond the quadrature's range
+      // here, with the layer, before any quadrature work.
+      for a in 0..<s where !(k[a * s + a] <= GaussianExpectation.maximumVariance) {
+        throw EvaluationError(
+          "the kernel grew out of range at layer \(l): K[\(a)\(a)] = \(k[a * s + a]) exceeds \(GaussianExpectation.maximumVariance), the largest variance the Gaussian quadrature handles (reduce C_W, C_b, the inputs or the depth)"
+        )
+      }
       var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [
         .init(name: names.metric, layer: l): k
       ]
@@ -91,10 +114,7 @@ public struct RecursionEvaluator: Sendable {
         derivation.recursions,
         ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature))
       (k, g, v) = (nk, ng, nv)
-      guard (k + g + v).allSatisfy(\.isFinite) else {
-        throw EvaluationError("the recursion diverged at layer \(l + 1)")
-      }
-      layers.append(statistics(l + 1, k, g, v))
+      layers.append(try statistics(l + 1, k, g, v))
     }
     return layers
   }

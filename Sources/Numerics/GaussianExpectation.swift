@@ -105,6 +105,31 @@ public struct GaussianExpectation: Sendable {
   /// The largest number of coordinates an integrand may depend on.
   public static let maximumDimension = 4
 
+  /// The largest variance Kₛₛ of a coordinate in use: 10¹⁶ (σ = 10⁸). Larger variances throw
+  /// ``GaussianExpectationError/varianceOutOfRange(coordinate:variance:maximum:)`` before any
+  /// work: the meshes are planned in standard-normal units, where a feature of width w sits at
+  /// width w/σ and an oscillation has frequency σ, so beyond this scale node counts and piece
+  /// counts leave the range the a-priori bounds (and `Int`) are designed for.
+  public static let maximumVariance = 1e16
+
+  /// The most quadrature nodes an oscillating integrand (sin and its derivatives) may need:
+  /// 10⁶ (for one sin coordinate about K ≤ 10¹⁰; each node may carry an inner integral, so
+  /// the work is a multiple of this). The estimate is Πⱼ max(1, U·ωⱼ) over the Cholesky levels, ωⱼ the level's angular
+  /// frequency (Σ |Lₛⱼ| over the oscillating factors): about the nodes needed to resolve the
+  /// oscillation over [−U, U]. A larger estimate throws
+  /// ``GaussianExpectationError/tooManyNodes(estimated:maximum:)`` before any work (⟨sin z sin z′⟩
+  /// at K = 10²⁰ would otherwise run for minutes).
+  public static let maximumNodes = 1e6
+
+  /// Throws when a variance of `covariance` exceeds ``maximumVariance``; `coordinates` maps its
+  /// rows to the caller's coordinates (for the message).
+  static func checkVariances(_ covariance: CovarianceMatrix, coordinates: [Int]) throws {
+    for i in 0..<covariance.dimension where !(covariance[i, i] <= maximumVariance) {
+      throw GaussianExpectationError.varianceOutOfRange(
+        coordinate: coordinates[i], variance: covariance[i, i], maximum: maximumVariance)
+    }
+  }
+
   /// The options in use.
   public let options: Options
   let rules: GaussLegendreRuleTable
@@ -172,13 +197,15 @@ public struct GaussianExpectation: Sendable {
       }
       features[s] = locations.sorted().map { QuadratureFeature(location: $0, width: 0) }
     }
+    try Self.checkVariances(covariance, coordinates: Array(0..<d))
     let factorisation = try CholeskyFactor(covariance)
-    return withoutActuallyEscaping(integrand) { integrand in
+    return try withoutActuallyEscaping(integrand) { integrand in
       let engine = NestedGaussianQuadrature(
         factorisation: factorisation,
         functions: [[GaussianFactor.Function]](repeating: [], count: d),
         features: features, maximumDegree: 0, rules: rules, options: options,
         closure: integrand)
+      try engine.checkWork()
       return engine.run().values[0]
     }
   }
@@ -195,6 +222,7 @@ public struct GaussianExpectation: Sendable {
       factorisation: factorisation, functions: functions,
       features: [[QuadratureFeature]](repeating: [], count: problem.coordinates.count),
       maximumDegree: maximumDegree, rules: rules, options: options, closure: nil)
+    try engine.checkWork()
     let values = engine.run().values
     return (engine.monomials, values, factorisation)
   }

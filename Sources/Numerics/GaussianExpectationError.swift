@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a Gaussian expectation could not be computed.
 ///
 /// Covariance problems are reported with 0-based row/column indices. The ``description`` is a
@@ -29,6 +31,13 @@ public enum GaussianExpectationError: Error, Hashable, Sendable, CustomStringCon
   /// The expectation of a derivative of order ≥ 2 of a kinked activation was requested
   /// directly; pointwise it is zero and would silently drop the delta functions at the kink.
   case distributionalDerivative(activation: String, order: Int)
+  /// The variance K[coordinate][coordinate] = `variance` exceeds `maximum`
+  /// (``GaussianExpectation/maximumVariance``), beyond which the quadrature's meshes cannot be
+  /// planned to its accuracy contract.
+  case varianceOutOfRange(coordinate: Int, variance: Double, maximum: Double)
+  /// An oscillating integrand (sin) whose variance is so large that resolving its oscillation
+  /// needs about `estimated` nodes, more than `maximum` (``GaussianExpectation/maximumNodes``).
+  case tooManyNodes(estimated: Double, maximum: Double)
 
   public var description: String {
     switch self {
@@ -64,6 +73,15 @@ public enum GaussianExpectationError: Error, Hashable, Sendable, CustomStringCon
       return
         "the order-\(order) derivative of \(activation) is a distribution (delta functions at "
         + "the kink); compute its expectation with derivativeExpectation (Hermite form) instead"
+    case .varianceOutOfRange(let coordinate, let variance, let maximum):
+      return
+        "the variance K[\(coordinate)][\(coordinate)] = \(variance) is out of range: the quadrature "
+        + "handles variances up to \(maximum)"
+    case .tooManyNodes(let estimated, let maximum):
+      return
+        "the integrand oscillates too fast for its variance: resolving it needs about "
+        + "\(String(format: "%.1e", estimated)) quadrature nodes, more than the limit "
+        + "\(String(format: "%.0e", maximum)) (reduce the variance)"
     }
   }
 }

@@ -435,7 +435,9 @@ enum HermiteSeriesExpectation {
         let t = poleT - delta
         best = Swift.min(best, cost(t, half * Foundation.cosh(t), half * Foundation.sinh(t)))
       }
-      guard best.isFinite else { return Int.max }
+      // Far beyond any tabulated rule (a huge frequency or growth): report "too many" without
+      // converting a Double that may exceed Int to Int.
+      guard best.isFinite, best < Double(Mesh.maximumOrder) * 1024 else { return Int.max }
       return Swift.max(6, Int((best + 0.5).rounded(.up)))
     }
   }

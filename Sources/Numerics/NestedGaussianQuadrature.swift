@@ -146,6 +146,23 @@ struct NestedGaussianQuadrature {
     self.levels = levels
   }
 
+  /// About the nodes needed to resolve the integrand's oscillation: Πⱼ max(1, U·ωⱼ) (1 for a
+  /// non-oscillating integrand).
+  var estimatedOscillationNodes: Double {
+    levels.reduce(1) { $0 * Swift.max(1, options.truncation * $1.oscillation) }
+  }
+
+  /// Throws ``GaussianExpectationError/tooManyNodes(estimated:maximum:)`` when resolving the
+  /// oscillation would take more than ``GaussianExpectation/maximumNodes`` nodes. Called before
+  /// ``run()``; it also bounds every piece count of the run (at most 2U·ωⱼ/32 pieces per level).
+  func checkWork() throws {
+    let estimate = estimatedOscillationNodes
+    guard estimate <= GaussianExpectation.maximumNodes else {
+      throw GaussianExpectationError.tooManyNodes(
+        estimated: estimate, maximum: GaussianExpectation.maximumNodes)
+    }
+  }
+
   /// Runs the quadrature; entry m of the result is ⟨u^{α_m} F⟩ for `monomials[m]`.
   func run() -> (values: [Double], statistics: Statistics) {
     if rank == 0 {

@@ -46,5 +46,6 @@ struct ProductProblem {
     self.factors = factors.map { GaussianFactor($0.function, coordinate: position[$0.coordinate]) }
     self.marginal = covariance.marginal(coordinates)
     self.isIdenticallyZero = zero
+    try GaussianExpectation.checkVariances(marginal, coordinates: coordinates)
   }
 }

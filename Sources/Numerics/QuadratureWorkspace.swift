@@ -211,9 +211,10 @@ struct QuadratureWorkspace {
     var best: [(a: Double, b: Double, rule: Int)] = []
     var bestNodes = Int.max
     for multiple in [0.5, 1, 2, 3, 4, 6, 8] {
-      let pieces = Swift.max(
-        1, Int((2 * truncation / Swift.min(lengthCap, multiple * base)).rounded(.up)))
-      guard pieces <= 64 else { continue }
+      // Compared as a Double: for a narrow feature (a large variance) the count exceeds Int.
+      let exactPieces = (2 * truncation / Swift.min(lengthCap, multiple * base)).rounded(.up)
+      guard exactPieces <= 64 else { continue }
+      let pieces = Swift.max(1, Int(exactPieces))
       let plan = staticPieces(pieces, logTolerance: logTolerance)
       let nodes = plan.reduce(0) { $0 + ruleOrder[$1.rule] }
       if nodes < bestNodes {
@@ -305,7 +306,7 @@ struct QuadratureWorkspace {
       let a0 = points[p]
       let b0 = points[p + 1]
       guard b0 > a0 else { continue }
-      let splits = Swift.max(1, Int(((b0 - a0) / lengthCap).rounded(.up)))
+      let splits = QuadratureWorkspace.pieceCount(((b0 - a0) / lengthCap).rounded(.up))
       let step = (b0 - a0) / Double(splits)
       for q in 0..<splits {
         let a = a0 + Double(q) * step
@@ -613,6 +614,17 @@ struct QuadratureWorkspace {
       best = Swift.min(best, cost / (2 * point.t))
     }
     return ruleIndex(atLeast: best.isFinite ? Swift.max(6, best + 0.5) : .infinity)
+  }
+
+  /// The most pieces one breakpoint interval is split into. `NestedGaussianQuadrature.checkWork`
+  /// keeps the oscillation's count far below this; the clamp only guarantees that the
+  /// conversion to `Int` cannot trap whatever the plan.
+  static let maximumSplits = 1 << 24
+
+  /// `count` (a rounded-up piece count) as an Int in 1…``maximumSplits`` (NaN gives 1).
+  static func pieceCount(_ count: Double) -> Int {
+    guard count >= 1 else { return 1 }
+    return count < Double(maximumSplits) ? Int(count) : maximumSplits
   }
 
   /// The smallest rule with at least `nodes` nodes (the largest rule if none).

@@ -91,3 +91,99 @@ import Testing
     #expect(noOutput.standardError.contains("needs --output"))
   }
 }
+
+/// Damaged or edited shard files (an outside fuzz campaign): a layer fewer, a missing `mean`,
+/// `inputs: []` used to trap the merge (index out of range); an edited number was merged
+/// silently. All are refused with exit status 2.
+@Suite struct ShardFileValidationTests {
+  /// One small shard (2 of 2 networks ranges), as parsed JSON, and its directory.
+  func shard(_ name: String) throws -> (URL, [String: Any]) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "derive-shard-validation-\(getpid())-\(name)")
+    try? FileManager.default.removeItem(at: dir)
+    let out = DeriveCommandLine.run([
+      "check", "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "4", "--depth", "2",
+      "--input", "1,0.5", "--input=-0.5,1", "--samples", "8", "--seed", "3", "--scan", "0",
+      "--shard", "1/1", "--output", dir.path,
+    ])
+    #expect(out.exitCode == 0, "\(out.standardError)")
+    let file = dir.appendingPathComponent("shard-1-of-1.json")
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file))
+    return (file, try #require(object as? [String: Any]))
+  }
+
+  func merge(_ edit: (inout [String: Any]) -> Void, name: String) throws -> (Int32, String) {
+    var (file, object) = try shard(name)
+    edit(&object)
+    try JSONSerialization.data(withJSONObject: object).write(to: file)
+    let out = DeriveCommandLine.run(["merge", file.path])
+    return (out.exitCode, out.standardError)
+  }
+
+  /// Applies `change` to layer 0 of scan step 0.
+  func editLayer(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+    var statistics = object["statistics"] as? [[String: Any]] ?? []
+    var layers = statistics[0]["layers"] as? [[String: Any]] ?? []
+    change(&layers[0])
+    statistics[0]["layers"] = layers
+    object["statistics"] = statistics
+  }
+
+  @Test func untouchedShardMerges() throws {
+    let (file, _) = try shard("untouched")
+    let out = DeriveCommandLine.run(["merge", file.path])
+    #expect(out.exitCode == 0 || out.exitCode == 1, "\(out.standardError)")
+  }
+
+  @Test func wrongShapesAreRefused() throws {
+    let fewer = try merge(
+      { object in
+        var statistics = object["statistics"] as? [[String: Any]] ?? []
+        statistics[0]["layers"] = Array((statistics[0]["layers"] as? [Any] ?? []).dropLast())
+        object["statistics"] = statistics
+      }, name: "fewer")
+    #expect(fewer.0 == 2)
+    #expect(fewer.1.contains("inconsistent shard"), "\(fewer.1)")
+
+    let noMean = try merge(
+      { object in
+        editLayer(&object) { layer in
+          var moments = layer["preactivation"] as? [String: Any] ?? [:]
+          moments["mean"] = nil
+          layer["preactivation"] = moments
+        }
+      }, name: "nomean")
+    #expect(noMean.0 == 2)
+    #expect(noMean.1.contains("missing 'mean'"), "\(noMean.1)")
+
+    let shortComoment = try merge(
+      { object in
+        editLayer(&object) { layer in
+          var moments = layer["metric"] as? [String: Any] ?? [:]
+          moments["comoment"] = Array((moments["comoment"] as? [Any] ?? []).dropLast())
+          layer["metric"] = moments
+        }
+      }, name: "comoment")
+    #expect(shortComoment.0 == 2)
+    #expect(shortComoment.1.contains("wrong length"), "\(shortComoment.1)")
+
+    let noInputs = try merge({ $0["inputs"] = [Any]() }, name: "noinputs")
+    #expect(noInputs.0 == 2)
+    #expect(noInputs.1.contains("inconsistent shard"), "\(noInputs.1)")
+  }
+
+  @Test func editedNumberIsRefused() throws {
+    let edited = try merge(
+      { object in
+        editLayer(&object) { layer in
+          var moments = layer["preactivation"] as? [String: Any] ?? [:]
+          var mean = moments["mean"] as? [Double] ?? []
+          mean[0] *= 1.5
+          moments["mean"] = mean
+          layer["preactivation"] = moments
+        }
+      }, name: "edited")
+    #expect(edited.0 == 2)
+    #expect(edited.1.contains("checksum does not match"), "\(edited.1)")
+  }
+}

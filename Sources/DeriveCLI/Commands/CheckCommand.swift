@@ -31,16 +31,19 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var network: NetworkOptions
 
-  @Option(help: "Number of networks per width.")
+  @Option(help: "Number of networks per width (2…100000000).")
   var samples: Int = 20_000
 
   @Option(help: "Random seed (results are identical for any number of threads).")
   var seed: UInt64 = 1
 
-  @Option(help: "Number of width doublings in the scan.")
+  @Option(help: "Number of width doublings in the scan (0…8).")
   var scan: Int = 3
 
-  @Option(help: "Threads (default: all cores).")
+  @Option(
+    help:
+      "Threads (1…1024; default: all cores). At most one thread per 64 networks is started; a run whose estimated memory exceeds 4 GiB is refused."
+  )
   var threads: Int?
 
   @Option(help: "Directory for report files (check.json, check.csv, check.svg).")
@@ -53,22 +56,29 @@ struct CheckCommand: ParsableCommand {
   var shard: String?
 
   func execute(into out: inout CommandOutput) throws {
+    // Every count is checked on its own before it is used in any arithmetic or loop.
+    guard samples >= 2, samples <= Self.maximumSamples else {
+      throw CommandFailure.usage(
+        "error: --samples must be between 2 and \(Self.maximumSamples) (got \(samples))")
+    }
+    guard scan >= 0, scan <= Self.maximumScan else {
+      throw CommandFailure.usage(
+        "error: --scan must be between 0 and \(Self.maximumScan) (got \(scan))")
+    }
+    if let threads, threads < 1 || threads > Self.maximumThreads {
+      throw CommandFailure.usage(
+        "error: --threads must be between 1 and \(Self.maximumThreads) (got \(threads))")
+    }
     let parameters = try network.parameters()
-    guard samples >= 2, samples <= 100_000_000 else {
-      throw CommandFailure.usage("error: --samples must be between 2 and 100000000")
-    }
-    // Work of the whole scan: networks × neurons × inputs summed over the widths n, 2n, ….
-    let neurons = (0...max(0, scan)).reduce(0.0) { total, k in
-      total + Double(parameters.widths.reduce(0, +)) * pow(2, Double(k))
-    }
+    // Work of the whole scan: networks × neurons × inputs summed over the widths n, 2n, …,
+    // 2^scan·n, in Double (no overflow whatever the validated counts).
+    let neurons =
+      Double(parameters.widths.reduce(0, +)) * (pow(2, Double(scan + 1)) - 1)
     let work = Double(samples) * neurons * Double(parameters.sampleCount)
-    guard scan >= 0, scan <= 8, work <= 2e12 else {
+    guard work <= Self.maximumWork else {
       throw CommandFailure.usage(
         "error: this check is too large (about \(String(format: "%.1e", work)) neuron draws; the limit is 2e12): reduce --samples, --width, --depth or --scan (0…8)"
       )
-    }
-    if let threads, threads < 1 || threads > 1024 {
-      throw CommandFailure.usage("error: --threads must be between 1 and 1024")
     }
     let shardRange = try shard.map { try Self.parseShard($0, samples: samples) }
     if shardRange != nil, output == nil {
@@ -133,6 +143,13 @@ struct CheckCommand: ParsableCommand {
       parameters: parameters, samples: samples, seed: seed)
     try CheckReport.emit(report, header: header, output: output, into: &out)
   }
+
+  /// The limits of the count options (documented in their help and README.md).
+  static let maximumSamples = 100_000_000
+  static let maximumScan = 8
+  static let maximumThreads = 1024
+  /// The most neuron draws (networks × neurons × inputs over the scan) a check may take.
+  static let maximumWork = 2e12
 
   /// `K/N` with 1 ≤ K ≤ N ≤ samples: the shard's index, count and network range.
   static func parseShard(_ text: String, samples: Int) throws -> (Int, Int, Range<Int>) {

@@ -14,10 +14,10 @@ struct NetworkOptions: ParsableArguments {
   )
   var activation: String
 
-  @Option(name: .customLong("cb"), help: "Bias variance C_b.")
+  @Option(name: .customLong("cb"), help: "Bias variance C_b (0…1e100).")
   var cb: Double?
 
-  @Option(name: .customLong("cw"), help: "Weight variance C_W.")
+  @Option(name: .customLong("cw"), help: "Weight variance C_W (0…1e100).")
   var cw: Double?
 
   @Option(
@@ -25,10 +25,10 @@ struct NetworkOptions: ParsableArguments {
     help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
   var couplings: [String] = []
 
-  @Option(help: "Width of every hidden layer (with --depth).")
+  @Option(help: "Width of every hidden layer, 1…1048576 (with --depth).")
   var width: Int?
 
-  @Option(help: "Number of layers (with --width).")
+  @Option(help: "Number of layers, 1…10000 (with --width).")
   var depth: Int?
 
   @Option(help: "Comma-separated widths n1,n2,… of the layers (instead of --width/--depth).")
@@ -41,6 +41,11 @@ struct NetworkOptions: ParsableArguments {
 
   static let maximumWidth = 1 << 20
   static let maximumDepth = 10_000
+  /// The largest |value| of a coupling or an input component: 10¹⁰⁰, so that every product
+  /// of two of them (and sums of up to 2²⁰ such) is a finite Double. The kernel K that results
+  /// must also stay within the quadrature's range, variances up to 10¹⁶
+  /// (`GaussianExpectation.maximumVariance`), checked layer by layer before each layer's work.
+  static let maximumMagnitude = 1e100
 
   /// Validated numeric parameters.
   func parameters() throws -> NumericParameters {
@@ -61,9 +66,11 @@ struct NetworkOptions: ParsableArguments {
       }
       values[parts[0]] = v
     }
-    for (name, v) in values where !v.isFinite || v < 0 {
+    for (name, v) in values.sorted(by: { $0.key < $1.key })
+    where !v.isFinite || v < 0 || v > Self.maximumMagnitude {
       throw CommandFailure.usage(
-        "error: the coupling \(name) must be a finite non-negative number (got \(v))")
+        "error: the coupling \(name) must be a number between 0 and \(Self.maximumMagnitude) (got \(v))"
+      )
     }
     let layerWidths: [Int]
     if let widths {
@@ -104,6 +111,11 @@ struct NetworkOptions: ParsableArguments {
       for c in s.split(separator: ",", omittingEmptySubsequences: false) {
         guard let v = Double(c.trimmingCharacters(in: .whitespaces)), v.isFinite else {
           throw CommandFailure.usage("error: --input: '\(c)' is not a finite number")
+        }
+        guard abs(v) <= Self.maximumMagnitude else {
+          throw CommandFailure.usage(
+            "error: --input: \(v) is out of range (components must be within ±\(Self.maximumMagnitude))"
+          )
         }
         x.append(v)
       }

@@ -125,13 +125,56 @@ private func sampleChunk<Simulation: NetworkSimulation>(
   return chunk
 }
 
+/// The workers the parallel driver starts for `networks` networks: `threads` (default: the
+/// active processors), but never more than there are chunks of ``SamplingStatistics/chunkSize``
+/// networks — a further worker would get no chunk, only its scratch memory. The result does
+/// not depend on the number of workers.
+func samplingWorkerCount(threads: Int?, networks: Int) -> Int {
+  let chunks =
+    (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1)
+    / SamplingStatistics.chunkSize
+  let requested = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+  return Swift.max(1, Swift.min(requested, chunks))
+}
+
+extension NetworkSimulation {
+  /// An upper estimate, in bytes, of the memory the parallel driver holds at once for
+  /// `networks` networks on `threads` threads: per worker its ``SamplingWorkspace`` and one
+  /// chunk's statistics rows, plus the moments of a wave of chunks and the running total.
+  /// Computed in `Double`, so it cannot overflow.
+  func estimatedMemory(networks: Int, threads: Int?) -> Double {
+    let workers = Double(samplingWorkerCount(threads: threads, networks: networks))
+    let s = Double(layout.sampleCount)
+    let width = Double(maxWidth)
+    let workspace =
+      width * s * 2 + Double(layout.pairCount) * width + width
+      + 2 * Double(Swift.max(maxTerms, 1)) * width * s + 2 * s * s + Double(statisticsLength)
+    let rows = Double(SamplingStatistics.chunkSize) * Double(statisticsLength)
+    let block = Double(blockLength)
+    let moments = Double(widths.count) * 2 * (block + block * (block + 1) / 2)
+    let chunks = Double(
+      (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize)
+    let wave = Swift.min(chunks, 8 * workers)
+    return 8 * (workers * (workspace + rows) + (wave + 1) * moments)
+  }
+}
+
+extension ConditionalSampler {
+  /// An upper estimate, in bytes, of the memory ``statistics(seed:networks:threads:)`` holds
+  /// at once (scratch per worker, statistics of the chunks in flight); check it before a large
+  /// run.
+  public func estimatedMemory(networks: Int, threads: Int?) -> Double {
+    (self as any NetworkSimulation).estimatedMemory(networks: networks, threads: threads)
+  }
+}
+
 /// The parallel driver: waves of chunks on `threads` workers, merged in chunk order.
 func runSamplingChunks<Simulation: NetworkSimulation>(
   _ simulation: Simulation, seed: UInt64, networks: Range<Int>, threads: Int?
 ) -> SamplingStatistics {
   var total = SamplingStatistics(layout: simulation.layout, widths: simulation.widths)
   guard !networks.isEmpty else { return total }
-  let workers = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+  let workers = samplingWorkerCount(threads: threads, networks: networks.count)
   let chunkCount =
     (networks.count + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
   let workspaces = WorkerWorkspaces((0..<workers).map { _ in simulation.makeWorkspace() })

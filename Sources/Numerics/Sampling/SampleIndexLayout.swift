@@ -53,12 +53,18 @@ public struct SampleIndexLayout: Hashable, Sendable {
 }
 
 extension SampleIndexLayout: Codable {
+  /// The largest sample count a decoded layout may have (16: 136 pairs, 9316 pairs of pairs).
+  public static let maximumDecodedSampleCount = 16
+
   /// Encoded as its sample count; the orders are derived.
   public init(from decoder: any Decoder) throws {
     let count = try decoder.singleValueContainer().decode(Int.self)
-    guard count >= 1 else {
+    // Bounded above so that a damaged file cannot ask for a huge table of index pairs.
+    guard (1...Self.maximumDecodedSampleCount).contains(count) else {
       throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "sample count must be ≥ 1"))
+        .init(
+          codingPath: decoder.codingPath,
+          debugDescription: "sample count must be 1…\(Self.maximumDecodedSampleCount)"))
     }
     self.init(sampleCount: count)
   }
