@@ -24,7 +24,9 @@ public struct StatisticsNames: Hashable, Sendable {
   public var vertex: String?
 
   /// The declared names, comma-separated, for messages.
-  var listed: String { ([metric] + [correction, vertex].compactMap { $0 }).joined(separator: ", ") }
+  var listed: String {
+    ([metric] + [correction, vertex].compactMap { $0 }).joined(separator: ", ")
+  }
 }
 
 /// A checked, compiled model: everything the derivation pipeline needs.

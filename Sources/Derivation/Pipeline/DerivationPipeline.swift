@@ -159,7 +159,8 @@ public struct DerivationPipeline: Sendable {
     }
     if incoming == nil, let t = s.terms.first(where: { orders.order(of: $0) != 0 }) {
       throw refuse(
-        "the first layer's two-point function depends on a hidden width (\(orders.describe(t)): \(t)); the first layer must be exact given the inputs")
+        "the first layer's two-point function depends on a hidden width (\(orders.describe(t)): \(t)); the first layer must be exact given the inputs"
+      )
     }
     var out: [Recursion] = []
     let lhsK = Expression.tensor(metricOut, [a[0], a[1]])
