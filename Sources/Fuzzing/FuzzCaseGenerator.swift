@@ -8,19 +8,26 @@ public struct FuzzCaseGenerator: Sendable {
     public var cheapNumerics: Bool
     /// Share of model cases that are not mutated at all (each costs a full derivation).
     public var unmutatedShare: Double
+    /// Largest number of terms in the generator's sums (the cost of a derivation grows
+    /// factorially with the number of parameters per term).
+    public var maximumTerms: Int
 
-    public init(mutationScale: Double, cheapNumerics: Bool, unmutatedShare: Double) {
+    public init(
+      mutationScale: Double, cheapNumerics: Bool, unmutatedShare: Double, maximumTerms: Int
+    ) {
       self.mutationScale = mutationScale
       self.cheapNumerics = cheapNumerics
       self.unmutatedShare = unmutatedShare
+      self.maximumTerms = maximumTerms
     }
 
     /// For `swift test`: full-size extremes (the known crash classes need them), tiny numerics,
     /// few full derivations.
-    public static let quick = Profile(mutationScale: 1, cheapNumerics: true, unmutatedShare: 0.03)
+    public static let quick = Profile(
+      mutationScale: 1, cheapNumerics: true, unmutatedShare: 0.03, maximumTerms: 2)
     /// For campaigns with `derive-fuzz`.
     public static let campaign = Profile(
-      mutationScale: 1, cheapNumerics: false, unmutatedShare: 0.1)
+      mutationScale: 1, cheapNumerics: false, unmutatedShare: 0.1, maximumTerms: 4)
   }
 
   public var seed: UInt64
@@ -37,7 +44,8 @@ public struct FuzzCaseGenerator: Sendable {
     var rng = FuzzRandom(seed: seed, case: index)
     let generated = rng.chance(0.3)
     let base =
-      generated ? ModelGenerator().generate(using: &rng) : rng.pick(ModelGenerator.seedModels)
+      generated
+      ? ModelGenerator(maximumTerms: profile.maximumTerms).generate(using: &rng) : rng.pick(ModelGenerator.seedModels)
     var label = generated ? "generated" : "seed"
     var bytes = Array(base.utf8)
     if !rng.chance(profile.unmutatedShare) {

@@ -27,6 +27,9 @@ public enum KnownFailureClass: String, Hashable, Sendable, CaseIterable {
   case oscillatingHugeKernel = "oscillating-huge-kernel"
   /// Many threads on wide layers.
   case manyThreads = "many-threads"
+  /// Many Gaussian-parameter factors in the `map` or `first` right-hand side (≥ 8): the Wick
+  /// contractions of the four-point function grow factorially.
+  case manyParameterFactors = "many-parameter-factors"
 
   /// The classes the case's input shows, in declaration order.
   public static func classes(of fuzzCase: FuzzCase) -> [KnownFailureClass] {
@@ -85,12 +88,25 @@ public enum KnownFailureClass: String, Hashable, Sendable, CaseIterable {
       out.append(.extremeLayer)
     }
     if let map = lines.first(where: { $0.hasPrefix("map") }) {
-      if map.components(separatedBy: " + ").count > 32 || map.components(separatedBy: " - ").count > 32 {
+      if map.components(separatedBy: " + ").count > 32
+        || map.components(separatedBy: " - ").count > 32
+      {
         out.append(.repeatedTerms)
       }
-      if map.components(separatedBy: "z[").count > 2 && !map.contains("sigma(z[") {
+      let rhs = map.drop { $0 != "=" }
+      let terms = rhs.replacingOccurrences(of: " - ", with: " + ").components(separatedBy: " + ")
+      if terms.contains(where: {
+        $0.components(separatedBy: "z[").count - $0.components(separatedBy: "sigma(z[").count >= 2
+      }) {
         out.append(.productOfIncoming)
       }
+    }
+    if lines.contains(where: { line in
+      guard line.hasPrefix("map") || line.hasPrefix("first") else { return false }
+      return line.components(separatedBy: "[i,").count - 1 + line.components(separatedBy: "[i]").count
+        - 1 >= 8
+    }) {
+      out.append(.manyParameterFactors)
     }
     return out
   }

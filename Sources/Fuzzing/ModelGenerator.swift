@@ -10,7 +10,10 @@ public struct ModelGenerator: Sendable {
   /// Largest nesting depth of generated parentheses.
   public var maximumDepth = 2
 
-  public init() {}
+  public init(maximumTerms: Int = 4, maximumDepth: Int = 2) {
+    self.maximumTerms = maximumTerms
+    self.maximumDepth = maximumDepth
+  }
 
   /// The checked-in models the generator and mutator start from (`Derivations/*.model` and
   /// the worked example of `Derivations/README.md`).
