@@ -81,9 +81,14 @@ public struct ArgumentGenerator: Sendable {
     if command == "check" {
       let samples = cheap ? ["2", "4", "8"] : ["2", "100", "1000"]
       args += ["--samples", value(samples, extremeChance: extreme, using: &rng)]
-      args += ["--scan", value(cheap ? ["0", "1"] : ["0", "1", "3"], extremeChance: extreme, using: &rng)]
+      args += [
+        "--scan",
+        rng.chance(extreme)
+          ? rng.pick(["9223372036854775807", "-1", "9", "1000000", "nan"])
+          : rng.pick(cheap ? ["0", "1"] : ["0", "1", "3"]),
+      ]
       if rng.chance(0.5) { args += ["--seed", value(["1", "42"], extremeChance: extreme, using: &rng)] }
-      if rng.chance(0.3) { args += ["--threads", value(["1", "2"], extremeChance: extreme, using: &rng)] }
+      if rng.chance(0.3) { args += ["--threads", value(cheap ? ["1", "2"] : ["1", "2", "1024"], extremeChance: extreme, using: &rng)] }
       if rng.chance(0.2) {
         args += ["--shard", rng.pick(["1/2", "2/2", "0/2", "3/2", "1/0", "1", "/", "1/9223372036854775807"])]
         args += ["--output", FuzzCase.outputPlaceholder]

@@ -30,6 +30,9 @@ public enum KnownFailureClass: String, Hashable, Sendable, CaseIterable {
   /// Many Gaussian-parameter factors in the `map` or `first` right-hand side (≥ 8): the Wick
   /// contractions of the four-point function grow factorially.
   case manyParameterFactors = "many-parameter-factors"
+  /// A map term summing the incoming layer without a weight that carries its index
+  /// (`sigma(z[j;a]) b[i]`): found by the first quick runs, 16 s in a debug build.
+  case unweightedIncomingSum = "unweighted-incoming-sum"
 
   /// The classes the case's input shows, in declaration order.
   public static func classes(of fuzzCase: FuzzCase) -> [KnownFailureClass] {
@@ -99,6 +102,9 @@ public enum KnownFailureClass: String, Hashable, Sendable, CaseIterable {
         $0.components(separatedBy: "z[").count - $0.components(separatedBy: "sigma(z[").count >= 2
       }) {
         out.append(.productOfIncoming)
+      }
+      if terms.contains(where: { $0.contains("z[j;a]") && !$0.contains(",j]") }) {
+        out.append(.unweightedIncomingSum)
       }
     }
     if lines.contains(where: { line in

@@ -19,6 +19,7 @@ enum UnfixedClasses {
     .oscillatingHugeKernel,  // --activation sin with a huge kernel
     .manyThreads,  // --threads 1024 with wide layers
     .manyParameterFactors,  // ≥ 8 Gaussian-parameter factors in map/first: factorial Wick cost
+    .unweightedIncomingSum,  // map z[i;a] = sigma(z[j;a]) b[i]: 16 s in debug (new, unreported)
   ]
 
   static var runEverything: Bool {
