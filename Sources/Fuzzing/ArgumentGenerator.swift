@@ -39,7 +39,9 @@ public struct ArgumentGenerator: Sendable {
   func recursions(using rng: inout FuzzRandom) -> ([String], String) {
     var args = model(using: &rng)
     if rng.chance(0.6) {
-      args += ["--format", rng.pick(["latex", "text", "json", "sympy", "mathematica", "garbage", ""])]
+      args += [
+        "--format", rng.pick(["latex", "text", "json", "sympy", "mathematica", "garbage", ""]),
+      ]
     }
     if rng.chance(0.4) { args.append("--single-input") }
     if rng.chance(0.4) { args += ["--activation", rng.pick(Self.activations)] }
@@ -59,16 +61,24 @@ public struct ArgumentGenerator: Sendable {
     let extreme = cheap ? 0.1 : 0.25
     var label = command
     if rng.chance(0.95) { args += ["--activation", rng.pick(Self.activations)] }
-    if rng.chance(0.8) { args += ["--cb", value(["0", "0.1", "1"], extremeChance: extreme, using: &rng)] }
-    if rng.chance(0.8) { args += ["--cw", value(["1", "2", "0.5"], extremeChance: extreme, using: &rng)] }
-    if rng.chance(0.1) { args += ["--set", rng.pick(["xi=1", "C_b=2", "=1", "xi", "xi=nan", "xi=1e308"])] }
+    if rng.chance(0.8) {
+      args += ["--cb", value(["0", "0.1", "1"], extremeChance: extreme, using: &rng)]
+    }
+    if rng.chance(0.8) {
+      args += ["--cw", value(["1", "2", "0.5"], extremeChance: extreme, using: &rng)]
+    }
+    if rng.chance(0.1) {
+      args += ["--set", rng.pick(["xi=1", "C_b=2", "=1", "xi", "xi=nan", "xi=1e308"])]
+    }
     let widths = cheap ? ["1", "2", "3"] : ["1", "4", "64", "1024"]
     let depths = cheap ? ["1", "2"] : ["1", "3", "10", "100"]
     if rng.chance(0.85) {
       args += ["--width", value(widths, extremeChance: extreme, using: &rng)]
       args += ["--depth", value(depths, extremeChance: extreme, using: &rng)]
     } else {
-      args += ["--widths", rng.pick(["2,3", "1", "", "2,,3", "0,1", "9223372036854775807", "3,2,1"])]
+      args += [
+        "--widths", rng.pick(["2,3", "1", "", "2,,3", "0,1", "9223372036854775807", "3,2,1"]),
+      ]
     }
     let inputCount = rng.pick([0, 1, 1, 2, 2, 3, 9])
     let dimension = rng.int(1...3)
@@ -87,10 +97,20 @@ public struct ArgumentGenerator: Sendable {
           ? rng.pick(["9223372036854775807", "-1", "9", "1000000", "nan"])
           : rng.pick(cheap ? ["0", "1"] : ["0", "1", "3"]),
       ]
-      if rng.chance(0.5) { args += ["--seed", value(["1", "42"], extremeChance: extreme, using: &rng)] }
-      if rng.chance(0.3) { args += ["--threads", value(cheap ? ["1", "2"] : ["1", "2", "1024"], extremeChance: extreme, using: &rng)] }
+      if rng.chance(0.5) {
+        args += ["--seed", value(["1", "42"], extremeChance: extreme, using: &rng)]
+      }
+      if rng.chance(0.3) {
+        args += [
+          "--threads",
+          value(cheap ? ["1", "2"] : ["1", "2", "1024"], extremeChance: extreme, using: &rng),
+        ]
+      }
       if rng.chance(0.2) {
-        args += ["--shard", rng.pick(["1/2", "2/2", "0/2", "3/2", "1/0", "1", "/", "1/9223372036854775807"])]
+        args += [
+          "--shard",
+          rng.pick(["1/2", "2/2", "0/2", "3/2", "1/0", "1", "/", "1/9223372036854775807"]),
+        ]
         args += ["--output", FuzzCase.outputPlaceholder]
       } else if rng.chance(0.1) {
         args += ["--output", FuzzCase.outputPlaceholder]
@@ -102,7 +122,12 @@ public struct ArgumentGenerator: Sendable {
   }
 
   func merge(using rng: inout FuzzRandom) -> ([String], String) {
-    var args = ["merge", rng.pick([FuzzCase.outputPlaceholder, FuzzCase.modelPlaceholder, "", "/nonexistent-derive-fuzz"])]
+    var args = [
+      "merge",
+      rng.pick([
+        FuzzCase.outputPlaceholder, FuzzCase.modelPlaceholder, "", "/nonexistent-derive-fuzz",
+      ]),
+    ]
     if rng.chance(0.3) { args += ["--output", FuzzCase.outputPlaceholder + "/report"] }
     return (args, "merge")
   }

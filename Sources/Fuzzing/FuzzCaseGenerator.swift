@@ -45,7 +45,8 @@ public struct FuzzCaseGenerator: Sendable {
     let generated = rng.chance(0.3)
     let base =
       generated
-      ? ModelGenerator(maximumTerms: profile.maximumTerms).generate(using: &rng) : rng.pick(ModelGenerator.seedModels)
+      ? ModelGenerator(maximumTerms: profile.maximumTerms).generate(using: &rng)
+      : rng.pick(ModelGenerator.seedModels)
     var label = generated ? "generated" : "seed"
     var bytes = Array(base.utf8)
     if !rng.chance(profile.unmutatedShare) {

@@ -89,7 +89,8 @@ public struct FuzzOutcome: Hashable, Sendable {
       return FuzzOutcome(
         verdict: .badExitStatus, detail: "exit \(status): \(crashSite(run.standardError))")
     }
-    if let line = firstLine(of: run.standardError + "\n" + run.standardOutput, containing: "internal:")
+    if let line = firstLine(
+      of: run.standardError + "\n" + run.standardOutput, containing: "internal:")
     {
       return FuzzOutcome(verdict: .internalError, detail: line)
     }

@@ -109,7 +109,8 @@ public enum KnownFailureClass: String, Hashable, Sendable, CaseIterable {
     }
     if lines.contains(where: { line in
       guard line.hasPrefix("map") || line.hasPrefix("first") else { return false }
-      return line.components(separatedBy: "[i,").count - 1 + line.components(separatedBy: "[i]").count
+      return line.components(separatedBy: "[i,").count - 1
+        + line.components(separatedBy: "[i]").count
         - 1 >= 8
     }) {
       out.append(.manyParameterFactors)

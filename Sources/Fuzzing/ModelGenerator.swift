@@ -92,7 +92,9 @@ public struct ModelGenerator: Sendable {
     if rng.chance(0.8) { lines.append("function sigma") }
     var parameters: [(String, [String])] = [("W", ["i", "j"])]
     if rng.chance(0.7) { parameters.append(("b", ["i"])) }
-    if rng.chance(0.3) { parameters.append(("U", rng.pick([["i"], ["i", "k"], ["j"], ["i", "j"]]))) }
+    if rng.chance(0.3) {
+      parameters.append(("U", rng.pick([["i"], ["i", "k"], ["j"], ["i", "j"]])))
+    }
     for (name, indices) in parameters {
       lines.append(
         "gaussian \(name)[\(indices.joined(separator: ","))] : \(variance(couplings, using: &rng))")

@@ -72,7 +72,8 @@ public struct ModelMutator: Sendable {
       let count = rng.pick([2, 10, 64, size(300), size(1_000)])
       let term = rng.pick([" + b[i]", " + W[i,j] sigma(z[j;a])", " - b[i]", " + 2"])
       lines[mapLine ?? 0] += String(repeating: term, count: count)
-      return "repeat-term(\(count)x\(term.trimmingCharacters(in: CharacterSet(charactersIn: " +-"))))"
+      return
+        "repeat-term(\(count)x\(term.trimmingCharacters(in: CharacterSet(charactersIn: " +-"))))"
     case 7:
       let name = rng.pick(["A", "W", "b"])
       lines.insert("gaussian \(name)[i,i] : 1", at: min(lines.count, 6))
@@ -90,7 +91,9 @@ public struct ModelMutator: Sendable {
         "9223372036854775807", "l-4611686018427387904", "l+1000000",
       ])
       let which = rng.pick(["index i :", "index j"])
-      replaceLine(&lines, prefix: which, with: "\(which.hasPrefix("index i") ? "index i" : "index j") : neuron \(offset)")
+      replaceLine(
+        &lines, prefix: which,
+        with: "\(which.hasPrefix("index i") ? "index i" : "index j") : neuron \(offset)")
       return "layer(\(which.suffix(1)):\(offset))"
     case 10:
       lines.insert("index k : neuron l", at: min(lines.count, 3))
@@ -115,22 +118,34 @@ public struct ModelMutator: Sendable {
     case 15:
       let n = rng.pick([100, size(10_000), size(100_000)])
       let k = rng.int(0...lines.count)
-      lines.insert(rng.pick(["model " + String(repeating: "m", count: n), "coupling " + String(repeating: "C ", count: n / 2), String(repeating: "x", count: n)]), at: k)
+      lines.insert(
+        rng.pick([
+          "model " + String(repeating: "m", count: n),
+          "coupling " + String(repeating: "C ", count: n / 2), String(repeating: "x", count: n),
+        ]), at: k)
       return "long-line(\(n))"
     case 16:
       let index = rng.pick(["i", "j", "a", "q"])
       replaceLine(&lines, prefix: "gaussian W[", with: "gaussian W[\(index),\(index)] : C_W / n(j)")
       return "repeated-index(W[\(index),\(index)])"
     case 17:
-      let other = rng.pick(["x[j;a]", "z[i;a]", "z[j;a] z[j;a]", "sigma(sigma(z[j;a]))", "n(j)", "K", "W[j,i]"])
+      let other = rng.pick([
+        "x[j;a]", "z[i;a]", "z[j;a] z[j;a]", "sigma(sigma(z[j;a]))", "n(j)", "K", "W[j,i]",
+      ])
       lines[mapLine ?? 0] += " + W[i,j] \(other)"
       return "odd-factor(\(other))"
     case 18:
-      lines.append(rng.pick(["derive K G1 V to order 9223372036854775807", "derive K to order -1", "derive", "derive K K K"]))
+      lines.append(
+        rng.pick([
+          "derive K G1 V to order 9223372036854775807", "derive K to order -1", "derive",
+          "derive K K K",
+        ]))
       return "derive-line"
     default:
       let k = rng.int(0...lines.count)
-      lines.insert(rng.pick(ModelGenerator.seedModels).split(separator: "\n").map(String.init).randomElement(using: &rng) ?? "", at: k)
+      lines.insert(
+        rng.pick(ModelGenerator.seedModels).split(separator: "\n").map(String.init).randomElement(
+          using: &rng) ?? "", at: k)
       return "splice-line"
     }
   }
@@ -152,6 +167,7 @@ public struct ModelMutator: Sendable {
     let replacement = rng.pick(Self.extremeTokens)
     tokens[t] = replacement
     lines[k] = tokens.joined(separator: " ")
-    return "replace-token(\(replacement.unicodeScalars.map { $0.isASCII ? String($0) : "U+\(String($0.value, radix: 16))" }.joined()))"
+    return
+      "replace-token(\(replacement.unicodeScalars.map { $0.isASCII ? String($0) : "U+\(String($0.value, radix: 16))" }.joined()))"
   }
 }

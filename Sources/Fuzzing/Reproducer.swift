@@ -45,7 +45,8 @@ public struct Reproducer: Hashable, Sendable {
     return try names.sorted().map { name in
       let modelURL = directory.appendingPathComponent(name + ".model")
       let argsURL = directory.appendingPathComponent(name + ".args")
-      let model = FileManager.default.fileExists(atPath: modelURL.path)
+      let model =
+        FileManager.default.fileExists(atPath: modelURL.path)
         ? [UInt8](try Data(contentsOf: modelURL)) : nil
       var arguments = defaultArguments
       if FileManager.default.fileExists(atPath: argsURL.path) {

@@ -80,7 +80,6 @@ let runner = SubprocessRunner(
 let total = modelCases + cliCases
 let indices = options.only.map { [$0] } ?? Array(0..<total)
 
-
 struct Result: Sendable {
   var index: Int
   var outcome: FuzzOutcome
@@ -144,16 +143,24 @@ for r in all {
   exitCounts[r.exit, default: 0] += 1
   verdictCounts[r.outcome.verdict, default: 0] += 1
 }
-var report = "derive-fuzz: seed \(options.seed), \(all.count) cases (\(modelCases) model, \(cliCases) command-line), \(options.jobs) jobs, \(String(format: "%.1f", elapsed)) s\n"
-report += "exit: " + exitCounts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
-report += "verdicts: " + FuzzOutcome.Verdict.allCases.map { "\($0.rawValue) \(verdictCounts[$0, default: 0])" }.joined(separator: ", ") + "\n"
+var report =
+  "derive-fuzz: seed \(options.seed), \(all.count) cases (\(modelCases) model, \(cliCases) command-line), \(options.jobs) jobs, \(String(format: "%.1f", elapsed)) s\n"
+report +=
+  "exit: "
+  + exitCounts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+  + "\n"
+report +=
+  "verdicts: "
+  + FuzzOutcome.Verdict.allCases.map { "\($0.rawValue) \(verdictCounts[$0, default: 0])" }.joined(
+    separator: ", ") + "\n"
 if !firstBySignature.isEmpty {
   report += "distinct failures (\(firstBySignature.count)), reproducers in \(options.out):\n"
   let outURL = URL(fileURLWithPath: options.out)
   for (n, entry) in firstBySignature.enumerated() {
     let c = generator.fuzzCase(entry.result.index, modelCases: modelCases)
     let name = String(format: "%03d-", n + 1) + entry.result.outcome.verdict.rawValue
-    report += "  \(name): \(entry.count) case(s), first case \(entry.result.index): \(entry.signature) — \(entry.result.outcome.detail.prefix(160))\n"
+    report +=
+      "  \(name): \(entry.count) case(s), first case \(entry.result.index): \(entry.signature) — \(entry.result.outcome.detail.prefix(160))\n"
     do {
       try Reproducer(name: name, fuzzCase: c).write(
         to: outURL,
