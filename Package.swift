@@ -3,7 +3,10 @@
 // Module graph (dependencies point down only):
 //
 //   derive, derive-bench          executables (thin)
-//        │
+//        │                        derive-fuzz (runs the derive binary as a subprocess;
+//        │                          depends on Fuzzing only)
+//        │                        Fuzzing: seeded case generators and the fuzz oracle,
+//        │                          Foundation only (no engine module)
 //   DeriveCLI                     argument parsing, commands, exit codes
 //        │
 //   Evaluation                    compiles derived expressions to numbers; eval, check
@@ -24,6 +27,7 @@ let package = Package(
   products: [
     .executable(name: "derive", targets: ["derive"]),
     .executable(name: "derive-bench", targets: ["derive-bench"]),
+    .executable(name: "derive-fuzz", targets: ["derive-fuzz"]),
     .library(name: "Rational", targets: ["Rational"]),
     .library(name: "Algebra", targets: ["Algebra"]),
   ],
@@ -60,6 +64,8 @@ let package = Package(
         "Rational", "Algebra", "GaussianCalculus", "Derivation", "Numerics", "Evaluation",
       ]
     ),
+    .target(name: "Fuzzing"),
+    .executableTarget(name: "derive-fuzz", dependencies: ["Fuzzing"]),
     .testTarget(name: "RationalTests", dependencies: ["Rational"]),
     .testTarget(name: "AlgebraTests", dependencies: ["Algebra", "Rational"]),
     .testTarget(
@@ -74,5 +80,8 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Derivation", "Numerics"]),
     .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"]),
+    .testTarget(
+      name: "FuzzingTests", dependencies: ["Fuzzing", "DeriveCLI"],
+      resources: [.copy("Reproducers")]),
   ]
 )
