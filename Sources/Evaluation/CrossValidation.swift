@@ -90,7 +90,9 @@ public struct CrossValidation: Sendable {
     _ base: NumericParameters, options: Options,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> Report {
-    guard options.networks >= 2 else { throw EvaluationError("--samples must be at least 2") }
+    guard options.networks >= Self.minimumNetworks else {
+      throw EvaluationError("--samples must be at least \(Self.minimumNetworks)")
+    }
     let statistics = try sample(
       base, options: options, networks: 0..<options.networks, progress: progress)
     return try compare(base, statistics: statistics, options: options)
@@ -101,6 +103,11 @@ public struct CrossValidation: Sendable {
   /// `ConditionalSampler.estimatedMemory(networks:threads:)` before any sampling; larger runs
   /// throw). Threads beyond the number of 64-network chunks are not started.
   public static let maximumMemory = 4.0 * 1_073_741_824
+
+  /// The fewest networks a check accepts. Standard errors are estimated from the spread over
+  /// networks; with fewer than 100 the estimate is too noisy for a z-test at 4 (with 2 networks,
+  /// a correct theory fails about one run in eight), and the verdict would mislead.
+  public static let minimumNetworks = 100
 
   public static func widths(_ base: NumericParameters, step: Int) -> [Int] {
     base.widths.map { $0 << step }
@@ -160,8 +167,11 @@ public struct CrossValidation: Sendable {
         "the statistics cover \(statistics.count) widths, the scan has \(options.scanSteps + 1)")
     }
     let networks = statistics.first?.networkCount ?? 0
-    guard networks >= 2, statistics.allSatisfy({ $0.networkCount == networks }) else {
-      throw EvaluationError("at least 2 networks per width are needed, the same at every width")
+    guard networks >= Self.minimumNetworks,
+      statistics.allSatisfy({ $0.networkCount == networks })
+    else {
+      throw EvaluationError(
+        "at least \(Self.minimumNetworks) networks per width are needed, the same at every width")
     }
     let evaluator = RecursionEvaluator(model: model, derivation: derivation)
     let layout = SampleIndexLayout(sampleCount: base.sampleCount)

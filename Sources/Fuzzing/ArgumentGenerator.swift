@@ -89,7 +89,7 @@ public struct ArgumentGenerator: Sendable {
       args += ["--input", components.joined(separator: ",")]
     }
     if command == "check" {
-      let samples = cheap ? ["2", "4", "8"] : ["2", "100", "1000"]
+      let samples = cheap ? ["100", "100", "128"] : ["100", "1000"]
       args += ["--samples", value(samples, extremeChance: extreme, using: &rng)]
       args += [
         "--scan",

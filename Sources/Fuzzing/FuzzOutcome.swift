@@ -63,9 +63,6 @@ public struct FuzzOutcome: Hashable, Sendable {
   public static let acceptedUnlocatedErrors = [
     "is not UTF-8 text",
     "is larger than",
-    "do not close for this model",
-    "is not proportional to",
-    "output index is not a neuron index",
   ]
 
   /// Classifies `run` of `fuzzCase`; runs longer than `timeBound` seconds are hangs.

@@ -64,7 +64,7 @@ import Testing
     let check = ["check", "--activation", "relu", "--cb", "0", "--cw", "2"] + Self.network
     expectRefusal(check + ["--scan", "9223372036854775807"], "--scan must be between 0 and 8")
     expectRefusal(check + ["--scan=-1"], "--scan must be between 0 and 8")
-    expectRefusal(check + ["--samples", "9223372036854775807"], "--samples must be between 2")
+    expectRefusal(check + ["--samples", "9223372036854775807"], "--samples must be between 100")
     expectRefusal(check + ["--threads", "0"], "--threads must be between 1 and 1024")
     expectRefusal(
       [

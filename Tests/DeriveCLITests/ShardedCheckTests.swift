@@ -103,7 +103,7 @@ import Testing
     try? FileManager.default.removeItem(at: dir)
     let out = DeriveCommandLine.run([
       "check", "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "4", "--depth", "2",
-      "--input", "1,0.5", "--input=-0.5,1", "--samples", "8", "--seed", "3", "--scan", "0",
+      "--input", "1,0.5", "--input=-0.5,1", "--samples", "100", "--seed", "3", "--scan", "0",
       "--shard", "1/1", "--output", dir.path,
     ])
     #expect(out.exitCode == 0, "\(out.standardError)")

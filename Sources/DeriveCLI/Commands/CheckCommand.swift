@@ -57,9 +57,11 @@ struct CheckCommand: ParsableCommand {
 
   func execute(into out: inout CommandOutput) throws {
     // Every count is checked on its own before it is used in any arithmetic or loop.
-    guard samples >= 2, samples <= Self.maximumSamples else {
+    let fewest = CrossValidation.minimumNetworks
+    guard samples >= fewest, samples <= Self.maximumSamples else {
       throw CommandFailure.usage(
-        "error: --samples must be between 2 and \(Self.maximumSamples) (got \(samples))")
+        "error: --samples must be between \(fewest) and \(Self.maximumSamples) (got \(samples)): the standard errors are estimated from the spread over networks, and the z-tests need at least \(fewest) for it"
+      )
     }
     guard scan >= 0, scan <= Self.maximumScan else {
       throw CommandFailure.usage(
