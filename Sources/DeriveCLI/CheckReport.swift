@@ -17,7 +17,7 @@ enum CheckReport {
     var lines = [header, ""]
     let widths = report.widths.map { "n=\($0[0])" }.joined(separator: " ")
     lines.append(
-      "quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  limit z    verdict"
+      "quantity        layer  LO theory     theory(+1/n)  MC (largest n) ± s.e.        z per width [\(widths)]   residual·n^p per width                  limit z    fit p      detectable  verdict"
     )
     for r in report.rows {
       guard let last = r.points.last else { continue }
@@ -33,18 +33,63 @@ enum CheckReport {
           + z.padding(toLength: 30, withPad: " ", startingAt: 0)
           + scaled.padding(toLength: 40, withPad: " ", startingAt: 0)
           + String(format: "%+.2f", r.limitZ).padding(toLength: 11, withPad: " ", startingAt: 0)
+          + (r.degreesOfFreedom > 0 ? f(r.fitProbability, 2) : "-").padding(
+            toLength: 11, withPad: " ", startingAt: 0)
+          + (f(r.detectable, 2) + (r.resolved ? "" : " *")).padding(
+            toLength: 12, withPad: " ", startingAt: 0)
           + (r.passed ? "pass" : "FAIL"))
     }
-    let failed = report.rows.filter { !$0.passed }.count
     lines.append("")
+    lines.append(contentsOf: summary(report))
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The verdict, what the run could detect, and the negative control's reading.
+  static func summary(_ report: CrossValidation.Report) -> [String] {
+    var lines: [String] = []
+    let failed = report.rows.filter { !$0.passed }.count
     lines.append(
       report.passed
-        ? "PASS: \(report.rows.count) quantities agree with the derived theory (fitted residual at n → ∞ within 4 s.e.)."
-        : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the derived theory.")
+        ? "PASS: \(report.rows.count) quantities agree with the theory (fitted residual at n → ∞ within 4 s.e., and the fit's χ² p-value at least 6.3e-5)."
+        : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the theory.")
     lines.append(
       "(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)"
     )
-    return lines.joined(separator: "\n") + "\n"
+    lines.append(
+      "detectable: the smallest constant error of a quantity's theory that this run flags with 95% probability ((4 + 1.645) s.e. of the fitted limit)."
+    )
+    var power: [String] = []
+    for quantity in report.quantities {
+      let ratios = report.rows.filter { $0.quantity == quantity }.compactMap {
+        r -> Double? in
+        let value = abs(r.points.last?.theory ?? 0)
+        return value > CrossValidation.Row.zero ? r.detectable / value : nil
+      }.sorted()
+      guard !ratios.isEmpty else { continue }
+      power.append(
+        "\(quantity) \(percent(ratios[ratios.count / 2])) (best \(percent(ratios[0])), worst \(percent(ratios[ratios.count - 1])))"
+      )
+    }
+    if !power.isEmpty {
+      lines.append("detectable relative to |theory|, median over rows: " + power.joined(separator: "; "))
+    }
+    let unresolved = report.rows.filter { !$0.resolved }
+    lines.append(
+      unresolved.isEmpty
+        ? "resolved: every quantity (a theory of zero for any of them would have been flagged)."
+        : "not resolved (*: detectable ≥ |theory|, so this run cannot tell the value from zero): "
+          + unresolved.map { "\(name($0)) at layer \($0.layer)" }.joined(separator: ", ") + ".")
+    if let control = report.negativeControl {
+      lines.append(
+        report.passed
+          ? "negative control (\(control) removed from the theory): the run PASSES without \(control), so it has no power to confirm \(control)."
+          : "negative control (\(control) removed from the theory): FAILS as it must — the run has the power to see \(control).")
+    }
+    return lines
+  }
+
+  static func percent(_ x: Double) -> String {
+    x < 0.1 ? String(format: "%.1f%%", 100 * x) : String(format: "%.0f%%", 100 * x)
   }
 
   static func json(_ report: CrossValidation.Report, header: String) -> String {
@@ -63,10 +108,15 @@ enum CheckReport {
         "{\"quantity\":\(q(r.quantity)),\"layer\":\(r.layer),\"indices\":[\(r.indices.map(String.init).joined(separator: ","))],"
           + "\"residual_order\":\(r.residualOrder),\"points\":[\(pts.joined(separator: ","))],"
           + "\"limit_residual\":\(num(r.limitResidual.value)),\"limit_residual_se\":\(num(r.limitResidual.standardError)),"
-          + "\"limit_z\":\(num(r.limitZ)),\"passed\":\(r.passed)}")
+          + "\"limit_z\":\(num(r.limitZ)),\"chi_square\":\(num(r.chiSquare)),\"degrees_of_freedom\":\(r.degreesOfFreedom),"
+          + "\"fit_p\":\(num(r.fitProbability)),\"detectable\":\(num(r.detectable)),\"resolved\":\(r.resolved),"
+          + "\"passed\":\(r.passed)}")
     }
+    let control = report.negativeControl.map(q) ?? "null"
+    let unresolved = report.rows.filter { !$0.resolved }.map { q("\(name($0))@\($0.layer)") }
     return
-      "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
+      "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),"
+      + "\"negative_control\":\(control),\"unresolved\":[\(unresolved.joined(separator: ","))],\"rows\":[\n"
       + rows.joined(separator: ",\n") + "\n]}\n"
   }
 

@@ -16,10 +16,25 @@ import Numerics
 /// **Verdict.** For each quantity the residual r(n) = MC − theory is fitted over the whole scan
 /// by weighted least squares to r(n) = a + b·n^{−p}, with p the expected order of the neglected
 /// terms (2 for K against K + G¹/n, 1 for V and G¹ in their own units); with two widths this is
-/// Richardson extrapolation. The quantity passes when |a| ≤ `zThreshold` standard errors of a
-/// (default 4, so a correct theory fails about once in 10⁴ comparisons): the theory is right
-/// in the limit, and the 1/n terms it claims are the ones the data have. V and G¹ are not
-/// compared at layer 1, where both vanish identically.
+/// Richardson extrapolation. The quantity passes when
+/// - |a| ≤ `zThreshold` standard errors of a (default 4, so a correct theory fails about once
+///   in 10⁴ comparisons): the theory is right in the limit, and
+/// - the fit describes the scan: its χ² (with widths − 2 degrees of freedom, when there are
+///   three or more widths) has a p-value of at least the two-sided normal tail at `zThreshold`
+///   (6.3·10⁻⁵ at 4). A theory whose residual does not fall like n^{−p} fails here even when
+///   the extrapolation is too uncertain to exclude a = 0.
+/// V and G¹ are not compared at layer 1, where both vanish identically.
+///
+/// **Power.** Every row states ``Row/detectable``: the smallest constant error of the theory's
+/// value that the limit test flags with 95 % probability, (zThreshold + 1.645)·σ_a. A row is
+/// *resolved* when that is below |theory|, i.e. when a theory without this quantity (zero)
+/// would have been flagged; the report names the rows that are not. A negative control
+/// (``Options/negativeControl``) evaluates the theory with one statistic removed and must fail
+/// on a run with power.
+///
+/// **Independent widths.** Scan step s samples with the seed ``stepSeed(_:step:)``, so the
+/// estimates at different widths are statistically independent, as the fit and its χ² assume
+/// (with one seed, network k at widths n and 2n would share its first random numbers).
 public struct CrossValidation: Sendable {
   public struct Options: Sendable {
     public var networks: Int
@@ -27,16 +42,30 @@ public struct CrossValidation: Sendable {
     public var scanSteps: Int
     public var threads: Int?
     public var zThreshold: Double
+    /// A statistic of the model (its correction or vertex) whose contribution is removed from
+    /// the theory (set to zero at every layer): a run with power must then fail.
+    public var negativeControl: String?
 
     public init(
-      networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4
+      networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4,
+      negativeControl: String? = nil
     ) {
       self.networks = networks
       self.seed = seed
       self.scanSteps = scanSteps
       self.threads = threads
       self.zThreshold = zThreshold
+      self.negativeControl = negativeControl
     }
+
+    /// The χ² test's threshold: the two-sided normal tail beyond `zThreshold`.
+    public var fitProbabilityThreshold: Double { erfc(zThreshold / 2.0.squareRoot()) }
+  }
+
+  /// The sampling seed of scan step `step` of a run with seed `seed`: independent streams per
+  /// width (SplitMix64's mixer of the seed and the step).
+  public static func stepSeed(_ seed: UInt64, step: Int) -> UInt64 {
+    SplitMix64.mix(seed ^ SplitMix64.mix(0x5CA1_AB1E_0000_0000 &+ UInt64(step)))
   }
 
   /// One compared number at one width.
@@ -61,7 +90,24 @@ public struct CrossValidation: Sendable {
     public var points: [Point]
     /// The fitted residual (MC − theory) in the limit n → ∞, with its standard error.
     public var limitResidual: Estimate
+    /// χ² of the fit over the scan and its degrees of freedom (widths − 2; no test below 1).
+    public var chiSquare: Double
+    public var degreesOfFreedom: Int
+    /// P(χ² ≥ observed) for a correct fit model (1 without degrees of freedom).
+    public var fitProbability: Double
+    /// The smallest constant error of the theory flagged with 95 % probability by the limit
+    /// test: (zThreshold + 1.645) σ_a, in the quantity's own units.
+    public var detectable: Double
     public var passed: Bool
+    /// Whether the run could tell this quantity from zero: ``detectable`` < |theory| (always
+    /// true for a quantity that is exactly zero in theory and checked as such).
+    public var resolved: Bool {
+      let value = abs(points.last?.theory ?? 0)
+      return value <= Self.zero || detectable < value
+    }
+    /// Theory values at most this large are zero up to rounding (e.g. ReLU's diagonal G¹): the
+    /// check compares them with zero, which needs no power to tell them from zero.
+    public static let zero = 1e-12
     public var limitZ: Double {
       limitResidual.standardError > 0 ? limitResidual.value / limitResidual.standardError : 0
     }
@@ -72,7 +118,15 @@ public struct CrossValidation: Sendable {
     public var rows: [Row]
     public var networks: Int
     public var seed: UInt64
+    /// The statistic removed from the theory (``Options/negativeControl``), if any.
+    public var negativeControl: String?
     public var passed: Bool { rows.allSatisfy(\.passed) }
+    /// The compared quantities, in order of first appearance.
+    public var quantities: [String] {
+      var out: [String] = []
+      for r in rows where !out.contains(r.quantity) { out.append(r.quantity) }
+      return out
+    }
   }
 
   public var model: Model
@@ -152,7 +206,9 @@ public struct CrossValidation: Sendable {
     for (step, sampler) in samplers.enumerated() {
       progress(step + 1, options.scanSteps + 1, sampler.widths)
       result.append(
-        sampler.statistics(seed: options.seed, networks: networks, threads: options.threads))
+        sampler.statistics(
+          seed: Self.stepSeed(options.seed, step: step), networks: networks,
+          threads: options.threads))
     }
     return result
   }
@@ -173,7 +229,8 @@ public struct CrossValidation: Sendable {
       throw EvaluationError(
         "at least \(Self.minimumNetworks) networks per width are needed, the same at every width")
     }
-    let evaluator = RecursionEvaluator(model: model, derivation: derivation)
+    var evaluator = RecursionEvaluator(model: model, derivation: derivation)
+    evaluator.removed = options.negativeControl
     let layout = SampleIndexLayout(sampleCount: base.sampleCount)
     var scans: [(widths: [Int], theory: [RecursionValues], mc: [LayerEstimates])] = []
     for (step, stats) in statistics.enumerated() {
@@ -233,7 +290,8 @@ public struct CrossValidation: Sendable {
       }
     }
     return Report(
-      widths: scans.map(\.widths), rows: rows, networks: networks, seed: options.seed)
+      widths: scans.map(\.widths), rows: rows, networks: networks, seed: options.seed,
+      negativeControl: options.negativeControl)
   }
 
   func row(
@@ -264,12 +322,29 @@ public struct CrossValidation: Sendable {
       limit = Estimate(
         value: last.estimate.value - last.theory, standardError: last.estimate.standardError)
     }
+    // Goodness of fit: χ² of the residuals about the fitted a + b·n^{−p}.
+    var chiSquare = 0.0
+    let degreesOfFreedom = exact ? 0 : max(0, points.count - 2)
+    if degreesOfFreedom > 0 {
+      let b = (sw * sxr - sx * sr) / det
+      for p in points {
+        let fit = limit.value + b * pow(Double(p.width), -Double(order))
+        let z = (p.estimate.value - p.theory - fit) / p.estimate.standardError
+        chiSquare += z * z
+      }
+    }
+    let fitProbability =
+      degreesOfFreedom > 0
+      ? ChiSquareDistribution(degreesOfFreedom: degreesOfFreedom).survival(chiSquare) : 1
     let scale = max(1, abs(points.last?.theory ?? 0))
-    let passed =
+    let limitPassed =
       abs(limit.value) <= options.zThreshold * limit.standardError
       || abs(limit.value) <= 1e-12 * scale
     return Row(
       quantity: quantity, layer: layer, indices: indices, residualOrder: order, points: points,
-      limitResidual: limit, passed: passed)
+      limitResidual: limit, chiSquare: chiSquare, degreesOfFreedom: degreesOfFreedom,
+      fitProbability: fitProbability,
+      detectable: (options.zThreshold + 1.645) * limit.standardError,
+      passed: limitPassed && fitProbability >= options.fitProbabilityThreshold)
   }
 }

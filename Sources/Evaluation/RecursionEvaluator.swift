@@ -8,6 +8,10 @@ import Numerics
 public struct RecursionEvaluator: Sendable {
   public var model: Model
   public var derivation: DerivationResult
+  /// A statistic (the model's correction or vertex) set to zero at every layer after it is
+  /// evaluated, so that it contributes nothing to the statistics after it: the theory of a
+  /// negative control. Refused for the metric.
+  public var removed: String?
 
   public init(model: Model, derivation: DerivationResult) {
     self.model = model
@@ -91,11 +95,26 @@ public struct RecursionEvaluator: Sendable {
       )
     }
 
+    if let removed, ![names.correction, names.vertex].contains(removed) {
+      let known = [names.correction, names.vertex].compactMap { $0 }.joined(separator: ", ")
+      throw EvaluationError(
+        "a negative control removes one of the model's finite-width statistics (\(known)), not '\(removed)'"
+      )
+    }
+    /// The next layer's statistics with the removed one zeroed.
+    func controlled(_ values: ([Double], [Double], [Double])) -> ([Double], [Double], [Double]) {
+      var (k, g, v) = values
+      if removed != nil, removed == names.correction { g = g.map { _ in 0 } }
+      if removed != nil, removed == names.vertex { v = v.map { _ in 0 } }
+      return (k, g, v)
+    }
+
     let quadrature = GaussianExpectation()
     // Layer 1. The `first` map was compiled with ℓ = 0.
-    var (k, g, v) = try step(
-      derivation.initialConditions,
-      ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature))
+    var (k, g, v) = controlled(
+      try step(
+        derivation.initialConditions,
+        ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature)))
     var layers = [try statistics(1, k, g, v)]
     for l in stride(from: 1, to: p.depth, by: 1) {
       // The next layer integrates over N(0, K⁽ˡ⁾): refuse a kernel beyond the quadrature's range
@@ -113,7 +132,7 @@ public struct RecursionEvaluator: Sendable {
       let (nk, ng, nv) = try step(
         derivation.recursions,
         ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature))
-      (k, g, v) = (nk, ng, nv)
+      (k, g, v) = controlled((nk, ng, nv))
       layers.append(try statistics(l + 1, k, g, v))
     }
     return layers

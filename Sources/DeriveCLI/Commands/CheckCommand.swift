@@ -50,6 +50,12 @@ struct CheckCommand: ParsableCommand {
   var output: String?
 
   @Option(
+    help: ArgumentHelp(
+      "Compare against the theory with one finite-width statistic removed (set to zero at every layer), e.g. G1 or V. A run with power must then fail (exit 1).",
+      valueName: "NAME"))
+  var negativeControl: String?
+
+  @Option(
     help:
       "Run only shard K of N (K = 1…N) and write its statistics to --output DIR/shard-K-of-N.json (combine with `derive merge`)."
   )
@@ -93,9 +99,18 @@ struct CheckCommand: ParsableCommand {
     } catch let e as DerivationError {
       throw CommandFailure.usage(e.description)
     }
+    if let negativeControl {
+      let removable = [model.names.correction, model.names.vertex].compactMap { $0 }
+      guard removable.contains(negativeControl) else {
+        throw CommandFailure.usage(
+          "error: --negative-control removes one of the model's finite-width statistics (\(removable.joined(separator: ", "))), not '\(negativeControl)'"
+        )
+      }
+    }
     let check = CrossValidation(model: model, derivation: derivation)
     let options = CrossValidation.Options(
-      networks: samples, seed: seed, scanSteps: scan, threads: threads)
+      networks: samples, seed: seed, scanSteps: scan, threads: threads,
+      negativeControl: negativeControl)
     var sink = out
     let networks =
       shardRange.map { "networks \($0.2.lowerBound)..<\($0.2.upperBound)" } ?? "\(samples) networks"
@@ -140,9 +155,12 @@ struct CheckCommand: ParsableCommand {
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    let header = Self.header(
+    var header = Self.header(
       modelName: model.name, source: source, activation: network.activation,
       parameters: parameters, samples: samples, seed: seed)
+    if let negativeControl {
+      header += "\nNEGATIVE CONTROL: the theory below has \(negativeControl) removed (zero at every layer); a run with power must FAIL."
+    }
     try CheckReport.emit(report, header: header, output: output, into: &out)
   }
 
