@@ -71,7 +71,8 @@ enum CheckReport {
       )
     }
     if !power.isEmpty {
-      lines.append("detectable relative to |theory|, median over rows: " + power.joined(separator: "; "))
+      lines.append(
+        "detectable relative to |theory|, median over rows: " + power.joined(separator: "; "))
     }
     let unresolved = report.rows.filter { !$0.resolved }
     lines.append(
@@ -83,7 +84,8 @@ enum CheckReport {
       lines.append(
         report.passed
           ? "negative control (\(control) removed from the theory): the run PASSES without \(control), so it has no power to confirm \(control)."
-          : "negative control (\(control) removed from the theory): FAILS as it must — the run has the power to see \(control).")
+          : "negative control (\(control) removed from the theory): FAILS as it must — the run has the power to see \(control)."
+      )
     }
     return lines
   }

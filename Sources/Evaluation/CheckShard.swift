@@ -151,7 +151,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
       throw EvaluationError(
         "\(file): shard format version \(shard.version), this derive reads \(formatVersion)")
     }
-    guard shard.networks >= CrossValidation.minimumNetworks, shard.lower >= 0, shard.lower < shard.upper,
+    guard shard.networks >= CrossValidation.minimumNetworks, shard.lower >= 0,
+      shard.lower < shard.upper,
       shard.upper <= shard.networks, (0...8).contains(shard.scan),
       shard.statistics.count == shard.scan + 1,
       shard.statistics.allSatisfy({ $0.networkCount == shard.upper - shard.lower })

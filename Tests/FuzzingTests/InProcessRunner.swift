@@ -3,8 +3,8 @@ import Foundation
 import Fuzzing
 
 /// Runs fuzz cases in-process through `DeriveCommandLine.run`, with the model file in a fresh
-/// temporary directory. A crash here ends the test process, which is why the quick test skips
-/// the classes in ``UnfixedClasses`` until their fixes are merged.
+/// temporary directory. A crash here ends the test process (and fails the run): the long mode,
+/// `derive-fuzz`, runs cases as subprocesses instead.
 struct InProcessRunner: Sendable {
   /// Where this runner's case directories go.
   var root: URL
