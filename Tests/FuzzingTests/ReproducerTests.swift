@@ -16,7 +16,6 @@ import Testing
     return (try? Reproducer.load(from: url)) ?? []
   }()
 
-
   @Test func reproducersAreFound() {
     #expect(Self.reproducers.count >= 13)
     // Every reproducer is recognised as its class (the campaign's triage labels).
