@@ -36,6 +36,13 @@ public struct StatisticsNames: Hashable, Sendable {
 /// symmetric; the map's free indices are exactly its left-hand side's.
 public struct Model: Sendable {
   public var name: String
+  /// The model file's name, as given to the compiler (for messages).
+  public var file: String = ""
+  /// Where a refusal about the model as a whole points: its `map` statement, else its `first`
+  /// statement, else the file's start.
+  public var location: SourceLocation {
+    map?.location ?? first?.location ?? SourceLocation(file: file, line: 1, column: 1)
+  }
   /// Parameters of the recursion step (layer ℓ → ℓ+1).
   public var families: [GaussianFamily]
   /// Parameters of the first layer (inputs → layer 1).

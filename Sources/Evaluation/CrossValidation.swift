@@ -243,6 +243,11 @@ public struct CrossValidation: Sendable {
     }
     var rows: [Row] = []
     let depth = base.depth
+    // Only derived statistics are compared. Without G¹, K is compared at leading order (its
+    // residual is then O(1/n)).
+    let names = model.names
+    let hasG1 = names.correction.map(model.targets.contains) ?? false
+    let hasV = names.vertex.map(model.targets.contains) ?? false
     for l in 1...depth {
       // The width suppressing layer ℓ's finite-width tensors: n_{ℓ−1} (n₀ for layer 1).
       func suppression(_ widths: [Int]) -> Double {
@@ -267,10 +272,10 @@ public struct CrossValidation: Sendable {
               width: scan.widths[0], leadingOrder: 0, theory: t.G1[a][b], estimate: g,
               scaledResidual: (g.value - t.G1[a][b]) * n))
         }
-        rows.append(row("K", l, [a, b], order: 2, kPoints, options))
-        if l > 1 { rows.append(row("G1", l, [a, b], order: 1, gPoints, options)) }
+        rows.append(row("K", l, [a, b], order: hasG1 || l == 1 ? 2 : 1, kPoints, options))
+        if l > 1 && hasG1 { rows.append(row("G1", l, [a, b], order: 1, gPoints, options)) }
       }
-      if l == 1 { continue }
+      if l == 1 || !hasV { continue }
       for (q, (p1, p2)) in layout.pairPairs.enumerated() {
         let (a, b) = layout.pairs[p1]
         let (c, d) = layout.pairs[p2]

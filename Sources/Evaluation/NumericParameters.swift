@@ -1,3 +1,4 @@
+import Derivation
 import Numerics
 
 /// The numbers a derived recursion is evaluated at.
@@ -35,6 +36,14 @@ public struct NumericParameters: Sendable {
 /// A bad number or shape in the parameters, with a message for the user.
 public struct EvaluationError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { "error: \(message)" }
+  /// The statement of the model file the error is about, when it is about the model.
+  public var location: SourceLocation?
+  public init(_ message: String, at location: SourceLocation? = nil) {
+    self.message = message
+    self.location = location
+  }
+  public var description: String {
+    if let location { return "\(location): error: \(message)" }
+    return "error: \(message)"
+  }
 }

@@ -33,7 +33,14 @@ public struct RecursionEvaluator: Sendable {
       throw EvaluationError("inputs and couplings must be finite numbers")
     }
     guard !derivation.initialConditions.isEmpty else {
-      throw EvaluationError("the model has no 'first' map for the initial conditions")
+      throw EvaluationError(
+        "the model has no 'first' statement: the numbers start from the first layer's initial conditions (add e.g. 'first z[i;a] = b[i] + W[i,j] x[j;a]')",
+        at: model.location)
+    }
+    if p.depth > 1 && model.map == nil {
+      throw EvaluationError(
+        "the model has no 'map' statement, so only its first layer can be evaluated (--depth 1), not \(p.depth) layers",
+        at: model.location)
     }
     let names = model.names
     let a = (1...4).map { Index.sample("alpha\($0)") }

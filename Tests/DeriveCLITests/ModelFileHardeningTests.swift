@@ -204,4 +204,43 @@ import Testing
     #expect(
       out.standardError.hasPrefix("\(file):13:1: error: first layer:"), "\(out.standardError)")
   }
+  // MARK: Statistics the derivation reads but does not derive
+
+  /// `derive K G1` without V: the G¹ recursion reads V, which eval iterated as zero.
+  @Test func recursionReadingAnUnderivedStatistic() throws {
+    try expectRefused(
+      Self.variant("derive K G1 V to order 1", "derive K G1 to order 1"), at: "10:1",
+      "the recursion for G1 involves V, which the model does not derive")
+  }
+
+  /// `derive K` alone is closed: eval prints K and nothing it did not derive (G¹ and V were
+  /// printed as zeros).
+  @Test func evalPrintsOnlyDerivedStatistics() throws {
+    let (derive, _, file) = try run(Self.variant("derive K G1 V to order 1", "derive K to order 1"))
+    #expect(derive.exitCode == 0)
+    let out = DeriveCommandLine.run([
+      "eval", file, "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "4", "--depth",
+      "3", "--input", "1",
+    ])
+    #expect(out.exitCode == 0, "\(out.standardError)")
+    #expect(out.standardOutput.contains("K[00] = 2"))
+    #expect(!out.standardOutput.contains("G1"))
+    #expect(!out.standardOutput.contains("V["))
+  }
+
+  /// A model with only a first layer evaluated at depth 3 printed K = 0 for layers 2 and 3.
+  @Test func evaluatingPastTheFirstLayerWithoutAMap() throws {
+    let model = Self.mlp.replacingOccurrences(
+      of: "map z[i;a] = b[i] + W[i,j] sigma(z[j;a])\n", with: "")
+    let (_, _, file) = try run(model)
+    for command in ["eval", "check"] {
+      let out = DeriveCommandLine.run(
+        [
+          command, file, "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "4",
+          "--depth", "3", "--input", "1", "--samples", "100",
+        ].filter { command == "check" || ($0 != "--samples" && $0 != "100") })
+      #expect(out.exitCode == 2)
+      #expect(out.standardError.hasPrefix("\(file):10:1: error: the model has no 'map' statement"))
+    }
+  }
 }

@@ -24,7 +24,7 @@ import Testing
     }
   }
 
-  @Test(arguments: runnable)
+  @Test(arguments: reproducers)
   func reproducer(_ r: Reproducer) {
     let run = InProcessRunner(label: "reproducer-\(r.name)").run(r.fuzzCase, index: 0)
     let outcome = FuzzOutcome.classify(run, of: r.fuzzCase, timeBound: Self.timeBound)

@@ -45,6 +45,7 @@ public struct DerivationPipeline: Sendable {
       recursions = try derive(
         map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
       metric = try stochasticMetric(map, families: model.families)
+      try checkClosedUnderTargets(recursions, at: map.location)
     }
     return DerivationResult(
       initialConditions: initial, recursions: recursions, steps: steps,
@@ -125,7 +126,7 @@ public struct DerivationPipeline: Sendable {
     let largest = model.names.vertex.map { model.targets.contains($0) } == true ? 4 : 3
     if work.estimate(points: largest) > DerivationWork.maximum {
       throw DerivationError(
-        "\(label): the \(largest)-point function of this map is too large to derive (\(work.summary(points: largest))); the limit is \(Int(DerivationWork.maximum)) units. Use fewer terms or fewer sums over the incoming layer per term",
+        "\(label): the \(largest)-point function of this map is too large to derive (\(work.summary(points: largest))); the limit is \(Int(DerivationWork.maximum)) units. Use fewer terms, or fewer sums over the incoming layer or functions of it per term",
         at: map.location)
     }
     func refuse(_ message: String) -> DerivationError {
@@ -225,6 +226,38 @@ public struct DerivationPipeline: Sendable {
       }
       out.append(Recursion(quantity: v, lhs: .tensor(vHead, [a[0], a[1], a[2], a[3]]), rhs: vRHS))
     }
+    return out
+  }
+
+  /// Every statistic a derived recursion reads must itself be derived: a recursion for G¹ reads
+  /// V, so `derive K G1` without V would be iterated with V silently zero.
+  func checkClosedUnderTargets(_ recursions: [Recursion], at location: SourceLocation?) throws {
+    let names = model.names
+    let statistics = [names.metric, names.correction, names.vertex].compactMap { $0 }
+    for r in recursions {
+      let read = Self.tensorNames(in: r.rhs).filter { statistics.contains($0) }
+      for name in statistics where read.contains(name) && !model.targets.contains(name) {
+        throw DerivationError(
+          "the recursion for \(r.quantity) involves \(name), which the model does not derive: add \(name) to the 'derive' statement (\(statistics.filter { model.targets.contains($0) || $0 == name }.joined(separator: " ")))",
+          at: location)
+      }
+    }
+  }
+
+  /// The names of the tensors an expression reads, Gaussian averages' metrics included.
+  static func tensorNames(in e: Expression) -> Set<String> {
+    var out: Set<String> = []
+    func visit(_ f: Factor) {
+      switch f {
+      case .tensor(let t): out.insert(t.head.name)
+      case .average(let g):
+        out.insert(g.metric.name)
+        g.integrand.forEach(visit)
+      case .parenthesized(let inner): out.formUnion(tensorNames(in: inner))
+      case .delta, .function: break
+      }
+    }
+    for t in e.terms { t.monomial.factors.forEach(visit) }
     return out
   }
 

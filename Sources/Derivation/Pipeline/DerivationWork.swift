@@ -1,4 +1,5 @@
 import Algebra
+import Foundation
 import GaussianCalculus
 
 /// An estimate of the work of deriving a k-point function of a map, checked before the work
@@ -8,39 +9,57 @@ import GaussianCalculus
 /// incoming layer's neurons of each copy give kr neuron indices, split into every partition
 /// into coincident classes (Stirling numbers S(kr, m) with m distinct neurons); the cumulant
 /// expansion of each partition distributes the metric correction and the four-point vertex
-/// over pairs of its m neurons (about m² placements). The estimate is
-///   T^k · Σ_m S(kr, m) m².
-/// It is a model of the dominant cost, calibrated on the debug build (1 unit ≈ 8 µs): the MLP's
-/// four-point function is 16 · 99 units; a map of nine weight families 10⁴ · 99 units (5 s).
+/// over pairs of its m neurons (about m² placements), and each placement differentiates
+/// single-neuron products of up to k·d factors (d functions of the incoming variable per term)
+/// up to four times, whose size grows about like d⁶ (measured: d = 2, 3, 4 cost 10, 56 and 250
+/// times d = 1). The estimate is
+///   T^k · Σ_m S(kr, m) m² · d⁶.
+/// It is a model of the dominant cost, calibrated on release builds (1 unit ≈ 0.6 µs): the
+/// MLP's four-point function is 16 · 99 units (0.04 s); a map of eight weight families
+/// 9⁴ · 99 units (0.4 s); `W[i,j] z[j;a]²` 16 · 99 · 64 units (0.4 s); `W[i,j] z[j;a]³`
+/// 16 · 99 · 729 units (2.2 s), refused.
 struct DerivationWork: Sendable {
   /// Terms of the map, after like terms are collected.
   var terms: Int
   /// Most sums over the incoming layer's neurons in one term.
   var incomingSums: Int
+  /// Most factors that are the incoming variable or a function of it in one term (at least 1).
+  var incomingDegree: Int
 
-  /// The largest estimate accepted (about 5 s in a debug build, 1 s in release).
+  /// The largest estimate accepted (about 0.5 s in release, 5 s in a debug build).
   static let maximum = 8e5
 
   init(map: LayerMap, incoming: NearlyGaussianLayer?) {
     terms = map.rhs.terms.count
     var r = 0
-    if let layer = incoming?.variable.layer {
+    var d = 1
+    if let incoming, let layer = incoming.variable.layer {
       for t in map.rhs.terms {
         r = max(r, t.monomial.summed.filter { $0.space == .neuron(layer) }.count)
+        d = max(
+          d,
+          t.monomial.factors.filter { f in
+            switch f {
+            case .tensor(let x): return x.head == incoming.variable
+            case .function(let g): return g.argument.head == incoming.variable
+            default: return false
+            }
+          }.count)
       }
     }
     incomingSums = r
+    incomingDegree = d
   }
 
   func estimate(points k: Int) -> Double {
     let partitions = Self.weightedPartitions(k * incomingSums)
     var products = 1.0
     for _ in 0..<k { products *= Double(terms) }
-    return products * partitions
+    return products * partitions * pow(Double(incomingDegree), 6)
   }
 
   func summary(points k: Int) -> String {
-    "\(terms) term(s) with up to \(incomingSums) sum(s) over the incoming neurons: about \(Int(min(estimate(points: k), 1e18))) units"
+    "\(terms) term(s) with up to \(incomingSums) sum(s) over the incoming neurons and \(incomingDegree) function(s) of them: about \(Int(min(estimate(points: k), 1e18))) units"
   }
 
   /// Σ_m S(n, m) m², with Stirling numbers of the second kind (in Double: only compared

@@ -114,6 +114,16 @@ struct CheckCommand: ParsableCommand {
         )
       }
     }
+    // The theory is evaluated once before any network is sampled, so that a model or a set of
+    // numbers it cannot be evaluated for is refused at once (with its location), not after the
+    // sampling.
+    do {
+      var evaluator = RecursionEvaluator(model: model, derivation: derivation)
+      evaluator.removed = negativeControl
+      _ = try evaluator.evaluate(parameters)
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
     let check = CrossValidation(model: model, derivation: derivation)
     let options = CrossValidation.Options(
       networks: samples, seed: seed, scanSteps: scan, threads: threads,

@@ -40,14 +40,24 @@ struct EvalCommand: ParsableCommand {
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    out.write(format == .json ? Self.json(layers) : Self.text(layers, model: model))
+    out.write(format == .json ? Self.json(layers, model: model) : Self.text(layers, model: model))
   }
 
   static func number(_ x: Double) -> String {
     x == 0 ? "0" : String(format: "%.15g", x)
   }
 
-  static func json(_ layers: [RecursionValues]) -> String {
+  /// Whether the model derives its correction (G¹) and its vertex (V): only derived statistics
+  /// are printed.
+  static func derived(_ model: Model) -> (correction: Bool, vertex: Bool) {
+    (
+      model.names.correction.map(model.targets.contains) ?? false,
+      model.names.vertex.map(model.targets.contains) ?? false
+    )
+  }
+
+  static func json(_ layers: [RecursionValues], model: Model) -> String {
+    let shown = derived(model)
     var parts: [String] = []
     for l in layers {
       let s = l.sampleCount
@@ -68,12 +78,15 @@ struct EvalCommand: ParsableCommand {
         }
       }
       parts.append(
-        "{\"layer\":\(l.layer),\"K\":\(k),\"G1\":\(g),\"V\":{\(v.joined(separator: ","))}}")
+        "{\"layer\":\(l.layer),\"K\":\(k)"
+          + (shown.correction ? ",\"G1\":\(g)" : "")
+          + (shown.vertex ? ",\"V\":{\(v.joined(separator: ","))}" : "") + "}")
     }
     return "{\"layers\":[" + parts.joined(separator: ",") + "]}\n"
   }
 
   static func text(_ layers: [RecursionValues], model: Model) -> String {
+    let shown = derived(model)
     var lines = ["model: \(model.name)"]
     for l in layers {
       lines.append("")
@@ -82,10 +95,11 @@ struct EvalCommand: ParsableCommand {
       for a in 0..<s {
         for b in a..<s {
           lines.append(
-            "  K[\(a)\(b)] = \(number(l.K[a][b]))    G1[\(a)\(b)] = \(number(l.G1[a][b]))")
+            "  K[\(a)\(b)] = \(number(l.K[a][b]))"
+              + (shown.correction ? "    G1[\(a)\(b)] = \(number(l.G1[a][b]))" : ""))
         }
       }
-      for a in 0..<s {
+      for a in 0..<s where shown.vertex {
         for b in a..<s {
           for c in a..<s {
             for d in c..<s where (a, b) <= (c, d) {
