@@ -47,7 +47,9 @@ enum CheckReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func json(_ report: CrossValidation.Report, header: String) -> String {
+  static func json(_ report: CrossValidation.Report, header: String, sampler: String? = nil)
+    -> String
+  {
     func q(_ s: String) -> String {
       "\""
         + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
@@ -66,7 +68,7 @@ enum CheckReport {
           + "\"limit_z\":\(num(r.limitZ)),\"passed\":\(r.passed)}")
     }
     return
-      "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
+      "{\"header\":\(q(header)),\(sampler.map { "\"sampler\":\(q($0))," } ?? "")\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),\"rows\":[\n"
       + rows.joined(separator: ",\n") + "\n]}\n"
   }
 
@@ -163,15 +165,15 @@ extension CheckReport {
   /// Writes the table to standard output, the report files to `output` (if given), and sets the
   /// exit code (0 pass, 1 fail): the end of `derive check` and `derive merge`.
   static func emit(
-    _ report: CrossValidation.Report, header: String, output: String?,
+    _ report: CrossValidation.Report, header: String, sampler: String, output: String?,
     into out: inout CommandOutput
   ) throws {
-    out.write(table(report, header: header))
+    out.write(table(report, header: header + "\n" + sampler))
     if let output {
       do {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let dir = URL(fileURLWithPath: output)
-        try json(report, header: header).write(
+        try json(report, header: header, sampler: sampler).write(
           to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
         try csv(report).write(
           to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)

@@ -12,8 +12,12 @@ struct CheckCommand: ParsableCommand {
       "Check the derived K, G1, V against Monte-Carlo samples of random networks on a width scan.",
     discussion: """
       With --width N the scan runs widths N, 2N, …, 2^K·N (K = --scan, default 3); with --widths \
-      every layer is scaled. The conditional sampler draws each layer from the derived \
-      conditional covariance. For each quantity the two largest widths are extrapolated with \
+      every layer is scaled. --sampler weights draws every parameter of real networks and \
+      evaluates the layer maps (the referee; any model); --sampler conditional draws each layer \
+      from the derived conditional covariance Ĝ (about n× faster), and is refused where that is \
+      not the model's law (a term that is not linear in one Gaussian family indexed by the output \
+      neuron: stacked weights, random gains, …); auto (the default) takes conditional where the \
+      compiler proves it exact, weights otherwise. The report says which ran and why. For each quantity the two largest widths are extrapolated with \
       the expected order of the residual (K against K + G1/n: 1/n²; V and G1: 1/n) and compared \
       with the theory; the check passes if all |z| ≤ 4. Exit status 1 if it fails.
 
@@ -51,6 +55,12 @@ struct CheckCommand: ParsableCommand {
 
   @Option(
     help:
+      "Sampler: auto (conditional where exact for the model, else weights), weights (real networks, every parameter drawn) or conditional (each layer from the derived Ĝ)."
+  )
+  var sampler: String = "auto"
+
+  @Option(
+    help:
       "Run only shard K of N (K = 1…N) and write its statistics to --output DIR/shard-K-of-N.json (combine with `derive merge`)."
   )
   var shard: String?
@@ -82,6 +92,10 @@ struct CheckCommand: ParsableCommand {
         "error: this check is too large (about \(String(format: "%.1e", work)) neuron draws; the limit is 2e12): reduce --samples, --width, --depth or --scan (0…8)"
       )
     }
+    guard let samplerChoice = SamplerChoice(rawValue: sampler) else {
+      throw CommandFailure.usage(
+        "error: --sampler must be auto, weights or conditional (got '\(sampler)')")
+    }
     let shardRange = try shard.map { try Self.parseShard($0, samples: samples) }
     if shardRange != nil, output == nil {
       throw CommandFailure.usage("error: --shard needs --output DIR for the shard's statistics")
@@ -95,7 +109,13 @@ struct CheckCommand: ParsableCommand {
     }
     let check = CrossValidation(model: model, derivation: derivation)
     let options = CrossValidation.Options(
-      networks: samples, seed: seed, scanSteps: scan, threads: threads)
+      networks: samples, seed: seed, scanSteps: scan, threads: threads, sampler: samplerChoice)
+    let decision: SamplerDecision
+    do {
+      decision = try check.samplerDecision(parameters, options: options)
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
     var sink = out
     let networks =
       shardRange.map { "networks \($0.2.lowerBound)..<\($0.2.upperBound)" } ?? "\(samples) networks"
@@ -116,7 +136,7 @@ struct CheckCommand: ParsableCommand {
       let result = CheckShard(
         modelName: model.name, modelText: text, activation: network.activation,
         parameters: parameters, scan: scan, seed: seed, networks: samples, range: range,
-        statistics: statistics)
+        sampler: decision.kind, statistics: statistics)
       let file = "\(output)/shard-\(index)-of-\(count).json"
       do {
         let data = try result.encoded()
@@ -129,7 +149,8 @@ struct CheckCommand: ParsableCommand {
           "error: cannot write '\(file)': \(error.localizedDescription)")
       }
       out.write(
-        "shard \(index)/\(count): networks \(range.lowerBound)..<\(range.upperBound) of \(samples) per width, statistics written to \(file)\n"
+        "shard \(index)/\(count): \(decision.summary)\n"
+          + "shard \(index)/\(count): networks \(range.lowerBound)..<\(range.upperBound) of \(samples) per width, statistics written to \(file)\n"
       )
       return
     }
@@ -143,7 +164,8 @@ struct CheckCommand: ParsableCommand {
     let header = Self.header(
       modelName: model.name, source: source, activation: network.activation,
       parameters: parameters, samples: samples, seed: seed)
-    try CheckReport.emit(report, header: header, output: output, into: &out)
+    try CheckReport.emit(
+      report, header: header, sampler: decision.summary, output: output, into: &out)
   }
 
   /// The limits of the count options (documented in their help and README.md).
