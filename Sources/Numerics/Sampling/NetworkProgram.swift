@@ -199,3 +199,51 @@ public enum ProgramSource: Hashable, Sendable {
   /// The previous layer's preactivations `z_{j;α}`.
   case preactivation
 }
+
+extension NetworkProgram {
+  /// The program of a ``NetworkSpecification`` (same network): term `t` of a layer gets its
+  /// own family, named `t0`, `t1`, … in term order (a bias `[n]`, weights `[n, fan-in]` with
+  /// standard deviation `√(variance/fan-in)`); labels `i = 0`, `α = 1`, `j = 2`.
+  public init(_ specification: NetworkSpecification) {
+    let s = specification.sampleCount
+    var layers: [LayerProgram] = []
+    for (index, layer) in specification.layers.enumerated() {
+      let n = specification.widths[index]
+      let fanIn =
+        index == 0 ? specification.inputDimension : specification.widths[index - 1]
+      var families: [ParameterFamily] = []
+      var terms: [ProgramTerm] = []
+      for (t, term) in layer.terms.enumerated() {
+        let name = "t\(t)"
+        switch term {
+        case .bias(let variance):
+          families.append(
+            ParameterFamily(name: name, shape: [n], standardDeviation: variance.squareRoot()))
+          terms.append(ProgramTerm(scale: 1, factors: [ProgramFactor(.parameter(t), labels: [0])]))
+        case .weights(let variance, let source):
+          families.append(
+            ParameterFamily(
+              name: name, shape: [n, fanIn],
+              standardDeviation: (variance / Double(fanIn)).squareRoot()))
+          let operand: ProgramOperand
+          switch source {
+          case .inputs: operand = .data(.inputs)
+          case .preactivation: operand = .data(.preactivation)
+          case .activation(let sigma): operand = .function(sigma, derivative: 0, of: .preactivation)
+          }
+          terms.append(
+            ProgramTerm(
+              scale: 1,
+              factors: [
+                ProgramFactor(.parameter(t), labels: [0, 2]), ProgramFactor(operand, labels: [2, 1]),
+              ]))
+        }
+      }
+      layers.append(
+        LayerProgram(
+          extents: [n, s, fanIn], outputNeuron: 0, outputSample: 1, families: families,
+          terms: terms))
+    }
+    self.init(inputs: specification.inputs, widths: specification.widths, layers: layers)
+  }
+}
