@@ -78,7 +78,8 @@ extension NetworkLowering {
     for t in map.rhs.expanded().terms {
       let written = Self.modelSyntax(t)
       guard t.monomial.distinct.isEmpty else {
-        throw EvaluationError("the sampler cannot evaluate the restricted sum in the term \(written)")
+        throw EvaluationError(
+          "the sampler cannot evaluate the restricted sum in the term \(written)")
       }
       // Labels: 0 and 1 are the outputs; δs merge labels (an output label wins).
       var label: [Index: Int] = [map.neuron: 0, map.sample: 1]
@@ -165,7 +166,8 @@ extension NetworkLowering {
       let neurons = t.indices.filter { $0.space != .sample }.map(name)
       let samples = t.indices.filter { $0.space == .sample }.map(name)
       let inside =
-        neurons.joined(separator: ",") + (samples.isEmpty ? "" : ";" + samples.joined(separator: ","))
+        neurons.joined(separator: ",")
+        + (samples.isEmpty ? "" : ";" + samples.joined(separator: ","))
       return "\(t.head.name)[\(inside)]"
     }
     var parts: [String] = []
@@ -182,7 +184,8 @@ extension NetworkLowering {
       switch f {
       case .tensor(let x): parts.append(tensor(x))
       case .function(let g):
-        parts.append(g.head.name + String(repeating: "'", count: g.derivative) + "(\(tensor(g.argument)))")
+        parts.append(
+          g.head.name + String(repeating: "'", count: g.derivative) + "(\(tensor(g.argument)))")
       case .delta(let a, let b): parts.append("δ[\(name(a)),\(name(b))]")
       default: parts.append("\(f)")
       }

@@ -70,40 +70,65 @@ extension NetworkLowering {
             if families.contains(where: { $0.head == x.head }) {
               parameters.append(x)
             } else if x.head != incoming, x.head.layer != nil {
-              return (false, "the factor \(x.head.name) in the term \(written) is not known to be deterministic given layer ℓ")
+              return (
+                false,
+                "the factor \(x.head.name) in the term \(written) is not known to be deterministic given layer ℓ"
+              )
             }
           case .function(let g):
             if g.argument.head != incoming, g.argument.head.layer != nil {
-              return (false, "the function in the term \(written) is not known to be deterministic given layer ℓ")
+              return (
+                false,
+                "the function in the term \(written) is not known to be deterministic given layer ℓ"
+              )
             }
           default:
-            return (false, "the term \(written) has a factor the conditional sampler does not model")
+            return (
+              false, "the term \(written) has a factor the conditional sampler does not model"
+            )
           }
         }
         guard parameters.count == 1, let parameter = parameters.first,
           let family = families.first(where: { $0.head == parameter.head })
         else {
           if parameters.isEmpty {
-            return (false, "the term \(written) has no Gaussian parameter: given layer ℓ it is a conditional mean, not part of Ĝ")
+            return (
+              false,
+              "the term \(written) has no Gaussian parameter: given layer ℓ it is a conditional mean, not part of Ĝ"
+            )
           }
           let names = parameters.map(\.head.name)
           if Set(names).count == 1 {
-            return (false, "the term \(written) is of degree \(names.count) in the Gaussian family \(names[0]): given layer ℓ the next layer is not Gaussian with the derived Ĝ")
+            return (
+              false,
+              "the term \(written) is of degree \(names.count) in the Gaussian family \(names[0]): given layer ℓ the next layer is not Gaussian with the derived Ĝ"
+            )
           }
-          return (false, "the term \(written) is a product of \(names.count) Gaussian families (\(names.joined(separator: ", "))): given layer ℓ the next layer is not Gaussian with the derived Ĝ")
+          return (
+            false,
+            "the term \(written) is a product of \(names.count) Gaussian families (\(names.joined(separator: ", "))): given layer ℓ the next layer is not Gaussian with the derived Ĝ"
+          )
         }
         guard let slot = parameter.indices.firstIndex(of: map.neuron) else {
-          return (false, "the Gaussian family \(family.head.name) in the term \(written) does not carry the output neuron \(indexName(map.neuron)): given layer ℓ the neurons of the next layer are not independent")
+          return (
+            false,
+            "the Gaussian family \(family.head.name) in the term \(written) does not carry the output neuron \(indexName(map.neuron)): given layer ℓ the neurons of the next layer are not independent"
+          )
         }
         let (a, b) = (family.first[slot], family.second[slot])
-        let diagonal = !family.covariance.terms.isEmpty && family.covariance.terms.allSatisfy { c in
-          c.monomial.factors.contains { f in
-            if case .delta(let x, let y) = f { return (x == a && y == b) || (x == b && y == a) }
-            return false
+        let diagonal =
+          !family.covariance.terms.isEmpty
+          && family.covariance.terms.allSatisfy { c in
+            c.monomial.factors.contains { f in
+              if case .delta(let x, let y) = f { return (x == a && y == b) || (x == b && y == a) }
+              return false
+            }
           }
-        }
         guard diagonal else {
-          return (false, "the covariance of \(family.head.name) has no δ on the output neuron's slot: given layer ℓ the neurons of the next layer are not independent")
+          return (
+            false,
+            "the covariance of \(family.head.name) has no δ on the output neuron's slot: given layer ℓ the neurons of the next layer are not independent"
+          )
         }
       }
     }

@@ -75,7 +75,8 @@ func samplerBenchmarks() -> [BenchmarkCase] {
       }),
     BenchmarkCase(
       group: "sampler",
-      name: "general weights stacked U W σ n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",
+      name:
+        "general weights stacked U W σ n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",
       repeats: 5,
       body: {
         let statistics = generalStacked.statistics(

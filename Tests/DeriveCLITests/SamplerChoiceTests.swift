@@ -58,7 +58,9 @@ import Testing
     #expect(auto.standardOutput.contains("sampler: conditional"))
     let weights = DeriveCommandLine.run(short + ["--sampler", "weights"])
     #expect(weights.exitCode == 0 || weights.exitCode == 1)
-    #expect(weights.standardOutput.contains("sampler: weights (real networks: every parameter drawn) — requested"))
+    #expect(
+      weights.standardOutput.contains(
+        "sampler: weights (real networks: every parameter drawn) — requested"))
     #expect(DeriveCommandLine.run(short + ["--sampler", "exact"]).exitCode == 2)
   }
 

@@ -17,7 +17,8 @@ import Testing
     LayerProgram(
       extents: [n, s, fanIn], outputNeuron: 0, outputSample: 1,
       families: [
-        ParameterFamily(name: "W", shape: [n, fanIn], standardDeviation: (cw / Double(fanIn)).squareRoot()),
+        ParameterFamily(
+          name: "W", shape: [n, fanIn], standardDeviation: (cw / Double(fanIn)).squareRoot()),
         ParameterFamily(name: "b", shape: [n], standardDeviation: cb.squareRoot()),
       ],
       terms: [
@@ -94,7 +95,8 @@ import Testing
     let n0 = 2
     let s = 2
     let (cb, cw) = (0.3, 1.7)
-    let first = Self.mlpLayer(width: n, fanIn: n0, samples: s, source: .data(.inputs), cb: cb, cw: cw)
+    let first = Self.mlpLayer(
+      width: n, fanIn: n0, samples: s, source: .data(.inputs), cb: cb, cw: cw)
     // Labels: i = 0, a = 1, k = 2 (layer 2's width), j = 3 (layer 1's width).
     let sdW = (cw / Double(n)).squareRoot()
     let sdU = (1 / Double(n)).squareRoot()

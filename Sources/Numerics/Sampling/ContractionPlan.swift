@@ -191,7 +191,8 @@ struct ContractionPlanner {
     }
     // 3. Into the output.
     steps.append(
-      .reshape(reshape(operands[0], into: .output, labels: output, accumulates: true, scale: scale)))
+      .reshape(reshape(operands[0], into: .output, labels: output, accumulates: true, scale: scale))
+    )
     return TermPlan(steps: steps, multiplyAdds: multiplyAdds)
   }
 }

@@ -111,7 +111,9 @@ public struct GeneralWeightsSampler: NetworkSampler, NetworkSimulation {
       plans.append(
         LayerPlan(
           draws: draws,
-          functions: functions.map { (activation: $0.0, derivative: $0.1, source: $0.2, offset: $0.3) },
+          functions: functions.map {
+            (activation: $0.0, derivative: $0.1, source: $0.2, offset: $0.3)
+          },
           terms: terms))
     }
     layerPlans = plans
@@ -154,7 +156,9 @@ public struct GeneralWeightsSampler: NetworkSampler, NetworkSimulation {
         let n = widths[layer]
         let plan = layerPlans[layer]
         let statistics = workspace.statistics + layer * 2 * block
-        for draw in plan.draws { generator.fillStandardNormals(arena + draw.offset, count: draw.count) }
+        for draw in plan.draws {
+          generator.fillStandardNormals(arena + draw.offset, count: draw.count)
+        }
         for function in plan.functions {
           let source = UnsafeBufferPointer(
             start: function.source == .inputs ? inputs : UnsafePointer(previous),

@@ -235,7 +235,8 @@ extension NetworkProgram {
             ProgramTerm(
               scale: 1,
               factors: [
-                ProgramFactor(.parameter(t), labels: [0, 2]), ProgramFactor(operand, labels: [2, 1]),
+                ProgramFactor(.parameter(t), labels: [0, 2]),
+                ProgramFactor(operand, labels: [2, 1]),
               ]))
         }
       }
