@@ -94,7 +94,9 @@ enum CheckReport {
     x < 0.1 ? String(format: "%.1f%%", 100 * x) : String(format: "%.0f%%", 100 * x)
   }
 
-  static func json(_ report: CrossValidation.Report, header: String) -> String {
+  static func json(_ report: CrossValidation.Report, header: String, sampler: String? = nil)
+    -> String
+  {
     func q(_ s: String) -> String {
       "\""
         + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
@@ -117,7 +119,7 @@ enum CheckReport {
     let control = report.negativeControl.map(q) ?? "null"
     let unresolved = report.rows.filter { !$0.resolved }.map { q("\(name($0))@\($0.layer)") }
     return
-      "{\"header\":\(q(header)),\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),"
+      "{\"header\":\(q(header)),\(sampler.map { "\"sampler\":\(q($0))," } ?? "")\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),"
       + "\"negative_control\":\(control),\"unresolved\":[\(unresolved.joined(separator: ","))],\"rows\":[\n"
       + rows.joined(separator: ",\n") + "\n]}\n"
   }
@@ -215,15 +217,15 @@ extension CheckReport {
   /// Writes the table to standard output, the report files to `output` (if given), and sets the
   /// exit code (0 pass, 1 fail): the end of `derive check` and `derive merge`.
   static func emit(
-    _ report: CrossValidation.Report, header: String, output: String?,
+    _ report: CrossValidation.Report, header: String, sampler: String, output: String?,
     into out: inout CommandOutput
   ) throws {
-    out.write(table(report, header: header))
+    out.write(table(report, header: header + "\n" + sampler))
     if let output {
       do {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let dir = URL(fileURLWithPath: output)
-        try json(report, header: header).write(
+        try json(report, header: header, sampler: sampler).write(
           to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
         try csv(report).write(
           to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)

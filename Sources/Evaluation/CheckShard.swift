@@ -15,7 +15,7 @@ import Numerics
 public struct CheckShard: Codable, Sendable, Equatable {
   /// The file format tag and version; other values are refused.
   public static let formatName = "derive-check-shard"
-  public static let formatVersion = 2
+  public static let formatVersion = 3
 
   public var format: String
   public var version: Int
@@ -30,6 +30,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
   public var inputs: [[Double]]
   public var scan: Int
   public var seed: UInt64
+  /// The sampler that drew the networks (a run parameter: shards of one run agree on it).
+  public var sampler: SamplerKind
   /// The networks per width of the whole run.
   public var networks: Int
   /// This shard's networks, `lower ..< upper`.
@@ -42,7 +44,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
 
   public init(
     modelName: String, modelText: String, activation: String, parameters: NumericParameters,
-    scan: Int, seed: UInt64, networks: Int, range: Range<Int>, statistics: [SamplingStatistics]
+    scan: Int, seed: UInt64, networks: Int, range: Range<Int>, sampler: SamplerKind,
+    statistics: [SamplingStatistics]
   ) {
     format = Self.formatName
     version = Self.formatVersion
@@ -54,6 +57,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     inputs = parameters.inputs
     self.scan = scan
     self.seed = seed
+    self.sampler = sampler
     self.networks = networks
     lower = range.lowerBound
     upper = range.upperBound
@@ -63,7 +67,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
   }
 
   /// A 64-bit FNV-1a hash, as 16 hexadecimal digits, of a canonical serialization of the run's
-  /// numbers: the range, scan, seed and network count, then per scan step the sample count,
+  /// numbers: the range, scan, seed, network count and sampler, then per scan step the sample count,
   /// the widths and, per layer, its number, width and both moment blocks (count, the IEEE bit
   /// patterns of every mean and co-moment, and the array lengths). It detects edits and
   /// damage, not deliberate forgery (it is not a cryptographic signature).
@@ -85,6 +89,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     }
     for value in [lower, upper, scan, networks, statistics.count] { mix(value) }
     mix(seed)
+    for byte in sampler.rawValue.utf8 { mix(Int(byte)) }
     for step in statistics {
       mix(step.layout.sampleCount)
       mix(step.widths.count)
@@ -110,7 +115,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
     return lower..<upper
   }
 
-  /// The same run as `other` (everything but the range and the statistics agree).
+  /// The same run as `other` (everything but the range and the statistics agree, the sampler
+  /// included).
   public func isSameRun(as other: CheckShard) -> Bool {
     var a = self
     var b = other

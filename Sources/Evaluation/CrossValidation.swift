@@ -45,10 +45,12 @@ public struct CrossValidation: Sendable {
     /// A statistic of the model (its correction or vertex) whose contribution is removed from
     /// the theory (set to zero at every layer): a run with power must then fail.
     public var negativeControl: String?
+    /// Which sampler draws the networks (``NetworkLowering/samplerDecision(_:_:)``).
+    public var sampler: SamplerChoice
 
     public init(
       networks: Int, seed: UInt64, scanSteps: Int = 3, threads: Int? = nil, zThreshold: Double = 4,
-      negativeControl: String? = nil
+      negativeControl: String? = nil, sampler: SamplerChoice = .auto
     ) {
       self.networks = networks
       self.seed = seed
@@ -56,6 +58,7 @@ public struct CrossValidation: Sendable {
       self.threads = threads
       self.zThreshold = zThreshold
       self.negativeControl = negativeControl
+      self.sampler = sampler
     }
 
     /// The χ² test's threshold: the two-sided normal tail beyond `zThreshold`.
@@ -167,8 +170,18 @@ public struct CrossValidation: Sendable {
     base.widths.map { $0 << step }
   }
 
+  /// The sampler ``sample(_:options:networks:progress:)`` runs for `options.sampler`, and why
+  /// (throws where `--sampler conditional` is not exact for the model).
+  public func samplerDecision(_ base: NumericParameters, options: Options) throws
+    -> SamplerDecision
+  {
+    try NetworkLowering(model: model, derivation: derivation).samplerDecision(
+      options.sampler, base)
+  }
+
   /// Monte-Carlo statistics of networks `networks` (global indices: network k always uses the
-  /// stream (seed, k)) at every width of the scan, one entry per step. Statistics of disjoint
+  /// stream (seed, k)) at every width of the scan, one entry per step, drawn by the sampler
+  /// ``samplerDecision(_:options:)`` picks. Statistics of disjoint
   /// ranges merge (``SamplingStatistics/merge(_:)``, in range order) into those of their
   /// union, equal to a single run's up to the rounding of the merge order: this is how a large
   /// check is split into shards.
@@ -181,20 +194,21 @@ public struct CrossValidation: Sendable {
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
     let lowering = NetworkLowering(model: model, derivation: derivation)
+    let kind = try lowering.samplerDecision(options.sampler, base).kind
     // Every sampler is built (cheap) and its memory checked before any network is sampled.
-    var samplers: [ConditionalSampler] = []
+    var samplers: [any NetworkSampler] = []
     for step in 0...options.scanSteps {
       var p = base
       p.widths = Self.widths(base, step: step)
-      let covariances = try lowering.conditionalCovariances(p)
-      let sampler: ConditionalSampler
-      do {
-        sampler = try ConditionalSampler(
-          inputs: p.inputs, widths: p.widths, covariances: covariances)
-      } catch {
-        throw EvaluationError("cannot sample this network: \(error)")
+      let sampler = try lowering.sampler(kind, p)
+      let memory: Double
+      switch sampler {
+      case let conditional as ConditionalSampler:
+        memory = conditional.estimatedMemory(networks: networks.count, threads: options.threads)
+      case let weights as GeneralWeightsSampler:
+        memory = weights.estimatedMemory(networks: networks.count, threads: options.threads)
+      default: preconditionFailure("a sampler without a memory estimate")
       }
-      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
       guard memory <= Self.maximumMemory else {
         throw EvaluationError(
           "sampling widths \(p.widths.map(String.init).joined(separator: ",")) on \(options.threads.map(String.init) ?? "all") threads needs about \(String(format: "%.1f", memory / 1_073_741_824)) GiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths, fewer inputs or a smaller --scan"

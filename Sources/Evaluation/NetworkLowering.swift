@@ -10,6 +10,8 @@ import Rational
 /// - ``specification(_:)`` reads the layer maps term by term — a bias `b[i]`, or a weight
 ///   `W[i,j]` times σ(z[j;a]), z[j;a] or x[j;a] (with a numeric prefactor) — into a
 ///   ``NetworkSpecification`` for the weights sampler (the oracle).
+/// - ``program(_:)`` lowers any accepted map, term by term, to a ``NetworkProgram`` for the
+///   ``GeneralWeightsSampler`` (the referee `derive check --sampler weights` runs).
 /// - ``conditionalCovariances(_:)`` reads the *derived* stochastic metric Ĝ (step 1 of the
 ///   pipeline) into a ``ConditionalCovariance`` per layer for the conditional sampler.
 ///

@@ -13,6 +13,18 @@ func samplerBenchmarks() -> [BenchmarkCase] {
     biasVariance: 0, weightVariance: 2)
   guard let conditional = try? ConditionalSampler(spec), let weights = try? WeightsSampler(spec)
   else { preconditionFailure("benchmark specification is valid") }
+  // The general sampler on the same MLP, and on stacked weights U W σ(z) (U: n × n, 1/n).
+  var stacked = NetworkProgram(spec)
+  for l in 1..<stacked.layers.count {
+    stacked.layers[l].extents.append(256)
+    stacked.layers[l].families.append(
+      ParameterFamily(name: "t2", shape: [256, 256], standardDeviation: (1.0 / 256).squareRoot()))
+    stacked.layers[l].terms[1].factors[0].labels = [3, 2]
+    stacked.layers[l].terms[1].factors.insert(ProgramFactor(.parameter(2), labels: [0, 3]), at: 0)
+  }
+  guard let general = try? GeneralWeightsSampler(NetworkProgram(spec)),
+    let generalStacked = try? GeneralWeightsSampler(stacked)
+  else { preconditionFailure("benchmark programs are valid") }
   let conditionalNetworks = 4096
   let weightsNetworks = 128
   var checksum = 0.0
@@ -53,6 +65,24 @@ func samplerBenchmarks() -> [BenchmarkCase] {
             networks: weightsNetworks)
         }
       )),
+    BenchmarkCase(
+      group: "sampler",
+      name: "general weights n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",
+      repeats: 5,
+      body: {
+        let statistics = general.statistics(seed: 1, networks: 0..<weightsNetworks, threads: 1)
+        checksum += statistics.layers[9].preactivation.mean[1]
+      }),
+    BenchmarkCase(
+      group: "sampler",
+      name:
+        "general weights stacked U W σ n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",
+      repeats: 5,
+      body: {
+        let statistics = generalStacked.statistics(
+          seed: 1, networks: 0..<weightsNetworks, threads: 1)
+        checksum += statistics.layers[9].preactivation.mean[1]
+      }),
   ]
 }
 

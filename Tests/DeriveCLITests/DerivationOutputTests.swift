@@ -13,6 +13,8 @@ import Testing
     ("mlp.tex", ["mlp.model"]),
     ("mlp-no-bias.tex", ["mlp-no-bias.model"]),
     ("deep-linear.tex", ["deep-linear.model"]),
+    ("stacked-weights.tex", ["stacked-weights.model"]),
+    ("random-gain.tex", ["random-gain.model"]),
     ("mlp-single-input.tex", ["mlp.model", "--single-input"]),
     ("mlp-single-input-relu.tex", ["mlp.model", "--single-input", "--activation", "relu"]),
     ("mlp-linear.tex", ["mlp.model", "--activation", "linear"]),

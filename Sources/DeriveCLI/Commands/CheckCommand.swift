@@ -12,13 +12,20 @@ struct CheckCommand: ParsableCommand {
       "Check the derived K, G1, V against Monte-Carlo samples of random networks on a width scan.",
     discussion: """
       With --width N the scan runs widths N, 2N, …, 2^K·N (K = --scan, default 3); with --widths \
-      every layer is scaled; each width samples its own independent random stream. For each \
-      quantity the residual MC − theory is fitted over the scan by a + b·n^-p, p the expected \
-      order of the residual (K against K + G1/n: 2; V and G1: 1). A quantity passes when the \
-      limit a is within 4 standard errors of 0 and the fit's χ² has a p-value of at least \
-      6.3e-5. Every row states `detectable`, the smallest error of its theory the run flags \
-      with 95% probability; the summary names the quantities the run cannot tell from zero. \
-      Exit status 1 if the check fails.
+      every layer is scaled; each width samples its own independent random stream. \
+      --sampler weights draws every parameter of real networks and evaluates the layer maps \
+      (the referee; any model); --sampler conditional draws each layer from the derived \
+      conditional covariance Ĝ (about n× faster), and is refused where that is not the model's \
+      law (a term that is not linear in one Gaussian family indexed by the output neuron: \
+      stacked weights, random gains, …); auto (the default) takes conditional where the \
+      compiler proves it exact, weights otherwise. The report says which ran and why.
+
+      For each quantity the residual MC − theory is fitted over the scan by a + b·n^-p, p the \
+      expected order of the residual (K against K + G1/n: 2; V and G1: 1). A quantity passes \
+      when the limit a is within 4 standard errors of 0 and the fit's χ² has a p-value of at \
+      least 6.3e-5. Every row states `detectable`, the smallest error of its theory the run \
+      flags with 95% probability; the summary names the quantities the run cannot tell from \
+      zero. Exit status 1 if the check fails.
 
       Power: G1's signal-to-noise grows like √(samples/width), so G1 is resolved at narrow \
       widths with many networks. --negative-control G1 (or V) compares against the theory \
@@ -64,6 +71,12 @@ struct CheckCommand: ParsableCommand {
 
   @Option(
     help:
+      "Sampler: auto (conditional where exact for the model, else weights), weights (real networks, every parameter drawn) or conditional (each layer from the derived Ĝ)."
+  )
+  var sampler: String = "auto"
+
+  @Option(
+    help:
       "Run only shard K of N (K = 1…N) and write its statistics to --output DIR/shard-K-of-N.json (combine with `derive merge`)."
   )
   var shard: String?
@@ -94,6 +107,10 @@ struct CheckCommand: ParsableCommand {
       throw CommandFailure.usage(
         "error: this check is too large (about \(String(format: "%.1e", work)) neuron draws; the limit is 2e12): reduce --samples, --width, --depth or --scan (0…8)"
       )
+    }
+    guard let samplerChoice = SamplerChoice(rawValue: sampler) else {
+      throw CommandFailure.usage(
+        "error: --sampler must be auto, weights or conditional (got '\(sampler)')")
     }
     let shardRange = try shard.map { try Self.parseShard($0, samples: samples) }
     if shardRange != nil, output == nil {
@@ -127,7 +144,13 @@ struct CheckCommand: ParsableCommand {
     let check = CrossValidation(model: model, derivation: derivation)
     let options = CrossValidation.Options(
       networks: samples, seed: seed, scanSteps: scan, threads: threads,
-      negativeControl: negativeControl)
+      negativeControl: negativeControl, sampler: samplerChoice)
+    let decision: SamplerDecision
+    do {
+      decision = try check.samplerDecision(parameters, options: options)
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
     var sink = out
     let networks =
       shardRange.map { "networks \($0.2.lowerBound)..<\($0.2.upperBound)" } ?? "\(samples) networks"
@@ -148,7 +171,7 @@ struct CheckCommand: ParsableCommand {
       let result = CheckShard(
         modelName: model.name, modelText: text, activation: network.activation,
         parameters: parameters, scan: scan, seed: seed, networks: samples, range: range,
-        statistics: statistics)
+        sampler: decision.kind, statistics: statistics)
       let file = "\(output)/shard-\(index)-of-\(count).json"
       do {
         let data = try result.encoded()
@@ -161,7 +184,8 @@ struct CheckCommand: ParsableCommand {
           "error: cannot write '\(file)': \(error.localizedDescription)")
       }
       out.write(
-        "shard \(index)/\(count): networks \(range.lowerBound)..<\(range.upperBound) of \(samples) per width, statistics written to \(file)\n"
+        "shard \(index)/\(count): \(decision.summary)\n"
+          + "shard \(index)/\(count): networks \(range.lowerBound)..<\(range.upperBound) of \(samples) per width, statistics written to \(file)\n"
       )
       return
     }
@@ -179,7 +203,8 @@ struct CheckCommand: ParsableCommand {
       header +=
         "\nNEGATIVE CONTROL: the theory below has \(negativeControl) removed (zero at every layer); a run with power must FAIL."
     }
-    try CheckReport.emit(report, header: header, output: output, into: &out)
+    try CheckReport.emit(
+      report, header: header, sampler: decision.summary, output: output, into: &out)
   }
 
   /// The limits of the count options (documented in their help and README.md).

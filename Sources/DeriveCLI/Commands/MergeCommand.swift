@@ -11,7 +11,7 @@ struct MergeCommand: ParsableCommand {
     abstract: "Combine the shards of a sharded `derive check --shard K/N` and report.",
     discussion: """
       Each argument is a shard file or a directory of shard-*.json files. The shards must come \
-      from one run (same model, parameters, scan, seed and --samples) and cover its networks \
+      from one run (same model, parameters, scan, seed, --samples and sampler) and cover its networks \
       exactly once; their statistics are merged in network order and compared with the theory \
       as `derive check` does. Exit status 0 pass, 1 fail, 2 bad or incomplete shards.
 
@@ -96,6 +96,14 @@ struct MergeCommand: ParsableCommand {
         modelName: model.name, source: merged.modelName, activation: merged.activation,
         parameters: parameters, samples: merged.networks, seed: merged.seed)
       + " (merged from \(read.count) shards)"
-    try CheckReport.emit(report, header: header, output: output, into: &out)
+    let decision: SamplerDecision
+    do {
+      decision = try NetworkLowering(model: model, derivation: derivation).samplerDecision(
+        merged.sampler == .weights ? .weights : .conditional, parameters)
+    } catch let e as EvaluationError {
+      throw CommandFailure.usage(e.description)
+    }
+    try CheckReport.emit(
+      report, header: header, sampler: decision.summary, output: output, into: &out)
   }
 }

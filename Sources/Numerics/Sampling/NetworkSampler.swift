@@ -11,7 +11,10 @@ import Foundation
 /// covariance of the stochastic metric, each with a standard error — are read off. The comparison
 /// with the derived theory happens elsewhere (`derive check`).
 ///
-/// * ``WeightsSampler`` — the oracle: draws every weight and bias (any specification).
+/// * ``GeneralWeightsSampler`` — the oracle for any model: draws every parameter family of a
+///   ``NetworkProgram`` (the lowering of any accepted layer map) and evaluates its einsums.
+/// * ``WeightsSampler`` — draws every weight and bias of a ``NetworkSpecification`` (the MLP
+///   family: `b[i]` and `W[i,j]·f(previous layer)` terms), one weight row at a time.
 /// * ``ConditionalSampler`` — draws each layer from `N(0, Ĝ)` given the previous one: the same law
 ///   for Gaussian parameters with `n_prev`× fewer normals (FORMULAS.md §4, §10).
 /// * Random numbers: ``Xoshiro256PlusPlus`` seeded through ``SplitMix64``; standard normals by a

@@ -6,6 +6,8 @@ protocol NetworkSimulation: Sendable {
   var maxTerms: Int { get }
   /// The largest width or input dimension.
   var maxWidth: Int { get }
+  /// Doubles of ``SamplingWorkspace/scratch`` a worker needs (0 unless the sampler uses it).
+  var scratchCount: Int { get }
   /// Samples network `network` of the run with `seed`, using generator
   /// `Xoshiro256PlusPlus(seed: seed, stream: network)` only. Writes the per-network statistics
   /// row (`depth · 2 · (P + Q)` doubles: per layer the preactivation block then the metric
@@ -17,6 +19,8 @@ protocol NetworkSimulation: Sendable {
 }
 
 extension NetworkSimulation {
+  var scratchCount: Int { 0 }
+
   /// Length of one block (`P + Q`).
   var blockLength: Int { layout.pairCount + layout.fourPointCount }
   /// Length of the per-network statistics row.
@@ -25,7 +29,7 @@ extension NetworkSimulation {
   func makeWorkspace() -> SamplingWorkspace {
     SamplingWorkspace(
       maxWidth: maxWidth, sampleCount: layout.sampleCount, pairCount: layout.pairCount,
-      maxTerms: maxTerms, statisticsLength: statisticsLength)
+      maxTerms: maxTerms, statisticsLength: statisticsLength, scratchCount: scratchCount)
   }
 
   /// Preactivations of every layer of one network.

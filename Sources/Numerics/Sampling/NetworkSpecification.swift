@@ -148,4 +148,6 @@ public enum NetworkSpecificationError: Error, Hashable, Sendable {
   case mismatchedCovarianceSides(layer: Int)
   /// The four-point estimators need two distinct neurons in every layer.
   case widthTooSmallForEstimators(layer: Int, width: Int)
+  /// A ``NetworkProgram`` layer whose labels, factors or families do not fit together.
+  case invalidProgram(layer: Int, reason: String)
 }

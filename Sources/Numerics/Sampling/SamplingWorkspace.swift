@@ -16,10 +16,15 @@ final class SamplingWorkspace {
   let factor: UnsafeMutablePointer<Double>
   /// The per-network statistics row.
   let statistics: UnsafeMutablePointer<Double>
+  /// Parameter draws and intermediates of the general weights sampler (`scratchCount`).
+  let scratch: UnsafeMutablePointer<Double>
   let slotSize: Int
   private let allocations: [UnsafeMutablePointer<Double>]
 
-  init(maxWidth: Int, sampleCount: Int, pairCount: Int, maxTerms: Int, statisticsLength: Int) {
+  init(
+    maxWidth: Int, sampleCount: Int, pairCount: Int, maxTerms: Int, statisticsLength: Int,
+    scratchCount: Int = 0
+  ) {
     let s = sampleCount
     func make(_ count: Int) -> UnsafeMutablePointer<Double> {
       let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
@@ -35,7 +40,8 @@ final class SamplingWorkspace {
     metric = make(s * s)
     factor = make(s * s)
     statistics = make(statisticsLength)
-    allocations = [current, previous, products, row, sources, metric, factor, statistics]
+    scratch = make(scratchCount)
+    allocations = [current, previous, products, row, sources, metric, factor, statistics, scratch]
   }
 
   deinit { for pointer in allocations { pointer.deallocate() } }
