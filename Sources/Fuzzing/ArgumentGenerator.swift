@@ -106,6 +106,12 @@ public struct ArgumentGenerator: Sendable {
           value(cheap ? ["1", "2"] : ["1", "2", "1024"], extremeChance: extreme, using: &rng),
         ]
       }
+      if rng.chance(0.3) {
+        args += ["--sampler", rng.pick(["auto", "weights", "conditional", "bogus", ""])]
+      }
+      if rng.chance(0.15) {
+        args += ["--negative-control", rng.pick(["G1", "V", "K", "W", ""])]
+      }
       if rng.chance(0.2) {
         args += [
           "--shard",

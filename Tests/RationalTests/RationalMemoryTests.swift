@@ -36,7 +36,9 @@ struct RationalMemoryTests {
   /// Bound on resident growth over the measured loop. A leaked rational box costs at least
   /// 130 bytes (Swift object, `mpq` struct and two limb arrays), so leaking even one of the seven
   /// temporaries per round would add over 50 MB in 400 000 rounds; leaking them all, over 300 MB.
-  /// Allocator noise and concurrently running tests stay far below the bound.
+  /// Allocator noise stays far below the bound. Concurrently running tests (in the same process)
+  /// can grow it by more in one window, so the growth is measured over three consecutive
+  /// windows and the smallest is compared: a leak grows every window.
   static let growthBound = 24 << 20
 
   @Test("millions of GMP temporaries leave resident memory flat")
@@ -46,10 +48,16 @@ struct RationalMemoryTests {
     let values = (0..<64).map { _ in random.largeRational(digits: 22) }
     // Warm up the allocator so its arenas are at steady size before measuring.
     _ = Self.churn(values, rounds: 20_000)
-    let before = try #require(Self.residentBytes())
-    let checksum = Self.churn(values, rounds: 400_000)
-    let after = try #require(Self.residentBytes())
+    var growths: [Int] = []
+    var checksum = 0
+    for _ in 0..<3 {
+      let before = try #require(Self.residentBytes())
+      checksum &+= Self.churn(values, rounds: 400_000)
+      let after = try #require(Self.residentBytes())
+      growths.append(after - before)
+    }
     #expect(checksum != 0)
-    #expect(after - before < Self.growthBound, "grew \((after - before) >> 20) MB")
+    let least = try #require(growths.min())
+    #expect(least < Self.growthBound, "grew \(growths.map { $0 >> 20 }) MB in the three windows")
   }
 }

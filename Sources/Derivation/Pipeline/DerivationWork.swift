@@ -14,10 +14,10 @@ import GaussianCalculus
 /// up to four times, whose size grows about like d⁶ (measured: d = 2, 3, 4 cost 10, 56 and 250
 /// times d = 1). The estimate is
 ///   T^k · Σ_m S(kr, m) m² · d⁶.
-/// It is a model of the dominant cost, calibrated on release builds (1 unit ≈ 0.6 µs): the
+/// It is a model of the dominant cost, measured on release builds (1 unit ≈ 0.6–3 µs): the
 /// MLP's four-point function is 16 · 99 units (0.04 s); a map of eight weight families
-/// 9⁴ · 99 units (0.4 s); `W[i,j] z[j;a]²` 16 · 99 · 64 units (0.4 s); `W[i,j] z[j;a]³`
-/// 16 · 99 · 729 units (2.2 s), refused.
+/// 9⁴ · 99 units (0.4 s, refused); `W[i,j] z[j;a]²` 16 · 99 · 64 units (0.4 s); `W[i,j] z[j;a]³`
+/// 16 · 99 · 729 units (2.2 s, refused).
 struct DerivationWork: Sendable {
   /// Terms of the map, after like terms are collected.
   var terms: Int
@@ -26,8 +26,10 @@ struct DerivationWork: Sendable {
   /// Most factors that are the incoming variable or a function of it in one term (at least 1).
   var incomingDegree: Int
 
-  /// The largest estimate accepted (about 0.5 s in release, 5 s in a debug build).
-  static let maximum = 8e5
+  /// The largest estimate accepted: about 0.2–0.8 s of a release build (the per-unit cost
+  /// varies by a few times between maps; a map of six weight families is 2.4·10⁵ units, 0.15 s;
+  /// `W σ(z) + W z²` with a bias is 5.1·10⁵ units, 1.5 s, and refused).
+  static let maximum = 2.5e5
 
   init(map: LayerMap, incoming: NearlyGaussianLayer?) {
     terms = map.rhs.terms.count
