@@ -16,14 +16,26 @@ extension NetworkLowering {
   /// is one draw), sorted by name; an entry's variance is the family's covariance at coinciding
   /// indices (its δs set to 1).
   public func program(_ p: NumericParameters) throws -> NetworkProgram {
-    guard let first = model.first else { throw EvaluationError("the model has no 'first' map") }
-    var layers = [try layerProgram(first, families: model.firstFamilies, layer: 0, p)]
+    guard let first = model.first else {
+      throw EvaluationError("the model has no 'first' map", at: model.location)
+    }
+    var layers: [LayerProgram] = []
+    do {
+      layers.append(try layerProgram(first, families: model.firstFamilies, layer: 0, p))
+    } catch let e as EvaluationError {
+      throw e.located(first.location)
+    }
     if p.depth > 1 {
       guard let map = model.map else {
-        throw EvaluationError("the model has no 'map' for layers beyond the first")
+        throw EvaluationError(
+          "the model has no 'map' for layers beyond the first", at: model.location)
       }
-      for l in 1..<p.depth {
-        layers.append(try layerProgram(map, families: model.families, layer: l, p))
+      do {
+        for l in 1..<p.depth {
+          layers.append(try layerProgram(map, families: model.families, layer: l, p))
+        }
+      } catch let e as EvaluationError {
+        throw e.located(map.location)
       }
     }
     return NetworkProgram(inputs: p.inputs, widths: p.widths, layers: layers)

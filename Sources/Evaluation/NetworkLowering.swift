@@ -109,14 +109,23 @@ public struct NetworkLowering: Sendable {
   /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler.
   public func conditionalCovariances(_ p: NumericParameters) throws -> [ConditionalCovariance] {
     guard let g1 = derivation.firstConditionalCovariance else {
-      throw EvaluationError("the model has no 'first' map")
+      throw EvaluationError("the model has no 'first' map", at: model.location)
     }
-    var out = [try lower(g1, layer: 0, p)]
+    var out: [ConditionalCovariance] = []
+    do {
+      out.append(try lower(g1, layer: 0, p))
+    } catch let e as EvaluationError {
+      throw e.located(model.first?.location)
+    }
     if p.depth > 1 {
       guard let g = derivation.conditionalCovariance else {
-        throw EvaluationError("the model has no 'map'")
+        throw EvaluationError("the model has no 'map'", at: model.location)
       }
-      for l in 1..<p.depth { out.append(try lower(g, layer: l, p)) }
+      do {
+        for l in 1..<p.depth { out.append(try lower(g, layer: l, p)) }
+      } catch let e as EvaluationError {
+        throw e.located(model.map?.location)
+      }
     }
     return out
   }

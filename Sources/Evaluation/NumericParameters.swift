@@ -46,4 +46,11 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible {
     if let location { return "\(location): error: \(message)" }
     return "error: \(message)"
   }
+
+  /// The error with `location` if it has none yet: errors about a map's terms point at the map.
+  public func located(_ location: SourceLocation?) -> EvaluationError {
+    var e = self
+    if e.location == nil { e.location = location }
+    return e
+  }
 }

@@ -166,8 +166,8 @@ extension NetworkLowering {
     case .conditional:
       guard exact else {
         throw EvaluationError(
-          "--sampler conditional is not exact for this model: \(reason); use --sampler weights or auto"
-        )
+          "--sampler conditional is not exact for this model: \(reason); use --sampler weights or auto",
+          at: model.location)
       }
       return SamplerDecision(
         kind: .conditional, conditionalIsExact: true, reason: reason, requested: true)

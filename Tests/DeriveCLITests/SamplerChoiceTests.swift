@@ -47,6 +47,9 @@ import Testing
       out.standardError.contains(
         "the term U[i,k] W[k,j] sigma(z[j;a]) is a product of 2 Gaussian families (U, W)"),
       "\(out.standardError)")
+    // At the map's line: the refusal is about the model.
+    #expect(
+      out.standardError.contains("stacked-weights.model:20:1: error:"), "\(out.standardError)")
   }
 
   /// `auto` takes the conditional sampler for the MLP (exact there); `weights` is accepted for it
