@@ -18,6 +18,24 @@ public struct RecursionEvaluator: Sendable {
     self.derivation = derivation
   }
 
+  /// The names of the functions the model's maps apply, sorted.
+  static func functionNames(_ model: Model) -> [String] {
+    var names: Set<String> = []
+    func visit(_ e: Expression) {
+      for t in e.terms {
+        for f in t.monomial.factors {
+          switch f {
+          case .function(let g): names.insert(g.head.name)
+          case .parenthesized(let inner): visit(inner)
+          default: break
+          }
+        }
+      }
+    }
+    for map in [model.map, model.first].compactMap({ $0 }) { visit(map.rhs) }
+    return names.sorted()
+  }
+
   public func evaluate(_ p: NumericParameters) throws -> [RecursionValues] {
     let s = p.sampleCount
     guard s >= 1, s <= 8 else { throw EvaluationError("give between 1 and 8 inputs (got \(s))") }
@@ -35,6 +53,14 @@ public struct RecursionEvaluator: Sendable {
     guard !derivation.initialConditions.isEmpty else {
       throw EvaluationError(
         "the model has no 'first' statement: the numbers start from the first layer's initial conditions (add e.g. 'first z[i;a] = b[i] + W[i,j] x[j;a]')",
+        at: model.location)
+    }
+    // One activation is given on the command line; a model whose maps apply several different
+    // functions would silently get it for all of them.
+    let functions = Self.functionNames(model)
+    if functions.count > 1 {
+      throw EvaluationError(
+        "the maps apply \(functions.count) different functions (\(functions.joined(separator: ", "))), and numbers are computed for one activation (--activation) applied to all of them; evaluating a model with several activations is not supported",
         at: model.location)
     }
     if p.depth > 1 && model.map == nil {

@@ -243,4 +243,19 @@ import Testing
       #expect(out.standardError.hasPrefix("\(file):10:1: error: the model has no 'map' statement"))
     }
   }
+  /// σ·τ with two declared functions: one --activation would have been applied to both.
+  @Test func severalActivationsAreRefusedNumerically() throws {
+    let model = Self.variant("function sigma", "function sigma\nfunction tau")
+      .replacingOccurrences(
+        of: "W[i,j] sigma(z[j;a])\n", with: "W[i,j] sigma(z[j;a]) tau(z[j;a])\n")
+    let (derive, _, file) = try run(model)
+    #expect(derive.exitCode == 0)
+    let out = DeriveCommandLine.run([
+      "eval", file, "--activation", "tanh", "--cb", "0.1", "--cw", "1", "--width", "4", "--depth",
+      "2", "--input", "1",
+    ])
+    #expect(out.exitCode == 2)
+    #expect(
+      out.standardError.hasPrefix("\(file):11:1: error: the maps apply 2 different functions"))
+  }
 }
