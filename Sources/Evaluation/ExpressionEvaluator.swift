@@ -34,12 +34,13 @@ final class ExpressionEvaluator {
   }
 
   struct FactorKey: Hashable, Comparable {
-    var isVariable: Bool
+    /// The function applied (its name in the model), or nil for the variable z itself.
+    var function: String?
     var derivative: Int
     var sample: Int
     static func < (a: FactorKey, b: FactorKey) -> Bool {
-      (a.isVariable ? 1 : 0, a.derivative, a.sample) < (
-        b.isVariable ? 1 : 0, b.derivative, b.sample
+      (a.function == nil ? 1 : 0, a.function ?? "", a.derivative, a.sample) < (
+        b.function == nil ? 1 : 0, b.function ?? "", b.derivative, b.sample
       )
     }
   }
@@ -178,13 +179,14 @@ final class ExpressionEvaluator {
     let metricLayer: Int
     let metricName: String
     let derivativeSlots: [Int]
-    /// (is the variable z itself, derivative order, slot) per integrand factor.
-    let integrand: [(isVariable: Bool, derivative: Int, slot: Int)]
+    /// (the function applied, nil for the variable z itself; derivative order; slot) per
+    /// integrand factor.
+    let integrand: [(function: String?, derivative: Int, slot: Int)]
     var cache: [Int: Double] = [:]
 
     init(
       metricLayer: Int, metricName: String, derivativeSlots: [Int],
-      integrand: [(isVariable: Bool, derivative: Int, slot: Int)]
+      integrand: [(function: String?, derivative: Int, slot: Int)]
     ) {
       self.metricLayer = metricLayer
       self.metricName = metricName
@@ -215,12 +217,12 @@ final class ExpressionEvaluator {
       }
       return .tensor(values: values, slots: indexSlots)
     case .average(let g):
-      let integrand = try g.integrand.map { f -> (isVariable: Bool, derivative: Int, slot: Int) in
+      let integrand = try g.integrand.map { f -> (function: String?, derivative: Int, slot: Int) in
         switch f {
         case .function(let app):
-          return (false, app.derivative, try slot(app.argument.indices[0]))
+          return (app.head.name, app.derivative, try slot(app.argument.indices[0]))
         case .tensor(let x):
-          return (true, 0, try slot(x.indices[0]))
+          return (nil, 0, try slot(x.indices[0]))
         default:
           throw EvaluationError("unsupported factor inside an average")
         }
@@ -253,7 +255,7 @@ final class ExpressionEvaluator {
       let key = AverageKey(
         metricLayer: site.metricLayer, derivatives: site.derivativeSlots.map { a[$0] }.sorted(),
         integrand: site.integrand.map {
-          FactorKey(isVariable: $0.isVariable, derivative: $0.derivative, sample: a[$0.slot])
+          FactorKey(function: $0.function, derivative: $0.derivative, sample: a[$0.slot])
         }.sorted())
       let v: Double
       if let hit = averageCache[key] {
@@ -285,10 +287,9 @@ final class ExpressionEvaluator {
         "the kernel K at layer \(key.metricLayer) is not a covariance matrix: \(error)")
     }
     let factors = key.integrand.map { f in
-      f.isVariable
-        ? GaussianFactor.power(1, coordinate: f.sample)
-        : GaussianFactor.activation(
-          parameters.activation, derivative: f.derivative, coordinate: f.sample)
+      guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
+      return GaussianFactor.activation(
+        parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
     }
     do {
       return try quadrature.derivativeExpectation(

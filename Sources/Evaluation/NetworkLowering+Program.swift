@@ -141,7 +141,7 @@ extension NetworkLowering {
           }
           factors.append(
             ProgramFactor(
-              .function(p.activation, derivative: g.derivative, of: source),
+              .function(p.activation(for: g.head.name), derivative: g.derivative, of: source),
               labels: try labels(g.argument.indices)))
         default:
           throw EvaluationError("the sampler cannot evaluate the term \(written)")

@@ -36,7 +36,8 @@ public struct NetworkLowering: Sendable {
 
   func source(_ f: Factor, _ p: NumericParameters) -> LayerSource? {
     switch f {
-    case .function(let g) where g.derivative == 0: return .activation(p.activation)
+    case .function(let g) where g.derivative == 0:
+      return .activation(p.activation(for: g.head.name))
     case .tensor(let t) where t.head.layer == nil: return .inputs
     case .tensor(let t) where model.incoming?.variable.name == t.head.name: return .preactivation
     default: return nil

@@ -9,16 +9,26 @@ public struct NumericParameters: Sendable {
   public var widths: [Int]
   /// The inputs: one vector of n₀ components per sample.
   public var inputs: [[Double]]
-  /// The activation used for every function of the model.
+  /// The activation of every function of the model not named in ``functionActivations``.
   public var activation: Activation
+  /// Activations of particular functions of the model, by the name the model file declares
+  /// (`function tau` and `--function tau=relu`).
+  public var functionActivations: [String: Activation]
 
   public init(
-    couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation
+    couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation,
+    functionActivations: [String: Activation] = [:]
   ) {
     self.couplings = couplings
     self.widths = widths
     self.inputs = inputs
     self.activation = activation
+    self.functionActivations = functionActivations
+  }
+
+  /// The activation the model's function `name` stands for.
+  public func activation(for name: String) -> Activation {
+    functionActivations[name] ?? activation
   }
 
   /// n₀, the number of input components.

@@ -18,8 +18,27 @@ public struct RecursionEvaluator: Sendable {
     self.derivation = derivation
   }
 
+  /// Every function of the model stands for one activation: `p.activation` by default, or its
+  /// own (`functionActivations`). Refused: an activation for a name that is not a function of
+  /// the maps, and a model with several functions of which more than one would take the
+  /// default (one `--activation` silently applied to different functions).
+  public static func checkActivations(_ model: Model, _ p: NumericParameters) throws {
+    let functions = functionNames(model)
+    for name in p.functionActivations.keys.sorted() where !functions.contains(name) {
+      throw EvaluationError(
+        "--function \(name)=…: the maps apply no function '\(name)' (they apply \(functions.isEmpty ? "none" : functions.joined(separator: ", ")))",
+        at: model.location)
+    }
+    let defaulted = functions.filter { p.functionActivations[$0] == nil }
+    if defaulted.count > 1 {
+      throw EvaluationError(
+        "the maps apply \(functions.count) different functions (\(functions.joined(separator: ", "))); give each but one its activation with --function NAME=ACTIVATION (e.g. --function \(defaulted[1])=relu), the remaining one takes --activation",
+        at: model.location)
+    }
+  }
+
   /// The names of the functions the model's maps apply, sorted.
-  static func functionNames(_ model: Model) -> [String] {
+  public static func functionNames(_ model: Model) -> [String] {
     var names: Set<String> = []
     func visit(_ e: Expression) {
       for t in e.terms {
@@ -55,14 +74,7 @@ public struct RecursionEvaluator: Sendable {
         "the model has no 'first' statement: the numbers start from the first layer's initial conditions (add e.g. 'first z[i;a] = b[i] + W[i,j] x[j;a]')",
         at: model.location)
     }
-    // One activation is given on the command line; a model whose maps apply several different
-    // functions would silently get it for all of them.
-    let functions = Self.functionNames(model)
-    if functions.count > 1 {
-      throw EvaluationError(
-        "the maps apply \(functions.count) different functions (\(functions.joined(separator: ", "))), and numbers are computed for one activation (--activation) applied to all of them; evaluating a model with several activations is not supported",
-        at: model.location)
-    }
+    try Self.checkActivations(model, p)
     if p.depth > 1 && model.map == nil {
       throw EvaluationError(
         "the model has no 'map' statement, so only its first layer can be evaluated (--depth 1), not \(p.depth) layers",

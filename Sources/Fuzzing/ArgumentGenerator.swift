@@ -70,6 +70,12 @@ public struct ArgumentGenerator: Sendable {
     if rng.chance(0.1) {
       args += ["--set", rng.pick(["xi=1", "C_b=2", "=1", "xi", "xi=nan", "xi=1e308"])]
     }
+    if rng.chance(0.1) {
+      args += [
+        "--function",
+        rng.pick(["tau=relu", "sigma=tanh", "sigma=", "=relu", "tau=bogus", "sigma=tanh=1"]),
+      ]
+    }
     let widths = cheap ? ["1", "2", "3"] : ["1", "4", "64", "1024"]
     let depths = cheap ? ["1", "2"] : ["1", "3", "10", "100"]
     if rng.chance(0.85) {

@@ -243,19 +243,38 @@ import Testing
       #expect(out.standardError.hasPrefix("\(file):10:1: error: the model has no 'map' statement"))
     }
   }
-  /// σ·τ with two declared functions: one --activation would have been applied to both.
-  @Test func severalActivationsAreRefusedNumerically() throws {
+  /// σ·τ with two declared functions: one --activation would have been applied to both, so
+  /// each function but one must be bound with --function; bound, the numbers are σ·τ's and a
+  /// check on real networks (the weights sampler) passes.
+  @Test func severalActivations() throws {
     let model = Self.variant("function sigma", "function sigma\nfunction tau")
       .replacingOccurrences(
         of: "W[i,j] sigma(z[j;a])\n", with: "W[i,j] sigma(z[j;a]) tau(z[j;a])\n")
     let (derive, _, file) = try run(model)
     #expect(derive.exitCode == 0)
-    let out = DeriveCommandLine.run([
+    let eval = [
       "eval", file, "--activation", "tanh", "--cb", "0.1", "--cw", "1", "--width", "4", "--depth",
       "2", "--input", "1",
-    ])
-    #expect(out.exitCode == 2)
+    ]
+    let unbound = DeriveCommandLine.run(eval)
+    #expect(unbound.exitCode == 2)
     #expect(
-      out.standardError.hasPrefix("\(file):11:1: error: the maps apply 2 different functions"))
+      unbound.standardError.hasPrefix("\(file):11:1: error: the maps apply 2 different functions"))
+    let unknown = DeriveCommandLine.run(eval + ["--function", "rho=relu"])
+    #expect(unknown.exitCode == 2)
+    #expect(unknown.standardError.contains("the maps apply no function 'rho'"))
+    // K(2) = C_b + C_W ⟨tanh(z)² relu(z)²⟩ with K(1) = C_b + C_W = 1.1 differs from ⟨tanh⁴⟩.
+    let relu = DeriveCommandLine.run(eval + ["--function", "tau=relu"])
+    let tanh = DeriveCommandLine.run(eval + ["--function", "tau=tanh"])
+    #expect(relu.exitCode == 0 && tanh.exitCode == 0)
+    #expect(relu.standardOutput != tanh.standardOutput)
+    let check = DeriveCommandLine.run([
+      "check", file, "--activation", "tanh", "--function", "tau=relu", "--cb", "0.1", "--cw", "1",
+      "--width", "8", "--depth", "3", "--input", "1,0.5", "--input", "0.3,-1", "--samples", "3000",
+      "--scan", "1", "--seed", "1",
+    ])
+    #expect(check.exitCode == 0, "\(check.standardOutput)")
+    #expect(check.standardOutput.contains("tau = relu"))
+    #expect(check.standardOutput.contains("sampler: weights"))
   }
 }

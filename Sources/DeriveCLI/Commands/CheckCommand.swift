@@ -113,6 +113,10 @@ struct CheckCommand: ParsableCommand {
         "error: --sampler must be auto, weights or conditional (got '\(sampler)')")
     }
     let shardRange = try shard.map { try Self.parseShard($0, samples: samples) }
+    if shardRange != nil, !network.functions.isEmpty {
+      throw CommandFailure.usage(
+        "error: --shard with --function is not supported (shard files record one activation)")
+    }
     if shardRange != nil, output == nil {
       throw CommandFailure.usage("error: --shard needs --output DIR for the shard's statistics")
     }
@@ -236,6 +240,9 @@ struct CheckCommand: ParsableCommand {
     samples: Int, seed: UInt64
   ) -> String {
     "check: model \(modelName) (\(source)), σ = \(activation), "
+      + parameters.functionActivations.sorted { $0.key < $1.key }.map {
+        "\($0.key) = \($0.value)" + ", "
+      }.joined()
       + parameters.couplings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(
         separator: ", ")
       + ", \(parameters.sampleCount) inputs, depth \(parameters.depth), \(samples) networks per width, seed \(seed)"

@@ -25,6 +25,13 @@ struct NetworkOptions: ParsableArguments {
     help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
   var couplings: [String] = []
 
+  @Option(
+    name: .customLong("function"),
+    help: ArgumentHelp(
+      "The activation of one function of the model: NAME=ACTIVATION (repeatable), e.g. tau=relu for a model declaring 'function tau'. Functions not named take --activation; a model applying several functions must name all but one.",
+      valueName: "NAME=ACTIVATION"))
+  var functions: [String] = []
+
   @Option(help: "Width of every hidden layer, 1…1048576 (with --depth).")
   var width: Int?
 
@@ -135,7 +142,22 @@ struct NetworkOptions: ParsableArguments {
         "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(seconds)) s estimated; the limit is \(Int(Self.maximumEvaluationSeconds)) s): use fewer inputs or layers"
       )
     }
-    return NumericParameters(couplings: values, widths: layerWidths, inputs: xs, activation: act)
+    var bound: [String: Activation] = [:]
+    for f in functions {
+      let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty, bound[parts[0]] == nil else {
+        throw CommandFailure.usage(
+          "error: --function expects NAME=ACTIVATION, each name once, got '\(f)'")
+      }
+      do {
+        bound[parts[0]] = try Activation.parse(parts[1])
+      } catch {
+        throw CommandFailure.usage("error: --function \(parts[0]): \(error)")
+      }
+    }
+    return NumericParameters(
+      couplings: values, widths: layerWidths, inputs: xs, activation: act,
+      functionActivations: bound)
   }
 
   /// Upper bounds on the seconds one layer of the recursions takes with S inputs (S = 1…8),
