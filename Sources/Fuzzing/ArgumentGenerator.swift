@@ -109,7 +109,7 @@ public struct ArgumentGenerator: Sendable {
       if rng.chance(0.3) {
         args += [
           "--threads",
-          value(cheap ? ["1", "2"] : ["1", "2", "1024"], extremeChance: extreme, using: &rng),
+          value(["1", "2", "1024"], extremeChance: extreme, using: &rng),
         ]
       }
       if rng.chance(0.3) {
