@@ -140,9 +140,11 @@ public struct CrossValidation: Sendable {
     self.derivation = derivation
   }
 
-  /// Runs the scan: ``sample(_:options:networks:progress:)`` over all `options.networks`
-  /// networks, then ``compare(_:statistics:options:)``. `progress` is called before each width
-  /// with (step, total, widths).
+  /// Runs the scan: the ``theory(_:options:)`` at every width first (so that a model or numbers
+  /// it cannot be evaluated for are refused before any network is drawn), then
+  /// ``sample(_:options:networks:progress:)`` over all `options.networks` networks, then
+  /// ``compare(_:statistics:options:theory:)``. `progress` is called before each width with
+  /// (step, total, widths).
   public func run(
     _ base: NumericParameters, options: Options,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
@@ -150,15 +152,27 @@ public struct CrossValidation: Sendable {
     guard options.networks >= Self.minimumNetworks else {
       throw EvaluationError("--samples must be at least \(Self.minimumNetworks)")
     }
+    let theory = try theory(base, options: options)
     let statistics = try sample(
       base, options: options, networks: 0..<options.networks, progress: progress)
-    return try compare(base, statistics: statistics, options: options)
+    return try compare(base, statistics: statistics, options: options, theory: theory)
   }
 
-  /// The widths of scan step `step`: every layer of `base` doubled `step` times.
+  /// The evaluated recursions at every width of the scan, one entry per step (the theory of a
+  /// negative control when `options.negativeControl` is set).
+  public func theory(_ base: NumericParameters, options: Options) throws -> [[RecursionValues]] {
+    var evaluator = RecursionEvaluator(model: model, derivation: derivation)
+    evaluator.removed = options.negativeControl
+    return try (0...max(0, options.scanSteps)).map { step in
+      var p = base
+      p.widths = Self.widths(base, step: step)
+      return try evaluator.evaluate(p)
+    }
+  }
+
   /// The most memory a sampling run may hold at once: 4 GiB (estimated per scan step by
-  /// `ConditionalSampler.estimatedMemory(networks:threads:)` before any sampling; larger runs
-  /// throw). Threads beyond the number of 64-network chunks are not started.
+  /// ``Numerics/NetworkSampler/estimatedMemory(networks:threads:)`` before any sampling; larger
+  /// runs throw). Threads beyond the number of 64-network chunks are not started.
   public static let maximumMemory = 4.0 * 1_073_741_824
 
   /// The fewest networks a check accepts. Standard errors are estimated from the spread over
@@ -166,6 +180,7 @@ public struct CrossValidation: Sendable {
   /// a correct theory fails about one run in eight), and the verdict would mislead.
   public static let minimumNetworks = 100
 
+  /// The widths of scan step `step`: every layer of `base` doubled `step` times.
   public static func widths(_ base: NumericParameters, step: Int) -> [Int] {
     base.widths.map { $0 << step }
   }
@@ -201,14 +216,7 @@ public struct CrossValidation: Sendable {
       var p = base
       p.widths = Self.widths(base, step: step)
       let sampler = try lowering.sampler(kind, p)
-      let memory: Double
-      switch sampler {
-      case let conditional as ConditionalSampler:
-        memory = conditional.estimatedMemory(networks: networks.count, threads: options.threads)
-      case let weights as GeneralWeightsSampler:
-        memory = weights.estimatedMemory(networks: networks.count, threads: options.threads)
-      default: preconditionFailure("a sampler without a memory estimate")
-      }
+      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
       guard memory <= Self.maximumMemory else {
         throw EvaluationError(
           "sampling widths \(p.widths.map(String.init).joined(separator: ",")) on \(options.threads.map(String.init) ?? "all") threads needs about \(String(format: "%.1f", memory / 1_073_741_824)) GiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths, fewer inputs or a smaller --scan"
@@ -229,8 +237,10 @@ public struct CrossValidation: Sendable {
 
   /// Theory against the Monte-Carlo `statistics` of the scan (one entry per step, as
   /// ``sample(_:options:networks:progress:)`` returns them): the report and its verdict.
+  /// `theory` is ``theory(_:options:)`` when the caller has it already; else it is evaluated.
   public func compare(
-    _ base: NumericParameters, statistics: [SamplingStatistics], options: Options
+    _ base: NumericParameters, statistics: [SamplingStatistics], options: Options,
+    theory: [[RecursionValues]]? = nil
   ) throws -> Report {
     guard statistics.count == options.scanSteps + 1 else {
       throw EvaluationError(
@@ -243,17 +253,19 @@ public struct CrossValidation: Sendable {
       throw EvaluationError(
         "at least \(Self.minimumNetworks) networks per width are needed, the same at every width")
     }
-    var evaluator = RecursionEvaluator(model: model, derivation: derivation)
-    evaluator.removed = options.negativeControl
     let layout = SampleIndexLayout(sampleCount: base.sampleCount)
-    var scans: [(widths: [Int], theory: [RecursionValues], mc: [LayerEstimates])] = []
     for (step, stats) in statistics.enumerated() {
-      var p = base
-      p.widths = Self.widths(base, step: step)
-      guard stats.widths == p.widths, stats.layout == layout else {
+      guard stats.widths == Self.widths(base, step: step), stats.layout == layout else {
         throw EvaluationError("the statistics of scan step \(step + 1) are for another network")
       }
-      scans.append((p.widths, try evaluator.evaluate(p), stats.estimates()))
+    }
+    let theory = try theory ?? self.theory(base, options: options)
+    guard theory.count == statistics.count else {
+      throw EvaluationError(
+        "the theory covers \(theory.count) widths, the statistics \(statistics.count)")
+    }
+    let scans = statistics.enumerated().map { step, stats in
+      (widths: Self.widths(base, step: step), theory: theory[step], mc: stats.estimates())
     }
     var rows: [Row] = []
     let depth = base.depth

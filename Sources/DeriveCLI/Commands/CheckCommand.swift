@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var network: NetworkOptions
 
-  @Option(help: "Number of networks per width (2…100000000).")
+  @Option(help: "Number of networks per width (100…100000000).")
   var samples: Int = 20_000
 
   @Option(help: "Random seed (results are identical for any number of threads).")
@@ -127,24 +127,6 @@ struct CheckCommand: ParsableCommand {
     } catch let e as DerivationError {
       throw CommandFailure.usage(e.description)
     }
-    if let negativeControl {
-      let removable = [model.names.correction, model.names.vertex].compactMap { $0 }
-      guard removable.contains(negativeControl) else {
-        throw CommandFailure.usage(
-          "error: --negative-control removes one of the model's finite-width statistics (\(removable.joined(separator: ", "))), not '\(negativeControl)'"
-        )
-      }
-    }
-    // The theory is evaluated once before any network is sampled, so that a model or a set of
-    // numbers it cannot be evaluated for is refused at once (with its location), not after the
-    // sampling.
-    do {
-      var evaluator = RecursionEvaluator(model: model, derivation: derivation)
-      evaluator.removed = negativeControl
-      _ = try evaluator.evaluate(parameters)
-    } catch let e as EvaluationError {
-      throw CommandFailure.usage(e.description)
-    }
     let check = CrossValidation(model: model, derivation: derivation)
     let options = CrossValidation.Options(
       networks: samples, seed: seed, scanSteps: scan, threads: threads,
@@ -166,6 +148,12 @@ struct CheckCommand: ParsableCommand {
     if let (index, count, range) = shardRange, let output {
       let statistics: [SamplingStatistics]
       do {
+        // A shard compares nothing (the merge does), but a model or numbers the theory cannot
+        // be evaluated for are refused before sampling, as in an unsharded check: the theory
+        // at the base widths (one evaluation, not one per width) is enough to tell.
+        var base = options
+        base.scanSteps = 0
+        _ = try check.theory(parameters, options: base)
         statistics = try check.sample(
           parameters, options: options, networks: range, progress: progress)
       } catch let e as EvaluationError {

@@ -68,6 +68,9 @@ public protocol NetworkSampler: Sendable {
   func statistics(seed: UInt64, networks: Range<Int>, threads: Int?) -> SamplingStatistics
   /// The preactivations of every layer of network `network` of the run with `seed`.
   func preactivations(seed: UInt64, network: Int) -> [LayerPreactivations]
+  /// Bytes a run of `networks` networks on `threads` threads holds at once (workspaces and
+  /// chunk moments), estimated before it starts.
+  func estimatedMemory(networks: Int, threads: Int?) -> Double
 }
 
 extension SamplingStatistics {

@@ -63,6 +63,12 @@ public struct WeightsSampler: NetworkSampler, NetworkSimulation {
     sampledPreactivations(seed: seed, network: network)
   }
 
+  /// An upper estimate, in bytes, of the memory ``statistics(seed:networks:threads:)`` holds at
+  /// once (scratch per worker, statistics of the chunks in flight).
+  public func estimatedMemory(networks: Int, threads: Int?) -> Double {
+    (self as any NetworkSimulation).estimatedMemory(networks: networks, threads: threads)
+  }
+
   func simulate(
     network: Int, seed: UInt64, workspace: SamplingWorkspace,
     observe: ((Int, UnsafePointer<Double>) -> Void)?
