@@ -39,20 +39,12 @@ public struct RecursionEvaluator: Sendable {
 
   /// The names of the functions the model's maps apply, sorted.
   public static func functionNames(_ model: Model) -> [String] {
-    var names: Set<String> = []
-    func visit(_ e: Expression) {
-      for t in e.terms {
-        for f in t.monomial.factors {
-          switch f {
-          case .function(let g): names.insert(g.head.name)
-          case .parenthesized(let inner): visit(inner)
-          default: break
-          }
-        }
-      }
+    let maps = [model.map, model.first].compactMap { $0 }
+    let names = maps.flatMap(\.rhs.nestedFactors).compactMap { f -> String? in
+      if case .function(let g) = f { return g.head.name }
+      return nil
     }
-    for map in [model.map, model.first].compactMap({ $0 }) { visit(map.rhs) }
-    return names.sorted()
+    return Set(names).sorted()
   }
 
   public func evaluate(_ p: NumericParameters) throws -> [RecursionValues] {

@@ -220,3 +220,22 @@ func mergeScalars(_ powers: [SymbolPower]) -> [SymbolPower] {
   }
   return out
 }
+
+extension Expression {
+  /// Every factor of every term, descending into parenthesised sums and into the integrands of
+  /// Gaussian averages (the average itself is listed too, before its integrand), in term and
+  /// slot order.
+  public var nestedFactors: [Factor] {
+    var out: [Factor] = []
+    func visit(_ f: Factor) {
+      out.append(f)
+      switch f {
+      case .parenthesized(let inner): inner.terms.forEach { $0.monomial.factors.forEach(visit) }
+      case .average(let g): g.integrand.forEach(visit)
+      case .delta, .tensor, .function: break
+      }
+    }
+    for t in terms { t.monomial.factors.forEach(visit) }
+    return out
+  }
+}

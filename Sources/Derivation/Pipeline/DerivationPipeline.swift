@@ -246,19 +246,14 @@ public struct DerivationPipeline: Sendable {
 
   /// The names of the tensors an expression reads, Gaussian averages' metrics included.
   static func tensorNames(in e: Expression) -> Set<String> {
-    var out: Set<String> = []
-    func visit(_ f: Factor) {
-      switch f {
-      case .tensor(let t): out.insert(t.head.name)
-      case .average(let g):
-        out.insert(g.metric.name)
-        g.integrand.forEach(visit)
-      case .parenthesized(let inner): out.formUnion(tensorNames(in: inner))
-      case .delta, .function: break
-      }
-    }
-    for t in e.terms { t.monomial.factors.forEach(visit) }
-    return out
+    Set(
+      e.nestedFactors.compactMap { f in
+        switch f {
+        case .tensor(let t): return t.head.name
+        case .average(let g): return g.metric.name
+        default: return nil
+        }
+      })
   }
 
   /// The input layer of a first-layer map: the layer feeding its output.
