@@ -10,8 +10,10 @@
 //   DeriveCLI                     argument parsing, commands, exit codes
 //        │
 //   Evaluation                    compiles derived expressions to numbers; eval, check
-//     │      │
-//   Derivation   Numerics         model files + pipeline │ activations, quadrature, RNG, samplers
+//     │          │         │
+//   Derivation  Quadrature  Sampling   model files + pipeline │ Gaussian expectations │
+//     │    │         │       │           network samplers, RNG, moments
+//     │    │         Numerics          activations, elementary functions, χ² distribution
 //     │    │
 //   GaussianCalculus  Rendering   Wick, partitions, 1/n expansion │ LaTeX, text, JSON
 //         │          │
@@ -46,14 +48,20 @@ let package = Package(
     .target(name: "Rendering", dependencies: ["Algebra", "Rational"]),
     .target(name: "Derivation", dependencies: ["GaussianCalculus", "Algebra", "Rational"]),
     .target(name: "Numerics"),
+    .target(name: "Quadrature", dependencies: ["Numerics"]),
+    .target(name: "Sampling", dependencies: ["Numerics"]),
     .target(
       name: "Evaluation",
-      dependencies: ["Derivation", "GaussianCalculus", "Algebra", "Rational", "Numerics"]
+      dependencies: [
+        "Derivation", "GaussianCalculus", "Algebra", "Rational", "Numerics", "Quadrature",
+        "Sampling",
+      ]
     ),
     .target(
       name: "DeriveCLI",
       dependencies: [
-        "Evaluation", "Derivation", "Rendering", "Algebra", "Rational", "Numerics",
+        "Evaluation", "Derivation", "Rendering", "Algebra", "Rational", "Numerics", "Quadrature",
+        "Sampling",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -61,7 +69,8 @@ let package = Package(
     .executableTarget(
       name: "derive-bench",
       dependencies: [
-        "Rational", "Algebra", "GaussianCalculus", "Derivation", "Numerics", "Evaluation",
+        "Rational", "Algebra", "GaussianCalculus", "Derivation", "Numerics", "Quadrature",
+        "Sampling", "Evaluation",
       ]
     ),
     .target(name: "Fuzzing"),
@@ -77,8 +86,11 @@ let package = Package(
       name: "DerivationTests",
       dependencies: ["Derivation", "GaussianCalculus", "Algebra", "Rational"]),
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+    .testTarget(name: "QuadratureTests", dependencies: ["Quadrature", "Numerics"]),
+    .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Numerics"]),
     .testTarget(
-      name: "EvaluationTests", dependencies: ["Evaluation", "Derivation", "Numerics"]),
+      name: "EvaluationTests",
+      dependencies: ["Evaluation", "Derivation", "Numerics", "Quadrature", "Sampling"]),
     .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"]),
     .testTarget(
       name: "FuzzingTests", dependencies: ["Fuzzing", "DeriveCLI"],

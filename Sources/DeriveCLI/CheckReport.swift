@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Numerics
+import Sampling
 
 /// Text, JSON, CSV and SVG forms of a ``CrossValidation/Report``. Rows keep the report's order
 /// (layer, quantity, indices), never dictionary order.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import Sampling
 
 /// One shard of a sharded `derive check`: the Monte-Carlo statistics of a range of networks at
 /// every width of the scan, with everything needed to re-derive the theory and to recognise the

@@ -1,6 +1,7 @@
 import Derivation
 import Foundation
 import Numerics
+import Sampling
 
 /// Theory (the derived recursions, evaluated) against Monte-Carlo samples of the networks the
 /// model describes, on a scan of widths n, 2n, 4n, … (all layers scaled together).
@@ -171,7 +172,7 @@ public struct CrossValidation: Sendable {
   }
 
   /// The most memory a sampling run may hold at once: 4 GiB (estimated per scan step by
-  /// ``Numerics/NetworkSampler/estimatedMemory(networks:threads:)`` before any sampling; larger
+  /// ``Sampling/NetworkSampler/estimatedMemory(networks:threads:)`` before any sampling; larger
   /// runs throw). Threads beyond the number of 64-network chunks are not started.
   public static let maximumMemory = 4.0 * 1_073_741_824
 

@@ -1,6 +1,6 @@
 import Algebra
 import Foundation
-import Numerics
+import Quadrature
 import Rational
 
 /// Evaluates derived expressions numerically at one step of the recursion: layer labels

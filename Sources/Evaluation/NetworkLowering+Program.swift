@@ -1,7 +1,7 @@
 import Algebra
 import Derivation
 import GaussianCalculus
-import Numerics
+import Sampling
 
 extension NetworkLowering {
   /// The network the model describes as a ``NetworkProgram`` for the general weights sampler:

@@ -2,8 +2,8 @@ import Algebra
 import Derivation
 import Foundation
 import GaussianCalculus
-import Numerics
 import Rational
+import Sampling
 
 /// Lowers a model and its derivation to the samplers' numeric form.
 ///

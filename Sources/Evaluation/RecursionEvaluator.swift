@@ -1,7 +1,7 @@
 import Algebra
 import Derivation
 import Foundation
-import Numerics
+import Quadrature
 
 /// Iterates the *derived* recursions numerically: layer 1 from the derived initial conditions,
 /// then layer ℓ+1 from layer ℓ through the derived K, G¹, V recursions.

@@ -1,7 +1,7 @@
 import Algebra
 import Derivation
 import GaussianCalculus
-import Numerics
+import Sampling
 
 /// The sampler a check runs.
 public enum SamplerKind: String, Hashable, Sendable, Codable, CaseIterable {

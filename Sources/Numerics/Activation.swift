@@ -1,9 +1,9 @@
 /// The activation functions the numeric backend knows.
 ///
 /// Each case knows its value, derivatives to order 4, kinks and batch evaluation
-/// (`Activation+Evaluation.swift`), its name and parser (`Activation+Parsing.swift`), and the
-/// shape information the quadrature needs (`Activation+QuadratureHints.swift`). Closed-form
-/// Gaussian integrals are in ``GaussianClosedForms``.
+/// (`Activation+Evaluation.swift`) and its name and parser (`Activation+Parsing.swift`). The
+/// shape information the quadrature needs (`GaussianFactor+QuadratureHints.swift`) and the
+/// closed-form Gaussian integrals (`GaussianClosedForms`) are in the `Quadrature` module.
 public enum Activation: Hashable, Sendable {
   /// σ(z) = z.
   case linear

@@ -12,11 +12,11 @@
 /// The functions are `@inlinable` (and the constants literals) so that callers in other modules,
 /// such as Monte-Carlo samplers calling ``Activation/apply(_:into:)``, inline them too.
 @usableFromInline
-enum ElementaryFunctions {
+package enum ElementaryFunctions {
   /// (n, r) with y = n ln 2 + r, |r| ≤ ln 2 / 2, and 2ⁿ; for −708 ≤ y ≤ 709 (lane by lane for a
   /// vector).
   @inlinable @inline(__always)
-  static func reduce<Value: ReducedArgument>(_ y: Value) -> (r: Value, scale: Value) {
+  package static func reduce<Value: ReducedArgument>(_ y: Value) -> (r: Value, scale: Value) {
     let shifter = 6_755_399_441_055_744.0  // 1.5 × 2⁵²
     let t = y * 1.442_695_040_888_963_4 + shifter  // y log₂e + shifter
     let n = t - shifter
@@ -27,7 +27,7 @@ enum ElementaryFunctions {
   /// eʳ − 1 for |r| ≤ ln 2 / 2, Taylor to degree 13 in Horner form, for one value or a vector
   /// of them (the same operations in the same order, so each lane rounds as the scalar does).
   @inlinable @inline(__always)
-  static func expm1Reduced<Value: ReducedArgument>(_ r: Value) -> Value {
+  package static func expm1Reduced<Value: ReducedArgument>(_ r: Value) -> Value {
     var p = r * (1.0 / 6_227_020_800)
     p = (p + 1.0 / 479_001_600) * r
     p = (p + 1.0 / 39_916_800) * r
@@ -46,20 +46,20 @@ enum ElementaryFunctions {
   /// eˣ, for x clamped to [−708, 709] (so tiny results bottom out at ~3·10⁻³⁰⁸ instead of
   /// underflowing).
   @inlinable @inline(__always)
-  static func exp(_ x: Double) -> Double {
+  package static func exp(_ x: Double) -> Double {
     let (r, scale) = reduce(Swift.min(Swift.max(x, -708), 709))
     return scale + scale * expm1Reduced(r)
   }
 
   /// eˣ − 1 without cancellation near 0, for x clamped to [−708, 709].
   @inlinable @inline(__always)
-  static func expm1(_ x: Double) -> Double {
+  package static func expm1(_ x: Double) -> Double {
     expm1Unclamped(Swift.min(Swift.max(x, -708), 709))
   }
 
   /// eʸ − 1 for −708 ≤ y ≤ 709, one value or lane by lane.
   @inlinable @inline(__always)
-  static func expm1Unclamped<Value: ReducedArgument>(_ y: Value) -> Value {
+  package static func expm1Unclamped<Value: ReducedArgument>(_ y: Value) -> Value {
     let (r, scale) = reduce(y)
     // 2ⁿ(eʳ − 1) + (2ⁿ − 1): exact for n = 0, no harmful cancellation otherwise.
     return scale * expm1Reduced(r) + (scale - 1)
@@ -68,7 +68,7 @@ enum ElementaryFunctions {
   /// tanh x = sign(x) · m / (m + 2) with m = e^{2|x|} − 1 (|x| capped at 20, where tanh is 1 to
   /// double precision).
   @inlinable @inline(__always)
-  static func tanh(_ x: Double) -> Double {
+  package static func tanh(_ x: Double) -> Double {
     let m = expm1(2 * Swift.min(abs(x), 20))
     let magnitude = m / (m + 2)
     return x < 0 ? -magnitude : magnitude
@@ -78,7 +78,7 @@ enum ElementaryFunctions {
   /// each lane is bitwise equal to it (SSE2 has vector 64-bit shifts and adds for the exponent
   /// bits; no fused multiply-add is formed in either form).
   @inlinable @inline(__always)
-  static func tanh(_ x: SIMD2<Double>) -> SIMD2<Double> {
+  package static func tanh(_ x: SIMD2<Double>) -> SIMD2<Double> {
     let absolute = x.replacing(with: -x, where: x .< 0)
     let y = 2 * absolute.replacing(with: 20, where: absolute .> 20)
     let m = expm1Unclamped(y)
@@ -89,7 +89,7 @@ enum ElementaryFunctions {
   /// An upper bound on ln x for x ≥ 1, within 0.06 of it: with x = 2ᵉ·m, m ∈ [1, 2),
   /// log₂ m ≤ (m − 1) + 0.0861 (the maximum of log₂ m − (m − 1)). For error budgets, not values.
   @inlinable @inline(__always)
-  static func logUpperBound(_ x: Double) -> Double {
+  package static func logUpperBound(_ x: Double) -> Double {
     let bits = x.bitPattern
     let exponent = Double(Int64(bitPattern: bits >> 52) - 1023)
     let mantissa = Double(bitPattern: (bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000)
@@ -100,7 +100,7 @@ enum ElementaryFunctions {
 /// A value the argument reduction and polynomial of ``ElementaryFunctions`` can be evaluated on:
 /// `Double`, or `SIMD2<Double>` lane by lane (the same operations in the same order).
 @usableFromInline
-protocol ReducedArgument {
+package protocol ReducedArgument {
   static func * (lhs: Self, rhs: Self) -> Self
   static func * (lhs: Self, rhs: Double) -> Self
   static func + (lhs: Self, rhs: Self) -> Self
@@ -114,14 +114,14 @@ protocol ReducedArgument {
 
 extension Double: ReducedArgument {
   @inlinable @inline(__always)
-  static func powerOfTwo(shifted t: Double) -> Double {
+  package static func powerOfTwo(shifted t: Double) -> Double {
     Double(bitPattern: (t.bitPattern &+ 1023) << 52)
   }
 }
 
 extension SIMD2: ReducedArgument where Scalar == Double {
   @inlinable @inline(__always)
-  static func powerOfTwo(shifted t: SIMD2<Double>) -> SIMD2<Double> {
+  package static func powerOfTwo(shifted t: SIMD2<Double>) -> SIMD2<Double> {
     let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
     return unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD2<Double>.self)
   }

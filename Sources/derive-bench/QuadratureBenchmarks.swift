@@ -1,4 +1,5 @@
 import Numerics
+import Quadrature
 
 /// Gaussian quadrature: one evaluation of ⟨F⟩_K per timed body, closed-form fast paths off so
 /// that the quadrature itself is measured, default accuracy (tolerance 5e-14, ≤ 1e-12 relative).

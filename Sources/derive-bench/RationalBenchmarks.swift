@@ -1,5 +1,5 @@
-import Numerics
 import Rational
+import Sampling
 
 /// Exact-arithmetic benchmarks: add and multiply over arrays of small coefficients (the common
 /// case in the algebra engine, served by the word fast path) and of ~300-digit fractions (GMP).

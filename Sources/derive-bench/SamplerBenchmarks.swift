@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import Sampling
 
 /// Monte-Carlo sampler benchmarks at the design's reference point: n = 256, L = 10, ReLU
 /// (C_W = 2, C_b = 0), 2 inputs, one thread. Each case times a fixed number of networks (in its

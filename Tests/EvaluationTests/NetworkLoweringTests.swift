@@ -1,6 +1,7 @@
 import Derivation
 import Evaluation
 import Numerics
+import Sampling
 import Testing
 
 /// The two lowerings of a model agree: the network read term by term from the layer maps (for

@@ -1,6 +1,7 @@
 import Derivation
 import Evaluation
 import Numerics
+import Sampling
 import Testing
 
 /// The compiler's decision between the conditional and the weights sampler, and the lowering of

@@ -2,7 +2,7 @@ import ArgumentParser
 import Derivation
 import Evaluation
 import Foundation
-import Numerics
+import Sampling
 
 /// `derive check`: theory against Monte-Carlo on a width scan.
 struct CheckCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import Numerics
+import Quadrature
 
 /// The network description shared by `derive eval` and `derive check`.
 struct NetworkOptions: ParsableArguments {

@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 @Suite("Invalid input is reported, never NaN")
 struct ErrorTests {

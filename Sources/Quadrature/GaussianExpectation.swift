@@ -25,7 +25,7 @@
 ///   same bound for the worst placement of its features at the strictest tolerance, whose
 ///   weights are computed once (unless ``Options/useStaticLeafMesh`` is off).
 ///
-/// Accuracy contract: for the activations of ``Activation`` and covariances with entries up to
+/// Accuracy contract: for the activations of `Activation` and covariances with entries up to
 /// ~10², the absolute error is below ~10⁻¹² · ⟨|F|⟩_K — i.e. 10⁻¹² relative whenever the result
 /// is not a cancellation of much larger positive and negative parts (tested against closed
 /// forms for ReLU, leaky ReLU, erf, sin and Isserlis moments, including ρ = ±0.999 and K = 25;

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import Numerics
+@testable import Quadrature
 
 /// A 2×2 covariance from variances and a correlation coefficient.
 func covariance(_ k11: Double, _ k22: Double, rho: Double) throws -> CovarianceMatrix {

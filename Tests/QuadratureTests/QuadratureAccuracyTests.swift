@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 /// Two-input covariances: moderate, large diagonal, ρ near ±1, very different scales, ρ = 0.
 let twoInputKernels: [(k11: Double, k22: Double, rho: Double)] = [

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// ⟨f(z₁) g(z₂)⟩_K for a product integrand of exactly two coordinates, by Mehler's formula.
 ///

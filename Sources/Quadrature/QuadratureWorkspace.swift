@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// One run of a ``NestedGaussianQuadrature`` plan: the plan flattened into raw buffers, the
 /// scratch memory of the recursion, and the recursion itself (mesh building, node selection,

@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Sampling
 
 /// Monte-Carlo tests of the two samplers at fixed seeds. Statistical comparisons use a bound of
 /// a few combined standard errors (stated per test); with fixed seeds they are deterministic, and

@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 @Suite("Closed-form Gaussian integrals")
 struct GaussianClosedFormsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Numerics
+@testable import Sampling
 
 /// `count` normals from `seed`: by the bulk fill (half draws) or one full draw at a time.
 private func normals(count: Int, seed: UInt64, bulk: Bool) -> [Double] {

@@ -1,3 +1,5 @@
+import Numerics
+
 /// Where a layer reads a source vector from, resolved once when a sampler is built.
 enum SourceSlot: Hashable, Sendable {
   /// The inputs, sample-major `n0 · S`.

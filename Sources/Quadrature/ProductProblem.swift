@@ -1,3 +1,5 @@
+import Numerics
+
 /// A validated product integrand restricted to the coordinates it uses.
 struct ProductProblem {
   /// The original coordinates in use, increasing; marginal coordinate i is `coordinates[i]`.

@@ -1,3 +1,5 @@
+import Numerics
+
 /// A random network at initialization as a numeric program: the lowering target of any layer
 /// map the model compiler accepts, sampled by ``GeneralWeightsSampler`` (the oracle).
 ///

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Numerics
+@testable import Sampling
 
 /// The bookkeeping under the estimators: index layout, mergeable moments, robust Cholesky.
 @Suite struct SamplingEstimatorTests {

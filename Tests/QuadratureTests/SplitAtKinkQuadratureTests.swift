@@ -1,12 +1,13 @@
 import Foundation
 import Numerics
+import Quadrature
 import Testing
 
 /// Split-at-kink Gauss–Legendre quadrature in Cholesky coordinates against closed forms
 /// (FORMULAS.md §9), typed here independently of the library's own closed forms. Closed-form
 /// fast paths are switched off so the quadrature itself is tested. Tolerance: 1e-12 relative
 /// (the accuracy contract), absolute 1e-13 near zero.
-@Suite struct QuadratureTests {
+@Suite struct SplitAtKinkQuadratureTests {
   let quadrature = GaussianExpectation(options: .init(useClosedForms: false))
 
   func close(_ x: Double, _ y: Double, _ tolerance: Double = 1e-12) -> Bool {

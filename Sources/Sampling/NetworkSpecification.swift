@@ -1,3 +1,5 @@
+import Numerics
+
 /// A random network at initialization, as the samplers see it: deterministic inputs, layer
 /// widths, and one layer map per layer. The lowering target of the model files.
 ///

@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Sampling
 
 /// The general weights sampler (the oracle for any model): it evaluates the program literally
 /// (exact against a hand-written evaluation of the draws), agrees in law with the two MLP

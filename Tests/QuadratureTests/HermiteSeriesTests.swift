@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 /// Mehler's series for two-coordinate products (``HermiteSeriesExpectation``) against the
 /// nested quadrature at its reference setting, which never uses the series.

@@ -1,3 +1,5 @@
+import Numerics
+
 /// One factor f(z_s) of a product integrand F(z) = Πₐ fₐ(z_{s(a)}): a function of a single
 /// coordinate of the Gaussian vector.
 ///
@@ -6,7 +8,7 @@
 public struct GaussianFactor: Hashable, Sendable {
   /// The one-variable function a factor applies.
   public enum Function: Hashable, Sendable {
-    /// dⁿσ/dzⁿ for an activation σ and n in 0…4 (see ``Activation/derivative(_:order:)``).
+    /// dⁿσ/dzⁿ for an activation σ and n in 0…4 (see `Activation.derivative(_:order:)`).
     case activation(Activation, derivative: Int)
     /// zᵏ for k ≥ 0.
     case power(Int)
@@ -59,7 +61,7 @@ extension GaussianFactor.Function {
 
 extension GaussianFactor.Function {
   /// `values[i] *= f(z[i])` for `i < count`: plain activations through the batch
-  /// ``Activation/apply(_:into:)`` (the fast inlinable path), everything else pointwise.
+  /// `Activation.apply(_:into:)` (the fast inlinable path), everything else pointwise.
   ///
   /// - Parameter scratch: `count` doubles of working memory.
   func multiply(

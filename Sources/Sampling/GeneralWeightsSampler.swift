@@ -1,3 +1,5 @@
+import Numerics
+
 /// The general weights sampler, the oracle for every model: draws every parameter family of a
 /// ``NetworkProgram`` and evaluates each layer's terms as einsums over dense arrays.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 @Suite("Gauss–Legendre rules")
 struct GaussLegendreRuleTests {

@@ -1,3 +1,5 @@
+import Numerics
+
 /// A place where a one-variable function is hard to integrate by a polynomial rule: a kink
 /// (`width == 0`, a genuine non-analytic point) or a smooth transition whose nearest complex
 /// singularity, or onset of rapid growth, lies about `width` away from the real axis.

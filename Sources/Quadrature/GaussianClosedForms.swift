@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// Closed-form Gaussian integrals (FORMULAS.md §9): fast paths for ``GaussianExpectation`` and
 /// independent references for its quadrature.

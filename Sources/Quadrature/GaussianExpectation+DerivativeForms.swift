@@ -1,3 +1,5 @@
+import Numerics
+
 extension GaussianExpectation {
   /// How ``derivativeExpectation(of:derivatives:covariance:method:)`` evaluates derivatives.
   public enum DerivativeMethod: Hashable, Sendable {

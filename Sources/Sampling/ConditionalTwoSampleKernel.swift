@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 
 /// σ evaluated inline in a fused loop; one conforming type per activation family so the
-/// `switch` over ``Activation`` happens once per layer, outside the loop.
+/// `switch` over `Activation` happens once per layer, outside the loop.
 protocol SamplingPointwise {
   func callAsFunction(_ x: Double) -> Double
   /// σ on two neurons at once (vector code for the piecewise-linear activations).
@@ -34,7 +35,7 @@ struct SamplingLeakyRelu: SamplingPointwise {
   }
 }
 
-/// tanh, inlined, two lanes at a time (bitwise equal to ``Activation/value(_:)``).
+/// tanh, inlined, two lanes at a time (bitwise equal to `Activation.value(_:)`).
 struct SamplingTanh: SamplingPointwise {
   @inline(__always) func callAsFunction(_ x: Double) -> Double { ElementaryFunctions.tanh(x) }
   @inline(__always) func callAsFunction(_ x: SIMD2<Double>) -> SIMD2<Double> {
@@ -42,7 +43,7 @@ struct SamplingTanh: SamplingPointwise {
   }
 }
 
-/// Any other activation, through ``Activation/value(_:)`` (its cost dominates the switch).
+/// Any other activation, through `Activation.value(_:)` (its cost dominates the switch).
 struct SamplingGeneralActivation: SamplingPointwise {
   let activation: Activation
   @inline(__always) func callAsFunction(_ x: Double) -> Double {

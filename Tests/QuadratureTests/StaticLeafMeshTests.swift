@@ -1,7 +1,8 @@
 import Foundation
+import Numerics
 import Testing
 
-@testable import Numerics
+@testable import Quadrature
 
 /// The static leaf mesh (one innermost mesh planned for the worst placement of its features)
 /// against the adaptive nested quadrature at its reference setting, in 2 (series off) and 3
