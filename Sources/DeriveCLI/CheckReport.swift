@@ -180,7 +180,7 @@ enum CheckReport {
         ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin)
       }
       func py(_ v: Double) -> Double { oy + h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) }
-      let label = rows[0].quantity == "V" ? CheckReport.name(rows[0]) : CheckReport.name(rows[0])
+      let label = name(rows[0])
       out.append(
         "<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>"
       )

@@ -22,7 +22,6 @@ public struct CommandOutput: Sendable {
   }
 
   mutating func write(_ text: String) { standardOutput += text }
-  mutating func writeLine(_ text: String = "") { standardOutput += text + "\n" }
   mutating func error(_ text: String) { standardError += text + "\n" }
 }
 
