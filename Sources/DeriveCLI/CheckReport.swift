@@ -98,9 +98,25 @@ enum CheckReport {
     -> String
   {
     func q(_ s: String) -> String {
-      "\""
-        + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-          of: "\"", with: "\\\"") + "\""
+      var out = "\""
+      for c in s.unicodeScalars {
+        switch c {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\u{8}": out += "\\b"
+        case "\u{C}": out += "\\f"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+          if c.value < 0x20 {
+            out += String(format: "\\u%04x", c.value)
+          } else {
+            out.unicodeScalars.append(c)
+          }
+        }
+      }
+      return out + "\""
     }
     func num(_ x: Double) -> String { x.isFinite ? String(format: "%.17g", x) : "null" }
     var rows: [String] = []

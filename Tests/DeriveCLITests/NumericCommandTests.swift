@@ -99,6 +99,25 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("check.svg").path))
   }
 
+  /// A negative control's report header has two lines; check.json must escape the line break
+  /// (it was written raw, and the file was not JSON). Catches: unescaped control characters in
+  /// any string of the report.
+  @Test func negativeControlReportIsJSON() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "derive-check-negative-\(getpid())")
+    let out = DeriveCommandLine.run([
+      "check", "--activation", "tanh", "--cb", "0.1", "--cw", "1", "--width", "4", "--depth", "3",
+      "--input", "1,0.5", "--input=-0.5,1", "--samples", "2000", "--seed", "1", "--scan", "1",
+      "--threads", "1", "--negative-control", "G1", "--output", dir.path,
+    ])
+    #expect(out.exitCode == 0 || out.exitCode == 1, "\(out.standardError)")
+    let json = try Data(contentsOf: dir.appendingPathComponent("check.json"))
+    let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
+    let header = try #require(object?["header"] as? String)
+    #expect(header.contains("\nNEGATIVE CONTROL: the theory below has G1 removed"))
+    #expect(object?["negative_control"] as? String == "G1")
+  }
+
   /// The check can fail: feeding it a deliberately wrong coupling for the theory is not
   /// possible from the command line, so instead compare a model against samples of itself at
   /// a width where 1/n effects are large and ask for no scan — the residual at n = 4 is many
