@@ -22,6 +22,9 @@
 //        Rational                 exact GMP rationals (value type)
 //           │
 //         CGMP                    system library + shim
+//
+//   JSON                          the one JSON writer (no dependencies): Rendering,
+//                                   Evaluation (shard files), DeriveCLI and derive-bench use it
 import PackageDescription
 
 let package = Package(
@@ -45,7 +48,8 @@ let package = Package(
     .target(name: "Rational", dependencies: ["CGMP"]),
     .target(name: "Algebra", dependencies: ["Rational"]),
     .target(name: "GaussianCalculus", dependencies: ["Algebra", "Rational"]),
-    .target(name: "Rendering", dependencies: ["Algebra", "Rational"]),
+    .target(name: "JSON"),
+    .target(name: "Rendering", dependencies: ["Algebra", "Rational", "JSON"]),
     .target(name: "Derivation", dependencies: ["GaussianCalculus", "Algebra", "Rational"]),
     .target(name: "Numerics"),
     .target(name: "Quadrature", dependencies: ["Numerics"]),
@@ -54,14 +58,14 @@ let package = Package(
       name: "Evaluation",
       dependencies: [
         "Derivation", "GaussianCalculus", "Algebra", "Rational", "Numerics", "Quadrature",
-        "Sampling",
+        "Sampling", "JSON",
       ]
     ),
     .target(
       name: "DeriveCLI",
       dependencies: [
         "Evaluation", "Derivation", "Rendering", "Algebra", "Rational", "Numerics", "Quadrature",
-        "Sampling",
+        "Sampling", "JSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -70,12 +74,13 @@ let package = Package(
       name: "derive-bench",
       dependencies: [
         "Rational", "Algebra", "GaussianCalculus", "Derivation", "Numerics", "Quadrature",
-        "Sampling", "Evaluation",
+        "Sampling", "Evaluation", "JSON",
       ]
     ),
     .target(name: "Fuzzing"),
     .executableTarget(name: "derive-fuzz", dependencies: ["Fuzzing"]),
     .testTarget(name: "RationalTests", dependencies: ["Rational"]),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "AlgebraTests", dependencies: ["Algebra", "Rational"]),
     .testTarget(
       name: "GaussianCalculusTests", dependencies: ["GaussianCalculus", "Algebra", "Rational"]),

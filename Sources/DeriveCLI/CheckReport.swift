@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 import Sampling
 
 /// Text, JSON, CSV and SVG forms of a ``CrossValidation/Report``. Rows keep the report's order
@@ -94,50 +95,45 @@ enum CheckReport {
     x < 0.1 ? String(format: "%.1f%%", 100 * x) : String(format: "%.0f%%", 100 * x)
   }
 
+  /// `check.json`: the run and one object per row, each row on a line of its own. Numbers with
+  /// 17 significant digits (they read back exactly), `null` where not finite.
   static func json(_ report: CrossValidation.Report, header: String, sampler: String? = nil)
     -> String
   {
-    func q(_ s: String) -> String {
-      var out = "\""
-      for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\u{8}": out += "\\b"
-        case "\u{C}": out += "\\f"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-          if c.value < 0x20 {
-            out += String(format: "\\u%04x", c.value)
-          } else {
-            out.unicodeScalars.append(c)
-          }
-        }
+    func number(_ x: Double) -> JSONValue { .double(x, .significantDigits(17)) }
+    let rows = report.rows.map { r -> JSONValue in
+      let points = r.points.map { p -> JSONValue in
+        .object([
+          ("width", .int(p.width)), ("lo", number(p.leadingOrder)), ("theory", number(p.theory)),
+          ("mc", number(p.estimate.value)), ("se", number(p.estimate.standardError)),
+          ("z", number(p.zScore)),
+        ])
       }
-      return out + "\""
+      return .object([
+        ("quantity", .string(r.quantity)), ("layer", .int(r.layer)),
+        ("indices", .array(r.indices.map(JSONValue.int))),
+        ("residual_order", .int(r.residualOrder)), ("points", .array(points)),
+        ("limit_residual", number(r.limitResidual.value)),
+        ("limit_residual_se", number(r.limitResidual.standardError)),
+        ("limit_z", number(r.limitZ)), ("chi_square", number(r.chiSquare)),
+        ("degrees_of_freedom", .int(r.degreesOfFreedom)), ("fit_p", number(r.fitProbability)),
+        ("detectable", number(r.detectable)), ("resolved", .bool(r.resolved)),
+        ("passed", .bool(r.passed)),
+      ])
     }
-    func num(_ x: Double) -> String { x.isFinite ? String(format: "%.17g", x) : "null" }
-    var rows: [String] = []
-    for r in report.rows {
-      let pts = r.points.map {
-        "{\"width\":\($0.width),\"lo\":\(num($0.leadingOrder)),\"theory\":\(num($0.theory)),\"mc\":\(num($0.estimate.value)),\"se\":\(num($0.estimate.standardError)),\"z\":\(num($0.zScore))}"
-      }
-      rows.append(
-        "{\"quantity\":\(q(r.quantity)),\"layer\":\(r.layer),\"indices\":[\(r.indices.map(String.init).joined(separator: ","))],"
-          + "\"residual_order\":\(r.residualOrder),\"points\":[\(pts.joined(separator: ","))],"
-          + "\"limit_residual\":\(num(r.limitResidual.value)),\"limit_residual_se\":\(num(r.limitResidual.standardError)),"
-          + "\"limit_z\":\(num(r.limitZ)),\"chi_square\":\(num(r.chiSquare)),\"degrees_of_freedom\":\(r.degreesOfFreedom),"
-          + "\"fit_p\":\(num(r.fitProbability)),\"detectable\":\(num(r.detectable)),\"resolved\":\(r.resolved),"
-          + "\"passed\":\(r.passed)}")
-    }
-    let control = report.negativeControl.map(q) ?? "null"
-    let unresolved = report.rows.filter { !$0.resolved }.map { q("\(name($0))@\($0.layer)") }
-    return
-      "{\"header\":\(q(header)),\(sampler.map { "\"sampler\":\(q($0))," } ?? "")\"networks\":\(report.networks),\"seed\":\(report.seed),\"passed\":\(report.passed),"
-      + "\"negative_control\":\(control),\"unresolved\":[\(unresolved.joined(separator: ","))],\"rows\":[\n"
-      + rows.joined(separator: ",\n") + "\n]}\n"
+    var members: [(String, JSONValue)] = [("header", .string(header))]
+    if let sampler { members.append(("sampler", .string(sampler))) }
+    members += [
+      ("networks", .int(report.networks)), ("seed", .number(JSONNumber(report.seed))),
+      ("passed", .bool(report.passed)),
+      ("negative_control", report.negativeControl.map(JSONValue.string) ?? .null),
+      (
+        "unresolved",
+        .array(report.rows.filter { !$0.resolved }.map { .string("\(name($0))@\($0.layer)") })
+      ),
+      ("rows", .array(rows)),
+    ]
+    return JSONValue.object(members).serialized(JSONStyle(recordArrays: ["rows"])) + "\n"
   }
 
   static func csv(_ report: CrossValidation.Report) -> String {

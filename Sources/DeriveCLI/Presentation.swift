@@ -222,42 +222,4 @@ struct Presentation {
     }
     return lines.joined(separator: "\n") + "\n"
   }
-
-  func renderJSON(steps showSteps: Bool) -> String {
-    let j = JSONRenderer(prettyPrinted: false)
-    func quote(_ s: String) -> String {
-      var out = "\""
-      for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-          if c.value < 0x20 {
-            out += String(format: "\\u%04x", c.value)
-          } else {
-            out.unicodeScalars.append(c)
-          }
-        }
-      }
-      return out + "\""
-    }
-    var sectionJSON: [String] = []
-    for s in sections {
-      let eqs = s.equations.map { "{\"lhs\":\(j.render($0.lhs)),\"rhs\":\(j.render($0.rhs))}" }
-      sectionJSON.append(
-        "{\"title\":\(quote(s.title)),\"equations\":[\(eqs.joined(separator: ","))]}")
-    }
-    var fields = [
-      "\"model\":\(quote(modelName))", "\"sections\":[\(sectionJSON.joined(separator: ","))]",
-      "\"notes\":[\(notes.map(quote).joined(separator: ","))]",
-    ]
-    if showSteps {
-      fields.append(
-        "\"steps\":["
-          + steps.map { "{\"title\":\(quote($0.title)),\"expression\":\(j.render($0.expression))}" }
-          .joined(separator: ",") + "]")
-    }
-    return "{" + fields.joined(separator: ",") + "}\n"
-  }
 }

@@ -131,17 +131,6 @@ public struct CheckShard: Codable, Sendable, Equatable {
     return a == b
   }
 
-  /// JSON with sorted keys (deterministic bytes for the same content).
-  public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    do {
-      return try encoder.encode(self)
-    } catch {
-      throw EvaluationError("cannot encode the shard statistics (a value is not finite?)")
-    }
-  }
-
   /// A shard read from JSON, checked for format, version and internal consistency.
   public static func decoded(_ data: Data, file: String) throws -> CheckShard {
     let shard: CheckShard

@@ -1,4 +1,5 @@
 import Algebra
+import JSON
 import Rational
 
 /// Renders expressions as structured JSON for other programs.
@@ -36,12 +37,24 @@ public struct JSONRenderer: ExpressionRenderer {
   }
 
   public func render(_ expression: Expression) -> String {
-    Self.expression(expression).serialized(indent: prettyPrinted ? 2 : nil)
+    Self.value(of: expression).serialized(style)
   }
 
   public func renderEquation(lhs: Expression, rhs: Expression) -> String {
-    JSONValue.object([("lhs", Self.expression(lhs)), ("rhs", Self.expression(rhs))])
-      .serialized(indent: prettyPrinted ? 2 : nil)
+    Self.value(lhs: lhs, rhs: rhs).serialized(style)
+  }
+
+  /// Two-space indentation or one line.
+  var style: JSONStyle { prettyPrinted ? .indented(2) : .compact }
+
+  /// The expression as a JSON value (the schema above), for documents that embed expressions.
+  public static func value(of expression: Expression) -> JSONValue {
+    Self.expression(expression)
+  }
+
+  /// The equation `lhs = rhs` as a JSON value, `{"lhs": expression, "rhs": expression}`.
+  public static func value(lhs: Expression, rhs: Expression) -> JSONValue {
+    .object([("lhs", expression(lhs)), ("rhs", expression(rhs))])
   }
 
   // MARK: Encoding

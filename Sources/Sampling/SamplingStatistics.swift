@@ -32,7 +32,7 @@ public struct LayerStatistics: Hashable, Sendable, Codable {
 /// seeds) ``merge(_:)`` into the statistics of their union.
 ///
 /// `Codable`, so shards of a large run can be written to files and merged later; doubles
-/// round-trip exactly through `JSONEncoder`.
+/// round-trip exactly through JSON in their shortest round-trip decimal form.
 public struct SamplingStatistics: Hashable, Sendable, Codable {
   /// The order of sample-index combinations in every array.
   public let layout: SampleIndexLayout

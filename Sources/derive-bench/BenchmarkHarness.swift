@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One benchmark case: a named body timed over repeats, optionally with a peer measured in the
 /// same run.
@@ -62,11 +63,13 @@ func formatSeconds(_ s: Double) -> String {
 
 func report(_ r: BenchmarkResult, json: Bool) {
   if json {
-    let peer = r.peerName.map { "\"\($0)\"" } ?? "null"
-    let peerMedian = r.peerMedian.map { String($0) } ?? "null"
-    print(
-      "{\"group\":\"\(r.group)\",\"case\":\"\(r.name)\",\"median_s\":\(r.median),"
-        + "\"min_s\":\(r.min),\"max_s\":\(r.max),\"peer\":\(peer),\"peer_median_s\":\(peerMedian)}")
+    let line = JSONValue.object([
+      ("group", .string(r.group)), ("case", .string(r.name)), ("median_s", .double(r.median)),
+      ("min_s", .double(r.min)), ("max_s", .double(r.max)),
+      ("peer", r.peerName.map(JSONValue.string) ?? .null),
+      ("peer_median_s", r.peerMedian.map { .double($0) } ?? .null),
+    ])
+    print(line.serialized())
   } else {
     var line =
       "\(r.group)/\(r.name): median \(formatSeconds(r.median))  "

@@ -56,35 +56,6 @@ struct EvalCommand: ParsableCommand {
     )
   }
 
-  static func json(_ layers: [RecursionValues], model: Model) -> String {
-    let shown = derived(model)
-    var parts: [String] = []
-    for l in layers {
-      let s = l.sampleCount
-      let k =
-        "[" + l.K.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
-        + "]"
-      let g =
-        "[" + l.G1.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
-        + "]"
-      var v: [String] = []
-      for a in 0..<s {
-        for b in 0..<s {
-          for c in 0..<s {
-            for d in 0..<s {
-              v.append("\"\(a)\(b)\(c)\(d)\":\(number(l.v(a, b, c, d)))")
-            }
-          }
-        }
-      }
-      parts.append(
-        "{\"layer\":\(l.layer),\"K\":\(k)"
-          + (shown.correction ? ",\"G1\":\(g)" : "")
-          + (shown.vertex ? ",\"V\":{\(v.joined(separator: ","))}" : "") + "}")
-    }
-    return "{\"layers\":[" + parts.joined(separator: ",") + "]}\n"
-  }
-
   static func text(_ layers: [RecursionValues], model: Model) -> String {
     let shown = derived(model)
     var lines = ["model: \(model.name)"]

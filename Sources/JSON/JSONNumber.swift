@@ -1,0 +1,41 @@
+import Foundation
+
+/// The text of a JSON number, fixed when the value is made: each writer chooses how its doubles
+/// are printed (a report's 17 significant digits, a shard's shortest round-trip form) and the
+/// serializer copies the text.
+///
+/// Invariant: ``text`` is a JSON number literal (RFC 8259 §6); non-finite doubles have no
+/// `JSONNumber` (the writer decides between `null` and an error).
+public struct JSONNumber: Hashable, Sendable {
+  /// How a double is written.
+  public enum Format: Hashable, Sendable {
+    /// The shortest decimal that reads back as the same double (Swift's `description`), without
+    /// a trailing `.0`: `0.1`, `2`, `1e-05`, `1e+16`. This is the text of Foundation's
+    /// `JSONEncoder`, so files it wrote keep their bytes.
+    case shortest
+    /// C's `%.Ng` with N significant digits: `0.72499999999999998` for 0.725 and N = 17.
+    case significantDigits(Int)
+  }
+
+  /// The number as written.
+  public let text: String
+
+  /// An integer, in decimal.
+  public init<Integer: BinaryInteger>(_ value: Integer) {
+    text = String(value)
+  }
+
+  /// A double in `format`; nil when `value` is not finite.
+  public init?(_ value: Double, format: Format = .shortest) {
+    guard value.isFinite else { return nil }
+    switch format {
+    case .shortest:
+      var text = value.description
+      if text.hasSuffix(".0") { text.removeLast(2) }
+      self.text = text
+    case .significantDigits(let digits):
+      precondition(digits >= 1, "at least one significant digit")
+      text = String(format: "%.\(digits)g", value)
+    }
+  }
+}
