@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Derivation", "Numerics"]),
-    .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"]),
+    .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"], exclude: ["Golden"]),
     .testTarget(
       name: "FuzzingTests", dependencies: ["Fuzzing", "DeriveCLI"],
       resources: [.copy("Reproducers")]),
