@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests",
       dependencies: ["Evaluation", "Derivation", "Numerics", "Quadrature", "Sampling"]),
-    .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"]),
+    .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"], exclude: ["Golden"]),
     .testTarget(
       name: "FuzzingTests", dependencies: ["Fuzzing", "DeriveCLI"],
       resources: [.copy("Reproducers")]),
