@@ -47,68 +47,84 @@ struct EvalCommand: ParsableCommand {
     x == 0 ? "0" : String(format: "%.15g", x)
   }
 
-  /// Whether the model derives its correction (G¹) and its vertex (V): only derived statistics
-  /// are printed.
-  static func derived(_ model: Model) -> (correction: Bool, vertex: Bool) {
-    (
-      model.names.correction.map(model.targets.contains) ?? false,
-      model.names.vertex.map(model.targets.contains) ?? false
-    )
-  }
-
+  /// Each layer's derived statistics, in declared order: a rank-2 statistic as a matrix, any
+  /// other as an object keyed by its sample indices ("0110"), every entry.
   static func json(_ layers: [RecursionValues], model: Model) -> String {
-    let shown = derived(model)
     var parts: [String] = []
     for l in layers {
-      let s = l.sampleCount
-      let k =
-        "[" + l.K.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
-        + "]"
-      let g =
-        "[" + l.G1.map { "[" + $0.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
-        + "]"
-      var v: [String] = []
-      for a in 0..<s {
-        for b in 0..<s {
-          for c in 0..<s {
-            for d in 0..<s {
-              v.append("\"\(a)\(b)\(c)\(d)\":\(number(l.v(a, b, c, d)))")
-            }
+      var fields = ["\"layer\":\(l.layer)"]
+      for name in l.names {
+        let t = l[name]!
+        let value: String
+        if t.rank == 2 {
+          let rows = (0..<t.sampleCount).map { a in
+            "[" + (0..<t.sampleCount).map { b in number(t[a, b]) }.joined(separator: ",") + "]"
           }
+          value = "[" + rows.joined(separator: ",") + "]"
+        } else {
+          let entries = t.values.indices.map { k in
+            "\"\(t.indices(at: k).map(String.init).joined())\":\(number(t.values[k]))"
+          }
+          value = "{" + entries.joined(separator: ",") + "}"
         }
+        fields.append("\"\(name)\":\(value)")
       }
-      parts.append(
-        "{\"layer\":\(l.layer),\"K\":\(k)"
-          + (shown.correction ? ",\"G1\":\(g)" : "")
-          + (shown.vertex ? ",\"V\":{\(v.joined(separator: ","))}" : "") + "}")
+      parts.append("{" + fields.joined(separator: ",") + "}")
     }
     return "{\"layers\":[" + parts.joined(separator: ",") + "]}\n"
   }
 
+  /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
+  /// consecutive rank-2 statistics side by side (`K[01] = …    G1[01] = …`), a pair-of-pairs
+  /// statistic as `V[(01)(23)]`.
   static func text(_ layers: [RecursionValues], model: Model) -> String {
-    let shown = derived(model)
+    let statistics = model.derivedStatistics
+    // Consecutive rank-2 statistics of one symmetry share lines.
+    var groups: [[Statistic]] = []
+    for s in statistics {
+      if s.rank == 2, let last = groups.last?.last, last.rank == 2, last.symmetry == s.symmetry {
+        groups[groups.count - 1].append(s)
+      } else {
+        groups.append([s])
+      }
+    }
     var lines = ["model: \(model.name)"]
     for l in layers {
       lines.append("")
       lines.append("layer \(l.layer)")
-      let s = l.sampleCount
-      for a in 0..<s {
-        for b in a..<s {
+      for group in groups {
+        for entry in distinctEntries(group[0], sampleCount: l.sampleCount) {
           lines.append(
-            "  K[\(a)\(b)] = \(number(l.K[a][b]))"
-              + (shown.correction ? "    G1[\(a)\(b)] = \(number(l.G1[a][b]))" : ""))
-        }
-      }
-      for a in 0..<s where shown.vertex {
-        for b in a..<s {
-          for c in a..<s {
-            for d in c..<s where (a, b) <= (c, d) {
-              lines.append("  V[(\(a)\(b))(\(c)\(d))] = \(number(l.v(a, b, c, d)))")
-            }
-          }
+            "  "
+              + group.map { s in "\(label(s, entry)) = \(number(l[s.name]![indices: entry]))" }
+              .joined(separator: "    "))
         }
       }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The entries of a statistic that its symmetry does not relate, in lexicographic order.
+  static func distinctEntries(_ s: Statistic, sampleCount n: Int) -> [[Int]] {
+    let all = (0..<SampleTensor.entryCount(rank: s.rank, sampleCount: n)).map {
+      SampleTensor.zero(rank: s.rank, sampleCount: n).indices(at: $0)
+    }
+    switch s.symmetry {
+    case .none: return all
+    case .symmetric: return all.filter { $0 == $0.sorted() }
+    case .pairOfPairs:
+      return all.filter { e in
+        e[0] <= e[1] && e[2] <= e[3] && e[0] <= e[2] && (e[0], e[1]) <= (e[2], e[3])
+      }
+    }
+  }
+
+  /// `K[01]`, `V[(01)(23)]`.
+  static func label(_ s: Statistic, _ entry: [Int]) -> String {
+    let digits = entry.map(String.init)
+    if s.symmetry == .pairOfPairs {
+      return "\(s.name)[(\(digits[0])\(digits[1]))(\(digits[2])\(digits[3]))]"
+    }
+    return "\(s.name)[\(digits.joined())]"
   }
 }
