@@ -166,6 +166,8 @@ public struct CrossValidation: Sendable {
   /// The evaluated recursions at every width of the scan, one entry per step (the theory of a
   /// negative control when `options.negativeControl` is set).
   public func theory(_ base: NumericParameters, options: Options) throws -> [[RecursionValues]] {
+    // A derived statistic the check has no estimator for is refused before any work.
+    _ = try MonteCarloEstimators(model)
     var evaluator = RecursionEvaluator(model: model, derivation: derivation)
     evaluator.removed = options.negativeControl
     return try (0...max(0, options.scanSteps)).map { step in
@@ -213,6 +215,7 @@ public struct CrossValidation: Sendable {
       throw EvaluationError("--scan must be between 0 and 8")
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
+    _ = try MonteCarloEstimators(model)
     let lowering = NetworkLowering(model: model, derivation: derivation)
     let kind = try lowering.samplerDecision(options.sampler, base).kind
     // Every sampler is built (cheap) and its memory checked before any network is sampled.
@@ -292,8 +295,8 @@ public struct CrossValidation: Sendable {
           let n = suppression(scan.widths)
           // E[Ĝ] estimates the same E[z z] with lower variance (exact for layer 1).
           let est = l == 1 ? scan.mc[l - 1].kernel[p] : scan.mc[l - 1].metricMean[p]
-          let k = t[metric]![a, b]
-          let g = correction.map { t[$0]![a, b] } ?? 0
+          let k = t.values(of: metric)[a, b]
+          let g = correction.map { t.values(of: $0)[a, b] } ?? 0
           let nlo = k + g / n
           kPoints.append(
             Point(
@@ -324,7 +327,7 @@ public struct CrossValidation: Sendable {
           let n = suppression(scan.widths)
           let raw = scan.mc[l - 1].fourPoint[q]
           let est = Estimate(value: n * raw.value, standardError: n * raw.standardError)
-          let v = t[vertex.name]![a, b, c, d]
+          let v = t.values(of: vertex.name)[a, b, c, d]
           points.append(
             Point(
               width: scan.widths[0], leadingOrder: v, theory: v, estimate: est,

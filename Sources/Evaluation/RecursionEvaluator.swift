@@ -137,14 +137,16 @@ public struct RecursionEvaluator: Sendable {
       let current = layers[layers.count - 1]
       // The next layer integrates over N(0, K⁽ˡ⁾): refuse a kernel beyond the quadrature's range
       // here, with the layer, before any quadrature work.
-      let k = current[metric.name]!
+      let k = current.values(of: metric.name)
       for a in 0..<s where !(k[a, a] <= GaussianExpectation.maximumVariance) {
         throw EvaluationError(
           "the kernel grew out of range at layer \(l): \(metric.name)[\(a)\(a)] = \(k[a, a]) exceeds \(GaussianExpectation.maximumVariance), the largest variance the Gaussian quadrature handles (reduce the couplings, the inputs or the depth)"
         )
       }
       var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [:]
-      for name in current.names { tensors[.init(name: name, layer: l)] = current[name]!.values }
+      for name in current.names {
+        tensors[.init(name: name, layer: l)] = current.values(of: name).values
+      }
       layers.append(
         try step(
           l + 1, derivation.recursions,

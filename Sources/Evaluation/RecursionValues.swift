@@ -61,4 +61,10 @@ public struct RecursionValues: Sendable, Equatable {
   }
 
   public subscript(_ name: String) -> SampleTensor? { tensors[name] }
+
+  /// The values of a statistic of this layer (a precondition: it is one of `names`).
+  public func values(of name: String) -> SampleTensor {
+    guard let t = tensors[name] else { preconditionFailure("no statistic '\(name)' at this layer") }
+    return t
+  }
 }

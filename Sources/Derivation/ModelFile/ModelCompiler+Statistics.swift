@@ -62,20 +62,21 @@ extension Compilation {
         )
       }
       let symmetry: TensorSymmetry
+      let at = d.symmetry?.location ?? d.location
       switch d.symmetry?.text {
       case nil, "none": symmetry = .none
       case "symmetric": symmetry = .symmetric
       case "pairs":
         guard d.slots.count == 4 else {
           throw ModelError(
-            d.symmetry!.location,
+            at,
             "'pairs' (symmetric within (a1,a2) and (a3,a4), and under exchanging the pairs) needs four indices; '\(d.name.text)' has \(d.slots.count)"
           )
         }
         symmetry = .pairOfPairs
       case let other?:
         throw ModelError(
-          d.symmetry!.location,
+          at,
           "unknown symmetry '\(other)'; expected 'symmetric' (any permutation of the indices) or 'pairs' (V[(a1,a2),(a3,a4)])"
         )
       }
@@ -150,8 +151,8 @@ extension Compilation {
     }
     let statistics = syntax.statistics.map { d in
       Statistic(
-        name: d.name.text, rank: d.slots.count, symmetry: declared[d.name.text]!.symmetry,
-        order: orderOf[d.name.text]!.order)
+        name: d.name.text, rank: d.slots.count, symmetry: declared[d.name.text]?.symmetry ?? .none,
+        order: orderOf[d.name.text]?.order ?? 0)
     }
     return LayerStatistics(
       variable: field, statistics: statistics, ansatze: ansatze, suppression: suppression)
@@ -260,7 +261,7 @@ extension Compilation {
       }
       var blocks: [Int: [Int]] = [:]
       for k in 0..<c.fields.count { blocks[root(k), default: []].append(k) }
-      let neuronBlocks = blocks.keys.sorted().map { blocks[$0]! }
+      let neuronBlocks = blocks.keys.sorted().compactMap { blocks[$0] }
       guard product.widthPower <= 0 else {
         throw ModelError(
           c.location,

@@ -183,6 +183,10 @@ struct ModelParser {
         m.first = decl
       }
     case "derive":
+      if let previous = m.derive {
+        throw ModelError(
+          head.location, "a second 'derive' statement (the first is at \(previous.location))")
+      }
       var targets: [ModelSyntax.Name] = []
       while case .identifier(let w) = current.kind, w != "to" {
         targets.append(try identifier("a quantity to derive"))

@@ -39,12 +39,12 @@ public struct DerivationPipeline: Sendable {
     if let first = model.first {
       initial = try derive(
         first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
-      firstMetric = try stochasticMetric(first, families: model.firstFamilies)
+      firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
       recursions = try derive(
         map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
-      metric = try stochasticMetric(map, families: model.families)
+      metric = try? stochasticMetric(map, families: model.families)
       try checkClosedUnderTargets(recursions, at: map.location)
     }
     return DerivationResult(
@@ -261,7 +261,7 @@ public struct DerivationPipeline: Sendable {
         for _ in 0..<term.order { e = e * .symbol(feeding, power: -1) }
         var rename: [Index: Index] = [:]
         for (m, s) in term.arguments.enumerated() where m != s { rename[a[m]] = a[s] }
-        rebuilt = rebuilt + e * values[term.statistic]!.renamingFreeIndices(rename)
+        rebuilt = rebuilt + e * (values[term.statistic] ?? .zero).renamingFreeIndices(rename)
       }
       let residual = orders.truncated((connected - rebuilt).canonicalized(), toOrder: model.order)
       if let t = residual.terms.first {

@@ -54,7 +54,7 @@ struct EvalCommand: ParsableCommand {
     for l in layers {
       var fields = ["\"layer\":\(l.layer)"]
       for name in l.names {
-        let t = l[name]!
+        let t = l.values(of: name)
         let value: String
         if t.rank == 2 {
           let rows = (0..<t.sampleCount).map { a in
@@ -96,7 +96,9 @@ struct EvalCommand: ParsableCommand {
         for entry in distinctEntries(group[0], sampleCount: l.sampleCount) {
           lines.append(
             "  "
-              + group.map { s in "\(label(s, entry)) = \(number(l[s.name]![indices: entry]))" }
+              + group.map { s in
+                "\(label(s, entry)) = \(number(l.values(of: s.name)[indices: entry]))"
+              }
               .joined(separator: "    "))
         }
       }
