@@ -25,8 +25,20 @@ gaussian b[i] : C_b
 gaussian W[i,j] : C_W / n(j)
 input x[j;a]
 
-# The incoming layer: metric K + G1/n_{ℓ-1}, connected four-point (1/n_{ℓ-1})[δδV + 2 perms].
-incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1]
+# The incoming layer ℓ is nearly Gaussian; its finite-width statistics are normalised by the
+# width feeding it, n = n_{ℓ-1}. They are declared by the connected correlators (cumulants) of
+# the preactivations they define, at order 1/n:
+incoming z[j;a] : nearly-gaussian, per n[l-1]
+
+statistic K[a1,a2] : symmetric             # the metric
+statistic G1[a1,a2] : symmetric            # its 1/n correction
+statistic V[a1,a2,a3,a4] : pairs           # the four-point vertex V_{(a1 a2)(a3 a4)}
+
+cumulant z[j1;a1] z[j2;a2] = delta[j1,j2] (K[a1,a2] + G1[a1,a2] / n)
+cumulant z[j1;a1] z[j2;a2] z[j3;a3] z[j4;a4] = \
+    ( delta[j1,j2] delta[j3,j4] V[a1,a2,a3,a4] \
+    + delta[j1,j3] delta[j2,j4] V[a1,a3,a2,a4] \
+    + delta[j1,j4] delta[j2,j3] V[a1,a4,a2,a3] ) / n
 
 map z[i;a] = b[i] + W[i,j] sigma(z[j;a])
 first z[i;a] = b[i] + W[i,j] x[j;a]
@@ -49,7 +61,20 @@ function sigma
 gaussian W[i,j] : C_W / n(j)
 input x[j;a]
 
-incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1]
+# The incoming layer ℓ is nearly Gaussian; its finite-width statistics are normalised by the
+# width feeding it, n = n_{ℓ-1}. They are declared by the connected correlators (cumulants) of
+# the preactivations they define, at order 1/n:
+incoming z[j;a] : nearly-gaussian, per n[l-1]
+
+statistic K[a1,a2] : symmetric             # the metric
+statistic G1[a1,a2] : symmetric            # its 1/n correction
+statistic V[a1,a2,a3,a4] : pairs           # the four-point vertex V_{(a1 a2)(a3 a4)}
+
+cumulant z[j1;a1] z[j2;a2] = delta[j1,j2] (K[a1,a2] + G1[a1,a2] / n)
+cumulant z[j1;a1] z[j2;a2] z[j3;a3] z[j4;a4] = \
+    ( delta[j1,j2] delta[j3,j4] V[a1,a2,a3,a4] \
+    + delta[j1,j3] delta[j2,j4] V[a1,a3,a2,a4] \
+    + delta[j1,j4] delta[j2,j3] V[a1,a4,a2,a3] ) / n
 
 map z[i;a] = W[i,j] sigma(z[j;a])
 first z[i;a] = W[i,j] x[j;a]
@@ -73,7 +98,20 @@ coupling C_W
 gaussian W[i,j] : C_W / n(j)
 input x[j;a]
 
-incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1]
+# The incoming layer ℓ is nearly Gaussian; its finite-width statistics are normalised by the
+# width feeding it, n = n_{ℓ-1}. They are declared by the connected correlators (cumulants) of
+# the preactivations they define, at order 1/n:
+incoming z[j;a] : nearly-gaussian, per n[l-1]
+
+statistic K[a1,a2] : symmetric             # the metric
+statistic G1[a1,a2] : symmetric            # its 1/n correction
+statistic V[a1,a2,a3,a4] : pairs           # the four-point vertex V_{(a1 a2)(a3 a4)}
+
+cumulant z[j1;a1] z[j2;a2] = delta[j1,j2] (K[a1,a2] + G1[a1,a2] / n)
+cumulant z[j1;a1] z[j2;a2] z[j3;a3] z[j4;a4] = \
+    ( delta[j1,j2] delta[j3,j4] V[a1,a2,a3,a4] \
+    + delta[j1,j3] delta[j2,j4] V[a1,a3,a2,a4] \
+    + delta[j1,j4] delta[j2,j3] V[a1,a4,a2,a3] ) / n
 
 map z[i;a] = W[i,j] z[j;a]
 first z[i;a] = W[i,j] x[j;a]

@@ -17,18 +17,6 @@ public struct LayerMap: Sendable {
   }
 }
 
-/// The names of the statistics the derivation is expressed in, at one layer.
-public struct StatisticsNames: Hashable, Sendable {
-  public var metric: String
-  public var correction: String?
-  public var vertex: String?
-
-  /// The declared names, comma-separated, for messages.
-  var listed: String {
-    ([metric] + [correction, vertex].compactMap { $0 }).joined(separator: ", ")
-  }
-}
-
 /// A checked, compiled model: everything the derivation pipeline needs.
 ///
 /// Invariants (established by ``ModelCompiler``): every tensor in the maps is a declared
@@ -49,9 +37,17 @@ public struct Model: Sendable {
   public var firstFamilies: [GaussianFamily]
   public var map: LayerMap?
   public var first: LayerMap?
-  /// The incoming layer's statistics (nil if the model has no recursion step).
+  /// The incoming layer as the cumulant expansion sees it (nil if the model has no recursion
+  /// step): built from `state`.
   public var incoming: NearlyGaussianLayer?
-  public var names: StatisticsNames
+  /// The declared statistics of a layer (nil if the model declares none).
+  public var state: LayerStatistics?
   public var targets: [String]
   public var order: Int
+
+  /// The declared statistics, in declared order.
+  public var statistics: [Statistic] { state?.statistics ?? [] }
+
+  /// The declared statistics the model derives, in declared order.
+  public var derivedStatistics: [Statistic] { statistics.filter { targets.contains($0.name) } }
 }

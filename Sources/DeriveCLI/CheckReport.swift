@@ -1,3 +1,4 @@
+import Algebra
 import Evaluation
 import Foundation
 import JSON
@@ -9,8 +10,8 @@ enum CheckReport {
   static func f(_ x: Double, _ digits: Int = 6) -> String { String(format: "%.\(digits)g", x) }
 
   static func name(_ r: CrossValidation.Row) -> String {
-    r.quantity == "V"
-      ? "V[(\(r.indices[0])\(r.indices[1]))(\(r.indices[2])\(r.indices[3]))]"
+    r.symmetry == .pairOfPairs
+      ? "\(r.quantity)[(\(r.indices[0])\(r.indices[1]))(\(r.indices[2])\(r.indices[3]))]"
       : "\(r.quantity)[\(r.indices.map(String.init).joined())]"
   }
 
@@ -53,9 +54,7 @@ enum CheckReport {
       report.passed
         ? "PASS: \(report.rows.count) quantities agree with the theory (fitted residual at n → ∞ within 4 s.e., and the fit's χ² p-value at least 6.3e-5)."
         : "FAIL: \(failed) of \(report.rows.count) quantities disagree with the theory.")
-    lines.append(
-      "(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1: n·(MC − K) vs G1, residual ~1/n.)"
-    )
+    lines.append(estimatorsSentence(report.estimators))
     lines.append(
       "detectable: the smallest constant error of a quantity's theory that this run flags with 95% probability ((4 + 1.645) s.e. of the fitted limit)."
     )
@@ -89,6 +88,22 @@ enum CheckReport {
       )
     }
     return lines
+  }
+
+  /// What each compared statistic's estimator is:
+  /// "(K: MC two-point vs K + G1/n, residual ~1/n²; V: n·(connected four-point) vs V and G1:
+  /// n·(MC − K) vs G1, residual ~1/n.)" for the MLP's names.
+  static func estimatorsSentence(_ e: MonteCarloEstimators) -> String {
+    let k = e.metric.name
+    var parts = [
+      e.correction.map { "\(k): MC two-point vs \(k) + \($0.name)/n, residual ~1/n²" }
+        ?? "\(k): MC two-point vs \(k), residual ~1/n"
+    ]
+    var linear: [String] = []
+    if let v = e.vertex { linear.append("\(v.name): n·(connected four-point) vs \(v.name)") }
+    if let g = e.correction { linear.append("\(g.name): n·(MC − \(k)) vs \(g.name)") }
+    if !linear.isEmpty { parts.append(linear.joined(separator: " and ") + ", residual ~1/n") }
+    return "(" + parts.joined(separator: "; ") + ".)"
   }
 
   static func percent(_ x: Double) -> String {
@@ -157,7 +172,8 @@ enum CheckReport {
   /// Theory (line) and MC (points with error bars) against depth at the largest width, one
   /// panel per diagonal/off-diagonal K and per V component with distinct structure.
   static func svg(_ report: CrossValidation.Report, title: String) -> String {
-    let panels = ["K", "V"].flatMap { quantity -> [[CrossValidation.Row]] in
+    let shown = [report.estimators.metric.name, report.estimators.vertex?.name].compactMap { $0 }
+    let panels = shown.flatMap { quantity -> [[CrossValidation.Row]] in
       var keys: [[Int]] = []
       for r in report.rows where r.quantity == quantity && !keys.contains(r.indices) {
         keys.append(r.indices)
@@ -192,7 +208,7 @@ enum CheckReport {
         ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin)
       }
       func py(_ v: Double) -> Double { oy + h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) }
-      let label = name(rows[0])
+      let label = CheckReport.name(rows[0])
       out.append(
         "<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>"
       )

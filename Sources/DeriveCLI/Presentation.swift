@@ -41,7 +41,7 @@ struct Presentation {
   }
 
   var statisticNames: Set<String> {
-    Set([model.names.metric, model.names.correction, model.names.vertex].compactMap { $0 })
+    Set(model.statistics.map(\.name))
   }
 
   /// The activation function used by the model's map (the first one found).
@@ -61,7 +61,7 @@ struct Presentation {
         equations: sec.equations.map { Equation(lhs: s.apply($0.lhs), rhs: s.apply($0.rhs)) })
     }
     p.isSingleInput = true
-    if let kernel = result.recursions.first(where: { $0.quantity == model.names.metric }),
+    if let kernel = result.recursions.first(where: { $0.quantity == model.state?.metric.name }),
       let metric = model.incoming?.metric
     {
       let chi = Susceptibilities(
@@ -113,7 +113,7 @@ struct Presentation {
       func rhs(of lhs: Symbol) -> Expression? {
         p.sections.flatMap(\.equations).first { $0.lhs == .symbol(lhs) }?.rhs
       }
-      if let k = rhs(of: .parameter(model.names.metric, layer: metric.layer?.shifted(by: 1))),
+      if let k = rhs(of: .parameter(metric.name, layer: metric.layer?.shifted(by: 1))),
         let par = rhs(of: Self.chiParallel(metric.layer)),
         let perp = rhs(of: Self.chiPerpendicular(metric.layer)),
         let crit = Criticality(

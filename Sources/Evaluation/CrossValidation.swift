@@ -1,3 +1,4 @@
+import Algebra
 import Derivation
 import Foundation
 import Numerics
@@ -88,6 +89,8 @@ public struct CrossValidation: Sendable {
   /// One quantity (e.g. K_{01} at layer 3) across the width scan, with the verdict.
   public struct Row: Sendable {
     public var quantity: String
+    /// The statistic's declared symmetry (how its indices are written).
+    public var symmetry: TensorSymmetry
     public var layer: Int
     public var indices: [Int]
     public var residualOrder: Int
@@ -124,6 +127,8 @@ public struct CrossValidation: Sendable {
     public var seed: UInt64
     /// The statistic removed from the theory (``Options/negativeControl``), if any.
     public var negativeControl: String?
+    /// What each compared statistic is (metric, correction, vertex).
+    public var estimators: MonteCarloEstimators
     public var passed: Bool { rows.allSatisfy(\.passed) }
     /// The compared quantities, in order of first appearance.
     public var quantities: [String] {
@@ -162,6 +167,8 @@ public struct CrossValidation: Sendable {
   /// The evaluated recursions at every width of the scan, one entry per step (the theory of a
   /// negative control when `options.negativeControl` is set).
   public func theory(_ base: NumericParameters, options: Options) throws -> [[RecursionValues]] {
+    // A derived statistic the check has no estimator for is refused before any work.
+    _ = try MonteCarloEstimators(model)
     var evaluator = RecursionEvaluator(model: model, derivation: derivation)
     evaluator.removed = options.negativeControl
     return try (0...max(0, options.scanSteps)).map { step in
@@ -209,6 +216,7 @@ public struct CrossValidation: Sendable {
       throw EvaluationError("--scan must be between 0 and 8")
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
+    _ = try MonteCarloEstimators(model)
     let lowering = NetworkLowering(model: model, derivation: derivation)
     let kind = try lowering.samplerDecision(options.sampler, base).kind
     // Every sampler is built (cheap) and its memory checked before any network is sampled.
@@ -270,11 +278,11 @@ public struct CrossValidation: Sendable {
     }
     var rows: [Row] = []
     let depth = base.depth
-    // Only derived statistics are compared. Without G¹, K is compared at leading order (its
-    // residual is then O(1/n)).
-    let names = model.names
-    let hasG1 = names.correction.map(model.targets.contains) ?? false
-    let hasV = names.vertex.map(model.targets.contains) ?? false
+    // Only derived statistics are compared. Without a correction, the metric is compared at
+    // leading order (its residual is then O(1/n)).
+    let estimators = try MonteCarloEstimators(model)
+    let metric = estimators.metric.name
+    let correction = estimators.correction?.name
     for l in 1...depth {
       // The width suppressing layer ℓ's finite-width tensors: n_{ℓ−1} (n₀ for layer 1).
       func suppression(_ widths: [Int]) -> Double {
@@ -288,21 +296,29 @@ public struct CrossValidation: Sendable {
           let n = suppression(scan.widths)
           // E[Ĝ] estimates the same E[z z] with lower variance (exact for layer 1).
           let est = l == 1 ? scan.mc[l - 1].kernel[p] : scan.mc[l - 1].metricMean[p]
-          let nlo = t.K[a][b] + t.G1[a][b] / n
+          let k = t.values(of: metric)[a, b]
+          let g = correction.map { t.values(of: $0)[a, b] } ?? 0
+          let nlo = k + g / n
           kPoints.append(
             Point(
-              width: scan.widths[0], leadingOrder: t.K[a][b], theory: nlo, estimate: est,
+              width: scan.widths[0], leadingOrder: k, theory: nlo, estimate: est,
               scaledResidual: (est.value - nlo) * n * n))
-          let g = Estimate(value: n * (est.value - t.K[a][b]), standardError: n * est.standardError)
+          let gEstimate = Estimate(
+            value: n * (est.value - k), standardError: n * est.standardError)
           gPoints.append(
             Point(
-              width: scan.widths[0], leadingOrder: 0, theory: t.G1[a][b], estimate: g,
-              scaledResidual: (g.value - t.G1[a][b]) * n))
+              width: scan.widths[0], leadingOrder: 0, theory: g, estimate: gEstimate,
+              scaledResidual: (gEstimate.value - g) * n))
         }
-        rows.append(row("K", l, [a, b], order: hasG1 || l == 1 ? 2 : 1, kPoints, options))
-        if l > 1 && hasG1 { rows.append(row("G1", l, [a, b], order: 1, gPoints, options)) }
+        rows.append(
+          row(
+            estimators.metric, l, [a, b], order: correction != nil || l == 1 ? 2 : 1, kPoints,
+            options))
+        if l > 1, let c = estimators.correction {
+          rows.append(row(c, l, [a, b], order: 1, gPoints, options))
+        }
       }
-      if l == 1 || !hasV { continue }
+      guard l > 1, let vertex = estimators.vertex else { continue }
       for (q, (p1, p2)) in layout.pairPairs.enumerated() {
         let (a, b) = layout.pairs[p1]
         let (c, d) = layout.pairs[p2]
@@ -312,22 +328,22 @@ public struct CrossValidation: Sendable {
           let n = suppression(scan.widths)
           let raw = scan.mc[l - 1].fourPoint[q]
           let est = Estimate(value: n * raw.value, standardError: n * raw.standardError)
-          let v = t.v(a, b, c, d)
+          let v = t.values(of: vertex.name)[a, b, c, d]
           points.append(
             Point(
               width: scan.widths[0], leadingOrder: v, theory: v, estimate: est,
               scaledResidual: (est.value - v) * n))
         }
-        rows.append(row("V", l, [a, b, c, d], order: 1, points, options))
+        rows.append(row(vertex, l, [a, b, c, d], order: 1, points, options))
       }
     }
     return Report(
       widths: scans.map(\.widths), rows: rows, networks: networks, seed: options.seed,
-      negativeControl: options.negativeControl)
+      negativeControl: options.negativeControl, estimators: estimators)
   }
 
   func row(
-    _ quantity: String, _ layer: Int, _ indices: [Int], order: Int, _ points: [Point],
+    _ statistic: Statistic, _ layer: Int, _ indices: [Int], order: Int, _ points: [Point],
     _ options: Options
   ) -> Row {
     // Weighted least squares of r(n) = a + b·n^{−p} over the scan; a is the residual at n → ∞.
@@ -373,7 +389,8 @@ public struct CrossValidation: Sendable {
       abs(limit.value) <= options.zThreshold * limit.standardError
       || abs(limit.value) <= 1e-12 * scale
     return Row(
-      quantity: quantity, layer: layer, indices: indices, residualOrder: order, points: points,
+      quantity: statistic.name, symmetry: statistic.symmetry, layer: layer, indices: indices,
+      residualOrder: order, points: points,
       limitResidual: limit, chiSquare: chiSquare, degreesOfFreedom: degreesOfFreedom,
       fitProbability: fitProbability,
       detectable: (options.zThreshold + 1.645) * limit.standardError,

@@ -4,7 +4,8 @@ import Foundation
 import Quadrature
 
 /// Iterates the *derived* recursions numerically: layer 1 from the derived initial conditions,
-/// then layer ℓ+1 from layer ℓ through the derived K, G¹, V recursions.
+/// then layer ℓ+1 from layer ℓ through the derived recursions of every statistic the model
+/// derives.
 public struct RecursionEvaluator: Sendable {
   public var model: Model
   public var derivation: DerivationResult
@@ -72,105 +73,84 @@ public struct RecursionEvaluator: Sendable {
         "the model has no 'map' statement, so only its first layer can be evaluated (--depth 1), not \(p.depth) layers",
         at: model.location)
     }
-    let names = model.names
-    let a = (1...4).map { Index.sample("alpha\($0)") }
-
-    func tensorValues(
-      _ rec: [Recursion], quantity: String?, rank: Int, evaluator: ExpressionEvaluator
-    ) throws -> [Double] {
-      guard let quantity, let r = rec.first(where: { $0.quantity == quantity }) else {
-        return Array(repeating: 0, count: Int(pow(Double(s), Double(rank))))
-      }
-      var out: [Double] = []
-      var idx = Array(repeating: 0, count: rank)
-      while true {
-        var free: [Index: Int] = [:]
-        for k in 0..<rank { free[a[k]] = idx[k] }
-        out.append(try evaluator.value(of: r.rhs, free: free))
-        var k = rank - 1
-        while k >= 0 {
-          idx[k] += 1
-          if idx[k] < s { break }
-          idx[k] = 0
-          k -= 1
-        }
-        if k < 0 { break }
-      }
-      return out
+    guard let state = model.state else {
+      throw EvaluationError("the model declares no statistics", at: model.location)
+    }
+    let statistics = model.derivedStatistics
+    let metric = state.metric
+    guard statistics.contains(metric) else {
+      throw EvaluationError(
+        "the model does not derive its metric '\(metric.name)', which every layer's Gaussian averages need",
+        at: model.location)
     }
 
-    /// The values of `layer`, refused with the layer and the entry when one is not finite (an
-    /// overflow of the recursion: output never shows inf or nan).
-    func statistics(_ layer: Int, _ k: [Double], _ g: [Double], _ v: [Double]) throws
-      -> RecursionValues
+    /// Every entry of a derived statistic, from its equation (zero without one).
+    func tensorValues(_ rec: [Recursion], _ statistic: Statistic, evaluator: ExpressionEvaluator)
+      throws -> SampleTensor
     {
-      for (name, values) in [("K", k), ("G1", g), ("V", v)] {
-        guard let i = values.firstIndex(where: { !$0.isFinite }) else { continue }
-        var digits: [Int] = []
-        var rest = i
-        for _ in 0..<(name == "V" ? 4 : 2) {
-          digits.insert(rest % s, at: 0)
-          rest /= s
-        }
-        throw EvaluationError(
-          "the recursion overflowed at layer \(layer): \(name)[\(digits.map(String.init).joined())] is \(values[i]), beyond the range of double precision (reduce C_W, C_b, the inputs or the depth)"
-        )
+      var tensor = SampleTensor.zero(rank: statistic.rank, sampleCount: s)
+      guard let r = rec.first(where: { $0.quantity == statistic.name }) else { return tensor }
+      for k in tensor.values.indices {
+        var free: [Index: Int] = [:]
+        for (slot, value) in zip(r.freeIndices, tensor.indices(at: k)) { free[slot] = value }
+        tensor.values[k] = try evaluator.value(of: r.rhs, free: free)
       }
-      return RecursionValues(
-        layer: layer, sampleCount: s, K: (0..<s).map { i in Array(k[(i * s)..<(i * s + s)]) },
-        G1: (0..<s).map { i in Array(g[(i * s)..<(i * s + s)]) }, V: v)
+      return tensor
     }
 
-    /// K, G¹ and V of the next layer from a set of derived equations.
-    func step(_ equations: [Recursion], _ evaluator: ExpressionEvaluator) throws -> (
-      [Double], [Double], [Double]
-    ) {
-      (
-        try tensorValues(equations, quantity: names.metric, rank: 2, evaluator: evaluator),
-        try tensorValues(equations, quantity: names.correction, rank: 2, evaluator: evaluator),
-        try tensorValues(equations, quantity: names.vertex, rank: 4, evaluator: evaluator)
-      )
-    }
-
-    if let removed, ![names.correction, names.vertex].contains(removed) {
-      let known = [names.correction, names.vertex].compactMap { $0 }.joined(separator: ", ")
+    if let removed, !statistics.contains(where: { $0.name == removed && $0 != metric }) {
+      let known = statistics.filter { $0 != metric }.map(\.name).joined(separator: ", ")
       throw EvaluationError(
         "a negative control removes one of the model's finite-width statistics (\(known)), not '\(removed)'"
       )
     }
-    /// The next layer's statistics with the removed one zeroed.
-    func controlled(_ values: ([Double], [Double], [Double])) -> ([Double], [Double], [Double]) {
-      var (k, g, v) = values
-      if removed != nil, removed == names.correction { g = g.map { _ in 0 } }
-      if removed != nil, removed == names.vertex { v = v.map { _ in 0 } }
-      return (k, g, v)
+
+    /// The statistics of `layer` from a set of derived equations, the removed one zeroed;
+    /// refused with the layer and the entry when one is not finite (an overflow of the
+    /// recursion: output never shows inf or nan).
+    func step(_ layer: Int, _ equations: [Recursion], _ evaluator: ExpressionEvaluator) throws
+      -> RecursionValues
+    {
+      var tensors: [String: SampleTensor] = [:]
+      for statistic in statistics {
+        var t = try tensorValues(equations, statistic, evaluator: evaluator)
+        if let k = t.values.firstIndex(where: { !$0.isFinite }) {
+          throw EvaluationError(
+            "the recursion overflowed at layer \(layer): \(statistic.name)[\(t.indices(at: k).map(String.init).joined())] is \(t.values[k]), beyond the range of double precision (reduce the couplings, the inputs or the depth)"
+          )
+        }
+        if statistic.name == removed { t = .zero(rank: t.rank, sampleCount: s) }
+        tensors[statistic.name] = t
+      }
+      return RecursionValues(
+        layer: layer, sampleCount: s, names: statistics.map(\.name), tensors: tensors)
     }
 
     let quadrature = GaussianExpectation()
     // Layer 1. The `first` map was compiled with ℓ = 0.
-    var (k, g, v) = controlled(
+    var layers = [
       try step(
-        derivation.initialConditions,
-        ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature)))
-    var layers = [try statistics(1, k, g, v)]
+        1, derivation.initialConditions,
+        ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature))
+    ]
     for l in stride(from: 1, to: p.depth, by: 1) {
+      let current = layers[layers.count - 1]
       // The next layer integrates over N(0, K⁽ˡ⁾): refuse a kernel beyond the quadrature's range
       // here, with the layer, before any quadrature work.
-      for a in 0..<s where !(k[a * s + a] <= GaussianExpectation.maximumVariance) {
+      let k = current.values(of: metric.name)
+      for a in 0..<s where !(k[a, a] <= GaussianExpectation.maximumVariance) {
         throw EvaluationError(
-          "the kernel grew out of range at layer \(l): K[\(a)\(a)] = \(k[a * s + a]) exceeds \(GaussianExpectation.maximumVariance), the largest variance the Gaussian quadrature handles (reduce C_W, C_b, the inputs or the depth)"
+          "the kernel grew out of range at layer \(l): \(metric.name)[\(a)\(a)] = \(k[a, a]) exceeds \(GaussianExpectation.maximumVariance), the largest variance the Gaussian quadrature handles (reduce the couplings, the inputs or the depth)"
         )
       }
-      var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [
-        .init(name: names.metric, layer: l): k
-      ]
-      if let c = names.correction { tensors[.init(name: c, layer: l)] = g }
-      if let vv = names.vertex { tensors[.init(name: vv, layer: l)] = v }
-      let (nk, ng, nv) = try step(
-        derivation.recursions,
-        ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature))
-      (k, g, v) = controlled((nk, ng, nv))
-      layers.append(try statistics(l + 1, k, g, v))
+      var tensors: [ExpressionEvaluator.TensorKey: [Double]] = [:]
+      for name in current.names {
+        tensors[.init(name: name, layer: l)] = current.values(of: name).values
+      }
+      layers.append(
+        try step(
+          l + 1, derivation.recursions,
+          ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature)))
     }
     return layers
   }

@@ -1,24 +1,70 @@
-/// K, G¹ and V of one layer for every combination of sample indices (0-based, input order).
+/// The values of one statistic at one layer: every entry of a tensor with `rank` sample indices
+/// over `sampleCount` inputs (0-based, input order), row-major — entry (i₁, …, i_r) at
+/// ((i₁·S + i₂)·S + …)·S + i_r.
+public struct SampleTensor: Sendable, Equatable {
+  public var rank: Int
+  public var sampleCount: Int
+  public var values: [Double]
+
+  public init(rank: Int, sampleCount: Int, values: [Double]) {
+    precondition(values.count == Self.entryCount(rank: rank, sampleCount: sampleCount))
+    self.rank = rank
+    self.sampleCount = sampleCount
+    self.values = values
+  }
+
+  /// All entries zero.
+  public static func zero(rank: Int, sampleCount: Int) -> SampleTensor {
+    SampleTensor(
+      rank: rank, sampleCount: sampleCount,
+      values: Array(repeating: 0, count: entryCount(rank: rank, sampleCount: sampleCount)))
+  }
+
+  public static func entryCount(rank: Int, sampleCount: Int) -> Int {
+    (0..<rank).reduce(1) { r, _ in r * sampleCount }
+  }
+
+  /// The flat position of an entry.
+  public func offset(_ indices: [Int]) -> Int {
+    indices.reduce(0) { $0 * sampleCount + $1 }
+  }
+
+  /// The sample indices of a flat position.
+  public func indices(at offset: Int) -> [Int] {
+    var digits: [Int] = []
+    var rest = offset
+    for _ in 0..<rank {
+      digits.insert(rest % sampleCount, at: 0)
+      rest /= sampleCount
+    }
+    return digits
+  }
+
+  public subscript(_ indices: Int...) -> Double { values[offset(indices)] }
+  public subscript(indices indices: [Int]) -> Double { values[offset(indices)] }
+}
+
+/// The derived statistics of one layer, by name, in the model's declared order.
 public struct RecursionValues: Sendable, Equatable {
   public var layer: Int
   public var sampleCount: Int
-  /// K[α][β].
-  public var K: [[Double]]
-  /// G¹[α][β].
-  public var G1: [[Double]]
-  /// V[(α,β),(γ,δ)] stored at ((α·S + β)·S + γ)·S + δ.
-  public var V: [Double]
+  /// The statistics' names, in declared order.
+  public var names: [String]
+  public var tensors: [String: SampleTensor]
 
-  public init(layer: Int, sampleCount: Int, K: [[Double]], G1: [[Double]], V: [Double]) {
+  public init(layer: Int, sampleCount: Int, names: [String], tensors: [String: SampleTensor]) {
+    precondition(Set(names) == Set(tensors.keys), "every named statistic has its values")
     self.layer = layer
     self.sampleCount = sampleCount
-    self.K = K
-    self.G1 = G1
-    self.V = V
+    self.names = names
+    self.tensors = tensors
   }
 
-  public func v(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double {
-    let s = sampleCount
-    return V[((a * s + b) * s + c) * s + d]
+  public subscript(_ name: String) -> SampleTensor? { tensors[name] }
+
+  /// The values of a statistic of this layer (a precondition: it is one of `names`).
+  public func values(of name: String) -> SampleTensor {
+    guard let t = tensors[name] else { preconditionFailure("no statistic '\(name)' at this layer") }
+    return t
   }
 }

@@ -53,6 +53,6 @@ import Testing
         + "gaussian g[k] : C_b\nmap z[i;a] = b[i] + g[k] / n(k)\nderive K G1 V\n")
     #expect(out.exitCode == 2)
     #expect(out.standardError.contains(":11:1: error:"))
-    #expect(out.standardError.contains("not proportional to δ"))
+    #expect(out.standardError.contains("neuron structure no δ"))
   }
 }

@@ -15,7 +15,7 @@ public enum ModelCompiler {
   }
 }
 
-private struct Compilation {
+struct Compilation {
   let syntax: ModelSyntax
   var indexSpaces: [String: ModelSyntax.SpaceSyntax] = [:]
   var couplings: Set<String> = []
@@ -75,9 +75,7 @@ private struct Compilation {
         derive.location, "only order 1 in 1/n is supported (found order \(derive.order))")
     }
 
-    // Incoming statistics.
-    var incoming: NearlyGaussianLayer? = nil
-    var names = StatisticsNames(metric: "K", correction: "G1", vertex: "V")
+    // The layer's declared statistics, and the incoming layer the map reads.
     var incomingLayer = Layer.ell
     var suppression = Symbol.width(.relative(-1))
     if let s = syntax.incoming {
@@ -112,24 +110,14 @@ private struct Compilation {
           "the incoming statistics of layer \(describe(l)) are normalised by the width feeding it, 'per n[\(describe(l, shift: -1))]', not 'per n[\(describe(p))]'"
         )
       }
-      names = StatisticsNames(
-        metric: s.metric.text, correction: s.correction?.text, vertex: s.vertex?.text)
-      for n in [s.metric] + [s.correction, s.vertex].compactMap({ $0 }) {
-        try declare(n)
-      }
-      incoming = statistics(
-        variable: s.variable.head.text, layer: incomingLayer, names: names, suppression: suppression
-      )
     }
-    for t in derive.targets {
-      if ![names.metric, names.correction, names.vertex].contains(t.text) {
-        let known = [names.metric, names.correction, names.vertex].compactMap { $0 }.joined(
-          separator: ", ")
-        throw ModelError(
-          t.location, "cannot derive '\(t.text)': the model's statistics are \(known)")
-      }
-    }
-
+    let fieldName =
+      syntax.incoming?.variable.head.text ?? syntax.first?.lhs.head.text ?? syntax.map?.lhs.head
+      .text ?? ""
+    let state = try layerStatistics(
+      field: TensorHead(fieldName, layer: incomingLayer), suppression: suppression, declare: declare
+    )
+    let incoming = syntax.incoming == nil ? nil : state?.nearlyGaussianLayer(at: incomingLayer)
     var map: LayerMap? = nil
     var families: [GaussianFamily] = []
     if let m = syntax.map {
@@ -145,11 +133,21 @@ private struct Compilation {
     if let f = syntax.first {
       (first, firstFamilies) = try compileMap(f, first: true, incomingName: nil)
     }
+    let declared = state?.statistics.map(\.name) ?? []
+    for t in derive.targets where !declared.contains(t.text) {
+      throw ModelError(
+        t.location,
+        declared.isEmpty
+          ? "cannot derive '\(t.text)': the model declares no statistics (declare the incoming layer's, e.g. 'incoming z[j;a] : nearly-gaussian, per n[l-1]' with 'statistic' and 'cumulant' statements; Derivations/README.md)"
+          : "cannot derive '\(t.text)': the model's statistics are \(declared.joined(separator: ", "))"
+      )
+    }
+
     return Model(
       name: syntax.name?.text ?? "model", file: syntax.file, families: families,
       firstFamilies: firstFamilies,
       map: map,
-      first: first, incoming: incoming, names: names, targets: derive.targets.map(\.text),
+      first: first, incoming: incoming, state: state, targets: derive.targets.map(\.text),
       order: derive.order)
   }
 
@@ -237,33 +235,6 @@ private struct Compilation {
         }
       }
     }
-  }
-
-  func statistics(variable: String, layer l: Layer, names: StatisticsNames, suppression: Symbol)
-    -> NearlyGaussianLayer
-  {
-    let z = TensorHead(variable, layer: l)
-    let metric = TensorHead(names.metric, layer: l, symmetry: .symmetric)
-    let slots = (0..<4).map { Index(.sample, .named("s\($0)")) }
-    var components: [CumulantComponent] = []
-    let inverse = Expression.symbol(suppression, power: -1)
-    if let c = names.correction {
-      let g1 = TensorHead(c, layer: l, symmetry: .symmetric)
-      components.append(
-        CumulantComponent(
-          neuronBlocks: [[0, 1]], sampleSlots: Array(slots[0..<2]),
-          coefficient: inverse * .tensor(g1, [slots[0], slots[1]])))
-    }
-    if let v = names.vertex {
-      let vh = TensorHead(v, layer: l, symmetry: .pairOfPairs)
-      for blocks in [[[0, 1], [2, 3]], [[0, 2], [1, 3]], [[0, 3], [1, 2]]] {
-        let order = blocks.flatMap { $0 }.map { slots[$0] }
-        components.append(
-          CumulantComponent(
-            neuronBlocks: blocks, sampleSlots: slots, coefficient: inverse * .tensor(vh, order)))
-      }
-    }
-    return NearlyGaussianLayer(variable: z, metric: metric, components: components)
   }
 
   /// Compiles a map statement and the families of the parameters it uses.

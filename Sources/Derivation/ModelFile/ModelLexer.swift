@@ -20,7 +20,9 @@ struct Token: Hashable, Sendable {
   }
 }
 
-/// Splits a model file into tokens, line by line. `#` starts a comment. Identifiers are
+/// Splits a model file into tokens, line by line. `#` starts a comment; a line ending in `\\`
+/// (before any comment) continues on the next one, so a long statement can be broken across
+/// lines (every token keeps its own line and column). Identifiers are
 /// letters, digits, `_`, `-` inside words (`nearly-gaussian`) and a trailing `'`; `ℓ` is read
 /// as `l`.
 enum ModelLexer {
@@ -33,6 +35,7 @@ enum ModelLexer {
         "model file is larger than \(maximumLength) bytes")
     }
     var lines: [[Token]] = []
+    var continued: [Token] = []
     for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       var tokens: [Token] = []
       let chars = Array(rawLine)
@@ -40,9 +43,19 @@ enum ModelLexer {
       func loc(_ column: Int) -> SourceLocation {
         SourceLocation(file: file, line: n + 1, column: column + 1)
       }
+      var continues = false
       while k < chars.count {
         let c = chars[k]
         if c == "#" { break }
+        if c == "\\" {
+          let rest = chars[(k + 1)...].drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+          guard rest.isEmpty || rest.first == "#" else {
+            throw ModelError(
+              loc(k), "'\\' continues a statement on the next line: it must end the line")
+          }
+          continues = true
+          break
+        }
         if c == " " || c == "\t" || c == "\r" {
           k += 1
           continue
@@ -85,8 +98,16 @@ enum ModelLexer {
         }
         throw ModelError(loc(k), "unexpected character '\(c)'")
       }
+      if continues {
+        continued += tokens
+        continue
+      }
       tokens.append(Token(kind: .endOfLine, location: loc(chars.count)))
-      lines.append(tokens)
+      lines.append(continued + tokens)
+      continued = []
+    }
+    if let last = continued.last {
+      throw ModelError(last.location, "the file ends inside a statement continued with '\\'")
     }
     return lines
   }

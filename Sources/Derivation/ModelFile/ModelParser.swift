@@ -78,7 +78,7 @@ struct ModelParser {
   private mutating func statement(into m: inout ModelSyntax) throws {
     if case .endOfLine = current.kind { return }
     let head = try identifier(
-      "a statement (model, index, coupling, function, gaussian, input, incoming, map, first, derive)"
+      "a statement (model, index, coupling, function, gaussian, input, incoming, statistic, cumulant, map, first, derive)"
     )
     switch head.text {
     case "model":
@@ -122,16 +122,12 @@ struct ModelParser {
       let v = try tensor()
       try symbol(":")
       try keyword("nearly-gaussian")
-      var decl = ModelSyntax.StatisticsDeclaration(
-        variable: v, metric: ModelSyntax.Name(text: "", location: head.location),
-        location: head.location)
-      var sawMetric = false
+      var decl = ModelSyntax.StatisticsDeclaration(variable: v, location: head.location)
+      if isSymbol(",") { _ = advance() }
       while case .identifier(let word) = current.kind {
         _ = advance()
         switch word {
-        case "metric":
-          decl.metric = try identifier("the metric's name")
-          sawMetric = true
+        case "metric": decl.metric = try identifier("the metric's name")
         case "correction": decl.correction = try identifier("the metric correction's name")
         case "vertex": decl.vertex = try identifier("the four-point vertex's name")
         case "per":
@@ -146,8 +142,34 @@ struct ModelParser {
         }
         if isSymbol(",") { _ = advance() }
       }
-      if !sawMetric { throw error("'metric NAME'") }
+      if decl.metric == nil && (decl.correction != nil || decl.vertex != nil) {
+        throw error("'metric NAME' (the shorthand names the metric first)")
+      }
       m.incoming = decl
+    case "statistic":
+      let name = try identifier("a statistic's name")
+      try symbol("[")
+      var slots = [try identifier("a sample index")]
+      while isSymbol(",") {
+        _ = advance()
+        slots.append(try identifier("a sample index"))
+      }
+      try symbol("]")
+      var symmetry: ModelSyntax.Name? = nil
+      if isSymbol(":") {
+        _ = advance()
+        symmetry = try identifier("a symmetry ('symmetric' or 'pairs')")
+      }
+      m.statistics.append(
+        ModelSyntax.StatisticDeclaration(
+          name: name, slots: slots, symmetry: symmetry, location: head.location))
+    case "cumulant":
+      var fields = [try tensor()]
+      while case .identifier = current.kind { fields.append(try tensor()) }
+      try symbol("=")
+      m.cumulants.append(
+        ModelSyntax.CumulantDeclaration(
+          fields: fields, rhs: try expression(), location: head.location))
     case "map", "first":
       let lhs = try tensor()
       try symbol("=")
@@ -161,6 +183,10 @@ struct ModelParser {
         m.first = decl
       }
     case "derive":
+      if let previous = m.derive {
+        throw ModelError(
+          head.location, "a second 'derive' statement (the first is at \(previous.location))")
+      }
       var targets: [ModelSyntax.Name] = []
       while case .identifier(let w) = current.kind, w != "to" {
         targets.append(try identifier("a quantity to derive"))
@@ -177,7 +203,7 @@ struct ModelParser {
     default:
       throw ModelError(
         head.location,
-        "unknown statement '\(head.text)'; expected model, index, coupling, function, gaussian, input, incoming, map, first or derive"
+        "unknown statement '\(head.text)'; expected model, index, coupling, function, gaussian, input, incoming, statistic, cumulant, map, first or derive"
       )
     }
     try endOfLine()

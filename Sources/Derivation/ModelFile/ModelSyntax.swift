@@ -57,10 +57,27 @@ struct ModelSyntax: Sendable {
 
   struct StatisticsDeclaration: Sendable {
     var variable: TensorSyntax
-    var metric: Name
+    /// The shorthand for the standard state (nil when the statistics are declared by
+    /// `statistic` and `cumulant` statements).
+    var metric: Name?
     var correction: Name?
     var vertex: Name?
     var suppression: LayerSyntax?
+    var location: SourceLocation
+  }
+
+  /// `statistic NAME[a1, a2, …] [: symmetric | pairs]`.
+  struct StatisticDeclaration: Sendable {
+    var name: Name
+    var slots: [Name]
+    var symmetry: Name?
+    var location: SourceLocation
+  }
+
+  /// `cumulant z[j1;a1] z[j2;a2] … = EXPRESSION`.
+  struct CumulantDeclaration: Sendable {
+    var fields: [TensorSyntax]
+    var rhs: ExpressionSyntax
     var location: SourceLocation
   }
 
@@ -84,6 +101,8 @@ struct ModelSyntax: Sendable {
   var gaussians: [GaussianDeclaration] = []
   var inputs: [TensorSyntax] = []
   var incoming: StatisticsDeclaration?
+  var statistics: [StatisticDeclaration] = []
+  var cumulants: [CumulantDeclaration] = []
   var map: MapDeclaration?
   var first: MapDeclaration?
   var derive: DeriveDeclaration?

@@ -39,12 +39,12 @@ public struct DerivationPipeline: Sendable {
     if let first = model.first {
       initial = try derive(
         first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
-      firstMetric = try stochasticMetric(first, families: model.firstFamilies)
+      firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
       recursions = try derive(
         map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
-      metric = try stochasticMetric(map, families: model.families)
+      metric = try? stochasticMetric(map, families: model.families)
       try checkClosedUnderTargets(recursions, at: map.location)
     }
     return DerivationResult(
@@ -60,7 +60,8 @@ public struct DerivationPipeline: Sendable {
       map.instance(neuron: i[0], sample: a[0]) * map.instance(neuron: i[1], sample: a[1])
     let e = WickContraction(families).expectation(of: product)
     return try coefficient(
-      of: [.delta(i[0], i[1])], in: e, what: "the conditional two-point function",
+      of: [.delta(i[0], i[1])], in: e, space: i[0].space,
+      what: "the conditional two-point function",
       at: map.location)
   }
 
@@ -106,10 +107,14 @@ public struct DerivationPipeline: Sendable {
     return .sample
   }
 
+  /// The number words of the correlators' titles ("four-point function").
+  static let pointWords = ["zero", "one", "two", "three", "four", "five", "six"]
+
   func derive(
     _ map: LayerMap, families: [GaussianFamily], incoming: NearlyGaussianLayer?,
     steps: inout [DerivationStep], label: String
   ) throws -> [Recursion] {
+    guard let state = model.state else { return [] }
     let (i, a) = freeIndices(map)
     guard case .neuron(let outLayer) = map.neuron.space else {
       throw DerivationError("the output index is not a neuron index", at: map.location)
@@ -117,123 +122,193 @@ public struct DerivationPipeline: Sendable {
     // The width feeding the output layer: the incoming neuron layer's width.
     let feeding = Symbol.width(outLayer.shifted(by: -1))
     let n = Expression.symbol(feeding)
-    let names = model.names
-    let metricOut = TensorHead(names.metric, layer: outLayer, symmetry: .symmetric)
     // The first layer acts on fixed inputs and is exact: the input dimension n₀ is not an
     // expansion parameter, so it is not counted in orders of 1/n.
     let orders = OrderCounting(exactLayers: incoming == nil ? [inputLayer(of: map)] : [])
-    let work = DerivationWork(map: map, incoming: incoming)
-    let largest = model.names.vertex.map { model.targets.contains($0) } == true ? 4 : 3
-    if work.estimate(points: largest) > DerivationWork.maximum {
-      throw DerivationError(
-        "\(label): the \(largest)-point function of this map is too large to derive (\(work.summary(points: largest))); the limit is \(Int(DerivationWork.maximum)) units. Use fewer terms, or fewer sums over the incoming layer or functions of it per term",
-        at: map.location)
-    }
     func refuse(_ message: String) -> DerivationError {
       DerivationError("\(label): \(message)", at: map.location)
     }
+    let listed = state.statistics.map(\.name).joined(separator: ", ")
 
-    // Odd correlators: the statistics describe a centred layer whose odd cumulants vanish at
-    // the order kept (the Gaussian integrals of the next layer would otherwise need them).
-    for k in [1, 3] {
-      let odd = try correlator(
+    // Which correlators are computed: every declared cumulant with a statistic to derive, and
+    // every undeclared one up to the four-point function (at order 1/n a nearly-Gaussian
+    // layer's undeclared cumulants must vanish; beyond four points they are O(1/n²)).
+    let maximumRank = 2 * (model.order + 1)
+    let declaredRanks = Set(state.ansatze.map(\.rank))
+    let derivedAnsatze = state.ansatze.filter { a in
+      a.terms.contains { model.targets.contains($0.statistic) }
+    }
+    let undeclared = (1...maximumRank).filter { !declaredRanks.contains($0) }
+    let largest = max(
+      derivedAnsatze.map(\.rank).max() ?? 0, undeclared.filter { $0 % 2 == 1 }.max() ?? 0,
+      undeclared.max() ?? 0)
+    let work = DerivationWork(map: map, incoming: incoming)
+    if work.estimate(points: largest) > DerivationWork.maximum {
+      throw refuse(
+        "the \(largest)-point function of this map is too large to derive (\(work.summary(points: largest))); the limit is \(Int(DerivationWork.maximum)) units. Use fewer terms, or fewer sums over the incoming layer or functions of it per term"
+      )
+    }
+
+    // Moments of the outgoing field, computed once per rank (free i₁…i_k, α₁…α_k).
+    var moments: [Int: Expression] = [:]
+    func moment(_ k: Int) throws -> Expression {
+      if let m = moments[k] { return m }
+      let m = try correlator(
         map, (0..<k).map { (i[$0], a[$0]) }, families: families, incoming: incoming,
         steps: &steps, label: label)
-      let kept = orders.truncated(odd.canonicalized(), toOrder: model.order)
-      if let t = kept.terms.first {
+      moments[k] = m
+      return m
+    }
+    /// The truncated connected correlator of slots `slots` (a subset of 0..<k), from the
+    /// moments by the moment–cumulant relation, and whether anything was subtracted.
+    var cumulants: [[Int]: Expression] = [:]
+    func cumulant(_ slots: [Int]) throws -> Expression {
+      if let c = cumulants[slots] { return c }
+      let k = slots.count
+      var rename: [Index: Index] = [:]
+      for (m, s) in slots.enumerated() where m != s {
+        rename[i[m]] = i[s]
+        rename[a[m]] = a[s]
+      }
+      var c = try moment(k).renamingFreeIndices(rename)
+      // κ(S) = M(S) − Σ_{partitions π of S, π ≠ {S}} Π_{B∈π} κ(B).
+      for partition in Self.partitions(slots) where partition.count > 1 {
+        var product = Expression.one
+        for block in partition { product = product * (try cumulant(block)) }
+        if !product.isZero { subtracted.insert(slots) }
+        c = c - product
+      }
+      let result = orders.truncated(c.canonicalized(), toOrder: model.order)
+      cumulants[slots] = result
+      return result
+    }
+    var subtracted: Set<[Int]> = []
+
+    // Undeclared cumulants of odd rank first (a centred layer), then the even ones.
+    for k in undeclared.filter({ $0 % 2 == 1 }) + undeclared.filter({ $0 % 2 == 0 }) {
+      let kept = try cumulant(Array(0..<k))
+      guard let t = kept.terms.first else { continue }
+      if k % 2 == 1 && k <= 3 {
         throw refuse(
-          "the \(k)-point function (an odd cumulant) does not vanish at order \(orders.describe(t)) (e.g. the term \(t)); the statistics (\(names.listed)) describe a centred layer whose odd correlators vanish at the order kept. Make every term of the map odd in a centred Gaussian parameter"
+          "the \(k)-point function (an odd cumulant) does not vanish at order \(orders.describe(t)) (e.g. the term \(t)); the statistics (\(listed)) describe a centred layer whose odd correlators vanish at the order kept. Make every term of the map odd in a centred Gaussian parameter"
         )
       }
+      throw refuse(
+        "the connected \(Self.pointWords[k])-point function does not vanish at \(orders.describe(t)) (e.g. the term \(t)), and no declared statistic carries it (the statistics are \(listed)): declare a cumulant of \(k) factors for it"
+      )
     }
 
-    // Two-point function.
-    let two = try correlator(
-      map, [(i[0], a[0]), (i[1], a[1])], families: families, incoming: incoming, steps: &steps,
-      label: label)
-    let s = try coefficient(
-      of: [.delta(i[0], i[1])], in: two, what: "the two-point function", at: map.location)
-    if let t = s.terms.first(where: { orders.order(of: $0) < 0 }) {
-      throw refuse(
-        "the two-point function has a term that grows with the width (\(orders.describe(t)): \(t)), so it has no expansion in 1/n; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
-      )
-    }
-    if incoming == nil, let t = s.terms.first(where: { orders.order(of: $0) != 0 }) {
-      throw refuse(
-        "the first layer's two-point function depends on a hidden width (\(orders.describe(t)): \(t)); the first layer must be exact given the inputs"
-      )
-    }
-    var out: [Recursion] = []
-    let lhsK = Expression.tensor(metricOut, [a[0], a[1]])
-    if model.targets.contains(names.metric) {
-      out.append(
-        Recursion(quantity: names.metric, lhs: lhsK, rhs: orders.part(s, ofOrder: 0)))
-    }
-    if let c = names.correction, model.targets.contains(c) {
-      let g1 = (n * orders.part(s, ofOrder: 1)).canonicalized()
-      out.append(
-        Recursion(
-          quantity: c,
-          lhs: .tensor(TensorHead(c, layer: outLayer, symmetry: .symmetric), [a[0], a[1]]), rhs: g1)
-      )
-    }
-    if let v = names.vertex, model.targets.contains(v) {
-      let four = try correlator(
-        map, (0..<4).map { (i[$0], a[$0]) }, families: families, incoming: incoming, steps: &steps,
-        label: label)
-      func twoPoint(_ p: Int, _ q: Int) -> Expression {
-        two.renamingFreeIndices([i[0]: i[p], a[0]: a[p], i[1]: i[q], a[1]: a[q]])
+    var derived: [String: Expression] = [:]
+    for ansatz in state.ansatze {
+      guard derivedAnsatze.contains(where: { $0.fields == ansatz.fields }) else { continue }
+      let k = ansatz.rank
+      let slots = Array(0..<k)
+      let connected = try cumulant(slots)
+      if subtracted.contains(slots) {
+        steps.append(
+          DerivationStep(
+            title: "\(label): connected \(Self.pointWords[k])-point function",
+            expression: connected))
       }
-      let gaussian =
-        twoPoint(0, 1) * twoPoint(2, 3) + twoPoint(0, 2) * twoPoint(1, 3) + twoPoint(0, 3)
-        * twoPoint(1, 2)
-      let connected = orders.truncated((four - gaussian).canonicalized(), toOrder: model.order)
-      steps.append(
-        DerivationStep(title: "\(label): connected four-point function", expression: connected))
-      if incoming == nil, let t = connected.terms.first {
+      if let t = connected.terms.first(where: { orders.order(of: $0) < 0 }) {
         throw refuse(
-          "the first layer is not Gaussian given the inputs: its connected four-point function does not vanish (e.g. the term \(t)); the first layer must be exact, with \(v) = 0, so it may only be linear in each Gaussian parameter family"
+          "the \(Self.pointWords[k])-point function has a term that grows with the width (\(orders.describe(t)): \(t)), so it has no expansion in 1/n; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
         )
       }
-      if let t = connected.terms.first(where: { orders.order(of: $0) < 1 }) {
+      if incoming == nil {
+        // The first layer is exact given the inputs.
+        if k == 2, let t = connected.terms.first(where: { orders.order(of: $0) != 0 }) {
+          throw refuse(
+            "the first layer's two-point function depends on a hidden width (\(orders.describe(t)): \(t)); the first layer must be exact given the inputs"
+          )
+        }
+        if k > 2, let t = connected.terms.first {
+          let zero = ansatz.terms.map(\.statistic).joined(separator: ", ")
+          throw refuse(
+            "the first layer is not Gaussian given the inputs: its connected \(Self.pointWords[k])-point function does not vanish (e.g. the term \(t)); the first layer must be exact, with \(zero) = 0, so it may only be linear in each Gaussian parameter family"
+          )
+        }
+      }
+      if let t = connected.terms.first(where: { orders.order(of: $0) < ansatz.leadingOrder }) {
         throw refuse(
-          "the connected four-point function is not suppressed by 1/n (\(orders.describe(t)): \(t)), so the layer is not nearly Gaussian; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
+          "the connected \(Self.pointWords[k])-point function is not suppressed by 1/n (\(orders.describe(t)): \(t)), so the layer is not nearly Gaussian; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
         )
       }
-      let vOverN =
-        connected.isZero
-        ? Expression.zero
-        : try coefficient(
-          of: [.delta(i[0], i[1]), .delta(i[2], i[3])], in: connected,
-          what: "the connected four-point function", at: map.location, requireAll: false)
-      let vRHS = (n * vOverN).canonicalized()
-      let vHead = TensorHead(v, layer: outLayer, symmetry: .pairOfPairs)
-      // Closure: the connected function must be exactly (1/n)[δδV + 2 perms].
-      func vInstance(_ p: Int, _ q: Int, _ r: Int, _ t: Int) -> Expression {
-        vRHS.renamingFreeIndices([a[0]: a[p], a[1]: a[q], a[2]: a[r], a[3]: a[t]])
+      // Read each statistic off its neuron structure and order.
+      var values: [String: Expression] = [:]
+      for term in ansatz.terms where values[term.statistic] == nil {
+        let deltas = term.neuronBlocks.filter { $0.count > 1 }.flatMap { block in
+          block.dropFirst().map { Factor.delta(i[block[0]], i[$0]) }
+        }
+        let coefficient = try self.coefficient(
+          of: deltas, in: connected, space: i[0].space, what: "the correlator",
+          at: map.location, requireAll: false)
+        var value = orders.part(coefficient, ofOrder: term.order)
+        for _ in 0..<term.order { value = n * value }
+        if term.coefficient != .one { value = Expression(Rational.one / term.coefficient) * value }
+        // The statistic's slot m holds the sample index α_{arguments[m]}.
+        var rename: [Index: Index] = [:]
+        for (m, s) in term.arguments.enumerated() where m != s { rename[a[s]] = a[m] }
+        values[term.statistic] = value.renamingFreeIndices(rename).canonicalized()
       }
-      let rebuilt =
-        Expression.symbol(feeding, power: -1)
-        * (Expression.delta(i[0], i[1]) * .delta(i[2], i[3]) * vInstance(0, 1, 2, 3)
-          + Expression.delta(i[0], i[2]) * .delta(i[1], i[3]) * vInstance(0, 2, 1, 3)
-          + Expression.delta(i[0], i[3]) * .delta(i[1], i[2]) * vInstance(0, 3, 1, 2))
-      let residual = orders.truncated(
-        (connected - rebuilt).canonicalized(), toOrder: model.order)
-      if !residual.isZero {
-        throw DerivationError(
-          "\(label): the connected four-point function is not of the form (1/n)[δδV + 2 perms] at order 1/n, so (\(names.metric), \(names.correction ?? "-"), \(v)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward). Residual: \(residual.terms.count) term(s).",
-          at: map.location)
+      // Closure: the correlator must be exactly the ansatz with the statistics read off.
+      var rebuilt = Expression.zero
+      for term in ansatz.terms {
+        var e = Expression(term.coefficient)
+        for block in term.neuronBlocks where block.count > 1 {
+          for s in block.dropFirst() { e = e * .delta(i[block[0]], i[s]) }
+        }
+        for _ in 0..<term.order { e = e * .symbol(feeding, power: -1) }
+        var rename: [Index: Index] = [:]
+        for (m, s) in term.arguments.enumerated() where m != s { rename[a[m]] = a[s] }
+        rebuilt = rebuilt + e * (values[term.statistic] ?? .zero).renamingFreeIndices(rename)
       }
-      out.append(Recursion(quantity: v, lhs: .tensor(vHead, [a[0], a[1], a[2], a[3]]), rhs: vRHS))
+      let residual = orders.truncated((connected - rebuilt).canonicalized(), toOrder: model.order)
+      if let t = residual.terms.first {
+        throw refuse(
+          "the \(Self.pointWords[k])-point function is not of the declared form (the cumulant of \(ansatz.written)\(ansatz.location.map { " at \($0)" } ?? "")) at order 1/n, so the statistics (\(listed)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward): no declared statistic carries the term \(t) (neuron structure \(Self.neuronStructure(t, i))). Residual: \(residual.terms.count) term(s)."
+        )
+      }
+      derived.merge(values) { x, _ in x }
     }
-    return out
+    return model.derivedStatistics.compactMap { s in
+      guard let rhs = derived[s.name] else { return nil }
+      let free = Array(a[0..<s.rank])
+      return Recursion(
+        statistic: s, freeIndices: free, lhs: .tensor(s.head(layer: outLayer), free), rhs: rhs)
+    }
+  }
+
+  /// The δ's of the free neuron indices in a term, for messages ("δ(i1,i3)" or "no δ").
+  static func neuronStructure(_ t: Term, _ neurons: [Index]) -> String {
+    let deltas = t.monomial.factors.compactMap { f -> String? in
+      if case .delta(let p, let q) = f, neurons.contains(p), neurons.contains(q) {
+        return "δ(\(p),\(q))"
+      }
+      return nil
+    }
+    return deltas.isEmpty ? "no δ" : deltas.joined()
+  }
+
+  /// Every set partition of `slots`, blocks in order of their first element.
+  static func partitions(_ slots: [Int]) -> [[[Int]]] {
+    guard let first = slots.first else { return [[]] }
+    var out: [[[Int]]] = []
+    for rest in partitions(Array(slots.dropFirst())) {
+      out.append([[first]] + rest)
+      for k in rest.indices {
+        var p = rest
+        p[k] = [first] + p[k]
+        out.append(p)
+      }
+    }
+    return out.map { $0.sorted { $0[0] < $1[0] } }
   }
 
   /// Every statistic a derived recursion reads must itself be derived: a recursion for G¹ reads
   /// V, so `derive K G1` without V would be iterated with V silently zero.
   func checkClosedUnderTargets(_ recursions: [Recursion], at location: SourceLocation?) throws {
-    let names = model.names
-    let statistics = [names.metric, names.correction, names.vertex].compactMap { $0 }
+    let statistics = model.statistics.map(\.name)
     for r in recursions {
       let read = Self.tensorNames(in: r.rhs).filter { statistics.contains($0) }
       for name in statistics where read.contains(name) && !model.targets.contains(name) {
@@ -265,15 +340,11 @@ public struct DerivationPipeline: Sendable {
   /// The coefficient of a product of free δ's: every term must contain exactly these δ's
   /// (else the correlator's neuron structure is not the assumed one).
   func coefficient(
-    of deltas: [Factor], in e: Expression, what: String, at location: SourceLocation?,
-    requireAll: Bool = true
+    of deltas: [Factor], in e: Expression, space: IndexSpace, what: String,
+    at location: SourceLocation?, requireAll: Bool = true
   ) throws -> Expression {
     var out: [Term] = []
     let wanted = deltas.map { $0.canonicalSlots() }
-    let space: IndexSpace? = wanted.first.flatMap {
-      if case .delta(let p, _) = $0 { return p.space }
-      return nil
-    }
     for t in e.terms {
       var m = t.monomial
       var ok = true

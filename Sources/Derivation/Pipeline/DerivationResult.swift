@@ -7,11 +7,26 @@ public struct DerivationStep: Sendable {
 }
 
 /// A derived equation `lhs = rhs`, e.g. K^{(ℓ+1)}_{α₁α₂} = C_b + C_W⟨σ_{α₁}σ_{α₂}⟩_{K^{(ℓ)}}.
+///
+/// Invariant: `lhs` is the statistic's tensor at the next layer on `freeIndices`, and those are
+/// exactly the free indices of `rhs`.
 public struct Recursion: Sendable {
-  /// The statistic's name as declared in the model (K, G1, V).
-  public var quantity: String
+  /// The statistic the equation is for (its name, rank and symmetry: the equation's signature).
+  public var statistic: Statistic
+  /// The free sample indices, one per slot of the statistic, in slot order.
+  public var freeIndices: [Index]
   public var lhs: Expression
   public var rhs: Expression
+
+  public init(statistic: Statistic, freeIndices: [Index], lhs: Expression, rhs: Expression) {
+    self.statistic = statistic
+    self.freeIndices = freeIndices
+    self.lhs = lhs
+    self.rhs = rhs
+  }
+
+  /// The statistic's name as declared in the model.
+  public var quantity: String { statistic.name }
 }
 
 /// Everything a derivation produces.

@@ -47,39 +47,59 @@ struct EvalCommand: ParsableCommand {
     x == 0 ? "0" : String(format: "%.15g", x)
   }
 
-  /// Whether the model derives its correction (G¹) and its vertex (V): only derived statistics
-  /// are printed.
-  static func derived(_ model: Model) -> (correction: Bool, vertex: Bool) {
-    (
-      model.names.correction.map(model.targets.contains) ?? false,
-      model.names.vertex.map(model.targets.contains) ?? false
-    )
-  }
-
+  /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
+  /// consecutive rank-2 statistics side by side (`K[01] = …    G1[01] = …`), a pair-of-pairs
+  /// statistic as `V[(01)(23)]`.
   static func text(_ layers: [RecursionValues], model: Model) -> String {
-    let shown = derived(model)
+    let statistics = model.derivedStatistics
+    // Consecutive rank-2 statistics of one symmetry share lines.
+    var groups: [[Statistic]] = []
+    for s in statistics {
+      if s.rank == 2, let last = groups.last?.last, last.rank == 2, last.symmetry == s.symmetry {
+        groups[groups.count - 1].append(s)
+      } else {
+        groups.append([s])
+      }
+    }
     var lines = ["model: \(model.name)"]
     for l in layers {
       lines.append("")
       lines.append("layer \(l.layer)")
-      let s = l.sampleCount
-      for a in 0..<s {
-        for b in a..<s {
+      for group in groups {
+        for entry in distinctEntries(group[0], sampleCount: l.sampleCount) {
           lines.append(
-            "  K[\(a)\(b)] = \(number(l.K[a][b]))"
-              + (shown.correction ? "    G1[\(a)\(b)] = \(number(l.G1[a][b]))" : ""))
-        }
-      }
-      for a in 0..<s where shown.vertex {
-        for b in a..<s {
-          for c in a..<s {
-            for d in c..<s where (a, b) <= (c, d) {
-              lines.append("  V[(\(a)\(b))(\(c)\(d))] = \(number(l.v(a, b, c, d)))")
-            }
-          }
+            "  "
+              + group.map { s in
+                "\(label(s, entry)) = \(number(l.values(of: s.name)[indices: entry]))"
+              }
+              .joined(separator: "    "))
         }
       }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The entries of a statistic that its symmetry does not relate, in lexicographic order.
+  static func distinctEntries(_ s: Statistic, sampleCount n: Int) -> [[Int]] {
+    let all = (0..<SampleTensor.entryCount(rank: s.rank, sampleCount: n)).map {
+      SampleTensor.zero(rank: s.rank, sampleCount: n).indices(at: $0)
+    }
+    switch s.symmetry {
+    case .none: return all
+    case .symmetric: return all.filter { $0 == $0.sorted() }
+    case .pairOfPairs:
+      return all.filter { e in
+        e[0] <= e[1] && e[2] <= e[3] && e[0] <= e[2] && (e[0], e[1]) <= (e[2], e[3])
+      }
+    }
+  }
+
+  /// `K[01]`, `V[(01)(23)]`.
+  static func label(_ s: Statistic, _ entry: [Int]) -> String {
+    let digits = entry.map(String.init)
+    if s.symmetry == .pairOfPairs {
+      return "\(s.name)[(\(digits[0])\(digits[1]))(\(digits[2])\(digits[3]))]"
+    }
+    return "\(s.name)[\(digits.joined())]"
   }
 }
