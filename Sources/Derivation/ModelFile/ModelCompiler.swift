@@ -146,7 +146,8 @@ private struct Compilation {
       (first, firstFamilies) = try compileMap(f, first: true, incomingName: nil)
     }
     return Model(
-      name: syntax.name?.text ?? "model", file: syntax.file, families: families,
+      name: syntax.name?.text ?? "model", file: syntax.file,
+      couplings: syntax.couplings.map(\.text), families: families,
       firstFamilies: firstFamilies,
       map: map,
       first: first, incoming: incoming, names: names, targets: derive.targets.map(\.text),
