@@ -144,7 +144,8 @@ struct Compilation {
     }
 
     return Model(
-      name: syntax.name?.text ?? "model", file: syntax.file, families: families,
+      name: syntax.name?.text ?? "model", file: syntax.file,
+      couplings: syntax.couplings.map(\.text), families: families,
       firstFamilies: firstFamilies,
       map: map,
       first: first, incoming: incoming, state: state, targets: derive.targets.map(\.text),
