@@ -17,8 +17,11 @@ struct Presentation {
   var sections: [Section]
   var steps: [DerivationStep]
   var notes: [String]
+  /// The model's statistics (their order tags are typeset like the book's G^{\{1\}}).
+  var statistics: [String]
 
   init(_ specialization: Specialization) {
+    statistics = specialization.model.statistics.map(\.name)
     modelName = specialization.model.name
     steps = specialization.result.steps
     sections = specialization.sections.map { s in
@@ -29,19 +32,19 @@ struct Presentation {
 
   // MARK: Rendering
 
-  static let latexNotation: Notation = {
-    var n = Notation.book
+  var latexNotation: Notation {
+    var n = Notation.book.taggingOrders(of: statistics)
     n.symbols[Specialization.chiParallel(nil).name] = "chi_{\\parallel}"
     n.symbols[Specialization.chiPerpendicular(nil).name] = "chi_{\\perp}"
     return n
-  }()
+  }
 
-  static let textNotation: Notation = {
-    var n = Notation.book
+  var textNotation: Notation {
+    var n = Notation.book.taggingOrders(of: statistics)
     n.symbols[Specialization.chiParallel(nil).name] = "χ_∥"
     n.symbols[Specialization.chiPerpendicular(nil).name] = "χ_⊥"
     return n
-  }()
+  }
 
   func render(format: OutputFormat, document: Bool, steps showSteps: Bool) -> String {
     switch format {
@@ -50,9 +53,9 @@ struct Presentation {
     case .json: return renderJSON(steps: showSteps)
     case .sympy:
       return "# derive: model \(modelName)\n"
-        + SymPyRenderer(notation: Self.textNotation).script(sections.flatMap(\.equations))
+        + SymPyRenderer(notation: textNotation).script(sections.flatMap(\.equations))
     case .mathematica:
-      let r = MathematicaRenderer(notation: Self.textNotation)
+      let r = MathematicaRenderer(notation: textNotation)
       return "(* derive: model \(modelName) *)\n"
         + sections.flatMap(\.equations).map { r.render($0) + ";" }.joined(separator: "\n") + "\n"
     }
@@ -60,7 +63,7 @@ struct Presentation {
 
   func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
     let r = LaTeXRenderer(
-      notation: Self.latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
+      notation: latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
     var lines: [String] = []
     if document {
       lines += [
@@ -95,7 +98,7 @@ struct Presentation {
   }
 
   func renderText(steps showSteps: Bool) -> String {
-    let r = TextRenderer(notation: Self.textNotation, layout: .book)
+    let r = TextRenderer(notation: textNotation, layout: .book)
     var lines = ["model: \(modelName)"]
     for s in sections {
       lines.append("")
