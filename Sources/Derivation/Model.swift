@@ -26,6 +26,8 @@ public struct Model: Sendable {
   public var name: String
   /// The model file's name, as given to the compiler (for messages).
   public var file: String = ""
+  /// The couplings the model declares (`coupling C_b C_W`), in declaration order.
+  public var couplings: [String] = []
   /// Where a refusal about the model as a whole points: its `map` statement, else its `first`
   /// statement, else the file's start.
   public var location: SourceLocation {

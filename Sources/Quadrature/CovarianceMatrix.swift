@@ -85,6 +85,6 @@ public struct CovarianceMatrix: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    "K" + rows.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined()
+    "covariance" + rows.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined()
   }
 }

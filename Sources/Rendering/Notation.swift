@@ -74,10 +74,25 @@ public struct Notation: Hashable, Sendable {
   }
 
   /// The notation of *The Principles of Deep Learning Theory*: `K^{(\ell)}_{\alpha_1\alpha_2}`,
-  /// `V^{(\ell)}_{(\alpha_1\alpha_2)(\alpha_3\alpha_4)}`, `G^{\{1\}(\ell)}_{\alpha_1\alpha_2}`,
-  /// `z^{(\ell)}_{j;\alpha}`, `\langle\sigma_{\alpha_1}\sigma_{\alpha_2}\rangle_{K^{(\ell)}}`,
-  /// `C_W`, `n_{\ell-1}`.
-  public static let book = Notation(heads: ["G1": HeadStyle(name: "G", tag: "{1}")])
+  /// `V^{(\ell)}_{(\alpha_1\alpha_2)(\alpha_3\alpha_4)}`, `z^{(\ell)}_{j;\alpha}`,
+  /// `\langle\sigma_{\alpha_1}\sigma_{\alpha_2}\rangle_{K^{(\ell)}}`, `C_W`, `n_{\ell-1}`;
+  /// a model's order-tagged statistics are added by ``taggingOrders(of:)``.
+  public static let book = Notation()
+
+  /// This notation with the book's order tags for the given statistics: a statistic named by
+  /// letters followed by digits is a finite-width correction of that order, written like the
+  /// book's G^{\{1\}} — `G1` as `G^{\{1\}(\ell)}`, `Theta1` as `\Theta^{\{1\}(\ell)}`. Other
+  /// names, and heads that are not statistics (a weight `W2`), are unchanged.
+  public func taggingOrders(of statistics: [String]) -> Notation {
+    var n = self
+    for name in statistics where n.heads[name] == nil {
+      let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
+      let base = name.dropLast(digits.count)
+      guard !digits.isEmpty, !base.isEmpty, base.allSatisfy({ $0.isLetter }) else { continue }
+      n.heads[name] = HeadStyle(name: String(base), tag: "{\(String(digits.reversed()))}")
+    }
+    return n
+  }
 
   /// The display style of a head.
   func style(of head: TensorHead) -> HeadStyle {

@@ -77,10 +77,15 @@ import Testing
     let perp = try act.applySingleInput(chi.perpendicular, function: b.sigma)
     #expect(par.isEquivalent(to: (s2 / Rational(2)) * b.CW))
     #expect(perp.isEquivalent(to: (s2 / Rational(2)) * b.CW))
+    let (cb, cw) = (Symbol.parameter("C_b"), Symbol.parameter("C_W"))
     let crit = try #require(
-      Criticality(kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(b.K)))
-    #expect(crit.cw == Rational(2) / s2)
-    #expect(crit.cb == .zero)
+      Criticality(
+        kernel: k, parallel: par, perpendicular: perp, metric: SingleInput.scalar(b.K),
+        roles: CouplingRoles(biasVariance: cb, weightVariance: cw)))
+    #expect(
+      crit.conditions == [
+        .init(coupling: cb, value: .zero), .init(coupling: cw, value: Rational(2) / s2),
+      ])
   }
 
   /// The linear activation is exact for several inputs: K′ = C_b + C_W K, V′ = C_W²(K₁₃K₂₄ +

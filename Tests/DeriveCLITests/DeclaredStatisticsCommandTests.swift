@@ -17,12 +17,13 @@ import Testing
     return file
   }
 
-  /// The MLP with its statistics named Q, H, U.
+  /// The MLP with its statistics named Q, H, U and its couplings s_b, s_w.
   func renamedMLP() throws -> String {
     var text = try String(
       contentsOf: Self.derivations.appendingPathComponent("mlp.model"), encoding: .utf8)
     for (old, new) in [
       ("K[", "Q["), ("G1[", "H["), ("V[", "U["), ("derive K G1 V", "derive Q H U"),
+      ("C_b", "s_b"), ("C_W", "s_w"),
     ] {
       #expect(text.contains(old))
       text = text.replacingOccurrences(of: old, with: new)
@@ -72,6 +73,15 @@ import Testing
     #expect(check.standardOutput.contains("U[(00)(00)]"), "\(check.standardError)")
     #expect(check.standardOutput.contains("negative control (H removed from the theory)"))
     #expect(check.standardOutput.contains("(Q: MC two-point vs Q + H/n"))
+    // Criticality in the model's own couplings.
+    let relu = DeriveCommandLine.run([
+      try renamedMLP(), "--single-input", "--activation", "relu", "--format", "text",
+    ])
+    #expect(relu.exitCode == 0, "\(relu.standardError)")
+    #expect(relu.standardOutput.hasSuffix("s_b = 0\ns_w = 2\n"), "\(relu.standardOutput)")
+    #expect(!relu.standardOutput.contains("C_W"))
+    #expect(!relu.standardOutput.contains("K("))
+    #expect(relu.standardOutput.contains("Q(ℓ+1) = "))
   }
 
   /// A derived statistic that check has no Monte-Carlo estimator for is refused by name, before

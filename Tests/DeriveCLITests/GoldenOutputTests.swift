@@ -82,11 +82,11 @@ import Testing
     ),
     (
       "eval-deep-linear.txt",
-      ["eval", "deep-linear", "--activation", "linear", "--cw", "1.5"] + evalNetwork
+      ["eval", "deep-linear", "--cw", "1.5"] + evalNetwork
     ),
     (
       "eval-deep-linear.json",
-      ["eval", "deep-linear", "--activation", "linear", "--cw", "1.5"] + evalNetwork
+      ["eval", "deep-linear", "--cw", "1.5"] + evalNetwork
         + ["--format", "json"]
     ),
     (
@@ -117,7 +117,7 @@ import Testing
     ),
     (
       "check-deep-linear.txt",
-      ["check", "deep-linear", "--activation", "linear", "--cw", "1.5"] + checkNetwork
+      ["check", "deep-linear", "--cw", "1.5"] + checkNetwork
     ),
   ]
 

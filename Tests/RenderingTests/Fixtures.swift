@@ -1,8 +1,12 @@
 import Algebra
 import Rational
+import Rendering
 
 /// Expressions of the book, built with the Algebra API, shared by the rendering tests.
 enum Fixtures {
+  /// The book's notation with G1 tagged as the order-1 correction G^{\{1\}}, as `derive` sets
+  /// it for a model declaring a statistic G1.
+  static let notation = Notation.book.taggingOrders(of: ["K", "G1", "V"])
   static let K = TensorHead("K", layer: .ell, symmetry: .symmetric)
   static let V = TensorHead("V", layer: .ell, symmetry: .pairOfPairs)
   static let G1 = TensorHead("G1", layer: .ell, symmetry: .symmetric)

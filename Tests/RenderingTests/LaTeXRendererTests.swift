@@ -6,7 +6,7 @@ import Testing
 /// Exact LaTeX of small expressions: one notational rule per test.
 @Suite struct LaTeXRendererTests {
   typealias F = Fixtures
-  let latex = LaTeXRenderer()
+  let latex = LaTeXRenderer(notation: F.notation)
 
   func render(_ e: Expression) -> String { latex.render(e) }
 
@@ -238,7 +238,7 @@ import Testing
     let g1 = Expression.symbol(.parameter("G1", layer: .ell))
     #expect(render(g1) == "G^{\\{1\\}(\\ell)}")
     #expect(render(g1 * g1) == "\\left(G^{\\{1\\}(\\ell)}\\right)^{2}")
-    #expect(TextRenderer().render(g1) == "G{1}(ℓ)")
+    #expect(TextRenderer(notation: F.notation).render(g1) == "G{1}(ℓ)")
     #expect(render(.symbol(.parameter("K", layer: .ell))) == "K^{(\\ell)}")
   }
 
@@ -254,5 +254,26 @@ import Testing
       .summed(over: [F.b1, F.b2, F.b3, F.b4]).scaled(by: F.rational(1, 4)).canonicalized()
     #expect(render(e1) == render(e1))
     #expect(render(relabelled) == render(e1))
+  }
+}
+
+/// The book's order tags come from the model's statistics, not from names built into the
+/// renderer.
+@Suite struct OrderTagTests {
+  @Test func statisticsWithTrailingDigitsAreOrderTagged() {
+    let n = Notation.book.taggingOrders(of: ["Theta1", "H", "R12", "9"])
+    let latex = LaTeXRenderer(notation: n)
+    let a = Index.sample("alpha1")
+    #expect(
+      latex.render(.tensor(TensorHead("Theta1", layer: .ell), [a]))
+        == "\\Theta^{\\{1\\}(\\ell)}_{\\alpha_{1}}")
+    #expect(
+      latex.render(.tensor(TensorHead("R12", layer: .ell), [a]))
+        == "R^{\\{12\\}(\\ell)}_{\\alpha_{1}}")
+    // Not a declared statistic: the default reading (trailing digits as a subscript).
+    #expect(
+      LaTeXRenderer(notation: n).render(.tensor(TensorHead("W2", layer: .ell), [a]))
+        == LaTeXRenderer(notation: .book).render(.tensor(TensorHead("W2", layer: .ell), [a])))
+    #expect(n.heads["H"] == nil && n.heads["9"] == nil)
   }
 }

@@ -5,8 +5,9 @@ import Testing
 
 /// LaTeX output of representative expressions, compared with checked-in snapshot files.
 @Suite struct LaTeXSnapshotTests {
-  let latex = LaTeXRenderer()
+  let latex = LaTeXRenderer(notation: Fixtures.notation)
   let book = LaTeXRenderer(
+    notation: Fixtures.notation,
     options: LaTeXRenderer.Options(layout: .book, breaksLinesBetweenBlocks: true))
 
   @Test func vPropagationTerm() {

@@ -6,10 +6,10 @@ import Testing
 /// Plain-text output: snapshots of the book expressions plus exact small cases.
 @Suite struct TextRendererTests {
   typealias F = Fixtures
-  let text = TextRenderer()
+  let text = TextRenderer(notation: F.notation)
 
   @Test func snapshots() {
-    let book = TextRenderer(layout: .book)
+    let book = TextRenderer(notation: F.notation, layout: .book)
     let all = [
       text.render(F.vPropagationTerm),
       book.renderEquation(lhs: F.vNext, rhs: F.vRecursion),

@@ -67,8 +67,15 @@ struct Compilation {
       throw ModelError(fileStart, "the model has neither a 'map' nor a 'first' statement")
     }
     guard let derive = syntax.derive else {
+      // The example names the statistics the file declares.
+      let declared =
+        syntax.statistics.map(\.name.text)
+        + [syntax.incoming?.metric, syntax.incoming?.correction, syntax.incoming?.vertex]
+        .compactMap { $0?.text }
       throw ModelError(
-        fileStart, "the model has no 'derive' statement (e.g. 'derive K G1 V to order 1')")
+        fileStart,
+        "the model has no 'derive' statement (e.g. 'derive \(declared.isEmpty ? "S" : declared.joined(separator: " ")) to order 1')"
+      )
     }
     if derive.order != 1 {
       throw ModelError(
@@ -144,7 +151,8 @@ struct Compilation {
     }
 
     return Model(
-      name: syntax.name?.text ?? "model", file: syntax.file, families: families,
+      name: syntax.name?.text ?? "model", file: syntax.file,
+      couplings: syntax.couplings.map(\.text), families: families,
       firstFamilies: firstFamilies,
       map: map,
       first: first, incoming: incoming, state: state, targets: derive.targets.map(\.text),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Derivation
 import Evaluation
 import Foundation
+import Numerics
 import Sampling
 
 /// `derive check`: theory against Monte-Carlo on a width scan.
@@ -97,7 +98,8 @@ struct CheckCommand: ParsableCommand {
       throw CommandFailure.usage(
         "error: --threads must be between 1 and \(Self.maximumThreads) (got \(threads))")
     }
-    let parameters = try network.parameters()
+    let (model, source, text) = try ModelLoading.loadWithText(network.model)
+    let parameters = try network.parameters(for: model)
     // Work of the whole scan: networks × neurons × inputs summed over the widths n, 2n, …,
     // 2^scan·n, in Double (no overflow whatever the validated counts).
     let neurons =
@@ -117,10 +119,14 @@ struct CheckCommand: ParsableCommand {
       throw CommandFailure.usage(
         "error: --shard with --function is not supported (shard files record one activation)")
     }
+    if shardRange != nil, network.activationIsPerFunction {
+      throw CommandFailure.usage(
+        "error: --shard with --activation NAME=ACTIVATION is not supported (shard files record one activation)"
+      )
+    }
     if shardRange != nil, output == nil {
       throw CommandFailure.usage("error: --shard needs --output DIR for the shard's statistics")
     }
-    let (model, source, text) = try ModelLoading.loadWithText(network.model)
     let derivation: DerivationResult
     do {
       derivation = try DerivationPipeline(model).run()
@@ -160,8 +166,10 @@ struct CheckCommand: ParsableCommand {
         throw CommandFailure.usage(e.description)
       }
       out.standardError = sink.standardError
+      // A model whose maps apply no function has no activation; the identity stands in.
       let result = CheckShard(
-        modelName: model.name, modelText: text, activation: network.activation,
+        modelName: model.name, modelText: text,
+        activation: network.defaultActivation ?? Activation.linear.name,
         parameters: parameters, scan: scan, seed: seed, networks: samples, range: range,
         sampler: decision.kind, statistics: statistics)
       let file = "\(output)/shard-\(index)-of-\(count).json"
@@ -189,7 +197,7 @@ struct CheckCommand: ParsableCommand {
       throw CommandFailure.usage(e.description)
     }
     var header = Self.header(
-      modelName: model.name, source: source, activation: network.activation,
+      modelName: model.name, source: source, activation: network.defaultActivation,
       parameters: parameters, samples: samples, seed: seed)
     if let negativeControl {
       header +=
@@ -222,12 +230,13 @@ struct CheckCommand: ParsableCommand {
     return (index, count, CheckShard.range(shard: index, of: count, networks: samples))
   }
 
-  /// The first line of a check report.
+  /// The first line of a check report; `activation` is the one every function not bound by
+  /// name takes (nil when there is none).
   static func header(
-    modelName: String, source: String, activation: String, parameters: NumericParameters,
+    modelName: String, source: String, activation: String?, parameters: NumericParameters,
     samples: Int, seed: UInt64
   ) -> String {
-    "check: model \(modelName) (\(source)), σ = \(activation), "
+    "check: model \(modelName) (\(source)), " + (activation.map { "σ = \($0), " } ?? "")
       + parameters.functionActivations.sorted { $0.key < $1.key }.map {
         "\($0.key) = \($0.value)" + ", "
       }.joined()

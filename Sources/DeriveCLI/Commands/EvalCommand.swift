@@ -26,8 +26,8 @@ struct EvalCommand: ParsableCommand {
   enum EvalFormat: String, ExpressibleByArgument { case text, json }
 
   func execute(into out: inout CommandOutput) throws {
-    let parameters = try network.parameters()
     let (model, _) = try ModelLoading.load(network.model)
+    let parameters = try network.parameters(for: model)
     let derivation: DerivationResult
     do {
       derivation = try DerivationPipeline(model).run()

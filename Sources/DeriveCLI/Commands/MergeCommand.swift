@@ -93,7 +93,8 @@ struct MergeCommand: ParsableCommand {
     }
     let header =
       CheckCommand.header(
-        modelName: model.name, source: merged.modelName, activation: merged.activation,
+        modelName: model.name, source: merged.modelName,
+        activation: RecursionEvaluator.functionNames(model).isEmpty ? nil : merged.activation,
         parameters: parameters, samples: merged.networks, seed: merged.seed)
       + " (merged from \(read.count) shards)"
     let decision: SamplerDecision

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Derivation
 import Evaluation
 import Foundation
 import Numerics
@@ -10,26 +11,36 @@ struct NetworkOptions: ParsableArguments {
   var model: String?
 
   @Option(
-    help:
-      "Activation: linear, relu, leaky_relu:SLOPE, tanh, erf, erf:SCALE, gelu, swish, sin, softplus."
-  )
-  var activation: String
+    help: ArgumentHelp(
+      "Activation of every function the model's maps apply: linear, relu, leaky_relu:SLOPE, tanh, erf, erf:SCALE, gelu, swish, sin, softplus; or one per function, NAME=ACTIVATION,… (e.g. sigma=tanh,tau=relu). Required when the maps apply a function, refused when they apply none.",
+      valueName: "ACTIVATION"))
+  var activation: String?
 
-  @Option(name: .customLong("cb"), help: "Bias variance C_b (0…1e100).")
+  @Option(
+    name: .customLong("cb"),
+    help:
+      "The model's bias variance (0…1e100): the coupling that is the variance of the bias, the Gaussian family the map adds independently of the incoming layer. Refused for a model without one."
+  )
   var cb: Double?
 
-  @Option(name: .customLong("cw"), help: "Weight variance C_W (0…1e100).")
+  @Option(
+    name: .customLong("cw"),
+    help:
+      "The model's weight variance (0…1e100): the coupling C of the weights multiplying the incoming layer, with variance C / n(j) (fan-in). Refused for a model without one."
+  )
   var cw: Double?
 
   @Option(
     name: .customLong("set"),
-    help: "Value of another coupling of the model: NAME=VALUE (repeatable).")
+    help: ArgumentHelp(
+      "Value of a coupling by the name the model declares (repeatable); other names are refused.",
+      valueName: "NAME=VALUE"))
   var couplings: [String] = []
 
   @Option(
     name: .customLong("function"),
     help: ArgumentHelp(
-      "The activation of one function of the model: NAME=ACTIVATION (repeatable), e.g. tau=relu for a model declaring 'function tau'. Functions not named take --activation; a model applying several functions must name all but one.",
+      "The activation of one function of the model: NAME=ACTIVATION (repeatable), e.g. tau=relu for a model declaring 'function tau'. Functions not named take --activation; a model applying several functions must name all but one. The same as --activation NAME=ACTIVATION.",
       valueName: "NAME=ACTIVATION"))
   var functions: [String] = []
 
@@ -55,31 +66,13 @@ struct NetworkOptions: ParsableArguments {
   /// (`GaussianExpectation.maximumVariance`), checked layer by layer before each layer's work.
   static let maximumMagnitude = 1e100
 
-  /// Validated numeric parameters.
-  func parameters() throws -> NumericParameters {
-    let act: Activation
-    do {
-      act = try Activation.parse(activation)
-    } catch {
-      throw CommandFailure.usage("error: --activation: \(error)")
-    }
-    var values: [String: Double] = [:]
-    if let cb { values["C_b"] = cb }
-    if let cw { values["C_W"] = cw }
-    for c in couplings {
-      let parts = c.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
-        throw CommandFailure.usage(
-          "error: --set expects NAME=VALUE with a finite number, got '\(c)'")
-      }
-      values[parts[0]] = v
-    }
-    for (name, v) in values.sorted(by: { $0.key < $1.key })
-    where !v.isFinite || v < 0 || v > Self.maximumMagnitude {
-      throw CommandFailure.usage(
-        "error: the coupling \(name) must be a number between 0 and \(Self.maximumMagnitude) (got \(v))"
-      )
-    }
+  /// Validated numeric parameters for `model`: `--cb` and `--cw` set the couplings that are
+  /// its bias and weight variances (``CouplingRoles``), `--set` any coupling it declares, and
+  /// `--activation` the functions its maps apply.
+  func parameters(for model: Model) throws -> NumericParameters {
+    let functionNames = RecursionEvaluator.functionNames(model)
+    let (act, named) = try activations(forFunctions: functionNames, of: model)
+    let values = try couplingValues(for: model)
     let layerWidths: [Int]
     if let widths {
       if width != nil || depth != nil {
@@ -143,12 +136,17 @@ struct NetworkOptions: ParsableArguments {
         "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(seconds)) s estimated; the limit is \(Int(Self.maximumEvaluationSeconds)) s): use fewer inputs or layers"
       )
     }
-    var bound: [String: Activation] = [:]
+    var bound = named
+    var boundByFunction: Set<String> = []
     for f in functions {
       let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, !parts[0].isEmpty, bound[parts[0]] == nil else {
+      guard parts.count == 2, !parts[0].isEmpty, boundByFunction.insert(parts[0]).inserted else {
         throw CommandFailure.usage(
           "error: --function expects NAME=ACTIVATION, each name once, got '\(f)'")
+      }
+      if named[parts[0]] != nil {
+        throw CommandFailure.usage(
+          "error: the activation of \(parts[0]) is given twice (--activation and --function)")
       }
       do {
         bound[parts[0]] = try Activation.parse(parts[1])
@@ -156,9 +154,174 @@ struct NetworkOptions: ParsableArguments {
         throw CommandFailure.usage("error: --function \(parts[0]): \(error)")
       }
     }
+    if act == nil, let unbound = functionNames.first(where: { bound[$0] == nil }) {
+      let applied = functionNames.joined(separator: ", ")
+      throw CommandFailure.usage(
+        activation == nil
+          ? "error: missing --activation: the maps apply \(applied) (give --activation ACTIVATION, or NAME=ACTIVATION for each function)"
+          : "error: --activation: no activation for \(unbound) (the maps apply \(applied); give NAME=ACTIVATION for each)"
+      )
+    }
+    // Without a default every function the maps apply has its own activation (or they apply
+    // none), so the default is applied nowhere: the identity stands in.
     return NumericParameters(
-      couplings: values, widths: layerWidths, inputs: xs, activation: act,
+      couplings: values, widths: layerWidths, inputs: xs, activation: act ?? .linear,
       functionActivations: bound)
+  }
+
+  /// Whether `--activation` names the activation of each function (`NAME=ACTIVATION,…`)
+  /// rather than one for all of them.
+  var activationIsPerFunction: Bool { activation?.contains("=") ?? false }
+
+  /// The activation every function takes unless bound by name, as given (nil when
+  /// `--activation` is absent or per function).
+  var defaultActivation: String? { activationIsPerFunction ? nil : activation }
+
+  /// `--activation` read against the functions the model's maps apply: the default activation
+  /// and the activations bound by name. Refused: an activation for a model whose maps apply no
+  /// function, and a name that is not one of its functions.
+  func activations(forFunctions functionNames: [String], of model: Model) throws -> (
+    Activation?, [String: Activation]
+  ) {
+    guard let activation else { return (nil, [:]) }
+    if functionNames.isEmpty {
+      throw CommandFailure.usage(
+        "error: --activation: the maps of the model \(model.name) apply no function, so there is no activation to choose (omit --activation)"
+      )
+    }
+    guard activationIsPerFunction else {
+      do {
+        return (try Activation.parse(activation), [:])
+      } catch {
+        throw CommandFailure.usage("error: --activation: \(error)")
+      }
+    }
+    // NAME=ACTIVATION pairs, comma-separated; an activation has no ',' or '=' of its own (its
+    // parameter follows a ':', as in leaky_relu:0.1).
+    var named: [String: Activation] = [:]
+    for pair in activation.split(separator: ",", omittingEmptySubsequences: false) {
+      let parts = pair.split(separator: "=", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard parts.count == 2, !parts[0].isEmpty, named[parts[0]] == nil else {
+        throw CommandFailure.usage(
+          "error: --activation expects one ACTIVATION or NAME=ACTIVATION pairs separated by commas, each name once, got '\(activation)'"
+        )
+      }
+      guard functionNames.contains(parts[0]) else {
+        throw CommandFailure.usage(
+          "error: --activation \(parts[0])=…: the maps apply no function '\(parts[0])' (they apply \(functionNames.joined(separator: ", ")))"
+        )
+      }
+      do {
+        named[parts[0]] = try Activation.parse(parts[1])
+      } catch {
+        throw CommandFailure.usage("error: --activation \(parts[0]): \(error)")
+      }
+    }
+    return (nil, named)
+  }
+
+  /// The couplings' values by name, each in 0…``maximumMagnitude``. Refused: `--cb` or `--cw`
+  /// for a model without that role, `--set` of a name the model does not declare, and a
+  /// coupling given twice.
+  func couplingValues(for model: Model) throws -> [String: Double] {
+    let roles = CouplingRoles(model)
+    var values: [String: Double] = [:]
+    var givenBy: [String: String] = [:]
+    func set(_ name: String, _ value: Double, by option: String) throws {
+      if let previous = givenBy[name] {
+        throw CommandFailure.usage(
+          "error: the coupling \(name) is given twice (\(previous) and \(option))")
+      }
+      givenBy[name] = option
+      values[name] = value
+    }
+    if let cb {
+      guard let b = roles.biasVariance else {
+        throw CommandFailure.usage(
+          Self.missingRole(
+            "--cb",
+            "bias variance (one coupling that is the variance of the bias, a Gaussian family the map adds independently of the incoming layer)",
+            model))
+      }
+      try set(b.name, cb, by: "--cb")
+    }
+    if let cw {
+      guard let w = roles.weightVariance else {
+        throw CommandFailure.usage(
+          Self.missingRole(
+            "--cw",
+            "weight variance (one coupling C with variance C / n(j) for the weights multiplying the incoming layer)",
+            model))
+      }
+      try set(w.name, cw, by: "--cw")
+    }
+    for c in couplings {
+      let parts = c.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
+        throw CommandFailure.usage(
+          "error: --set expects NAME=VALUE with a finite number, got '\(c)'")
+      }
+      guard model.couplings.contains(parts[0]) else {
+        let suggestion = Self.closest(to: parts[0], among: model.couplings).map {
+          "; did you mean '\($0)'?"
+        }
+        throw CommandFailure.usage(
+          "error: --set \(c): '\(parts[0])' is not a coupling of the model \(model.name) (\(Self.listing(model)))"
+            + (suggestion ?? ""))
+      }
+      try set(parts[0], v, by: "--set \(c)")
+    }
+    for (name, v) in values.sorted(by: { $0.key < $1.key })
+    where !v.isFinite || v < 0 || v > Self.maximumMagnitude {
+      throw CommandFailure.usage(
+        "error: the coupling \(name) must be a number between 0 and \(Self.maximumMagnitude) (got \(v))"
+      )
+    }
+    return values
+  }
+
+  /// The refusal of `--cb` or `--cw` for a model without the coupling it stands for.
+  static func missingRole(_ option: String, _ role: String, _ model: Model) -> String {
+    "error: \(option): the model \(model.name) has no \(role); \(listing(model))"
+      + (model.couplings.isEmpty ? "" : ", set with --set NAME=VALUE")
+  }
+
+  /// The model's couplings, for messages.
+  static func listing(_ model: Model) -> String {
+    model.couplings.isEmpty
+      ? "it declares no couplings"
+      : "its couplings: \(model.couplings.joined(separator: ", "))"
+  }
+
+  /// The candidate `name` was most likely meant as: equal but for case, or at most two edits
+  /// away (and fewer than its length). Ties go to the first in `candidates`.
+  static func closest(to name: String, among candidates: [String]) -> String? {
+    if let same = candidates.first(where: { $0.lowercased() == name.lowercased() }) {
+      return same
+    }
+    let scored = candidates.map { ($0, editDistance(name, $0)) }
+      .filter { $0.1 <= 2 && $0.1 < name.count }
+    return scored.min { $0.1 < $1.1 }?.0
+  }
+
+  /// The Levenshtein distance between two strings (insertions, deletions, substitutions of
+  /// characters).
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a)
+    let y = Array(b)
+    guard !x.isEmpty, !y.isEmpty else { return max(x.count, y.count) }
+    var previous = Array(0...y.count)
+    for i in 1...x.count {
+      var current = [i] + Array(repeating: 0, count: y.count)
+      for j in 1...y.count {
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[y.count]
   }
 
   /// Upper bounds on the seconds one layer of the recursions takes with S inputs (S = 1…8),

@@ -51,21 +51,26 @@ struct RecursionsCommand: ParsableCommand {
   var output: String?
 
   func execute(into out: inout CommandOutput) throws {
-    let (model, source) = try ModelLoading.load(self.model)
+    let (model, _) = try ModelLoading.load(self.model)
     var result: DerivationResult
     do {
       result = try DerivationPipeline(model).run()
     } catch let e as DerivationError {
       throw CommandFailure.usage(e.description)
     }
-    var presentation = Presentation(model: model, source: source, result: result)
+    var specialization = Specialization(model: model, result: result)
     if singleInput {
-      presentation = presentation.singleInput()
+      specialization = specialization.singleInput()
     }
     if let activation {
-      presentation = try presentation.specialized(
-        to: try ActivationSpecialization.parse(activation))
+      do {
+        specialization = try specialization.specialized(
+          to: try ActivationSpecialization.parse(activation))
+      } catch let e as SpecializationError {
+        throw CommandFailure.usage(e.description)
+      }
     }
+    let presentation = Presentation(specialization)
     let text = presentation.render(format: format, document: document, steps: steps)
     if let output {
       do {
