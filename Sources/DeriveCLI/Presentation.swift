@@ -62,8 +62,13 @@ struct Presentation {
   }
 
   func renderLaTeX(document: Bool, steps showSteps: Bool) -> String {
+    // A document breaks long equations to fit the article class's text width; the fragment
+    // printed without --document keeps one line per equation (for pasting into any layout).
     let r = LaTeXRenderer(
-      notation: latexNotation, options: .init(layout: .book, breaksLinesBetweenBlocks: false))
+      notation: latexNotation,
+      options: .init(
+        layout: .book, breaksLinesBetweenBlocks: false,
+        textWidth: document ? LaTeXRenderer.articleTextWidth : nil))
     var lines: [String] = []
     if document {
       lines += [
@@ -88,14 +93,27 @@ struct Presentation {
           document
             ? "\\subsection*{" + LaTeXRenderer.escapingText(step.title) + "}"
             : "% step: " + step.title)
-        lines.append("\\begin{multline*}")
-        lines.append(r.render(step.expression))
-        lines.append("\\end{multline*}")
+        if document {
+          // One line as an equation (multline would stretch its spaces to the full width).
+          let broken = r.renderLines(
+            step.expression, width: LaTeXRenderer.articleTextWidth - Self.multlineGap)
+          let environment = broken.count > 1 ? "multline*" : "equation*"
+          lines.append("\\begin{\(environment)}")
+          lines.append(broken.joined(separator: " \\\\\n"))
+          lines.append("\\end{\(environment)}")
+        } else {
+          lines.append("\\begin{multline*}")
+          lines.append(r.render(step.expression))
+          lines.append("\\end{multline*}")
+        }
       }
     }
     if document { lines.append("\\end{document}") }
     return lines.joined(separator: "\n") + "\n"
   }
+
+  /// `multline`'s indentation of its first and last lines (amsmath's `\\multlinegap`, 10 pt).
+  static let multlineGap = 10.0
 
   func renderText(steps showSteps: Bool) -> String {
     let r = TextRenderer(notation: textNotation, layout: .book)

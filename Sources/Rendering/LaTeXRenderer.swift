@@ -20,12 +20,25 @@ public struct LaTeXRenderer: ExpressionRenderer {
     public var layout: TermLayout
     /// In equations, start every block after the first on a new `align` line.
     public var breaksLinesBetweenBlocks: Bool
+    /// The width of the page's text block in TeX points (``articleTextWidth`` for LaTeX's
+    /// `article` class), or nil. When set, equations are broken into `align` rows that fit it,
+    /// the equation number included: at a sum between its terms, and inside a term too wide
+    /// for a row of its own between the factors of its product (see ``BreakableSum``).
+    /// Widths are estimated from the term layout (``LaTeXWidthEstimate``), not measured by TeX.
+    public var textWidth: Double?
 
-    public init(layout: TermLayout = .plain, breaksLinesBetweenBlocks: Bool = false) {
+    public init(
+      layout: TermLayout = .plain, breaksLinesBetweenBlocks: Bool = false,
+      textWidth: Double? = nil
+    ) {
       self.layout = layout
       self.breaksLinesBetweenBlocks = breaksLinesBetweenBlocks
+      self.textWidth = textWidth
     }
   }
+
+  /// `\textwidth` of LaTeX's `article` class at its default 10 pt: 345 pt.
+  public static let articleTextWidth = 345.0
 
   public var notation: Notation
   public var options: Options
@@ -45,6 +58,11 @@ public struct LaTeXRenderer: ExpressionRenderer {
   public func renderEquation(lhs: Expression, rhs: Expression) -> String {
     let naming = IndexNaming(notation: notation, scope: [lhs, rhs])
     let left = SignedPiece.joined(blocks(lhs, naming: naming, layout: .plain))
+    if let textWidth = options.textWidth {
+      return brokenEquation(
+        left: left, right: breakable(rhs, naming: naming, layout: options.layout),
+        width: textWidth - LaTeXWidthEstimate.width(of: left) * BreakableSum.safetyFactor)
+    }
     let right = blocks(rhs, naming: naming, layout: options.layout)
     guard options.breaksLinesBetweenBlocks, right.count > 1 else {
       return left + " &= " + SignedPiece.joined(right)
@@ -56,9 +74,76 @@ public struct LaTeXRenderer: ExpressionRenderer {
     return lines.joined(separator: " \\\\\n")
   }
 
-  /// The equations as the lines of an `align` environment (without the environment).
+  /// The equations as the lines of an `align` environment (without the environment). With
+  /// ``Options/textWidth``, long equations take several rows, all of them fitting beside the
+  /// widest left-hand side (the column every row of the `align` shares).
   public func renderEquations(_ equations: [Equation]) -> String {
-    equations.map { render($0) }.joined(separator: " \\\\\n")
+    guard let textWidth = options.textWidth else {
+      return equations.map { render($0) }.joined(separator: " \\\\\n")
+    }
+    let sides = equations.map { eq -> (String, BreakableSum) in
+      let naming = IndexNaming(notation: notation, scope: [eq.lhs, eq.rhs])
+      return (
+        SignedPiece.joined(blocks(eq.lhs, naming: naming, layout: .plain)),
+        breakable(eq.rhs, naming: naming, layout: options.layout)
+      )
+    }
+    let column = sides.map { LaTeXWidthEstimate.width(of: $0.0) }.max() ?? 0
+    let width = textWidth - column * BreakableSum.safetyFactor
+    return sides.map { brokenEquation(left: $0.0, right: $0.1, width: width) }
+      .joined(separator: " \\\\\n")
+  }
+
+  /// The lines of `expression` broken to fit `width` TeX points, for a `multline`
+  /// environment: the first as it is, the others starting with a sign or `\times`.
+  public func renderLines(_ expression: Expression, width: Double) -> [String] {
+    let naming = IndexNaming(notation: notation, scope: [expression])
+    return breakable(expression, naming: naming, layout: options.layout).lines(
+      width: width, termIndent: 0, factorIndent: 0
+    ).map(\.latex)
+  }
+
+  private func indent(_ c: BreakableSum.Continuation) -> Double {
+    switch c {
+    case .none: return 0
+    case .term: return Self.termIndent
+    case .factor: return Self.factorIndent
+    }
+  }
+
+  /// Room an `align` row keeps for `{}={}` and for the equation number `(99)` beside it.
+  static let relationWidth = 13.4
+  static let equationNumberWidth = 30.0
+  /// Indentation of continuation rows: `\quad` before a term, `\qquad` inside a product.
+  static let termIndent = 10.0
+  static let factorIndent = 20.0
+
+  /// `left &= …` over as many `align` rows as `right` needs to fit `width` (the text width less
+  /// the left-hand column), every row but the last without an equation number. Only the last
+  /// row has to leave room for the number: the rows are first broken to the full width, and
+  /// again to the width less the number if the last row would not leave it.
+  private func brokenEquation(left: String, right: BreakableSum, width: Double) -> String {
+    func broken(_ width: Double) -> [BreakableSum.Line] {
+      right.lines(
+        width: width, termIndent: Self.termIndent, factorIndent: Self.factorIndent,
+        breaksBetweenBlocks: options.breaksLinesBetweenBlocks)
+    }
+    let full = width - Self.relationWidth
+    var lines = broken(full)
+    if let last = lines.last,
+      last.width + indent(last.continuation) > full - Self.equationNumberWidth
+    {
+      lines = broken(full - Self.equationNumberWidth)
+    }
+    var rows: [String] = []
+    for line in lines {
+      switch line.continuation {
+      case .none: rows.append(left + " &= " + line.latex)
+      case .term: rows.append("&\\quad " + line.latex)
+      case .factor: rows.append("&\\qquad " + line.latex)
+      }
+    }
+    return rows.joined(separator: " \\notag \\\\\n")
   }
 
   /// A standalone document (`article` + `amsmath`) showing `equations` in an `align`
@@ -138,21 +223,53 @@ public struct LaTeXRenderer: ExpressionRenderer {
     return pieces
   }
 
+  /// The blocks of `e` as the line breaker sees them: the same pieces as ``blocks``, each
+  /// term's product kept apart.
+  private func breakable(_ e: Expression, naming: IndexNaming, layout: TermLayout)
+    -> BreakableSum
+  {
+    let blocks = layout.blocks(of: e).map { block in
+      let terms = block.terms.map { t -> BreakableSum.Term in
+        let (isNegative, factors) = termParts(t, naming: naming)
+        return BreakableSum.Term(isNegative: isNegative, factors: factors)
+      }
+      guard !block.commonScalars.isEmpty else {
+        return BreakableSum.Block(prefactor: nil, terms: terms)
+      }
+      let prefix = ScalarPrefactor(
+        coefficient: .one, scalars: block.commonScalars,
+        separatesWidths: notation.separatesWidthFactors)
+      let parts = [fraction(prefix.coefficientPart), fraction(prefix.widthPart)]
+      return BreakableSum.Block(
+        prefactor: juxtapose(parts.compactMap { $0 }), terms: terms)
+    }
+    let zero = BreakableSum.Block(terms: [BreakableSum.Term(isNegative: false, factors: ["0"])])
+    return BreakableSum(blocks: blocks.isEmpty ? [zero] : blocks)
+  }
+
   private func term(_ t: Term, naming: IndexNaming) -> SignedPiece {
+    let (isNegative, factors) = termParts(t, naming: naming)
+    return SignedPiece(isNegative: isNegative, body: juxtapose(factors))
+  }
+
+  /// A term's sign and its product split where a line may break: the coefficient, width
+  /// fraction, sums and first factor together, then each further factor.
+  private func termParts(_ t: Term, naming: IndexNaming) -> (Bool, [String]) {
     let m = t.monomial
     let names = naming.dummyNames(for: m)
     let prefactor = ScalarPrefactor(
       coefficient: t.coefficient, scalars: m.scalars,
       separatesWidths: notation.separatesWidthFactors)
-    var parts: [String] = []
-    if let c = fraction(prefactor.coefficientPart) { parts.append(c) }
-    if let w = fraction(prefactor.widthPart) { parts.append(w) }
-    parts.append(contentsOf: sums(m, names: names))
-    parts.append(
-      contentsOf: product(
-        m.factors, names: names, inner: naming.entering(names), insideAverage: false))
-    return SignedPiece(
-      isNegative: prefactor.isNegative, body: parts.isEmpty ? "1" : juxtapose(parts))
+    var lead: [String] = []
+    if let c = fraction(prefactor.coefficientPart) { lead.append(c) }
+    if let w = fraction(prefactor.widthPart) { lead.append(w) }
+    lead.append(contentsOf: sums(m, names: names))
+    let factors = product(
+      m.factors, names: names, inner: naming.entering(names), insideAverage: false)
+    guard let first = factors.first else {
+      return (prefactor.isNegative, [lead.isEmpty ? "1" : juxtapose(lead)])
+    }
+    return (prefactor.isNegative, [juxtapose(lead + [first])] + factors.dropFirst())
   }
 
   // MARK: Scalars
@@ -272,7 +389,6 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   /// A head with its tag and layer superscript: `K^{(\ell)}`, `G^{\{1\}(\ell)}`.
-  ///
   /// A name with a subscript of its own (`W2` shown `W_{2}`) is braced when `indexed` (the
   /// tensor's indices follow as a second subscript, which TeX refuses after the first:
   /// `{W_{2}}^{(\ell)}_{ij}`).

@@ -123,38 +123,3 @@ import Testing
     #expect(out.standardError.contains(message), "\(out.standardError)")
   }
 }
-
-/// `derive --document` output compiles with pdflatex (skipped when pdflatex is absent).
-@Suite struct DocumentCompilationTests {
-  static var pdflatex: String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-      let path = "\(dir)/pdflatex"
-      if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
-  }
-
-  /// Catches unescaped Unicode or math-mode errors in the generated document (single input adds
-  /// χ and ℓ to the section titles).
-  @Test(
-    .enabled(if: pdflatex != nil, "pdflatex is not installed"),
-    arguments: [[], ["--single-input", "--activation", "relu"]])
-  func documentCompiles(extra: [String]) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "derive-doc-\(getpid())-\(extra.count)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tex = dir.appendingPathComponent("mlp.tex")
-    let out = DeriveCommandLine.run(["--document", "--output", tex.path] + extra)
-    #expect(out.exitCode == 0)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(Self.pdflatex))
-    process.arguments = ["-interaction=nonstopmode", "-halt-on-error", "mlp.tex"]
-    process.currentDirectoryURL = dir
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("mlp.pdf").path))
-  }
-}

@@ -3,8 +3,10 @@ import Foundation
 import Rendering
 import Testing
 
-/// Compiles a standalone document with `pdflatex` when it is installed. Without it the test is
-/// skipped (reported as such), since the snapshot tests already pin the text.
+/// Compiles a standalone document with `pdflatex` when it is installed, and checks that no row
+/// of its equations is wider than the page's text (no "Overfull \\hbox" in the log). Without
+/// pdflatex the test is skipped (reported as such), since the snapshot tests already pin the
+/// text.
 @Suite struct PDFLaTeXTests {
   static let pdflatex: String? = {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -20,7 +22,10 @@ import Testing
   func standaloneDocumentCompiles() throws {
     let executable = try #require(Self.pdflatex)
     typealias F = Fixtures
-    let renderer = LaTeXRenderer(options: .init(layout: .book, breaksLinesBetweenBlocks: true))
+    let renderer = LaTeXRenderer(
+      options: .init(
+        layout: .book, breaksLinesBetweenBlocks: true,
+        textWidth: LaTeXRenderer.articleTextWidth))
     let g1 = Expression.tensor(
       TensorHead("G1", layer: .relative(1), symmetry: .symmetric),
       [F.a1, F.a2])
@@ -58,5 +63,8 @@ import Testing
     #expect(
       FileManager.default.fileExists(
         atPath: directory.appendingPathComponent("recursions.pdf").path))
+    // Broken to the article's text width, no row runs into the margin.
+    let overfull = log.split(separator: "\n").filter { $0.hasPrefix("Overfull \\hbox") }
+    #expect(overfull.isEmpty, "\(overfull)")
   }
 }

@@ -44,7 +44,10 @@ struct RecursionsCommand: ParsableCommand {
   @Flag(help: "Show every intermediate step of the derivation.")
   var steps = false
 
-  @Flag(help: "With --format latex: a standalone document that compiles with pdflatex.")
+  @Flag(
+    help:
+      "With --format latex: a standalone document that compiles with pdflatex, long equations broken across lines to fit the page."
+  )
   var document = false
 
   @Option(help: "Write the output to FILE instead of standard output.")
