@@ -168,101 +168,50 @@ enum CheckReport {
     }
     return lines.joined(separator: "\n") + "\n"
   }
-
-  /// Theory (line) and MC (points with error bars) against depth at the largest width, one
-  /// panel per diagonal/off-diagonal K and per V component with distinct structure.
-  static func svg(_ report: CrossValidation.Report, title: String) -> String {
-    let shown = [report.estimators.metric.name, report.estimators.vertex?.name].compactMap { $0 }
-    let panels = shown.flatMap { quantity -> [[CrossValidation.Row]] in
-      var keys: [[Int]] = []
-      for r in report.rows where r.quantity == quantity && !keys.contains(r.indices) {
-        keys.append(r.indices)
-      }
-      return keys.prefix(3).map { key in
-        report.rows.filter { $0.quantity == quantity && $0.indices == key }
-      }
-    }
-    let w = 320.0, h = 220.0, margin = 45.0
-    let cols = 3
-    let rowsCount = (panels.count + cols - 1) / cols
-    var out = [
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w) * cols)\" height=\"\(Int(h) * rowsCount + 30)\" font-family=\"sans-serif\" font-size=\"11\">",
-      "<text x=\"8\" y=\"16\" font-size=\"12\">\(escape(title))</text>",
-    ]
-    for (k, rows) in panels.enumerated() where !rows.isEmpty {
-      let ox = Double(k % cols) * w, oy = 30 + Double(k / cols) * h
-      let pts = rows.compactMap { r in r.points.last.map { (Double(r.layer), $0) } }
-      let ys = pts.flatMap {
-        [
-          $0.1.theory, $0.1.estimate.value - $0.1.estimate.standardError,
-          $0.1.estimate.value + $0.1.estimate.standardError,
-        ]
-      }
-      var lo = ys.min() ?? 0, hi = ys.max() ?? 1
-      if hi - lo < 1e-12 { lo -= 1; hi += 1 }
-      let pad = 0.08 * (hi - lo)
-      lo -= pad
-      hi += pad
-      let maxLayer = Double(rows.map(\.layer).max() ?? 1)
-      func px(_ l: Double) -> Double {
-        ox + margin + (l - 1) / max(maxLayer - 1, 1) * (w - 2 * margin)
-      }
-      func py(_ v: Double) -> Double { oy + h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) }
-      let label = CheckReport.name(rows[0])
-      out.append(
-        "<rect x=\"\(ox + margin)\" y=\"\(oy + margin)\" width=\"\(w - 2 * margin)\" height=\"\(h - 2 * margin)\" fill=\"none\" stroke=\"#888\"/>"
-      )
-      out.append(
-        "<text x=\"\(ox + margin)\" y=\"\(oy + margin - 6)\">\(escape(label)) vs layer, n=\(rows[0].points.last?.width ?? 0): theory (line), MC ± s.e.</text>"
-      )
-      out.append(
-        "<text x=\"\(ox + 2)\" y=\"\(py(hi - pad) + 4)\">\(f(hi - pad, 7))</text><text x=\"\(ox + 2)\" y=\"\(py(lo + pad) + 4)\">\(f(lo + pad, 7))</text>"
-      )
-      let line = pts.map { "\(px($0.0)),\(py($0.1.theory))" }.joined(separator: " ")
-      out.append(
-        "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" points=\"\(line)\"/>")
-      for (l, p) in pts {
-        let x = px(l)
-        out.append(
-          "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(py(p.estimate.value - p.estimate.standardError))\" y2=\"\(py(p.estimate.value + p.estimate.standardError))\" stroke=\"#c0392b\"/>"
-        )
-        out.append(
-          "<circle cx=\"\(x)\" cy=\"\(py(p.estimate.value))\" r=\"2.5\" fill=\"#c0392b\"/>")
-        out.append("<text x=\"\(x - 3)\" y=\"\(oy + h - margin + 14)\">\(Int(l))</text>")
-      }
-    }
-    out.append("</svg>")
-    return out.joined(separator: "\n") + "\n"
-  }
-
-  static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;")
-  }
 }
 
 extension CheckReport {
   /// Writes the table to standard output, the report files to `output` (if given), and sets the
   /// exit code (0 pass, 1 fail): the end of `derive check` and `derive merge`.
+  ///
+  /// The report files are `check.json`, `check.csv`, `check.svg` and `report.tex`; with
+  /// `compilesPDF`, `report.pdf` too when pdflatex is on PATH. LaTeX never fails the check: a
+  /// missing pdflatex or a failed compilation is reported in the `report:` line.
   static func emit(
-    _ report: CrossValidation.Report, header: String, sampler: String, output: String?,
+    _ report: CrossValidation.Report, run: CheckRun, output: String?, compilesPDF: Bool,
     into out: inout CommandOutput
   ) throws {
-    out.write(table(report, header: header + "\n" + sampler))
+    out.write(table(report, header: run.header + "\n" + run.sampler))
     if let output {
+      let dir = URL(fileURLWithPath: output)
       do {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let dir = URL(fileURLWithPath: output)
-        try json(report, header: header, sampler: sampler).write(
+        try json(report, header: run.header, sampler: run.sampler).write(
           to: dir.appendingPathComponent("check.json"), atomically: true, encoding: .utf8)
         try csv(report).write(
           to: dir.appendingPathComponent("check.csv"), atomically: true, encoding: .utf8)
-        try svg(report, title: header).write(
+        try svg(report, title: run.header).write(
           to: dir.appendingPathComponent("check.svg"), atomically: true, encoding: .utf8)
+        try CheckReportDocument.latex(report, run: run).write(
+          to: dir.appendingPathComponent("report.tex"), atomically: true, encoding: .utf8)
         out.write("report files: \(output)/check.json, check.csv, check.svg\n")
       } catch {
         throw CommandFailure.usage(
           "error: cannot write the report to '\(output)': \(error.localizedDescription)")
+      }
+      let tex = "report: \(output)/report.tex"
+      if !compilesPDF {
+        out.write(tex + " (not compiled: --no-pdf)\n")
+      } else if let pdflatex = PDFLaTeX.onPath() {
+        switch pdflatex.compile("report", in: dir) {
+        case .compiled: out.write(tex + ", report.pdf\n")
+        case .failed(let reason): out.write(tex + " (report.pdf not written: \(reason))\n")
+        }
+      } else {
+        out.write(
+          tex
+            + " (report.pdf not written: pdflatex is not on PATH; it is in Debian's texlive-latex-base, with pgfplots in texlive-pictures)\n"
+        )
       }
     }
     out.exitCode = report.passed ? 0 : 1

@@ -32,7 +32,8 @@ struct PDFLaTeX {
   }
 
   /// Compiles `directory/name.tex` to `directory/name.pdf` in `directory` (nonstop, halting on
-  /// the first error, no shell escape), a second time when LaTeX asks for a rerun; leaves
+  /// the first error, no shell escape), a second time when LaTeX asks for a rerun (a
+  /// `longtable` settles its column widths on the second run); leaves
   /// `name.log` for inspection and removes `name.aux`.
   func compile(_ name: String, in directory: URL) -> Outcome {
     let pdf = directory.appendingPathComponent(name + ".pdf")
@@ -42,7 +43,8 @@ struct PDFLaTeX {
     }
     for _ in 0..<2 {
       if let failure = run(name, in: directory) { return .failed(failure) }
-      if !log(name, in: directory).contains("Rerun to get") { break }
+      // longtable and cross-references say "Rerun LaTeX" / "Rerun to get …".
+      if !log(name, in: directory).contains("Rerun") { break }
     }
     guard FileManager.default.fileExists(atPath: pdf.path) else {
       return .failed("pdflatex wrote no PDF (see \(name).log)")
@@ -77,8 +79,12 @@ struct PDFLaTeX {
       return "cannot run \(executable): \(error.localizedDescription)"
     }
     if finished.wait(timeout: .now() + timeout) == .timedOut {
+      // SIGTERM first; SIGKILL if it is ignored (an ignored signal is inherited).
       process.terminate()
-      finished.wait()
+      if finished.wait(timeout: .now() + 2) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        finished.wait()
+      }
       return "pdflatex did not finish within \(Int(timeout)) s"
     }
     guard process.terminationStatus == 0 else {

@@ -79,14 +79,17 @@ struct Presentation {
     } else {
       lines.append("% derive: model \(modelName)")
     }
-    for s in sections {
-      lines.append(
-        document ? "\\subsection*{" + LaTeXRenderer.escapingText(s.title) + "}" : "% " + s.title)
-      lines.append("\\begin{align}")
-      lines.append(r.renderEquations(s.equations))
-      lines.append("\\end{align}")
+    if document {
+      lines += documentSections(heading: "subsection")
+    } else {
+      for s in sections {
+        lines.append("% " + s.title)
+        lines.append("\\begin{align}")
+        lines.append(r.renderEquations(s.equations))
+        lines.append("\\end{align}")
+      }
+      for note in notes { lines.append("% " + note) }
     }
-    for note in notes { lines.append(document ? LaTeXRenderer.escapingText(note) : "% " + note) }
     if showSteps {
       for step in steps {
         lines.append(
@@ -110,6 +113,24 @@ struct Presentation {
     }
     if document { lines.append("\\end{document}") }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The sections and notes as document text: a `\\HEADING*{title}` and an `align` per
+  /// section, equations broken to fit the article class's text width. The body of
+  /// `--document`, and the recursions of the check's report.
+  func documentSections(heading: String) -> [String] {
+    let r = LaTeXRenderer(
+      notation: latexNotation,
+      options: .init(layout: .book, textWidth: LaTeXRenderer.articleTextWidth))
+    var lines: [String] = []
+    for s in sections {
+      lines.append("\\\(heading)*{" + LaTeXRenderer.escapingText(s.title) + "}")
+      lines.append("\\begin{align}")
+      lines.append(r.renderEquations(s.equations))
+      lines.append("\\end{align}")
+    }
+    for note in notes { lines.append(LaTeXRenderer.escapingText(note)) }
+    return lines
   }
 
   /// `multline`'s indentation of its first and last lines (amsmath's `\\multlinegap`, 10 pt).

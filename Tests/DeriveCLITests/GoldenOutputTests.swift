@@ -12,8 +12,9 @@ import Testing
 /// - `STEM.EXT`: standard output;
 /// - `STEM.stderr.txt`: standard error, only if the run writes any (the check's progress
 ///   lines); no such file means standard error must stay empty;
-/// - `STEM.check.json`, `STEM.check.csv`, `STEM.check.svg`: for `check` runs, the report files
-///   the run writes with `--output DIR`.
+/// - `STEM.check.json`, `STEM.check.csv`, `STEM.check.svg`, `STEM.report.tex`: for `check` runs,
+///   the report files the run writes with `--output DIR` (with `--no-pdf`: what pdflatex writes
+///   depends on the machine's TeX installation; `CheckReportCompilationTests` compiles it).
 ///
 /// What depends on the machine is normalized before comparing: the only such text is the
 /// `--output` directory (a fresh temporary directory for each run), which the check names in
@@ -121,8 +122,8 @@ import Testing
     ),
   ]
 
-  /// The report files `derive check --output DIR` writes.
-  static let reportFiles = ["check.json", "check.csv", "check.svg"]
+  /// The report files `derive check --output DIR --no-pdf` writes.
+  static let reportFiles = ["check.json", "check.csv", "check.svg", "report.tex"]
 
   @Test(arguments: runs.map(\.file))
   func outputIsUnchanged(file: String) throws {
@@ -153,7 +154,7 @@ import Testing
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
         "derive-golden-\(getpid())-\(UUID().uuidString)")
       outputDirectory = dir
-      fullArguments += ["--output", dir.path]
+      fullArguments += ["--output", dir.path, "--no-pdf"]
     }
     defer { outputDirectory.map { try? FileManager.default.removeItem(at: $0) } }
 

@@ -28,6 +28,11 @@ struct CheckCommand: ParsableCommand {
       flags with 95% probability; the summary names the quantities the run cannot tell from \
       zero. Exit status 1 if the check fails.
 
+      With --output DIR the check writes check.json, check.csv, check.svg and report.tex (the \
+      run, the model, the typeset recursions, theory against MC per layer, the width scaling of \
+      the residual and the verdict table, as pgfplots figures), and compiles report.pdf when \
+      pdflatex is on PATH (--no-pdf: not); LaTeX problems are reported, never fail the check.
+
       Power: G1's signal-to-noise grows like √(samples/width), so G1 is resolved at narrow \
       widths with many networks. --negative-control G1 (or V) compares against the theory \
       with that statistic removed: a run with power must then fail.
@@ -61,8 +66,16 @@ struct CheckCommand: ParsableCommand {
   )
   var threads: Int?
 
-  @Option(help: "Directory for report files (check.json, check.csv, check.svg).")
+  @Option(
+    help:
+      "Directory for report files (check.json, check.csv, check.svg, report.tex, and report.pdf when pdflatex is installed)."
+  )
   var output: String?
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "With --output: compile report.tex to report.pdf when pdflatex is on PATH.")
+  var pdf = true
 
   @Option(
     help: ArgumentHelp(
@@ -203,8 +216,11 @@ struct CheckCommand: ParsableCommand {
       header +=
         "\nNEGATIVE CONTROL: the theory below has \(negativeControl) removed (zero at every layer); a run with power must FAIL."
     }
-    try CheckReport.emit(
-      report, header: header, sampler: decision.summary, output: output, into: &out)
+    let run = CheckRun(
+      header: header, sampler: decision.summary, modelName: model.name, modelSource: source,
+      modelText: text, activation: network.defaultActivation, parameters: parameters,
+      recursions: Presentation(Specialization(model: model, result: derivation)))
+    try CheckReport.emit(report, run: run, output: output, compilesPDF: pdf, into: &out)
   }
 
   /// The limits of the count options (documented in their help and README.md).

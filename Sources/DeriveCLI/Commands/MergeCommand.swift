@@ -25,8 +25,16 @@ struct MergeCommand: ParsableCommand {
   @Argument(help: "Shard files, or directories holding shard-*.json files.")
   var shards: [String] = []
 
-  @Option(help: "Directory for report files (check.json, check.csv, check.svg).")
+  @Option(
+    help:
+      "Directory for report files (check.json, check.csv, check.svg, report.tex, and report.pdf when pdflatex is installed)."
+  )
   var output: String?
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "With --output: compile report.tex to report.pdf when pdflatex is on PATH.")
+  var pdf = true
 
   /// Largest shard file read (a shard of 8 inputs at depth 100 is a few hundred MB).
   static let maximumFileSize = 1 << 31
@@ -104,7 +112,12 @@ struct MergeCommand: ParsableCommand {
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    try CheckReport.emit(
-      report, header: header, sampler: decision.summary, output: output, into: &out)
+    let run = CheckRun(
+      header: header, sampler: decision.summary, modelName: model.name,
+      modelSource: merged.modelName, modelText: merged.modelText,
+      activation: RecursionEvaluator.functionNames(model).isEmpty ? nil : merged.activation,
+      parameters: parameters,
+      recursions: Presentation(Specialization(model: model, result: derivation)))
+    try CheckReport.emit(report, run: run, output: output, compilesPDF: pdf, into: &out)
   }
 }
