@@ -420,8 +420,9 @@ enum CheckReportDocument {
     return String(s[..<e]) + "\\times 10^{\(exponent)}"
   }
 
-  /// A coordinate for pgfplots (it reads `1e-05`).
-  static func plain(_ x: Double) -> String { String(format: "%.10g", x) }
+  /// A coordinate for pgfplots (it reads `1e-05`): 6 significant digits, far below what a plot
+  /// resolves; the exact numbers are in check.json.
+  static func plain(_ x: Double) -> String { String(format: "%.6g", x) }
 
   static func coordinates(_ points: [(Int, Double)]) -> String {
     points.filter { $0.1.isFinite }.map { "(\($0.0),\(plain($0.1)))" }.joined(separator: " ")
