@@ -23,7 +23,7 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
 
 for group in groups where requested.isEmpty || requested.contains(group.name) {
   for var c in group.cases() where caseFilter.map({ c.name.contains($0) }) ?? true {
-    if !measuresPeers { c.peer = nil }
+    if !measuresPeers { c.peers = [] }
     report(run(c), json: json)
   }
 }
