@@ -21,10 +21,14 @@ struct DeriveRoot: ParsableCommand {
         derive --document --output mlp.tex            standalone LaTeX document
         derive help recursions                        all options
         derive eval | check | merge …                 numerics (derive help check)
+        derive criticality --activation gelu          critical initialisation
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
-    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self],
+    subcommands: [
+      RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self,
+      CriticalityCommand.self,
+    ],
     defaultSubcommand: RecursionsCommand.self)
 }
 
@@ -44,6 +48,8 @@ public enum DeriveCommandLine {
       case let c as CheckCommand:
         try c.execute(into: &out)
       case let c as MergeCommand:
+        try c.execute(into: &out)
+      case let c as CriticalityCommand:
         try c.execute(into: &out)
       default:
         try command.run()
