@@ -2,7 +2,7 @@ import DeriveCLI
 import Foundation
 import Testing
 
-/// `derive criticality` end to end.
+/// `derive criticality` end to end, and the susceptibilities `derive eval` prints.
 @Suite struct CriticalityCommandTests {
   /// The JSON of the closed-form line and of the K★ = 0 point, byte for byte: couplings under
   /// the MLP's names, bias variance first, K null for a line.
@@ -79,5 +79,31 @@ import Testing
     let unknown = DeriveCommandLine.run(["criticality", "--activation", "elu"])
     #expect(unknown.exitCode == 2 && unknown.standardError.contains("unknown activation 'elu'"))
     #expect(DeriveCommandLine.run(["criticality"]).exitCode == 2)
+  }
+
+  /// `derive eval` adds χ_∥ and χ_⊥ per layer and input after the statistics: 1 on the critical
+  /// ReLU line at every layer, and C_W exactly for the deep linear network.
+  @Test func evalPrintsSusceptibilities() throws {
+    let relu = DeriveCommandLine.run([
+      "eval", "--activation", "relu", "--cb", "0", "--cw", "2", "--width", "8", "--depth", "3",
+      "--input", "1,0.5", "--input", "-0.5,1", "--format", "json",
+    ])
+    #expect(relu.exitCode == 0, "\(relu.standardError)")
+    let object = try JSONSerialization.jsonObject(with: Data(relu.standardOutput.utf8))
+    let layers = try #require((object as? [String: Any])?["layers"] as? [[String: Any]])
+    #expect(layers.count == 3)
+    for layer in layers {
+      for key in ["chi_parallel", "chi_perp"] {
+        let values = try #require(layer[key] as? [Double])
+        #expect(values.count == 2 && values.allSatisfy { abs($0 - 1) <= 1e-12 }, "\(key) \(values)")
+      }
+    }
+    // After the layer's statistics: the first layer's text ends with its V, then χ.
+    let first = relu.standardOutput.components(separatedBy: #","chi_parallel":"#)[0]
+    #expect(first.hasSuffix("}") && first.contains(#""V":{"#) && !first.contains(#""layer":2"#))
+    let linear = DeriveCommandLine.run([
+      "eval", "deep-linear", "--cw", "1.5", "--width", "4", "--depth", "2", "--input", "1",
+    ])
+    #expect(linear.standardOutput.contains("  chi_parallel[0] = 1.5    chi_perp[0] = 1.5"))
   }
 }
