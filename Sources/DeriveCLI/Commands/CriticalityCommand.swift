@@ -83,7 +83,7 @@ struct CriticalityCommand: ParsableCommand {
       lines.append(
         "      χ∥ = \(EvalCommand.number(p.chiParallel)), χ⊥ = \(EvalCommand.number(p.chiPerpendicular))"
           + (p.kernel == nil ? " at every K" : ""))
-      if let flow = flow(p) { lines.append("      " + flow) }
+      lines += flow(p).map { "      " + $0 }
     }
     if !report.notes.isEmpty {
       lines.append("")
@@ -93,21 +93,34 @@ struct CriticalityCommand: ParsableCommand {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// How K flows about the point, from the quadratic term of K′ − K (χ∥ = 1 there).
-  static func flow(_ p: CriticalPoint) -> String? {
-    guard let k = p.kernel, let a = p.curvature else { return nil }
-    let shift = k == 0 ? "K^2" : "(K - K*)^2"
-    let quadratic = "K' - K ≈ \(String(format: "%.6g", a)) \(shift)"
-    switch p.stability {
-    case .attracting:
-      return k == 0
-        ? "\(quadratic): K decays to 0 (a power law in depth)"
-        : "\(quadratic): K flows to K* from both sides"
-    case .repelling:
-      return k == 0 ? "\(quadratic): K grows away from 0" : "\(quadratic): K flows away from K*"
-    case .attractsFromBelow: return "\(quadratic): K rises to K* from below and leaves it above"
-    case .attractsFromAbove: return "\(quadratic): K falls to K* from above and leaves it below"
-    case .marginal: return "\(quadratic): marginal at this order"
+  /// How K flows about the point: the expansion K′ − K ≈ a (K − K★)² + b (K − K★)³ (χ∥ = 1
+  /// there, so the quadratic term decides near K★; for K★ > 0 the cubic term takes over
+  /// beyond |K − K★| ≈ |a/b|).
+  static func flow(_ p: CriticalPoint) -> [String] {
+    guard let k = p.kernel, let a = p.curvature else { return [] }
+    let g = { (x: Double) in String(format: "%.3g", x) }
+    if k == 0 {
+      let way =
+        a < 0
+        ? "K decays to 0 (a power law in depth)" : a > 0 ? "K grows away from 0" : "marginal"
+      return ["K' - K ≈ \(g(a)) K^2 + …: \(way)"]
     }
+    var expansion = "K' - K ≈ \(g(a)) (K - K*)^2"
+    if let b = p.cubic { expansion += " \(b < 0 ? "-" : "+") \(g(abs(b))) (K - K*)^3" }
+    var local: String
+    switch p.stability {
+    case .attracting: local = "K flows to K* from both sides"
+    case .repelling: local = "K flows away from K* on both sides"
+    case .attractsFromBelow: local = "K rises to K* from below and leaves it above"
+    case .attractsFromAbove: local = "K falls to K* from above and leaves it below"
+    case .marginal: local = "marginal at this order"
+    }
+    if let b = p.cubic, b != 0, a != 0 {
+      local +=
+        " within |K - K*| ≈ \(g(abs(a / b))); farther out the cubic term "
+        + (b < 0 ? "pulls K towards K* from both sides" : "pushes K away on both sides")
+    }
+    return [expansion, local]
   }
+
 }

@@ -52,10 +52,13 @@ public struct CriticalPoint: Sendable, Equatable {
   public var stability: Stability
   /// ½ d²K′/dK² at K★ (the coefficient of (K − K★)² in K′ − K), when known.
   public var curvature: Double?
+  /// ⅙ d³K′/dK³ at K★ (the coefficient of (K − K★)³), for a point K★ > 0: beyond
+  /// |K − K★| ≈ |curvature/cubic| it decides the flow rather than the quadratic term.
+  public var cubic: Double?
 
   public init(
     couplings: [Coupling], kernel: Double?, chiParallel: Double, chiPerpendicular: Double,
-    kind: Kind, stability: Stability, curvature: Double? = nil
+    kind: Kind, stability: Stability, curvature: Double? = nil, cubic: Double? = nil
   ) {
     self.couplings = couplings
     self.kernel = kernel
@@ -64,6 +67,7 @@ public struct CriticalPoint: Sendable, Equatable {
     self.kind = kind
     self.stability = stability
     self.curvature = curvature
+    self.cubic = cubic
   }
 
   /// The class as printed: `scale-invariant`, `K*=0`, `K*=0, unstable`, `K*>0, half-stable

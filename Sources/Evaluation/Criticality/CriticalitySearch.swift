@@ -236,6 +236,7 @@ public struct CriticalitySearch: Sendable {
       let chi = try evaluator.values(
         of: [kernel.kernel, kernel.parallel, kernel.perpendicular], at: k, couplings: couplings)
       guard abs(chi[0] - k) <= 1e-9 * max(1, k), abs(chi[1] - 1) <= 1e-8 else { continue }
+      // K′ − K = a δ² + b δ³ + … (δ = K − K★, χ_∥ = 1): central differences at δ = ±h.
       let h = 1e-3 * k
       let below = try evaluator.value(of: kernel.kernel, at: k - h, couplings: couplings) - (k - h)
       let above = try evaluator.value(of: kernel.kernel, at: k + h, couplings: couplings) - (k + h)
@@ -250,7 +251,8 @@ public struct CriticalitySearch: Sendable {
         CriticalPoint(
           couplings: zip(names, c).map { CriticalPoint.Coupling(name: $0, value: $1) },
           kernel: k, chiParallel: chi[1], chiPerpendicular: chi[2], kind: .positiveKernel,
-          stability: stability, curvature: (below + above) / (2 * h * h)))
+          stability: stability, curvature: (below + above) / (2 * h * h),
+          cubic: (above - below) / (2 * h * h * h)))
     }
     if negative > 0 {
       notes.append(
