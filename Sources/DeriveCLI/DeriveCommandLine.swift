@@ -22,12 +22,13 @@ struct DeriveRoot: ParsableCommand {
         derive help recursions                        all options
         derive eval | check | merge …                 numerics (derive help check)
         derive criticality --activation gelu          critical initialisation
+        derive asymptotics --activation tanh --cb 0 --cw 1   large-depth power laws
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
     subcommands: [
       RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self,
-      CriticalityCommand.self,
+      CriticalityCommand.self, AsymptoticsCommand.self,
     ],
     defaultSubcommand: RecursionsCommand.self)
 }
@@ -50,6 +51,8 @@ public enum DeriveCommandLine {
       case let c as MergeCommand:
         try c.execute(into: &out)
       case let c as CriticalityCommand:
+        try c.execute(into: &out)
+      case let c as AsymptoticsCommand:
         try c.execute(into: &out)
       default:
         try command.run()

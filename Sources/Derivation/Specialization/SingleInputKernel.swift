@@ -92,22 +92,32 @@ public struct SingleInputKernel: Sendable {
   /// - Throws: ``SpecializationError`` when the map applies no function or several, or the
   ///   closed form meets a distributional integrand.
   public func specialized(to activation: ActivationSpecialization) throws -> SingleInputKernel {
-    let function = try onlyFunction()
     var s = self
-    // The linear closed forms are polynomial moments of the metric tensor: back to its
-    // single-input scalar.
-    func exact(_ e: Expression) throws -> Expression {
-      singleInput.apply(try activation.applySingleInput(e, function: function))
-    }
+    s.kernel = try closedForm(kernel, activation)
+    s.parallel = try closedForm(parallel, activation)
+    s.perpendicular = try closedForm(perpendicular, activation)
+    return s
+  }
+
+  /// Any single-input expression of the model (another statistic's recursion, say) with the
+  /// Gaussian averages of the map's one function done in closed form for `activation`.
+  ///
+  /// - Throws: ``SpecializationError`` as ``specialized(to:)``.
+  public func closedForm(_ e: Expression, _ activation: ActivationSpecialization) throws
+    -> Expression
+  {
+    let function = try onlyFunction()
     do {
-      s.kernel = try exact(kernel)
-      s.parallel = try exact(parallel)
-      s.perpendicular = try exact(perpendicular)
+      // The linear closed forms are polynomial moments of the metric tensor: back to its
+      // single-input scalar.
+      return singleInput.apply(try activation.applySingleInput(e, function: function))
     } catch let e as ActivationSpecialization.DistributionalIntegrand {
       throw SpecializationError(description: e.description)
     }
-    return s
   }
+
+  /// The single-input form of any derived expression of the model (``SingleInput``).
+  public func atSingleInput(_ e: Expression) -> Expression { singleInput.apply(e) }
 
   /// The one function the kernel map applies.
   ///

@@ -1,5 +1,6 @@
 import Algebra
 import Derivation
+import Foundation
 import Numerics
 import Quadrature
 
@@ -59,17 +60,26 @@ public struct SingleInputKernelEvaluator: Sendable {
   /// Each average is expanded with the Taylor coefficients of σ
   /// (``Activation/taylorCoefficients(through:)``):
   /// ⟨∂ᵏF⟩_K = Σ_m F^{(k+2m)}(0) K^m / (2^m m!), the single-input form of ∂⟨F⟩/∂K = ½⟨F″⟩.
-  public func series(of e: Algebra.Expression, order: Int) -> [Double]? {
+  ///
+  /// Couplings named in `couplings` take their values; any other coupling makes the series nil.
+  public func series(
+    of e: Algebra.Expression, order: Int, couplings: [String: Double] = [:]
+  ) -> [Double]? {
     var total = [Double](repeating: 0, count: order + 1)
     for term in e.expanded().terms {
       var shift = 0
+      var coefficient = term.coefficient.doubleValue
       for p in term.monomial.scalars {
+        if p.symbol.kind == .parameter, p.symbol.layer == nil, let v = couplings[p.symbol.name] {
+          coefficient *= Foundation.pow(v, Double(p.exponent))
+          continue
+        }
         guard p.symbol == kernel.metricSymbol, p.exponent >= 0 else { return nil }
         shift += p.exponent
       }
       guard shift <= order else { continue }
       var product = [Double](repeating: 0, count: order + 1)
-      product[shift] = term.coefficient.doubleValue
+      product[shift] = coefficient
       for f in term.monomial.factors {
         guard case .average(let g) = f, g.metric == kernel.metric,
           let s = averageSeries(g, order: order)
