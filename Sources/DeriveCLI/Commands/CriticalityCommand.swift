@@ -67,23 +67,26 @@ struct CriticalityCommand: ParsableCommand {
   }
 
   /// Each point with its class, couplings, K★, χ values and the flow about it; then the notes.
+  /// The metric is written by the model's name for it (K in the MLP); the class labels are
+  /// the book's.
   static func text(_ report: CriticalitySearch.Report, model: Model) -> String {
+    let m = model.state?.metric.name ?? "K"
     var lines = [
       "model: \(model.name)",
       "activation: \(report.activation)",
-      "critical points (a fixed point K* = K'(K*) of the single-input kernel map with χ∥ = χ⊥ = 1):",
+      "critical points (a fixed point \(m)* = \(m)'(\(m)*) of the single-input kernel map with χ∥ = χ⊥ = 1):",
     ]
     if report.points.isEmpty { lines.append("  none found") }
     for (k, p) in report.points.enumerated() {
       lines.append("")
       lines.append("  [\(k + 1)] class \(p.classLabel)")
       let couplings = p.couplings.map { "\($0.name) = \($0.exact ?? EvalCommand.number($0.value))" }
-      let kernel = p.kernel.map { "K* = \(EvalCommand.number($0))" } ?? "any K* (a line)"
+      let kernel = p.kernel.map { "\(m)* = \(EvalCommand.number($0))" } ?? "any \(m)* (a line)"
       lines.append("      " + (couplings + [kernel]).joined(separator: ", "))
       lines.append(
         "      χ∥ = \(EvalCommand.number(p.chiParallel)), χ⊥ = \(EvalCommand.number(p.chiPerpendicular))"
-          + (p.kernel == nil ? " at every K" : ""))
-      lines += flow(p).map { "      " + $0 }
+          + (p.kernel == nil ? " at every \(m)" : ""))
+      lines += flow(p, metric: m).map { "      " + $0 }
     }
     if !report.notes.isEmpty {
       lines.append("")
@@ -93,34 +96,36 @@ struct CriticalityCommand: ParsableCommand {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// How K flows about the point: the expansion K′ − K ≈ a (K − K★)² + b (K − K★)³ (χ∥ = 1
-  /// there, so the quadratic term decides near K★; for K★ > 0 the cubic term takes over
-  /// beyond |K − K★| ≈ |a/b|).
-  static func flow(_ p: CriticalPoint) -> [String] {
+  /// How the metric m flows about the point: the expansion m′ − m ≈ a (m − m★)² + b (m − m★)³
+  /// (χ∥ = 1 there, so the quadratic term decides near m★; for m★ > 0 the cubic term takes
+  /// over beyond |m − m★| ≈ |a/b|).
+  static func flow(_ p: CriticalPoint, metric m: String) -> [String] {
     guard let k = p.kernel, let a = p.curvature else { return [] }
     let g = { (x: Double) in String(format: "%.3g", x) }
     if k == 0 {
       let way =
         a < 0
-        ? "K decays to 0 (a power law in depth)" : a > 0 ? "K grows away from 0" : "marginal"
-      return ["K' - K ≈ \(g(a)) K^2 + …: \(way)"]
+        ? "\(m) decays to 0 (a power law in depth)"
+        : a > 0 ? "\(m) grows away from 0" : "marginal"
+      return ["\(m)' - \(m) ≈ \(g(a)) \(m)^2 + …: \(way)"]
     }
-    var expansion = "K' - K ≈ \(g(a)) (K - K*)^2"
-    if let b = p.cubic { expansion += " \(b < 0 ? "-" : "+") \(g(abs(b))) (K - K*)^3" }
+    let d = "(\(m) - \(m)*)"
+    var expansion = "\(m)' - \(m) ≈ \(g(a)) \(d)^2"
+    if let b = p.cubic { expansion += " \(b < 0 ? "-" : "+") \(g(abs(b))) \(d)^3" }
     var local: String
     switch p.stability {
-    case .attracting: local = "K flows to K* from both sides"
-    case .repelling: local = "K flows away from K* on both sides"
-    case .attractsFromBelow: local = "K rises to K* from below and leaves it above"
-    case .attractsFromAbove: local = "K falls to K* from above and leaves it below"
+    case .attracting: local = "\(m) flows to \(m)* from both sides"
+    case .repelling: local = "\(m) flows away from \(m)* on both sides"
+    case .attractsFromBelow: local = "\(m) rises to \(m)* from below and leaves it above"
+    case .attractsFromAbove: local = "\(m) falls to \(m)* from above and leaves it below"
     case .marginal: local = "marginal at this order"
     }
     if let b = p.cubic, b != 0, a != 0 {
       local +=
-        " within |K - K*| ≈ \(g(abs(a / b))); farther out the cubic term "
-        + (b < 0 ? "pulls K towards K* from both sides" : "pushes K away on both sides")
+        " within |\(m) - \(m)*| ≈ \(g(abs(a / b))); farther out the cubic term "
+        + (b < 0
+          ? "pulls \(m) towards \(m)* from both sides" : "pushes \(m) away on both sides")
     }
     return [expansion, local]
   }
-
 }

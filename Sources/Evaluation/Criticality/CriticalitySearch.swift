@@ -170,6 +170,7 @@ public struct CriticalitySearch: Sendable {
 
     var points: [CriticalPoint] = []
     var notes: [String] = []
+    let m = kernel.metric.name
 
     // Route 2: K★ = 0 from the expansion about K = 0.
     if let series = all.map({ evaluator.series(of: $0, order: 2) }) as [[Double]?]?,
@@ -198,18 +199,18 @@ public struct CriticalitySearch: Sendable {
               kind: .zeroKernel, stability: stability, curvature: a))
         } else {
           notes.append(
-            "K* = 0 is not critical for \(name): the fixed point K′(0) = 0 with χ_⊥ = 1 needs \(zip(names, c).map { "\($0) = \(Self.format($1))" }.joined(separator: ", "))\(abs(parallel0 - 1) > 1e-10 ? ", where χ_∥ = \(Self.format(parallel0))" : " (a negative variance)")"
+            "\(m)* = 0 is not critical for \(name): the fixed point \(m)′(0) = 0 with χ_⊥ = 1 needs \(zip(names, c).map { "\($0) = \(Self.format($1))" }.joined(separator: ", "))\(abs(parallel0 - 1) > 1e-10 ? ", where χ_∥ = \(Self.format(parallel0))" : " (a negative variance)")"
           )
         }
       }
     } else {
-      notes.append("K* = 0: \(name) has no Taylor expansion about 0 usable here")
+      notes.append("\(m)* = 0: \(name) has no Taylor expansion about 0 usable here")
     }
 
     // Route 3: K★ > 0 on a logarithmic grid.
     guard hasBias else {
       notes.append(
-        "the map has no bias variance: a critical point K* > 0 needs two couplings for its three conditions, so none is searched"
+        "the map has no bias variance: a critical point \(m)* > 0 needs two couplings for its three conditions, so none is searched"
       )
       return Report(activation: name, points: points, notes: notes)
     }
@@ -259,7 +260,7 @@ public struct CriticalitySearch: Sendable {
         "\(negative) solution\(negative == 1 ? "" : "s") with a negative variance discarded")
     }
     notes.append(
-      "K* > 0 searched on [\(Self.format(options.lowerKernel)), \(Self.format(options.upperKernel))]: \(options.pointsPerDecade) points per decade, sign changes of χ_∥ − 1 refined by Brent's method to \(Self.format(options.tolerance)) relative"
+      "\(m)* > 0 searched on [\(Self.format(options.lowerKernel)), \(Self.format(options.upperKernel))]: \(options.pointsPerDecade) points per decade, sign changes of χ_∥ − 1 refined by Brent's method to \(Self.format(options.tolerance)) relative"
     )
     return Report(activation: name, points: points, notes: notes)
   }

@@ -142,6 +142,7 @@ public struct LargeDepthAsymptotics: Sendable {
   func scaleInvariant(
     _ activation: ActivationSpecialization, couplings: [String: Double], key: String
   ) throws -> Report {
+    let m = kernel.metric.name
     let (vForm, gForm) = try forms()
     let exact = try kernel.specialized(to: activation)
     let evaluator = SingleInputKernelEvaluator(kernel: exact, activation: .linear)
@@ -155,7 +156,7 @@ public struct LargeDepthAsymptotics: Sendable {
     }
     guard abs(kernels[0] - 1) <= 1e-12, abs(kernels[1] - 2) <= 1e-12 else {
       throw notCritical(
-        "K' = \(Self.format(kernels[0])) at K = 1 and \(Self.format(kernels[1])) at K = 2, not K' = K"
+        "\(m)' = \(Self.format(kernels[0])) at \(m) = 1 and \(Self.format(kernels[1])) at \(m) = 2, not \(m)' = \(m)"
       )
     }
     let v = try at(1, [vForm.constant, vForm.coefficients.last ?? .zero])
@@ -169,7 +170,7 @@ public struct LargeDepthAsymptotics: Sendable {
     var laws: [(String, PowerLaw)] = [
       (
         kernel.metric.name,
-        PowerLaw(power: 0, coefficient: nil, remark: "K(ℓ) = K(1) at every layer")
+        PowerLaw(power: 0, coefficient: nil, remark: "\(m)(ℓ) = \(m)(1) at every layer")
       )
     ]
     if let gForm, let correction {
@@ -191,12 +192,13 @@ public struct LargeDepthAsymptotics: Sendable {
   func zeroKernel(
     _ activation: Activation, name: String, couplings: [String: Double], key: String
   ) throws -> Report {
+    let m = kernel.metric.name
     let (vForm, gForm) = try forms()
     let evaluator = SingleInputKernelEvaluator(kernel: kernel, activation: activation)
     func series(_ e: Expression, _ order: Int) throws -> [Double] {
       guard let s = evaluator.series(of: e, order: order, couplings: couplings) else {
         throw EvaluationError(
-          "\(name) has no expansion about K = 0 here (not analytic at 0, or a coupling without a value): no power law is derived; large-depth asymptotics are derived at scale-invariant and K*=0 critical points"
+          "\(name) has no expansion about \(m) = 0 here (not analytic at 0, or a coupling without a value): no power law is derived; large-depth asymptotics are derived at scale-invariant and K*=0 critical points"
         )
       }
       return s
@@ -204,20 +206,20 @@ public struct LargeDepthAsymptotics: Sendable {
     let f = try series(kernel.kernel, 3)
     guard abs(f[0]) <= 1e-12, abs(f[1] - 1) <= 1e-10 else {
       throw notCritical(
-        "K*=0 needs K'(0) = 0 and χ∥(0) = 1; here K'(0) = \(Self.format(f[0])), χ∥(0) = \(Self.format(f[1])) (derive criticality --activation \(name) gives the critical couplings)"
+        "K*=0 needs \(m)'(0) = 0 and χ∥(0) = 1; here \(m)'(0) = \(Self.format(f[0])), χ∥(0) = \(Self.format(f[1])) (derive criticality --activation \(name) gives the critical couplings)"
       )
     }
     let a = f[2]
     guard a < 0 else {
       throw notCritical(
-        "K' - K ≈ \(Self.format(a)) K² near 0: K does not decay to 0, so there is no K*=0 power law"
+        "\(m)' - \(m) ≈ \(Self.format(a)) \(m)² near 0: \(m) does not decay to 0, so there is no K*=0 power law"
       )
     }
     let s = try series(vForm.constant, 2)
     let t = try series(vForm.coefficients.last ?? .zero, 1)
     guard abs(s[0]) <= 1e-12, abs(s[1]) <= 1e-12, abs(t[0] - 1) <= 1e-10 else {
       throw EvaluationError(
-        "the vertex recursion near K = 0 is not V' = s K² + (1 + e K) V + …; no power law is derived"
+        "the recursion of \(vertex.name) near \(m) = 0 is not \(vertex.name)' = s \(m)² + (1 + e \(m)) \(vertex.name) + …; no power law is derived"
       )
     }
     let e = t[1]
@@ -236,7 +238,7 @@ public struct LargeDepthAsymptotics: Sendable {
       let q = try series(gForm.coefficients.last ?? .zero, 0)
       guard abs(r[0]) <= 1e-12, abs(r[1]) <= 1e-12, abs(p[0] - 1) <= 1e-10, p[1] / a > 0 else {
         throw EvaluationError(
-          "the recursion of \(correction.name) near K = 0 is not G' = (1 + f K) G + h V + O(K²) with f/a > 0; its law is not derived"
+          "the recursion of \(correction.name) near \(m) = 0 is not \(correction.name)' = (1 + f \(m)) \(correction.name) + h \(vertex.name) + O(\(m)²) with f/a > 0; its law is not derived"
         )
       }
       laws.append((correction.name, PowerLaw(power: 0, coefficient: a * q[0] * v / p[1])))
