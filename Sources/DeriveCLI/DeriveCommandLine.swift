@@ -21,10 +21,15 @@ struct DeriveRoot: ParsableCommand {
         derive --document --output mlp.tex            standalone LaTeX document
         derive help recursions                        all options
         derive eval | check | merge …                 numerics (derive help check)
+        derive criticality --activation gelu          critical initialisation
+        derive asymptotics --activation tanh --cb 0 --cw 1   large-depth power laws
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
-    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self],
+    subcommands: [
+      RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self,
+      CriticalityCommand.self, AsymptoticsCommand.self,
+    ],
     defaultSubcommand: RecursionsCommand.self)
 }
 
@@ -44,6 +49,10 @@ public enum DeriveCommandLine {
       case let c as CheckCommand:
         try c.execute(into: &out)
       case let c as MergeCommand:
+        try c.execute(into: &out)
+      case let c as CriticalityCommand:
+        try c.execute(into: &out)
+      case let c as AsymptoticsCommand:
         try c.execute(into: &out)
       default:
         try command.run()

@@ -55,7 +55,7 @@ import Testing
     let b = try #require(try Self.numbers(renamed.standardOutput)["layers"] as? [[String: Any]])
     #expect(a.count == 4 && b.count == 4)
     for (x, y) in zip(a, b) {
-      #expect(Set(y.keys) == ["layer", "Q", "H", "U"])
+      #expect(Set(y.keys) == ["layer", "Q", "H", "U", "chi_parallel", "chi_perp"])
       for (old, new) in [("K", "Q"), ("G1", "H"), ("V", "U")] {
         let (u, v) = (Self.values(x[old]), Self.values(y[new]))
         #expect(!u.isEmpty && u.count == v.count)

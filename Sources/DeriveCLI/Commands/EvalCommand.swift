@@ -10,7 +10,10 @@ struct EvalCommand: ParsableCommand {
     abstract: "Evaluate the derived K, G1, V recursions layer by layer for given numbers.",
     discussion: """
       The expressions evaluated are the ones the engine derives from MODEL (not re-typed \
-      formulas); Gaussian averages are computed by quadrature in the derivative-free Hermite form.
+      formulas); Gaussian averages are computed by quadrature in the derivative-free Hermite form. \
+      After each layer's statistics come the susceptibilities of the step to the next layer, \
+      chi_parallel[a] and chi_perp[a]: the derived single-input χ∥ and χ⊥ evaluated at each \
+      input's own K[aa].
 
       Examples:
         derive eval --activation tanh --cb 0 --cw 1 --width 100 --depth 5 --input 1,0 --input 0,1
@@ -40,7 +43,12 @@ struct EvalCommand: ParsableCommand {
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    out.write(format == .json ? Self.json(layers, model: model) : Self.text(layers, model: model))
+    let chi = LayerSusceptibilities.evaluate(
+      model: model, derivation: derivation, layers: layers, parameters: parameters)
+    out.write(
+      format == .json
+        ? Self.json(layers, model: model, susceptibilities: chi)
+        : Self.text(layers, model: model, susceptibilities: chi))
   }
 
   static func number(_ x: Double) -> String {
@@ -50,7 +58,9 @@ struct EvalCommand: ParsableCommand {
   /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
   /// consecutive rank-2 statistics side by side (`K[01] = …    G1[01] = …`), a pair-of-pairs
   /// statistic as `V[(01)(23)]`.
-  static func text(_ layers: [RecursionValues], model: Model) -> String {
+  static func text(
+    _ layers: [RecursionValues], model: Model, susceptibilities: [LayerSusceptibilities] = []
+  ) -> String {
     let statistics = model.derivedStatistics
     // Consecutive rank-2 statistics of one symmetry share lines.
     var groups: [[Statistic]] = []
@@ -75,6 +85,7 @@ struct EvalCommand: ParsableCommand {
               .joined(separator: "    "))
         }
       }
+      lines += susceptibilityLines(susceptibilities.first { $0.layer == l.layer })
     }
     return lines.joined(separator: "\n") + "\n"
   }
