@@ -272,19 +272,24 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   /// A head with its tag and layer superscript: `K^{(\ell)}`, `G^{\{1\}(\ell)}`.
-  private func head(_ h: TensorHead, withLayer: Bool) -> Piece {
+  ///
+  /// A name with a subscript of its own (`W2` shown `W_{2}`) is braced when `indexed` (the
+  /// tensor's indices follow as a second subscript, which TeX refuses after the first:
+  /// `{W_{2}}^{(\ell)}_{ij}`).
+  private func head(_ h: TensorHead, withLayer: Bool, indexed: Bool = false) -> Piece {
     let style = notation.style(of: h)
     var superscript = ""
     if let tag = style.tag { superscript += tag.replacingBraces() }
     if withLayer, let l = h.layer { superscript += "(" + layer(l) + ")" }
-    let name = DisplayName(parsing: style.name).latex
+    let display = DisplayName(parsing: style.name)
+    let name = indexed && !display.subscriptText.isEmpty ? "{" + display.latex + "}" : display.latex
     if superscript.isEmpty { return Piece(latex: name, hasSuperscript: false) }
     return Piece(latex: name + "^{" + superscript + "}", hasSuperscript: true)
   }
 
   private func tensor(_ t: Tensor, names: [Index: DisplayName], short: Bool) -> Piece {
-    let h = head(t.head, withLayer: !short)
     let indices = short ? sampleIndicesOrAll(t.indices) : t.indices
+    let h = head(t.head, withLayer: !short, indexed: !indices.isEmpty)
     if indices.isEmpty { return h }
     return Piece(
       latex: h.latex + "_{" + indexList(indices, symmetry: t.head.symmetry, names: names) + "}",

@@ -276,4 +276,16 @@ import Testing
         == LaTeXRenderer(notation: .book).render(.tensor(TensorHead("W2", layer: .ell), [a])))
     #expect(n.heads["H"] == nil && n.heads["9"] == nil)
   }
+
+  /// A name read with a subscript of its own (`W2` as `W_{2}`) is braced before the tensor's
+  /// indices: `W_{2}^{(\ell)}_{\alpha_{1}}` is a "Double subscript" error in TeX (the pdflatex
+  /// test found it in G1's default reading).
+  @Test func aSubscriptedNameIsBracedBeforeItsIndices() {
+    let a = Index.sample("alpha1")
+    let latex = LaTeXRenderer(notation: .book)
+    #expect(
+      latex.render(.tensor(TensorHead("W2", layer: .ell), [a]))
+        == "{W_{2}}^{(\\ell)}_{\\alpha_{1}}")
+    #expect(latex.render(.tensor(TensorHead("W2", layer: .ell), [])) == "W_{2}^{(\\ell)}")
+  }
 }
