@@ -46,16 +46,21 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var network: NetworkOptions
 
-  @Option(help: "Number of networks per width (100…100000000).")
+  // Counts are read unconditionally (as NetworkOptions' numbers), so `--threads -1` is refused
+  // for its value rather than reported missing.
+  @Option(parsing: .unconditional, help: "Number of networks per width (100…100000000).")
   var samples: Int = 20_000
 
-  @Option(help: "Random seed (results are identical for any number of threads).")
+  @Option(
+    parsing: .unconditional,
+    help: "Random seed (results are identical for any number of threads).")
   var seed: UInt64 = 1
 
-  @Option(help: "Number of width doublings in the scan (0…8).")
+  @Option(parsing: .unconditional, help: "Number of width doublings in the scan (0…8).")
   var scan: Int = 3
 
   @Option(
+    parsing: .unconditional,
     help:
       "Threads (1…1024; default: all cores). At most one thread per 64 networks is started; a run whose estimated memory exceeds 4 GiB is refused."
   )

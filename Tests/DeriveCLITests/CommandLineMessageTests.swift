@@ -1,0 +1,60 @@
+import DeriveCLI
+import Foundation
+import Testing
+
+/// The rough edges a new user hit (issue 14): each command line below used to answer with a
+/// misleading or raw message; each is now refused (exit status 2) with one `error: …` line that
+/// gives the real reason, or accepted.
+@Suite struct CommandLineMessageTests {
+  static let network = ["--width", "8", "--depth", "2", "--input", "1,0.5"]
+  static let relu = ["--activation", "relu", "--cb", "0", "--cw", "2"]
+
+  /// Refused with exit status 2 and a single `error: ` line containing every one of `parts`.
+  func expectRefusal(
+    _ arguments: [String], _ parts: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let out = DeriveCommandLine.run(arguments)
+    #expect(out.exitCode == 2, "\(arguments)", sourceLocation: sourceLocation)
+    #expect(
+      out.standardError.hasPrefix("error: "), "\(out.standardError)",
+      sourceLocation: sourceLocation)
+    #expect(
+      !out.standardError.contains("Error: error:"), "\(out.standardError)",
+      sourceLocation: sourceLocation)
+    for part in parts {
+      #expect(
+        out.standardError.contains(part), "\(arguments): \(out.standardError)",
+        sourceLocation: sourceLocation)
+    }
+    #expect(out.standardOutput.isEmpty, sourceLocation: sourceLocation)
+  }
+
+  /// `--width -64` and `--cw -1` (a negative value after a space) were read as a missing value
+  /// ("Missing value for '--width <width>'"): the argument parser took `-64` for an option.
+  /// They are now read as numbers and refused for being out of range.
+  @Test func negativeNumbersAfterASpaceAreReadThenRefused() {
+    let two = ["--input", "1,0.5"]
+    expectRefusal(
+      ["eval"] + Self.relu + ["--width", "-64", "--depth", "3"] + two,
+      ["widths must be between 1 and", "(got -64)"])
+    expectRefusal(
+      ["eval", "--activation", "relu", "--cb", "0", "--cw", "-1"] + Self.network,
+      ["the coupling C_W must be a number between 0 and", "(got -1.0)"])
+    expectRefusal(
+      ["eval", "--activation", "relu", "--cb", "-0.5", "--cw", "1"] + Self.network,
+      ["the coupling C_b must be a number between 0 and", "(got -0.5)"])
+    expectRefusal(
+      ["eval"] + Self.relu + ["--width", "8", "--depth", "-3"] + two,
+      ["--depth must be between 1 and", "(got -3)"])
+    expectRefusal(["eval"] + Self.relu + ["--widths", "-4,8"] + two, ["(got -4)"])
+    expectRefusal(
+      ["check"] + Self.relu + Self.network + ["--threads", "-2"],
+      ["--threads must be between 1 and", "(got -2)"])
+    expectRefusal(
+      ["check"] + Self.relu + Self.network + ["--scan", "-1"],
+      ["--scan must be between 0 and", "(got -1)"])
+    expectRefusal(
+      ["check"] + Self.relu + Self.network + ["--samples", "-5"],
+      ["--samples must be between", "(got -5)"])
+  }
+}
