@@ -57,4 +57,11 @@ import Testing
       ["check"] + Self.relu + Self.network + ["--samples", "-5"],
       ["--samples must be between", "(got -5)"])
   }
+
+  /// An error the engine throws and a command did not translate went through the argument
+  /// parser's reporting, which printed `Error: error: unknown or non-exact activation 'tanh'`.
+  @Test func engineErrorsAreNotPrefixedTwice() {
+    expectRefusal(
+      ["--activation", "tanh"], ["unknown or non-exact activation 'tanh'", "relu"])
+  }
 }
