@@ -64,4 +64,18 @@ import Testing
     expectRefusal(
       ["--activation", "tanh"], ["unknown or non-exact activation 'tanh'", "relu"])
   }
+
+  /// `derive check --width 1` printed `cannot sample this network:
+  /// widthTooSmallForEstimators(layer: 0, width: 1)`, the raw enum case with a 0-based layer.
+  @Test func samplerRefusalsAreSentences() {
+    expectRefusal(
+      ["check"] + Self.relu + ["--width", "1", "--depth", "2", "--input", "1", "--samples", "100"],
+      [
+        "cannot sample this network: layer 1 has width 1, but every width must be at least 2",
+        "pairs of distinct neurons",
+      ])
+    let out = DeriveCommandLine.run(
+      ["check"] + Self.relu + ["--width", "1", "--depth", "2", "--input", "1", "--samples", "100"])
+    #expect(!out.standardError.contains("widthTooSmallForEstimators"))
+  }
 }
