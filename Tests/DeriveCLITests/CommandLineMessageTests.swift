@@ -78,4 +78,30 @@ import Testing
       ["check"] + Self.relu + ["--width", "1", "--depth", "2", "--input", "1", "--samples", "100"])
     #expect(!out.standardError.contains("widthTooSmallForEstimators"))
   }
+
+  /// Activation names are case-insensitive, and a misspelt one gets a suggestion (it used to
+  /// get only the list of names).
+  @Test func activationsAreCaseInsensitiveWithSuggestions() {
+    let upper = DeriveCommandLine.run(
+      ["eval", "--activation", "ReLU", "--cb", "0", "--cw", "2"] + Self.network)
+    #expect(upper.exitCode == 0, "\(upper.standardError)")
+    let lower = DeriveCommandLine.run(["eval"] + Self.relu + Self.network)
+    #expect(upper.standardOutput == lower.standardOutput)
+    expectRefusal(
+      ["eval", "--activation", "tahn", "--cb", "0", "--cw", "2"] + Self.network,
+      ["unknown activation 'tahn'; did you mean 'tanh'?"])
+    expectRefusal(
+      ["eval", "--activation", "Leaky-ReLU:0.1", "--cb", "0", "--cw", "2"] + Self.network,
+      ["did you mean 'leaky_relu'?"])
+    // Nothing close: no suggestion, the list.
+    expectRefusal(
+      ["eval", "--activation", "sigmoid", "--cb", "0", "--cw", "2"] + Self.network,
+      ["unknown activation 'sigmoid'; known activations: linear, relu"])
+    // The exact specialisations of `derive --activation` read names the same way.
+    let derived = DeriveCommandLine.run(["--single-input", "--activation", "ReLU"])
+    #expect(derived.exitCode == 0, "\(derived.standardError)")
+    #expect(
+      derived.standardOutput
+        == DeriveCommandLine.run(["--single-input", "--activation", "relu"]).standardOutput)
+  }
 }
