@@ -104,4 +104,38 @@ import Testing
       derived.standardOutput
         == DeriveCommandLine.run(["--single-input", "--activation", "relu"]).standardOutput)
   }
+
+  /// `model x2-hidden` was refused ("expected end of line, found '-'") while `model
+  /// deep-linear` was accepted: a `-` joined a name only after a letter. It now joins after a
+  /// digit too; `n[l-1]` (a layer) is unchanged, so the model still derives.
+  @Test func modelNamesMayHaveDigitsBeforeAHyphen() throws {
+    let text = """
+      model x2-hidden
+      index i : neuron l+1
+      index j : neuron l
+      index a : sample
+      coupling C_W
+      gaussian W[i,j] : C_W / n(j)
+      input x[j;a]
+      incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1]
+      map z[i;a] = W[i,j] z[j;a]
+      first z[i;a] = W[i,j] x[j;a]
+      derive K G1 V to order 1
+
+      """
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "derive-x2-hidden-\(getpid()).model")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let out = DeriveCommandLine.run(
+      ["eval", file.path, "--cw", "1.5", "--width", "8", "--depth", "3", "--input", "1"])
+    #expect(out.exitCode == 0, "\(out.standardError)")
+    #expect(out.standardOutput.hasPrefix("model: x2-hidden\n"))
+    // The same network as the built-in deep-linear model.
+    let builtin = DeriveCommandLine.run(
+      ["eval", "deep-linear", "--cw", "1.5", "--width", "8", "--depth", "3", "--input", "1"])
+    #expect(
+      out.standardOutput.replacingOccurrences(of: "x2-hidden", with: "deep-linear")
+        == builtin.standardOutput)
+  }
 }
