@@ -138,4 +138,23 @@ import Testing
       out.standardOutput.replacingOccurrences(of: "x2-hidden", with: "deep-linear")
         == builtin.standardOutput)
   }
+
+  /// Two identical inputs (ReLU keeps them identical at every layer) make the metric singular;
+  /// the refusal was the quadrature's "Cholesky pivot … derivative forms need K⁻¹ — drop the
+  /// duplicate coordinate", in `eval` and in `check` alike (check evaluates the same theory).
+  /// It now names the inputs and says what to change.
+  @Test func singularMetricsAreExplainedInPlainWords() {
+    let same = ["--width", "8", "--depth", "3", "--input", "1,0", "--input", "1,0"]
+    for command in [["eval"], ["check", "--samples", "100", "--scan", "0"]] {
+      expectRefusal(
+        command + Self.relu + same,
+        [
+          "the metric K at layer 2 is singular: inputs 1 and 2 are perfectly correlated there",
+          "Give each input once",
+        ])
+    }
+    expectRefusal(
+      ["eval"] + Self.relu + ["--width", "8", "--depth", "3", "--input", "1,0", "--input", "0,0"],
+      ["input 2 has zero variance there", "Leave that input out"])
+  }
 }
