@@ -8,8 +8,8 @@ struct DeriveRoot: ParsableCommand {
     commandName: "derive",
     abstract: "Derive the order-1/n recursions of random neural networks at initialization (PDLT).",
     discussion: """
-      derive [MODEL] [--format latex|text|json] [--single-input] [--activation NAME]
-             [--steps] [--document] [--output FILE]
+      derive [MODEL] [--format latex|text|json|sympy|mathematica] [--single-input]
+             [--activation NAME] [--steps] [--document] [--output FILE]
 
         MODEL is a model file (grammar: Derivations/README.md) or a built-in model
         (mlp, mlp-no-bias, deep-linear); the default is the MLP.
