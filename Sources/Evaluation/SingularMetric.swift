@@ -11,7 +11,7 @@ enum SingularMetric {
   static func explanation(metric name: String, layer: Int, rows: [[Double]]) -> String {
     let s = rows.count
     let inverse =
-      "so the 1/n recursions, which need the inverse of \(name), cannot be evaluated at the next layer"
+      "so the 1/n recursions, whose Gaussian averages for this activation need the inverse of \(name), cannot be evaluated at the next layer"
     for a in 0..<s where rows[a][a] <= 0 {
       return
         "the metric \(name) at layer \(layer) is singular: input \(a + 1) has zero variance there (\(name)[\(a)\(a)] = 0, as for a zero input without a bias), \(inverse). Leave that input out: its preactivations are 0 at every layer."
@@ -22,7 +22,7 @@ enum SingularMetric {
         let square = rows[a][b] * rows[a][b]
         guard square >= (1 - correlationTolerance) * product else { continue }
         return
-          "the metric \(name) at layer \(layer) is singular: inputs \(a + 1) and \(b + 1) are perfectly correlated there (\(name)[\(a)\(b)]² = \(name)[\(a)\(a)]·\(name)[\(b)\(b)]), \(inverse). Inputs stay so from layer to layer when they coincide, or when one is a multiple of the other, there is no bias, and the activation is positively homogeneous (relu, leaky_relu, linear). Give each input once (a repeated input's statistics are those of its first copy), and no input that is a multiple of another."
+          "the metric \(name) at layer \(layer) is singular: inputs \(a + 1) and \(b + 1) are perfectly correlated there (\(name)[\(a)\(b)]² = \(name)[\(a)\(a)]·\(name)[\(b)\(b)]), \(inverse). Inputs stay so from layer to layer when they coincide, or when one is a positive multiple of the other and there is no bias; activations with a kink (relu, leaky_relu) then fail, since their averages are taken with the inverse (smooth ones such as tanh need none). Give each input once (a repeated input's statistics are those of its first copy), and no input that is a positive multiple of another."
       }
     }
     return
