@@ -97,6 +97,7 @@ let package = Package(
       name: "EvaluationTests",
       dependencies: ["Evaluation", "Derivation", "Numerics", "Quadrature", "Sampling"]),
     .testTarget(name: "DeriveCLITests", dependencies: ["DeriveCLI"], exclude: ["Golden"]),
+    .testTarget(name: "BenchmarkArgumentsTests", dependencies: ["derive-bench"]),
     .testTarget(
       name: "FuzzingTests", dependencies: ["Fuzzing", "DeriveCLI"],
       resources: [.copy("Reproducers")]),

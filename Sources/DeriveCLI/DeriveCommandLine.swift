@@ -8,8 +8,8 @@ struct DeriveRoot: ParsableCommand {
     commandName: "derive",
     abstract: "Derive the order-1/n recursions of random neural networks at initialization (PDLT).",
     discussion: """
-      derive [MODEL] [--format latex|text|json] [--single-input] [--activation NAME]
-             [--steps] [--document] [--output FILE]
+      derive [MODEL] [--format latex|text|json|sympy|mathematica] [--single-input]
+             [--activation NAME] [--steps] [--document] [--output FILE]
 
         MODEL is a model file (grammar: Derivations/README.md) or a built-in model
         (mlp, mlp-no-bias, deep-linear); the default is the MLP.
@@ -21,10 +21,15 @@ struct DeriveRoot: ParsableCommand {
         derive --document --output mlp.tex            standalone LaTeX document
         derive help recursions                        all options
         derive eval | check | merge …                 numerics (derive help check)
+        derive criticality --activation gelu          critical initialisation
+        derive asymptotics --activation tanh --cb 0 --cw 1   large-depth power laws
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
-    subcommands: [RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self],
+    subcommands: [
+      RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self,
+      CriticalityCommand.self, AsymptoticsCommand.self,
+    ],
     defaultSubcommand: RecursionsCommand.self)
 }
 
@@ -34,8 +39,14 @@ public enum DeriveCommandLine {
   public static func run(_ arguments: [String], liveProgress: Bool = false) -> CommandOutput {
     var out = CommandOutput()
     out.liveProgress = liveProgress
+    var command: ParsableCommand
     do {
-      var command = try DeriveRoot.parseAsRoot(arguments)
+      command = try DeriveRoot.parseAsRoot(arguments)
+    } catch {
+      reportParserError(error, into: &out)
+      return out
+    }
+    do {
       switch command {
       case let c as RecursionsCommand:
         try c.execute(into: &out)
@@ -45,24 +56,49 @@ public enum DeriveCommandLine {
         try c.execute(into: &out)
       case let c as MergeCommand:
         try c.execute(into: &out)
+      case let c as CriticalityCommand:
+        try c.execute(into: &out)
+      case let c as AsymptoticsCommand:
+        try c.execute(into: &out)
       default:
-        try command.run()
+        do {
+          try command.run()
+        } catch {
+          reportParserError(error, into: &out)
+        }
       }
     } catch let failure as CommandFailure {
       out.error(failure.message)
       out.exitCode = failure.exitCode
     } catch {
-      let code = DeriveRoot.exitCode(for: error)
-      let message = DeriveRoot.fullMessage(for: error)
-      if code == .success {
-        out.write(message + "\n")
-        out.exitCode = 0
-      } else {
-        out.error(message)
-        out.exitCode = 2
-      }
+      // An engine error a command did not translate: its description is the message, which
+      // already carries its `error: ` (or `FILE:LINE:COLUMN: error: `) prefix. It must not go
+      // through the argument parser's reporting, which prefixes `Error: ` again.
+      out.error(message(for: error))
+      out.exitCode = 2
     }
     return out
+  }
+
+  /// What the argument parser says about `error` (a usage error, or `--help`), with its exit
+  /// status.
+  static func reportParserError(_ error: Error, into out: inout CommandOutput) {
+    let code = DeriveRoot.exitCode(for: error)
+    let message = DeriveRoot.fullMessage(for: error)
+    if code == .success {
+      out.write(message + "\n")
+      out.exitCode = 0
+    } else {
+      out.error(message)
+      out.exitCode = 2
+    }
+  }
+
+  /// The one-line message of an error thrown by the engine: its description, with the
+  /// `error: ` prefix added when it has none.
+  static func message(for error: Error) -> String {
+    let text = "\(error)"
+    return text.hasPrefix("error: ") || text.contains(": error: ") ? text : "error: " + text
   }
 
   /// Runs the command line with the process arguments and exits with the command's status.

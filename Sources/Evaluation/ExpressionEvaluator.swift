@@ -284,7 +284,7 @@ final class ExpressionEvaluator {
       covariance = try CovarianceMatrix(rows)
     } catch {
       throw EvaluationError(
-        "the kernel K at layer \(key.metricLayer) is not a covariance matrix: \(error)")
+        "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)")
     }
     let factors = key.integrand.map { f in
       guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
@@ -298,8 +298,7 @@ final class ExpressionEvaluator {
       switch error {
       case .singular, .notPositiveSemidefinite:
         throw EvaluationError(
-          "Gaussian average at layer \(key.metricLayer) failed: \(error) (inputs that coincide or a degenerate kernel make K singular)"
-        )
+          SingularMetric.explanation(metric: metric, layer: key.metricLayer, rows: rows))
       default:
         throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error)")
       }

@@ -389,6 +389,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
   }
 
   /// A head with its tag and layer superscript: `K^{(\ell)}`, `G^{\{1\}(\ell)}`.
+  ///
   /// A name with a subscript of its own (`W2` shown `W_{2}`) is braced when `indexed` (the
   /// tensor's indices follow as a second subscript, which TeX refuses after the first:
   /// `{W_{2}}^{(\ell)}_{ij}`).

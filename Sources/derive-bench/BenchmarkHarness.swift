@@ -1,17 +1,31 @@
 import Foundation
 import JSON
 
-/// One benchmark case: a named body timed over repeats, optionally with a peer measured in the
-/// same run.
+/// A peer system measured in the same run as a case: its name ("form-stepwise", "numpy", …), a
+/// closure that measures it once (seconds, or nil when the peer is not installed), and, for a
+/// peer run as a separate process, its start-up time (an empty program), reported beside the
+/// ratio so that the work beyond start-up is compared too.
+struct Peer {
+  var name: String
+  var measure: () -> Double?
+  var startup: (() -> Double?)? = nil
+}
+
+/// One benchmark case: a named body timed over repeats, with peers measured in the same run.
 struct BenchmarkCase {
   var group: String
   var name: String
   var repeats: Int = 7
   /// The measured work. Runs `repeats` times after one warm-up run.
   var body: () -> Void
-  /// Name of the peer system ("form", "numpy", …) and a closure that measures it once, returning
-  /// seconds, or nil when the peer is not installed.
-  var peer: (name: String, measure: () -> Double?)? = nil
+  var peers: [Peer] = []
+}
+
+/// A peer's median over 3 runs, and its start-up when it has one.
+struct PeerResult {
+  var name: String
+  var median: Double
+  var startup: Double?
 }
 
 /// Result of timing one case.
@@ -21,8 +35,7 @@ struct BenchmarkResult {
   var median: Double
   var min: Double
   var max: Double
-  var peerName: String?
-  var peerMedian: Double?
+  var peers: [PeerResult]
 }
 
 /// Seconds elapsed while running `body` once (monotonic clock).
@@ -40,18 +53,24 @@ func median(_ values: [Double]) -> Double {
 func run(_ c: BenchmarkCase) -> BenchmarkResult {
   c.body()
   let times = (0..<max(1, c.repeats)).map { _ in measureSeconds(c.body) }
-  var peerName: String? = nil
-  var peerMedian: Double? = nil
-  if let peer = c.peer {
+  var peers: [PeerResult] = []
+  for peer in c.peers {
     let peerTimes = (0..<3).compactMap { _ in peer.measure() }
     if !peerTimes.isEmpty {
-      peerName = peer.name
-      peerMedian = median(peerTimes)
+      peers.append(
+        PeerResult(name: peer.name, median: median(peerTimes), startup: peer.startup?()))
     }
   }
   return BenchmarkResult(
     group: c.group, name: c.name, median: median(times), min: times.min() ?? 0,
-    max: times.max() ?? 0, peerName: peerName, peerMedian: peerMedian)
+    max: times.max() ?? 0, peers: peers)
+}
+
+/// "12.3×", or "0.25×" when the peer is faster (below 1: we lose).
+func ratio(_ peer: Double, _ ours: Double) -> String {
+  guard ours > 0, peer > 0 else { return "n/a" }
+  let r = peer / ours
+  return String(format: r >= 10 ? "%.0f×" : r >= 1 ? "%.1f×" : "%.2f×", r)
 }
 
 func formatSeconds(_ s: Double) -> String {
@@ -66,17 +85,30 @@ func report(_ r: BenchmarkResult, json: Bool) {
     let line = JSONValue.object([
       ("group", .string(r.group)), ("case", .string(r.name)), ("median_s", .double(r.median)),
       ("min_s", .double(r.min)), ("max_s", .double(r.max)),
-      ("peer", r.peerName.map(JSONValue.string) ?? .null),
-      ("peer_median_s", r.peerMedian.map { .double($0) } ?? .null),
+      (
+        "peers",
+        .array(
+          r.peers.map { p in
+            .object([
+              ("name", .string(p.name)), ("median_s", .double(p.median)),
+              ("startup_s", p.startup.map { .double($0) } ?? .null),
+            ])
+          })
+      ),
     ])
     print(line.serialized())
   } else {
     var line =
       "\(r.group)/\(r.name): median \(formatSeconds(r.median))  "
       + "[min \(formatSeconds(r.min)), max \(formatSeconds(r.max))]"
-    if let p = r.peerName, let pm = r.peerMedian {
+    for p in r.peers {
       line +=
-        "  peer \(p): \(formatSeconds(pm))  ratio peer/ours \(String(format: "%.1f", pm / r.median))×"
+        "\n    peer \(p.name): \(formatSeconds(p.median))  ratio peer/ours \(ratio(p.median, r.median))"
+      if let startup = p.startup {
+        let beyond = p.median - startup
+        line +=
+          "; start-up \(formatSeconds(startup)), beyond it \(formatSeconds(max(beyond, 0)))  ratio \(ratio(beyond, r.median))"
+      }
     }
     print(line)
   }

@@ -44,13 +44,14 @@ func samplerBenchmarks() -> [BenchmarkCase] {
           seed: 1, networks: 0..<conditionalNetworks, threads: 1)
         checksum += statistics.layers[9].preactivation.mean[1]
       },
-      peer: (
-        "numpy",
-        {
-          numpyPeerSeconds(
-            method: "gram", arguments: ["--S", "100000"], networks: conditionalNetworks)
-        }
-      )),
+      peers: [
+        Peer(
+          name: "numpy",
+          measure: {
+            numpyPeerSeconds(
+              method: "gram", arguments: ["--S", "100000"], networks: conditionalNetworks)
+          })
+      ]),
     BenchmarkCase(
       group: "sampler", name: "weights n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",
       repeats: 5,
@@ -58,14 +59,15 @@ func samplerBenchmarks() -> [BenchmarkCase] {
         let statistics = weights.statistics(seed: 1, networks: 0..<weightsNetworks, threads: 1)
         checksum += statistics.layers[9].preactivation.mean[1]
       },
-      peer: (
-        "numpy",
-        {
-          numpyPeerSeconds(
-            method: "direct", arguments: ["--S", "1024", "--n", "256", "--L", "10"],
-            networks: weightsNetworks)
-        }
-      )),
+      peers: [
+        Peer(
+          name: "numpy",
+          measure: {
+            numpyPeerSeconds(
+              method: "direct", arguments: ["--S", "1024", "--n", "256", "--L", "10"],
+              networks: weightsNetworks)
+          })
+      ]),
     BenchmarkCase(
       group: "sampler",
       name: "general weights n=256 L=10 relu S=2 ×\(weightsNetworks) networks, 1 thread",

@@ -46,6 +46,7 @@ func wickBenchmarks() -> [BenchmarkCase] {
         "T2 indexed \(2 * m)-pt", repeats: m >= 7 ? 3 : 7,
         engine: { WickTasks.indexed(m) },
         form: FormProgram.indexed(m, singleInput: false),
+        stepwise: FormProgram.setIndexed(m),
         verification: FormProgram.indexed(m, singleInput: false, histogram: true),
         verify: { result, form in
           var histogram: [Int: Int] = [:]
@@ -58,23 +59,27 @@ func wickBenchmarks() -> [BenchmarkCase] {
             && ours == form.polynomial(in: "n")
         }))
   }
-  for m in [4, 6, 8] {
+  for m in [4, 6, 8, 12] {
     cases.append(
       wickCase(
         "T2s single input \(2 * m)-pt", repeats: 7,
         engine: { WickTasks.indexedSingleInput(m) },
-        form: FormProgram.indexed(m, singleInput: true),
+        // The all-pairings program enumerates (2m−1)!! pairings: beyond 16 points only the
+        // stepwise one is run.
+        form: m <= 8 ? FormProgram.indexed(m, singleInput: true) : nil,
+        stepwise: FormProgram.stepwiseSingleInput(m),
         verify: { result, form in
           let ours = WickTasks.widthPolynomial(result, width: WickTasks.n)
           return result.terms.count == form.terms && ours == form.polynomial(in: "n")
         }))
   }
-  for m in [4, 6, 7] {
+  for m in [4, 6, 7, 12] {
     cases.append(
       wickCase(
         "T4s weight-Wick \(2 * m)-pt", repeats: 7,
         engine: { WickTasks.weightWick(m) },
-        form: FormProgram.weightWick(m),
+        form: m <= 7 ? FormProgram.weightWick(m) : nil,
+        stepwise: FormProgram.stepwiseWeightWick(m),
         verify: { result, form in
           // FORM uses one width n for both layers: compare n_{ℓ+1}^k n_ℓ^{−m} ↔ n^{k−m}.
           let ours = WickTasks.widthPolynomial(result, width: WickTasks.nOut, shift: -m)
@@ -83,40 +88,68 @@ func wickBenchmarks() -> [BenchmarkCase] {
   }
   let environment = ProcessInfo.processInfo.environment
   if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
-  if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peer = nil } }
+  if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peers = [] } }
   return cases
 }
 
-/// A case that times `engine`, and FORM on `form` as the peer; before the first peer
-/// measurement, `verify` compares the engine's result with FORM's output (of `verification`, an
-/// untimed program run once, when given).
+/// A case that times `engine`, and FORM as the peers: `form` (the anchor's program, which
+/// enumerates every pairing and merges at the end) and `stepwise` (the strongest formulation: one
+/// pair contracted per module, identical terms merged after each `.sort`, as an experienced FORM
+/// user writes it — `/work/shared/anchors/bench_form_stepwise.py`). Both report FORM's start-up
+/// (an empty program, measured once per run) beside the ratio. Before the first peer
+/// measurement, `verify` compares the engine's result with the anchor program's output (of
+/// `verification`, an untimed program run once, when given); the stepwise program's result must
+/// have as many terms as the engine's.
 private func wickCase(
-  _ name: String, repeats: Int, engine: @escaping () -> Expression, form: String,
-  verification: String? = nil, verify: @escaping (Expression, FormOutput) -> Bool
+  _ name: String, repeats: Int, engine: @escaping () -> Expression, form: String?,
+  stepwise: String? = nil, verification: String? = nil,
+  verify: @escaping (Expression, FormOutput) -> Bool
 ) -> BenchmarkCase {
   let box = ResultBox()
   var c = BenchmarkCase(group: "wick", name: name, repeats: repeats) { box.result = engine() }
   guard let formPath = FormRunner.executable else { return c }
-  c.peer = (
-    name: "form",
-    measure: {
-      guard let run = FormRunner.run(form, executable: formPath) else { return nil }
-      if !box.verified, let result = box.result {
-        box.verified = true
-        var output = run.output
-        if let program = verification, let check = FormRunner.run(program, executable: formPath) {
-          output = check.output
-        }
-        let ok = verify(result, output)
-        FileHandle.standardError.write(
-          Data(
-            "wick/\(name): engine \(result.terms.count) terms, form \(run.output.terms) terms — \(ok ? "results agree" : "MISMATCH")\n"
-              .utf8))
-        precondition(ok, "engine and FORM disagree on \(name)")
-      }
-      return run.seconds
-    }
-  )
+  let startup = { FormRunner.startup }
+  if let form {
+    c.peers.append(
+      Peer(
+        name: "form (anchor: all pairings)",
+        measure: {
+          guard let run = FormRunner.run(form, executable: formPath) else { return nil }
+          if !box.verified, let result = box.result {
+            box.verified = true
+            var output = run.output
+            if let program = verification, let check = FormRunner.run(program, executable: formPath)
+            {
+              output = check.output
+            }
+            let ok = verify(result, output)
+            FileHandle.standardError.write(
+              Data(
+                "wick/\(name): engine \(result.terms.count) terms, form \(run.output.terms) terms — \(ok ? "results agree" : "MISMATCH")\n"
+                  .utf8))
+            precondition(ok, "engine and FORM disagree on \(name)")
+          }
+          return run.seconds
+        }, startup: startup))
+  }
+  if let stepwise {
+    c.peers.append(
+      Peer(
+        name: "form (stepwise)",
+        measure: {
+          guard let run = FormRunner.run(stepwise, executable: formPath) else { return nil }
+          if !box.stepwiseVerified, let result = box.result {
+            box.stepwiseVerified = true
+            let ok = result.terms.count == run.output.terms
+            FileHandle.standardError.write(
+              Data(
+                "wick/\(name): engine \(result.terms.count) terms, stepwise form \(run.output.terms) terms — \(ok ? "counts agree" : "MISMATCH")\n"
+                  .utf8))
+            precondition(ok, "engine and stepwise FORM disagree on \(name)")
+          }
+          return run.seconds
+        }, startup: startup))
+  }
   return c
 }
 
@@ -124,6 +157,7 @@ private func wickCase(
 private final class ResultBox: @unchecked Sendable {
   var result: Expression?
   var verified = false
+  var stepwiseVerified = false
 }
 
 /// The engine side of the tasks.
@@ -258,6 +292,15 @@ private enum FormRunner {
     return nil
   }()
 
+  /// FORM's start-up: the median wall time of 9 runs of an empty program, measured once, the
+  /// first time a peer asks (a lazily initialised constant).
+  static let startup: Double? = executable.flatMap { exe in
+    let times = (0..<9).compactMap { _ in
+      run("#-\nLocal E = 1;\n.end\n", executable: exe)?.seconds
+    }
+    return times.isEmpty ? nil : median(times)
+  }
+
   static func run(_ program: String, executable: String) -> (seconds: Double, output: FormOutput)? {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("wick-bench-\(UUID().uuidString)")
@@ -315,8 +358,52 @@ private enum FormRunner {
   }
 }
 
-/// The FORM programs of `bench_form.py`, ported line by line.
+/// The FORM programs of `bench_form.py` and `bench_form_stepwise.py`, ported line by line.
 private enum FormProgram {
+  /// T2s stepwise: one pair z z → δ K contracted per module, terms merged after each `.sort`.
+  static func stepwiseSingleInput(_ m: Int) -> String {
+    let idx = (1...m).map { "i\($0)" }.joined(separator: ",")
+    return [
+      "#-", "On statistics;", "Symbols n, K;", "Dimension n;", "Indices \(idx),j,k;",
+      "CTensor z, zz;",
+      "Local E = " + (1...m).map { "z(i\($0))*z(i\($0))" }.joined(separator: "*") + ";",
+      "sum \(idx);", ".sort", "#do s = 1, \(m)", "  id,once z(j?) = zz(j);",
+      "  id,all zz(j?)*z(k?) = d_(j,k)*K;", "  .sort", "#enddo", "Print;", ".end",
+    ].joined(separator: "\n") + "\n"
+  }
+
+  /// T4s stepwise: one W pair integrated per module.
+  static func stepwiseWeightWick(_ m: Int) -> String {
+    let n2 = 2 * m
+    let i = (1...m).map { "i\($0)" }.joined(separator: ",")
+    let j = (1...n2).map { "j\($0)" }.joined(separator: ",")
+    let product = (1...n2).map { "W(i\(($0 + 1) / 2),j\($0))*sig(j\($0),a)" }.joined(separator: "*")
+    return [
+      "#-", "On statistics;", "Symbols n, CW;", "Dimension n;", "Indices \(i),\(j),p,q,r,s;",
+      "Index a;", "CTensor W, WW, sig;", "Local E = \(product);", "sum \(i),\(j);", ".sort",
+      "#do t = 1, \(m)", "  id,once W(p?,q?) = WW(p,q);",
+      "  id,all WW(p?,q?)*W(r?,s?) = d_(p,r)*d_(q,s)*CW/n;", "  .sort", "#enddo", "Print;", ".end",
+    ].joined(separator: "\n") + "\n"
+  }
+
+  /// T2 with one set-indexed pattern instead of one `id` per pair, and large sort buffers.
+  static func setIndexed(_ m: Int) -> String {
+    let n2 = 2 * m
+    let ps = (1...n2).map { "p\($0)" }.joined(separator: ",")
+    return [
+      "#-", "#: WorkSpace 100M", "#: LargeSize 1G", "#: SmallSize 500M", "#: SmallExtension 600M",
+      "#: TermsInSmall 10M", "#: ScratchSize 500M", "On statistics;", "Symbols n, K;",
+      "Dimension n;", "Indices " + (1...m).map { "i\($0)" }.joined(separator: ",") + ";",
+      "Dimension 4;", "Indices \(ps);",
+      "Symbols " + (1...n2).map { "a\($0)" }.joined(separator: ",") + ";",
+      "CFunction Kf(symmetric);", "Set P: \(ps);",
+      "Set I: " + (1...n2).map { "i\(($0 + 1) / 2)" }.joined(separator: ",") + ";",
+      "Set A: " + (1...n2).map { "a\($0)" }.joined(separator: ",") + ";", "Symbols x, y;",
+      "Indices u, v;", "Local E = dd_(\(ps));",
+      "id d_(u?P[x], v?P[y]) = d_(I[x],I[y])*Kf(A[x],A[y]);", ".sort", ".end",
+    ].joined(separator: "\n") + "\n"
+  }
+
   static func scalarIsserlis(_ m: Int) -> String {
     let n = 2 * m
     let ps = (1...n).map { "p\($0)" }.joined(separator: ",")

@@ -1,17 +1,8 @@
+import Foundation
+
 // derive-bench [GROUP…] [--json] [--no-peers] [--case TEXT]: release-mode benchmarks; medians
 // over repeats, peers measured in the same run where installed. Each group lives in its own file
-// and returns its cases. `--no-peers` skips the peers (quick iterations, profiling); `--case`
-// keeps the cases whose name contains TEXT.
-var arguments = Array(CommandLine.arguments.dropFirst())
-var caseFilter: String? = nil
-if let position = arguments.firstIndex(of: "--case"), position + 1 < arguments.count {
-  caseFilter = arguments[position + 1]
-  arguments.removeSubrange(position...(position + 1))
-}
-let json = arguments.contains("--json")
-let measuresPeers = !arguments.contains("--no-peers")
-let requested = Set(arguments.filter { !$0.hasPrefix("--") })
-
+// and returns its cases. The command line is read by BenchmarkArguments.
 let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("derive", derivationBenchmarks),
   ("rational", rationalBenchmarks),
@@ -20,10 +11,28 @@ let groups: [(name: String, cases: () -> [BenchmarkCase])] = [
   ("quadrature", quadratureBenchmarks),
   ("wick", wickBenchmarks),
 ]
+let names = groups.map(\.name)
 
-for group in groups where requested.isEmpty || requested.contains(group.name) {
-  for var c in group.cases() where caseFilter.map({ c.name.contains($0) }) ?? true {
-    if !measuresPeers { c.peer = nil }
-    report(run(c), json: json)
+let options: BenchmarkArguments
+do {
+  switch try BenchmarkArguments.parse(Array(CommandLine.arguments.dropFirst()), groups: names) {
+  case .help:
+    print(BenchmarkArguments.usage(groups: names))
+    exit(0)
+  case .run(let parsed):
+    options = parsed
+  }
+} catch {
+  FileHandle.standardError.write(
+    Data(
+      "error: \(error)\nusage: derive-bench [GROUP…] [--json] [--no-peers] [--case TEXT] (--help for more)\n"
+        .utf8))
+  exit(2)
+}
+
+for group in groups where options.groups.isEmpty || options.groups.contains(group.name) {
+  for var c in group.cases() where options.caseFilter.map({ c.name.contains($0) }) ?? true {
+    if !options.measuresPeers { c.peers = [] }
+    report(run(c), json: options.json)
   }
 }

@@ -55,7 +55,14 @@ import Testing
     let b = try #require(try Self.numbers(renamed.standardOutput)["layers"] as? [[String: Any]])
     #expect(a.count == 4 && b.count == 4)
     for (x, y) in zip(a, b) {
-      #expect(Set(y.keys) == ["layer", "Q", "H", "U"])
+      #expect(Set(y.keys) == ["layer", "Q", "H", "U", "finiteWidth", "chi_parallel", "chi_perp"])
+      // The finite-width predictions are labelled in the model's names.
+      let finite = try #require(y["finiteWidth"] as? [String: Any])
+      #expect(Set(finite.keys) == ["n", "Q+H/n", "U/n", "U/(nQ^2)", "truncationUnreliable"])
+      let same = try #require(x["finiteWidth"] as? [String: Any])
+      let (u, v) = (Self.values(same["K+G1/n"]), Self.values(finite["Q+H/n"]))
+      #expect(!u.isEmpty && u.count == v.count)
+      for (p, q) in zip(u, v) { #expect(abs(p - q) <= 1e-12 * max(1, abs(p))) }
       for (old, new) in [("K", "Q"), ("G1", "H"), ("V", "U")] {
         let (u, v) = (Self.values(x[old]), Self.values(y[new]))
         #expect(!u.isEmpty && u.count == v.count)

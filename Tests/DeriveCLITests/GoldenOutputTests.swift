@@ -10,11 +10,13 @@ import Testing
 ///
 /// Files of a run whose `file` is `STEM.EXT`:
 /// - `STEM.EXT`: standard output;
-/// - `STEM.stderr.txt`: standard error, only if the run writes any (the check's progress
-///   lines); no such file means standard error must stay empty;
+/// - `STEM.stderr.txt` (`STEM.EXT.stderr.txt` when EXT is not `txt`, so that the text, JSON
+///   and CSV runs of one network have their own): standard error, only if the run writes any
+///   (the check's progress lines, eval's finite-width warning in JSON and CSV runs); no such
+///   file means standard error must stay empty;
 /// - `STEM.check.json`, `STEM.check.csv`, `STEM.check.svg`, `STEM.report.tex`: for `check` runs,
 ///   the report files the run writes with `--output DIR` (with `--no-pdf`: what pdflatex writes
-///   depends on the machine's TeX installation; `CheckReportCompilationTests` compiles it).
+///   depends on the machine's TeX installation; `CheckReportFilesTests` compiles it).
 ///
 /// What depends on the machine is normalized before comparing: the only such text is the
 /// `--output` directory (a fresh temporary directory for each run), which the check names in
@@ -71,6 +73,11 @@ import Testing
       "eval-mlp-relu.json",
       ["eval", "mlp", "--activation", "relu", "--cb", "0", "--cw", "2"] + evalNetwork
         + ["--format", "json"]
+    ),
+    (
+      "eval-mlp-relu.csv",
+      ["eval", "mlp", "--activation", "relu", "--cb", "0", "--cw", "2"] + evalNetwork
+        + ["--format", "csv"]
     ),
     (
       "eval-mlp-no-bias-erf.txt",
@@ -143,6 +150,12 @@ import Testing
     try Self.verify(file: file, arguments: arguments)
   }
 
+  /// The file holding the standard error of the run whose standard output is `file`.
+  static func stderrFile(of file: String) -> String {
+    let stem = (file as NSString).deletingPathExtension
+    return (file as NSString).pathExtension == "txt" ? "\(stem).stderr.txt" : "\(file).stderr.txt"
+  }
+
   /// Runs `arguments` in-process and compares (or, with RECORD_GOLDEN=1, records) every file of
   /// the run.
   static func verify(file: String, arguments: [String]) throws {
@@ -167,7 +180,8 @@ import Testing
       stdout = stdout.replacingOccurrences(of: dir.path, with: "$OUTPUT")
     }
     actual.append((file, stdout))
-    actual.append(("\(stem).stderr.txt", out.standardError.isEmpty ? nil : out.standardError))
+    actual.append(
+      (stderrFile(of: file), out.standardError.isEmpty ? nil : out.standardError))
     if let dir = outputDirectory {
       let written = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
       #expect(written == reportFiles.sorted(), "check --output wrote \(written)")

@@ -109,9 +109,22 @@ struct ActivationTests {
 
     let message = ActivationParseError.unknownName("relu6").description
     #expect(message.contains("relu6"))
+    #expect(message.contains("did you mean 'relu'?"))
     for name in ["linear", "relu", "leaky_relu", "tanh", "erf", "gelu", "swish", "sin", "softplus"]
     {
       #expect(message.contains(name))
     }
+  }
+
+  /// A misspelt name gets the closest known one (at most two edits, case ignored), and a word
+  /// that is close to nothing gets none (so `sigmoid` is not "corrected" to `sin`).
+  @Test func suggestionsForMisspeltNames() {
+    #expect(ActivationParseError.suggestion(for: "tahn") == "tanh")
+    #expect(ActivationParseError.suggestion(for: "RELU") == "relu")
+    #expect(ActivationParseError.suggestion(for: "leaky-relu") == "leaky_relu")
+    #expect(ActivationParseError.suggestion(for: "softpuls") == "softplus")
+    #expect(ActivationParseError.suggestion(for: "sigmoid") == nil)
+    #expect(ActivationParseError.suggestion(for: "x") == nil)
+    #expect(!ActivationParseError.unknownName("sigmoid").description.contains("did you mean"))
   }
 }

@@ -275,4 +275,20 @@ import Testing
           weightVariance: 1))
     }
   }
+
+  /// The refusals reach the user as `cannot sample this network: \(error)`: sentences that
+  /// count layers and inputs from 1, not raw cases such as
+  /// `widthTooSmallForEstimators(layer: 0, width: 1)`.
+  @Test func specificationErrorsReadAsSentences() {
+    #expect(
+      "\(NetworkSpecificationError.widthTooSmallForEstimators(layer: 0, width: 1))"
+        == "layer 1 has width 1, but every width must be at least 2: the four-point function is estimated from pairs of distinct neurons of a layer"
+    )
+    #expect(
+      "\(NetworkSpecificationError.inputDimensionMismatch(sample: 1, expected: 2, found: 1))"
+        == "input 2 has 1 component but input 1 has 2: all inputs need the same number")
+    #expect(
+      "\(NetworkSpecificationError.nonPositiveWidth(layer: 2, width: 0))"
+        == "layer 3 has width 0: every width must be at least 1")
+  }
 }

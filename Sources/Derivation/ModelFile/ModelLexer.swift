@@ -23,8 +23,10 @@ struct Token: Hashable, Sendable {
 /// Splits a model file into tokens, line by line. `#` starts a comment; a line ending in `\\`
 /// (before any comment) continues on the next one, so a long statement can be broken across
 /// lines (every token keeps its own line and column). Identifiers are
-/// letters, digits, `_`, `-` inside words (`nearly-gaussian`) and a trailing `'`; `ℓ` is read
-/// as `l`.
+/// letters, digits, `_`, `-` inside words (`nearly-gaussian`, `x2-hidden`: between a letter or
+/// digit and a letter) and a trailing `'`; `ℓ` is read as `l`. A `-` after the layer variable
+/// `l` is never part of a word, so `l-1` stays a layer; a subtraction between names is written
+/// with spaces (`a - b`).
 enum ModelLexer {
   static let maximumLength = 1 << 20
 
@@ -65,8 +67,8 @@ enum ModelLexer {
           var s = ""
           while k < chars.count,
             chars[k].isLetter || chars[k].isNumber || chars[k] == "_"
-              || (chars[k] == "-" && k + 1 < chars.count && chars[k + 1].isLetter && !s.isEmpty
-                && s.last?.isLetter == true && s != "l")
+              || (chars[k] == "-" && k + 1 < chars.count && chars[k + 1].isLetter
+                && (s.last?.isLetter == true || s.last?.isNumber == true) && s != "l")
           {
             s.append(chars[k] == "ℓ" ? "l" : chars[k])
             k += 1

@@ -126,9 +126,12 @@ public struct Specialization: Sendable {
         Section(
           title: sec.title,
           equations: try sec.equations.map { eq in
+            // The linear closed forms are moments of the metric tensor: at one input they
+            // become its scalar again.
             let rhs =
               isSingleInput
-              ? try activation.applySingleInput(eq.rhs, function: function)
+              ? SingleInput(statistics: statisticNames).apply(
+                try activation.applySingleInput(eq.rhs, function: function))
               : activation.applyLinear(eq.rhs, function: function)
             return Equation(lhs: eq.lhs, rhs: rhs)
           })

@@ -21,12 +21,9 @@ struct CheckCommand: ParsableCommand {
       stacked weights, random gains, …); auto (the default) takes conditional where the \
       compiler proves it exact, weights otherwise. The report says which ran and why.
 
-      For each quantity the residual MC − theory is fitted over the scan by a + b·n^-p, p the \
-      expected order of the residual (K against K + G1/n: 2; V and G1: 1). A quantity passes \
-      when the limit a is within 4 standard errors of 0 and the fit's χ² has a p-value of at \
-      least 6.3e-5. Every row states `detectable`, the smallest error of its theory the run \
+      \(verdictRule) Every row states `detectable`, the smallest error of its theory the run \
       flags with 95% probability; the summary names the quantities the run cannot tell from \
-      zero. Exit status 1 if the check fails.
+      zero.
 
       With --output DIR the check writes check.json, check.csv, check.svg and report.tex (the \
       run, the model, the typeset recursions, theory against MC per layer, the width scaling of \
@@ -51,16 +48,21 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var network: NetworkOptions
 
-  @Option(help: "Number of networks per width (100…100000000).")
+  // Counts are read unconditionally (as NetworkOptions' numbers), so `--threads -1` is refused
+  // for its value rather than reported missing.
+  @Option(parsing: .unconditional, help: "Number of networks per width (100…100000000).")
   var samples: Int = 20_000
 
-  @Option(help: "Random seed (results are identical for any number of threads).")
+  @Option(
+    parsing: .unconditional,
+    help: "Random seed (results are identical for any number of threads).")
   var seed: UInt64 = 1
 
-  @Option(help: "Number of width doublings in the scan (0…8).")
+  @Option(parsing: .unconditional, help: "Number of width doublings in the scan (0…8).")
   var scan: Int = 3
 
   @Option(
+    parsing: .unconditional,
     help:
       "Threads (1…1024; default: all cores). At most one thread per 64 networks is started; a run whose estimated memory exceeds 4 GiB is refused."
   )
@@ -222,6 +224,11 @@ struct CheckCommand: ParsableCommand {
       recursions: Presentation(Specialization(model: model, result: derivation)))
     try CheckReport.emit(report, run: run, output: output, compilesPDF: pdf, into: &out)
   }
+
+  /// How the check decides (``CrossValidation``), as `--help` and README.md state it, word for
+  /// word (a test compares them).
+  static let verdictRule =
+    "Verdict: for each quantity the residual MC − theory is fitted over the scan by weighted least squares to a + b·n^-p, p the expected order of the residual (2 for K against K + G1/n; 1 for G1 and V, and for K past layer 1 when the model has no G1). A quantity passes when the fitted limit a is within 4 standard errors of 0 (or is 0 to rounding) and, with three or more widths, the fit's χ² (widths − 2 degrees of freedom) has a p-value of at least 6.3e-5, the two-sided normal tail beyond 4 standard errors. The check passes (exit status 0) when every quantity passes, and fails (exit status 1) otherwise."
 
   /// The limits of the count options (documented in their help and README.md).
   static let maximumSamples = 100_000_000

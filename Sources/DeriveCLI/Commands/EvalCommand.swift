@@ -1,3 +1,4 @@
+import Algebra
 import ArgumentParser
 import Derivation
 import Evaluation
@@ -10,20 +11,37 @@ struct EvalCommand: ParsableCommand {
     abstract: "Evaluate the derived K, G1, V recursions layer by layer for given numbers.",
     discussion: """
       The expressions evaluated are the ones the engine derives from MODEL (not re-typed \
-      formulas); Gaussian averages are computed by quadrature in the derivative-free Hermite form.
+      formulas); Gaussian averages are computed by quadrature in the derivative-free Hermite form. \
+      After each layer's statistics come the susceptibilities of the step to the next layer, \
+      chi_parallel[a] and chi_perp[a]: the derived single-input χ∥ and χ⊥ evaluated at each \
+      input's own K[aa].
+
+      Finite width: each layer also gets what its statistics predict at the width n that \
+      normalises them (n_{l-1}; the input dimension n0 at layer 1), written in the model's own \
+      names: the two-point function of one neuron (for the MLP K+G1/n), the connected \
+      four-point function of two distinct neurons (V/n), and the expansion parameter \
+      V/(nK^2), the largest over the inputs a of V[(aa)(aa)]/(n K[aa]^2). The O(1/n^2) terms \
+      the truncation drops are about V/(nK^2) times the 1/n terms it keeps, so from the first \
+      layer where V/(nK^2) exceeds 0.1 the 1/n truncation is no longer reliable: the text \
+      output ends with a warning, JSON and CSV flag those layers (and the warning goes to \
+      standard error).
 
       Examples:
         derive eval --activation tanh --cb 0 --cw 1 --width 100 --depth 5 --input 1,0 --input 0,1
         derive eval Derivations/mlp.model --activation relu --cb 0 --cw 2 --widths 64,64,128 \\
             --input 0.5,1 --input 1,-1 --format json
+        derive eval --activation relu --cb 0 --cw 2 --width 16 --depth 40 --input 1 --format csv
       """)
 
   @OptionGroup var network: NetworkOptions
 
-  @Option(help: "Output format: text or json.")
+  @Option(
+    help:
+      "Output format: text, json or csv (one row per layer and entry: layer,n,quantity,a1,a2,a3,a4,value,unreliable)."
+  )
   var format: EvalFormat = .text
 
-  enum EvalFormat: String, ExpressibleByArgument { case text, json }
+  enum EvalFormat: String, ExpressibleByArgument { case text, json, csv }
 
   func execute(into out: inout CommandOutput) throws {
     let (model, _) = try ModelLoading.load(network.model)
@@ -40,7 +58,20 @@ struct EvalCommand: ParsableCommand {
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
-    out.write(format == .json ? Self.json(layers, model: model) : Self.text(layers, model: model))
+    let chi = LayerSusceptibilities.evaluate(
+      model: model, derivation: derivation, layers: layers, parameters: parameters)
+    let finite = FiniteWidth(model: model, layers: layers, parameters: parameters)
+    switch format {
+    case .text:
+      out.write(Self.text(layers, model: model, finiteWidth: finite, susceptibilities: chi))
+    case .json:
+      out.write(Self.json(layers, model: model, finiteWidth: finite, susceptibilities: chi))
+    case .csv:
+      out.write(Self.csv(layers, model: model, finiteWidth: finite))
+    }
+    if format != .text, let warning = finite?.warning {
+      out.error(warning)
+    }
   }
 
   static func number(_ x: Double) -> String {
@@ -49,8 +80,13 @@ struct EvalCommand: ParsableCommand {
 
   /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
   /// consecutive rank-2 statistics side by side (`K[01] = …    G1[01] = …`), a pair-of-pairs
-  /// statistic as `V[(01)(23)]`.
-  static func text(_ layers: [RecursionValues], model: Model) -> String {
+  /// statistic as `V[(01)(23)]`; then the layer's finite-width predictions (``FiniteWidth``) and
+  /// the susceptibilities of the step to the next layer, and at the end the warning when the
+  /// truncation is no longer reliable.
+  static func text(
+    _ layers: [RecursionValues], model: Model, finiteWidth: FiniteWidth?,
+    susceptibilities: [LayerSusceptibilities] = []
+  ) -> String {
     let statistics = model.derivedStatistics
     // Consecutive rank-2 statistics of one symmetry share lines.
     var groups: [[Statistic]] = []
@@ -62,7 +98,7 @@ struct EvalCommand: ParsableCommand {
       }
     }
     var lines = ["model: \(model.name)"]
-    for l in layers {
+    for (k, l) in layers.enumerated() {
       lines.append("")
       lines.append("layer \(l.layer)")
       for group in groups {
@@ -75,16 +111,30 @@ struct EvalCommand: ParsableCommand {
               .joined(separator: "    "))
         }
       }
+      if let finiteWidth {
+        lines += finiteWidth.textLines(layer: k)
+      }
+      lines += susceptibilityLines(susceptibilities.first { $0.layer == l.layer })
+    }
+    if let warning = finiteWidth?.warning {
+      lines.append("")
+      lines.append(warning)
     }
     return lines.joined(separator: "\n") + "\n"
   }
 
   /// The entries of a statistic that its symmetry does not relate, in lexicographic order.
   static func distinctEntries(_ s: Statistic, sampleCount n: Int) -> [[Int]] {
-    let all = (0..<SampleTensor.entryCount(rank: s.rank, sampleCount: n)).map {
-      SampleTensor.zero(rank: s.rank, sampleCount: n).indices(at: $0)
+    distinctEntries(rank: s.rank, symmetry: s.symmetry, sampleCount: n)
+  }
+
+  /// The entries of a tensor of `rank` sample indices that `symmetry` does not relate, in
+  /// lexicographic order.
+  static func distinctEntries(rank: Int, symmetry: TensorSymmetry, sampleCount n: Int) -> [[Int]] {
+    let all = (0..<SampleTensor.entryCount(rank: rank, sampleCount: n)).map {
+      SampleTensor.zero(rank: rank, sampleCount: n).indices(at: $0)
     }
-    switch s.symmetry {
+    switch symmetry {
     case .none: return all
     case .symmetric: return all.filter { $0 == $0.sorted() }
     case .pairOfPairs:
@@ -96,10 +146,15 @@ struct EvalCommand: ParsableCommand {
 
   /// `K[01]`, `V[(01)(23)]`.
   static func label(_ s: Statistic, _ entry: [Int]) -> String {
+    label(s.name, symmetry: s.symmetry, entry)
+  }
+
+  /// `K[01]`, `V[(01)(23)]` (and `(K+G1/n)[01]` for the head `(K+G1/n)`).
+  static func label(_ head: String, symmetry: TensorSymmetry, _ entry: [Int]) -> String {
     let digits = entry.map(String.init)
-    if s.symmetry == .pairOfPairs {
-      return "\(s.name)[(\(digits[0])\(digits[1]))(\(digits[2])\(digits[3]))]"
+    if symmetry == .pairOfPairs {
+      return "\(head)[(\(digits[0])\(digits[1]))(\(digits[2])\(digits[3]))]"
     }
-    return "\(s.name)[\(digits.joined())]"
+    return "\(head)[\(digits.joined())]"
   }
 }

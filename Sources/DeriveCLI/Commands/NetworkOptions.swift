@@ -16,15 +16,17 @@ struct NetworkOptions: ParsableArguments {
       valueName: "ACTIVATION"))
   var activation: String?
 
+  // Numbers are read unconditionally, so that a negative value after a space (`--cw -1`) is
+  // taken as the value and refused with the real reason, not as a missing one.
   @Option(
-    name: .customLong("cb"),
+    name: .customLong("cb"), parsing: .unconditional,
     help:
       "The model's bias variance (0…1e100): the coupling that is the variance of the bias, the Gaussian family the map adds independently of the incoming layer. Refused for a model without one."
   )
   var cb: Double?
 
   @Option(
-    name: .customLong("cw"),
+    name: .customLong("cw"), parsing: .unconditional,
     help:
       "The model's weight variance (0…1e100): the coupling C of the weights multiplying the incoming layer, with variance C / n(j) (fan-in). Refused for a model without one."
   )
@@ -44,13 +46,15 @@ struct NetworkOptions: ParsableArguments {
       valueName: "NAME=ACTIVATION"))
   var functions: [String] = []
 
-  @Option(help: "Width of every hidden layer, 1…1048576 (with --depth).")
+  @Option(parsing: .unconditional, help: "Width of every hidden layer, 1…1048576 (with --depth).")
   var width: Int?
 
-  @Option(help: "Number of layers, 1…10000 (with --width).")
+  @Option(parsing: .unconditional, help: "Number of layers, 1…10000 (with --width).")
   var depth: Int?
 
-  @Option(help: "Comma-separated widths n1,n2,… of the layers (instead of --width/--depth).")
+  @Option(
+    parsing: .unconditional,
+    help: "Comma-separated widths n1,n2,… of the layers (instead of --width/--depth).")
   var widths: String?
 
   @Option(

@@ -66,10 +66,13 @@ struct RecursionsCommand: ParsableCommand {
       specialization = specialization.singleInput()
     }
     if let activation {
+      // Names are case-insensitive, as for eval and check (`ReLU`).
       do {
         specialization = try specialization.specialized(
-          to: try ActivationSpecialization.parse(activation))
+          to: try ActivationSpecialization.parse(activation.lowercased()))
       } catch let e as SpecializationError {
+        throw CommandFailure.usage(e.description)
+      } catch let e as ActivationSpecialization.UnknownActivation {
         throw CommandFailure.usage(e.description)
       }
     }
