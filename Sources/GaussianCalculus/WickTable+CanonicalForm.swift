@@ -1,3 +1,5 @@
+import Algebra
+
 /// The internal canonical form of ``WickMonomial``: the key under which the Wick engine merges
 /// equivalent partners and memoises expectations.
 ///
@@ -79,10 +81,7 @@ extension WickTable {
     var seen = Set<[Int]>()
     for f in m.factors where shapes[f.shape].family != nil {
       var values = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
-      switch shapes[f.shape].symmetry {
-      case .none: break
-      case .symmetric, .pairOfPairs: values.sort()
-      }
+      shapes[f.shape].symmetry.canonicalize(&values)
       if !seen.insert([f.shape] + values).inserted { return false }
     }
     return true
@@ -110,11 +109,13 @@ struct WickGraph {
   struct Edge {
     /// Factor shape, or −1 for a constraint group.
     var shape: Int
-    var symmetry: WickSlotSymmetry
+    var symmetry: SlotSymmetry
+    /// The shape's slot classes (empty for a constraint group: one class).
+    var classes: [Int]
     var slots: [Int]
     var isGroup: Bool { shape < 0 }
 
-    func slotClass(_ s: Int) -> Int { symmetry == .none && !isGroup ? s : 0 }
+    func slotClass(_ s: Int) -> Int { isGroup ? 0 : classes[s] }
   }
 
   var edges: [Edge] = []
@@ -130,9 +131,11 @@ struct WickGraph {
     dummySpaces = m.dummySpaces
     occurrences = Array(repeating: [], count: m.dummySpaces.count)
     for f in m.factors {
-      edges.append(Edge(shape: f.shape, symmetry: table.shapes[f.shape].symmetry, slots: f.slots))
+      let shape = table.shapes[f.shape]
+      edges.append(
+        Edge(shape: f.shape, symmetry: shape.symmetry, classes: shape.slotClasses, slots: f.slots))
     }
-    for g in m.distinct { edges.append(Edge(shape: -1, symmetry: .symmetric, slots: g)) }
+    for g in m.distinct { edges.append(Edge(shape: -1, symmetry: .total, classes: [], slots: g)) }
     for (e, edge) in edges.enumerated() {
       for (s, v) in edge.slots.enumerated() where v < 0 {
         occurrences[wickDummyNumber(v)].append((e, s))
@@ -289,7 +292,8 @@ struct WickGraph {
         }
       }
       raw += slots
-      localEdges.append(Edge(shape: edge.shape, symmetry: edge.symmetry, slots: slots))
+      localEdges.append(
+        Edge(shape: edge.shape, symmetry: edge.symmetry, classes: edge.classes, slots: slots))
     }
     raw.append(-1)
     raw += spaces
@@ -362,7 +366,7 @@ struct WickGraph {
   }
 
   /// An edge as integers: shape, arity, slots in canonical arrangement.
-  func flatten(_ shape: Int, _ symmetry: WickSlotSymmetry, _ slots: [Int]) -> [Int] {
+  func flatten(_ shape: Int, _ symmetry: SlotSymmetry, _ slots: [Int]) -> [Int] {
     var s = slots
     if shape < 0 {
       s.sort()

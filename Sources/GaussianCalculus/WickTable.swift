@@ -61,27 +61,14 @@ struct WickTable {
     let slots = f.slots
     let template = f.withSlots(Array(repeating: Self.placeholder, count: slots.count))
     if let id = shapeIDs[template] { return id }
-    var symmetry = WickSlotSymmetry.none
     var family: Int? = nil
+    if case .tensor(let t) = f { family = familyHeads.firstIndex(of: t.head) }
     var isDelta = false
-    switch f {
-    case .delta:
-      symmetry = .symmetric
-      isDelta = true
-    case .tensor(let t):
-      switch t.head.symmetry {
-      case .none: symmetry = .none
-      case .symmetric: symmetry = .symmetric
-      case .pairOfPairs: symmetry = slots.count == 4 ? .pairOfPairs : .none
-      }
-      family = familyHeads.firstIndex(of: t.head)
-    default:
-      symmetry = .none
-    }
+    if case .delta = f { isDelta = true }
     shapes.append(
       WickShape(
-        template: template, arity: slots.count, symmetry: symmetry, family: family, isDelta: isDelta
-      ))
+        template: template, arity: slots.count, symmetry: template.slotSymmetry,
+        slotClasses: template.slotClasses(), family: family, isDelta: isDelta))
     shapeIDs[template] = shapes.count - 1
     return shapes.count - 1
   }

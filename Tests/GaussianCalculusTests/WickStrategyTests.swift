@@ -148,15 +148,7 @@ import Testing
         r.dummySpaces = Array(repeating: 0, count: m.dummySpaces.count)
         for (d, s) in m.dummySpaces.enumerated() { r.dummySpaces[perm[d]] = s }
         r.factors = m.factors.map { f in
-          var slots = f.slots.map(map)
-          switch table.shapes[f.shape].symmetry {
-          case .none: break
-          case .symmetric: slots.shuffle(using: &g.rng)
-          case .pairOfPairs:
-            if g.rng.chance(0.5) { slots.swapAt(0, 1) }
-            if g.rng.chance(0.5) { slots.swapAt(2, 3) }
-            if g.rng.chance(0.5) { slots = Array(slots[2...]) + Array(slots[..<2]) }
-          }
+          let slots = table.shapes[f.shape].symmetry.randomlyPermuted(f.slots.map(map), &g.rng)
           return WickFactor(shape: f.shape, slots: slots)
         }.shuffled(using: &g.rng)
         r.distinct = m.distinct.map { $0.map(map).shuffled(using: &g.rng) }.shuffled(using: &g.rng)
