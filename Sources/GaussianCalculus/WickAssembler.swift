@@ -147,10 +147,8 @@ struct WickAssembler {
 
   /// Adds a term already in canonical form.
   mutating func add(_ c: Rational, _ m: Monomial) {
-    var b = m
-    b.factors = []
     coefficients.append(c)
-    bare.append(b)
+    bare.append(m.replacingFactors(with: []))
     scalarList.append(-1)
     rawStart.append(raw.count)
     raw.append(m.inverseWidthOrder)
@@ -294,7 +292,7 @@ struct WickAssembler {
       }
       n = next
       if c.isZero { continue }
-      var m = bare[e] ?? Monomial(scalars: scalarLists[scalarList[e]])
+      let m = bare[e] ?? Monomial(scalars: scalarLists[scalarList[e]])
       // The factor ranks of the key, in order (after the order in 1/n, the width degree and the
       // number of factors).
       fs.removeAll(keepingCapacity: true)
@@ -303,8 +301,7 @@ struct WickAssembler {
         fs.append(factorOfRank[keys[p] - 1])
         p += 1
       }
-      m.factors = fs
-      out.append(Term(c, m))
+      out.append(Term(c, m.replacingFactors(with: fs)))
     }
     return Expression(out)
   }
@@ -360,9 +357,5 @@ func normalizingFreeDeltas(_ m: Monomial) -> Monomial {
     map[x] = find(x)
     deltas.append(.delta(find(x), x))
   }
-  var out = m
-  out.factors = others
-  out = out.renamed(map)
-  out.factors += deltas
-  return out
+  return m.replacingFactors(with: others).renamed(map).appendingFactors(deltas)
 }

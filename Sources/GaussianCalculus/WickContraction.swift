@@ -52,7 +52,16 @@ public struct WickContraction: Sendable {
 
   /// E[e] over the families; the result is canonical.
   public func expectation(of e: Expression) -> Expression {
-    if options.strategy == .reference { return referenceExpectation(of: e) }
+    let result =
+      options.strategy == .reference ? referenceExpectation(of: e) : engineExpectation(of: e)
+    assert(
+      result.isCanonical(checkingAtMost: Expression.canonicityCheckSample),
+      "WickContraction.expectation: result not canonical")
+    return result
+  }
+
+  /// E[e] by the engine (``WickEngine``) and the assembler.
+  func engineExpectation(of e: Expression) -> Expression {
     var engine = WickEngine(table: WickTable(families: families), strategy: options.strategy)
     var assembler = WickAssembler()
     let heads = Set(families.map(\.head))
@@ -116,10 +125,7 @@ public struct WickContraction: Sendable {
     var merged: [Monomial: Rational] = [:]
     for p in randomPositions.dropFirst() {
       guard case .tensor(let b) = m.factors[p], b.head == a.head else { continue }
-      var rest = m
-      rest.factors.remove(at: p)
-      rest.factors.remove(at: first)
-      let restTerm = Term(.one, rest)
+      let restTerm = Term(.one, m.removingFactor(at: p).removingFactor(at: first))
       let product = Expression(
         fam.covariance(a.indices, b.indices).expanded().terms.map {
           restTerm.multipliedInScope(by: $0)

@@ -154,14 +154,12 @@ struct WickTable {
       Index(spaces[$0.element], .dummy(base + $0.offset))
     }
     func index(_ v: Int) -> Index { v >= 0 ? freeIndices[v] : dummies[wickDummyNumber(v)] }
-    var out = Monomial()
-    out.scalars = m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted {
-      $0.symbol < $1.symbol
-    }
-    out.factors = m.factors.map { shapes[$0.shape].template.withSlots($0.slots.map(index)) }
-    out.summed = dummies.sorted()
-    out.distinct = m.distinct.map { $0.map(index).sorted() }
-    return out
+    return Monomial(
+      scalars: m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted {
+        $0.symbol < $1.symbol
+      },
+      factors: m.factors.map { shapes[$0.shape].template.withSlots($0.slots.map(index)) },
+      summed: dummies.sorted(), distinct: m.distinct.map { $0.map(index).sorted() })
   }
 
   /// The factor of an engine factor without dummies.

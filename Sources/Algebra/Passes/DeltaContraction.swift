@@ -14,7 +14,9 @@ extension Expression {
       guard let c = t.contractedDeltas() else { continue }
       out.append(contentsOf: c.summingOutUnusedDummies())
     }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.hasContractedDeltas, "contractingDeltas: a δ is left to contract")
+    return result
   }
 }
 
