@@ -22,7 +22,7 @@ import Rational
 ///
 /// Terms without random factors are returned canonicalised (their δ's are not contracted). δ's
 /// left between free indices are written as a star from the smallest index of each class, and
-/// the class's other indices are renamed to it in the other factors (``normalizingFreeDeltas``).
+/// the class's other indices are renamed to it in the other factors (``Algebra/Monomial/normalizingFreeDeltas()``).
 ///
 /// Factors that are not components of a declared family are constants. Random components inside
 /// function arguments or Gaussian averages are treated as constants too.
@@ -71,7 +71,7 @@ public struct WickContraction: Sendable {
         return false
       }
       if !random {
-        assembler.add(t.coefficient, normalizingFreeDeltas(t.monomial).canonicalized())
+        assembler.add(t.coefficient, t.monomial.normalizingFreeDeltas().canonicalized())
       } else if let w = engine.table.compile(t) {
         engine.addExpectation(of: w, to: &assembler)
       } else {
@@ -94,7 +94,7 @@ public struct WickContraction: Sendable {
         out.append(Term(r.coefficient * t.coefficient, r.monomial))
       }
     }
-    return Expression(out.map { Term($0.coefficient, normalizingFreeDeltas($0.monomial)) })
+    return Expression(out.map { Term($0.coefficient, $0.monomial.normalizingFreeDeltas()) })
       .canonicalized()
   }
 

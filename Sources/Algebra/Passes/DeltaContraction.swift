@@ -88,3 +88,48 @@ extension Term {
     return results
   }
 }
+
+extension Monomial {
+  /// Rewrites the δ's between free indices of a monomial as a star from the smallest index of
+  /// each class and renames the other members of the class to it in every other factor and
+  /// constraint (δ_{ab} x_b = δ_{ab} x_a, δ_{ab}δ_{bc} = δ_{ab}δ_{ac}, δ_{ab}δ_{ab} = δ_{ab}).
+  ///
+  /// ``Expression/contractingDeltas()`` keeps δ's of free indices as they come, so the same
+  /// product can leave it in different arrangements depending on the order of contraction; this
+  /// pass makes the result independent of that order, which is what lets the Wick strategies
+  /// agree term by term.
+  public func normalizingFreeDeltas() -> Monomial {
+    let m = self
+    let summed = Set(m.summed)
+    var pairs: [(Index, Index)] = []
+    var others: [Factor] = []
+    for f in m.factors {
+      if case .delta(let a, let b) = f, !summed.contains(a), !summed.contains(b) {
+        pairs.append((a, b))
+      } else {
+        others.append(f)
+      }
+    }
+    if pairs.isEmpty { return m }
+    var parent: [Index: Index] = [:]
+    func find(_ x: Index) -> Index {
+      var x = x
+      while let p = parent[x], p != x { x = p }
+      return x
+    }
+    for (a, b) in pairs {
+      parent[a] = parent[a] ?? a
+      parent[b] = parent[b] ?? b
+      let ra = find(a)
+      let rb = find(b)
+      if ra != rb { parent[Swift.max(ra, rb)] = Swift.min(ra, rb) }
+    }
+    var map: [Index: Index] = [:]
+    var deltas: [Factor] = []
+    for x in parent.keys.sorted() where find(x) != x {
+      map[x] = find(x)
+      deltas.append(.delta(find(x), x))
+    }
+    return m.replacingFactors(with: others).renamed(map).appendingFactors(deltas)
+  }
+}
