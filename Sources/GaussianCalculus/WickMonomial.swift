@@ -38,6 +38,11 @@ struct WickFactor: Hashable, Sendable {
 /// Classes of slot values identified by δ's (union-find): `parent[d]` is the slot value dummy
 /// `d` points to (itself when it is a root); free indices (≥ 0) are always roots, so a class
 /// holds at most one free index unless two free indices are identified.
+///
+/// Only the leaf enumeration's allocation-free path uses it, for leaves where every class of
+/// dummies is summed out and no two free indices meet (so which dummy of a class survives does
+/// not matter); every other leaf, and every other δ contraction of the engine, follows the rules
+/// of ``Algebra/SlotDeltas``.
 enum WickSlotClasses {
   /// The root of slot value `v`.
   @inline(__always)
