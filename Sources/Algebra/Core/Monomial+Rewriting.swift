@@ -41,6 +41,14 @@ extension Monomial {
     return m
   }
 
+  /// The monomial with `powers` in place of its scalars, as given (e.g. with some symbols
+  /// taken out).
+  public func replacingScalars(with powers: [SymbolPower]) -> Monomial {
+    var m = self
+    m.scalars = powers
+    return m
+  }
+
   /// The monomial times Π `powers`: the scalars sorted by symbol, exponents of equal symbols
   /// added, zero exponents dropped.
   public func multiplyingScalars(by powers: [SymbolPower]) -> Monomial {
