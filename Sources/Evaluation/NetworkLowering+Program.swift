@@ -54,10 +54,8 @@ extension NetworkLowering {
           )
         }
       }
-      var m = c.monomial
-      m.factors = []
-      m.summed = []
-      variance += try scalarValue(Term(c.coefficient, m), layer: layer, p)
+      let scalars = Monomial(scalars: c.monomial.scalars)
+      variance += try scalarValue(Term(c.coefficient, scalars), layer: layer, p)
     }
     return variance
   }

@@ -65,9 +65,8 @@ public struct NetworkLowering: Sendable {
       // Variance of one entry: the family's covariance at coinciding indices, times scale².
       var variance = 0.0
       for c in fam.covariance.terms {
-        var m = c.monomial
-        m.factors = []
-        variance += try scalarValue(Term(c.coefficient, m), layer: layer, p)
+        let scalars = Monomial(scalars: c.monomial.scalars)
+        variance += try scalarValue(Term(c.coefficient, scalars), layer: layer, p)
       }
       variance *= scale * scale
       if fam.first.count == 1 {

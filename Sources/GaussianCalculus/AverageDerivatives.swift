@@ -14,14 +14,16 @@ extension Expression {
       for β in g.derivatives { body = body.differentiated(by: Tensor(variable, [β])) }
       return Expression(
         body.expanded().terms.map { t in
-          var m = t.monomial
+          let m = t.monomial
           let deltas = m.factors.filter {
             if case .delta = $0 { return true } else { return false }
           }
           let rest = m.factors.filter { if case .delta = $0 { return false } else { return true } }
-          m.factors =
-            deltas + [.average(GaussianAverage(metric: g.metric, derivatives: [], integrand: rest))]
-          return Term(t.coefficient, m)
+          return Term(
+            t.coefficient,
+            m.replacingFactors(
+              with: deltas
+                + [.average(GaussianAverage(metric: g.metric, derivatives: [], integrand: rest))]))
         })
     }
   }
@@ -36,19 +38,19 @@ extension Expression {
       var t = t0
       t = t.renamingDummiesApart(from: [a, b])
       for (n, f) in t.monomial.factors.enumerated() {
-        var m = t.monomial
+        let m = t.monomial
         switch f {
         case .average(let g) where g.metric == metric:
-          m.factors[n] = .average(
-            GaussianAverage(
-              metric: g.metric, derivatives: g.derivatives + [a, b], integrand: g.integrand))
-          out.append(Term(t.coefficient * Rational(1, 2), m))
+          let differentiated = m.replacingFactor(
+            at: n,
+            with: .average(
+              GaussianAverage(
+                metric: g.metric, derivatives: g.derivatives + [a, b], integrand: g.integrand)))
+          out.append(Term(t.coefficient * Rational(1, 2), differentiated))
         case .tensor(let x) where x.head == metric && x.indices.count == 2:
-          m.factors.remove(at: n)
-          var m1 = m
-          m1.factors += [.delta(a, x.indices[0]), .delta(b, x.indices[1])]
-          var m2 = m
-          m2.factors += [.delta(a, x.indices[1]), .delta(b, x.indices[0])]
+          let rest = m.removingFactor(at: n)
+          let m1 = rest.appendingFactors([.delta(a, x.indices[0]), .delta(b, x.indices[1])])
+          let m2 = rest.appendingFactors([.delta(a, x.indices[1]), .delta(b, x.indices[0])])
           out.append(Term(t.coefficient * Rational(1, 2), m1))
           out.append(Term(t.coefficient * Rational(1, 2), m2))
         default:
@@ -66,17 +68,16 @@ extension Expression {
   {
     var out: [Term] = []
     for t in expanded().terms {
-      var rest = t.monomial
-      rest.factors = []
+      var kept: [Factor] = []
       var values: [Expression] = []
       for f in t.monomial.factors {
         if case .average(let g) = f, let v = try value(g) {
           values.append(v)
         } else {
-          rest.factors.append(f)
+          kept.append(f)
         }
       }
-      var partial = [Term(t.coefficient, rest)]
+      var partial = [Term(t.coefficient, t.monomial.replacingFactors(with: kept))]
       for v in values {
         partial = partial.flatMap { p in v.expanded().terms.map { p.multipliedInScope(by: $0) } }
       }

@@ -91,23 +91,25 @@ public struct NearlyGaussianLayer: Sendable {
     for t in e.expanded().terms {
       out.append(contentsOf: try expectation(of: t, toOrder: order))
     }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isExpanded, "NearlyGaussianLayer.expectation: result not expanded")
+    return result
   }
 
   func expectation(of t: Term, toOrder order: Int) throws -> [Term] {
     // Group the random factors by neuron.
     var neurons: [Index] = []
     var perNeuron: [Index: [Factor]] = [:]
-    var constant = t.monomial
-    constant.factors = []
+    var constantFactors: [Factor] = []
     for f in t.monomial.factors {
       if let j = neuron(of: f) {
         if perNeuron[j] == nil { neurons.append(j) }
         perNeuron[j, default: []].append(stripped(f))
       } else {
-        constant.factors.append(f)
+        constantFactors.append(f)
       }
     }
+    let constant = t.monomial.replacingFactors(with: constantFactors)
     neurons.sort()
     for a in neurons.indices {
       for b in neurons.indices where b > a {
@@ -199,10 +201,8 @@ public struct NearlyGaussianLayer: Sendable {
       // component's sample slots become summed too.
       for b in base.terms {
         for a in atoms.expanded().terms {
-          var t = b.multipliedInScope(by: a)
-          t.coefficient = t.coefficient * insertion.weight
-          t.monomial.summed = (t.monomial.summed + dummies).sorted()
-          out.append(t)
+          let t = b.multipliedInScope(by: a)
+          out.append(Term(t.coefficient * insertion.weight, t.monomial.summing(over: dummies)))
         }
       }
       // Next assignment (odometer).

@@ -22,17 +22,17 @@ extension Expression {
         }
         var map: [Index: Index] = [:]
         for block in blocks { for member in block.dropFirst() { map[js[member]] = js[block[0]] } }
-        var m = t.monomial.renamed(map)
-        m.summed = Array(Set(m.summed)).sorted()
+        let m = t.monomial.renamed(map)
         let reps = blocks.map { js[$0[0]] }.sorted()
         // The new group implies every old group among these indices; keep the others.
-        m.distinct = m.distinct.map { Array(Set($0)).sorted() }
+        let kept = m.distinct.map { Array(Set($0)).sorted() }
           .filter { g in g.count >= 2 && !g.allSatisfy { reps.contains($0) } }
-        if reps.count >= 2 { m.distinct.append(reps) }
-        out.append(Term(t.coefficient, m))
+        out.append(Term(t.coefficient, m.replacingSums(m.summed, constraints: kept + [reps])))
       }
     }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isExpanded, "splittingNeuronSums: result not expanded")
+    return result
   }
 }
 

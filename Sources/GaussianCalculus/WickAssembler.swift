@@ -5,62 +5,17 @@ import Rational
 ///
 /// Every result is brought to the ``Monomial`` canonical form — directly for results without
 /// dummies, δ's or constraints (canonical slots, factors in ``Factor`` order), through
-/// ``normalizingFreeDeltas(_:)`` and ``Monomial/canonicalized()`` otherwise. Terms are then
-/// collected and put in ``Term`` order by sorting integer keys: every atom (factor, symbol power,
-/// index) is ranked once by its own order, and a term's key lists the ranks in the order
-/// ``Monomial``'s `<` compares the fields (order in 1/n, factors, scalars, summed indices,
-/// constraints). With 10⁵ terms, comparing ``Factor`` values term by term is what would cost.
+/// ``Algebra/Monomial/normalizingFreeDeltas()`` and ``Algebra/Monomial/canonicalized()``
+/// otherwise — and handed to a ``Algebra/TermCollector``, which collects the terms and puts them
+/// in ``Term`` order. The engine's own parts here are the caches from its interned integers
+/// (factors, exponent vectors) to the collector's ids.
 struct WickAssembler {
-  private var factors: [Factor] = []
-  private var factorIDs: [Factor: Int] = [:]
-  private var powers: [SymbolPower] = []
-  private var powerIDs: [SymbolPower: Int] = [:]
-  private var indices: [Index] = []
-  private var indexIDs: [Index: Int] = [:]
-
-  /// Scalar lists of direct entries, interned by their exponent vectors.
-  private var scalarLists: [[SymbolPower]] = []
+  private var collector = TermCollector()
+  /// Scalar lists of direct entries, by their exponent vectors over the table's symbols.
   private var scalarListIDs: [[Int]: Int] = [:]
-  private var scalarListPowers: [[Int]] = []
-  private var scalarListWidths: [Int] = []
-  private var scalarListWidthDegrees: [Int] = []
-
-  /// Per entry: coefficient, bare monomial (no factors) for canonical entries or a scalar list
-  /// for direct ones, and the entry's raw key in `raw` from `rawStart`.
-  private var coefficients: [Rational] = []
-  private var bare: [Monomial?] = []
-  private var scalarList: [Int] = []
-  /// Raw keys: order, factor ids count + ids, power ids count + ids, summed count + ids,
-  /// groups count + (size + ids)….
-  private var raw: [Int] = []
-  private var rawStart: [Int] = []
-
   private var wickFactorIDs: [WickFactor: Int] = [:]
 
-  // MARK: Interning
-
-  private mutating func factor(_ f: Factor) -> Int {
-    if let id = factorIDs[f] { return id }
-    factors.append(f)
-    factorIDs[f] = factors.count - 1
-    return factors.count - 1
-  }
-
-  private mutating func power(_ p: SymbolPower) -> Int {
-    if let id = powerIDs[p] { return id }
-    powers.append(p)
-    powerIDs[p] = powers.count - 1
-    return powers.count - 1
-  }
-
-  private mutating func index(_ i: Index) -> Int {
-    if let id = indexIDs[i] { return id }
-    indices.append(i)
-    indexIDs[i] = indices.count - 1
-    return indices.count - 1
-  }
-
-  /// The scalar list id of an exponent vector over the table's symbols.
+  /// The collector's scalar list of an exponent vector over the table's symbols.
   private mutating func scalars(_ exponents: [Int], _ table: WickTable) -> Int {
     if let id = scalarListIDs[exponents] { return id }
     var list: [SymbolPower] = []
@@ -68,16 +23,10 @@ struct WickAssembler {
       list.append(SymbolPower(table.symbols[s], e))
     }
     list.sort { $0.symbol < $1.symbol }
-    scalarListPowers.append(list.map { power($0) })
-    scalarListWidths.append(list.reduce(0) { $0 + ($1.symbol.kind == .width ? $1.exponent : 0) })
-    scalarListWidthDegrees.append(
-      list.reduce(0) { $0 + ($1.symbol.kind == .width ? abs($1.exponent) : 0) })
-    scalarLists.append(list)
-    scalarListIDs[exponents] = scalarLists.count - 1
-    return scalarLists.count - 1
+    let id = collector.scalarListID(list)
+    scalarListIDs[exponents] = id
+    return id
   }
-
-  // MARK: Entries
 
   /// Adds an engine result.
   mutating func add(_ t: WickTerm, _ table: WickTable) {
@@ -86,7 +35,7 @@ struct WickAssembler {
       m.dummySpaces.isEmpty && m.distinct.isEmpty
       && !m.factors.contains { table.shapes[$0.shape].isDelta }
     guard simple else {
-      add(t.coefficient, normalizingFreeDeltas(table.monomial(of: m)).canonicalized())
+      add(t.coefficient, table.monomial(of: m).normalizingFreeDeltas().canonicalized())
       return
     }
     var exponents = Array(repeating: 0, count: table.symbols.count)
@@ -97,12 +46,12 @@ struct WickAssembler {
       if let id = wickFactorIDs[f] {
         ids.append(id)
       } else {
-        let id = factor(table.factor(f).canonicalSlots())
+        let id = collector.factorID(table.factor(f).canonicalSlots())
         wickFactorIDs[f] = id
         ids.append(id)
       }
     }
-    addDirect(t.coefficient, exponents: exponents, factorIDs: ids, table)
+    collector.add(t.coefficient, scalarList: scalars(exponents, table), factorIDs: ids)
   }
 
   /// Adds the compact leaves of a leaf enumeration, times `scale`.
@@ -110,259 +59,24 @@ struct WickAssembler {
     for t in e.general {
       add(WickTerm(coefficient: t.coefficient * scale, monomial: t.monomial), table)
     }
-    let atomIDs = e.atoms.map { factor(table.factor($0).canonicalSlots()) }
+    let atomIDs = e.atoms.map { collector.factorID(table.factor($0).canonicalSlots()) }
     let s = e.symbolCount
     var exponents = Array(repeating: 0, count: table.symbols.count)
     var ids: [Int] = []
-    coefficients.reserveCapacity(coefficients.count + e.keys.count)
-    bare.reserveCapacity(bare.count + e.keys.count)
-    scalarList.reserveCapacity(scalarList.count + e.keys.count)
-    rawStart.reserveCapacity(rawStart.count + e.keys.count)
-    raw.reserveCapacity(raw.count + e.keys.count * (e.keys.first.map { $0.count + 4 } ?? 0))
+    collector.reserveCapacity(
+      additionalTerms: e.keys.count, keyLength: e.keys.first.map { $0.count + 4 } ?? 0)
     for (key, c) in zip(e.keys, e.coefficients) where !c.isZero {
       for i in 0..<s { exponents[i] = key[i] }
       ids.removeAll(keepingCapacity: true)
       for a in key[s...] { ids.append(atomIDs[a]) }
-      addDirect(scale.isOne ? c : c * scale, exponents: exponents, factorIDs: ids, table)
+      collector.add(
+        scale.isOne ? c : c * scale, scalarList: scalars(exponents, table), factorIDs: ids)
     }
-  }
-
-  private mutating func addDirect(
-    _ c: Rational, exponents: [Int], factorIDs ids: [Int], _ table: WickTable
-  ) {
-    let list = scalars(exponents, table)
-    coefficients.append(c)
-    bare.append(nil)
-    scalarList.append(list)
-    rawStart.append(raw.count)
-    raw.append(-scalarListWidths[list])
-    raw.append(scalarListWidthDegrees[list])
-    raw.append(ids.count)
-    raw += ids
-    raw.append(scalarListPowers[list].count)
-    raw += scalarListPowers[list]
-    raw.append(0)
-    raw.append(0)
   }
 
   /// Adds a term already in canonical form.
-  mutating func add(_ c: Rational, _ m: Monomial) {
-    var b = m
-    b.factors = []
-    coefficients.append(c)
-    bare.append(b)
-    scalarList.append(-1)
-    rawStart.append(raw.count)
-    raw.append(m.inverseWidthOrder)
-    raw.append(m.widthDegree)
-    raw.append(m.factors.count)
-    for f in m.factors { raw.append(factor(f)) }
-    raw.append(m.scalars.count)
-    for p in m.scalars { raw.append(power(p)) }
-    raw.append(m.summed.count)
-    for i in m.summed { raw.append(index(i)) }
-    raw.append(m.distinct.count)
-    for g in m.distinct {
-      raw.append(g.count)
-      for i in g { raw.append(index(i)) }
-    }
-  }
-
-  // MARK: Collection
+  mutating func add(_ c: Rational, _ m: Monomial) { collector.add(c, m) }
 
   /// The collected, sorted expression.
-  func expression() -> Expression {
-    let factorRank = ranks(factors.indices.sorted { factors[$0] < factors[$1] }) {
-      factors[$0] == factors[$1]
-    }
-    let powerRank = ranks(powers.indices.sorted { powers[$0] < powers[$1] }) {
-      powers[$0] == powers[$1]
-    }
-    let indexRank = ranks(indices.indices.sorted { indices[$0] < indices[$1] }) {
-      indices[$0] == indices[$1]
-    }
-    // Comparable keys: order, then each list as (rank + 1)… 0; groups as (rank + 2)… 1, then 0.
-    var keys: [Int] = []
-    keys.reserveCapacity(raw.count + 4 * rawStart.count)
-    var keyStart: [Int] = []
-    keyStart.reserveCapacity(rawStart.count + 1)
-    var sortedFactors: [Int] = []
-    for start in rawStart {
-      keyStart.append(keys.count)
-      var p = start
-      // Monomial order: order in 1/n, width degree, number of factors, then the factors.
-      keys.append(raw[p])
-      p += 1
-      keys.append(raw[p])
-      p += 1
-      let nf = raw[p]
-      keys.append(nf)
-      p += 1
-      sortedFactors.removeAll(keepingCapacity: true)
-      for q in p..<(p + nf) { sortedFactors.append(factorRank[raw[q]]) }
-      sortedFactors.sort()
-      for r in sortedFactors { keys.append(r + 1) }
-      keys.append(0)
-      p += nf
-      let np = raw[p]
-      p += 1
-      for q in p..<(p + np) { keys.append(powerRank[raw[q]] + 1) }
-      keys.append(0)
-      p += np
-      let ns = raw[p]
-      p += 1
-      for q in p..<(p + ns) { keys.append(indexRank[raw[q]] + 1) }
-      keys.append(0)
-      p += ns
-      let ng = raw[p]
-      p += 1
-      for _ in 0..<ng {
-        let size = raw[p]
-        p += 1
-        for q in p..<(p + size) { keys.append(indexRank[raw[q]] + 2) }
-        keys.append(1)
-        p += size
-      }
-      keys.append(0)
-    }
-    keyStart.append(keys.count)
-    // Sort by a 64-bit prefix of the key (its first elements in fixed-width fields, which
-    // orders like the key itself), ties broken by the whole key.
-    var lowest = 0
-    var highest = 1
-    for (n, start) in keyStart.dropLast().enumerated() {
-      lowest = Swift.min(lowest, keys[start])
-      for q in start..<keyStart[n + 1] { highest = Swift.max(highest, keys[q]) }
-    }
-    let largest = Swift.max(highest - lowest, highest) + 1
-    let bits = Int.bitWidth - largest.leadingZeroBitCount
-    let fields = Swift.max(1, 63 / bits)
-    var entries: [(prefix: UInt64, entry: Int)] = keyStart.dropLast().enumerated().map { n, start in
-      var prefix: UInt64 = 0
-      for f in 0..<fields {
-        let q = start + f
-        var v = 0
-        if q < keyStart[n + 1] { v = f == 0 ? keys[q] - lowest + 1 : keys[q] + 1 }
-        prefix = prefix << UInt64(bits) | UInt64(v)
-      }
-      return (prefix, n)
-    }
-    keys.withUnsafeBufferPointer { k in
-      keyStart.withUnsafeBufferPointer { ks in
-        entries.sort { x, y in
-          if x.prefix != y.prefix { return x.prefix < y.prefix }
-          var i = ks[x.entry]
-          var j = ks[y.entry]
-          let ei = ks[x.entry + 1]
-          let ej = ks[y.entry + 1]
-          while i < ei && j < ej {
-            if k[i] != k[j] { return k[i] < k[j] }
-            i += 1
-            j += 1
-          }
-          return ei - i < ej - j
-        }
-      }
-    }
-    var factorOfRank = Array(repeating: Factor.parenthesized(.zero), count: factors.count)
-    for (id, f) in factors.enumerated() { factorOfRank[factorRank[id]] = f }
-    var out: [Term] = []
-    out.reserveCapacity(entries.count)
-    func sameKey(_ a: Int, _ b: Int) -> Bool {
-      let la = keyStart[a + 1] - keyStart[a]
-      if la != keyStart[b + 1] - keyStart[b] { return false }
-      var i = keyStart[a]
-      var j = keyStart[b]
-      for _ in 0..<la {
-        if keys[i] != keys[j] { return false }
-        i += 1
-        j += 1
-      }
-      return true
-    }
-    var n = 0
-    var fs: [Factor] = []
-    while n < entries.count {
-      let e = entries[n].entry
-      var c = coefficients[e]
-      var next = n + 1
-      while next < entries.count && entries[next].prefix == entries[n].prefix
-        && sameKey(entries[next].entry, e)
-      {
-        c += coefficients[entries[next].entry]
-        next += 1
-      }
-      n = next
-      if c.isZero { continue }
-      var m = bare[e] ?? Monomial(scalars: scalarLists[scalarList[e]])
-      // The factor ranks of the key, in order (after the order in 1/n, the width degree and the
-      // number of factors).
-      fs.removeAll(keepingCapacity: true)
-      var p = keyStart[e] + 3
-      while keys[p] != 0 {
-        fs.append(factorOfRank[keys[p] - 1])
-        p += 1
-      }
-      m.factors = fs
-      out.append(Term(c, m))
-    }
-    return Expression(out)
-  }
-
-  /// Dense ranks from a sorted order of ids, equal atoms sharing a rank.
-  private func ranks(_ order: [Int], equal: (Int, Int) -> Bool) -> [Int] {
-    var rank = Array(repeating: 0, count: order.count)
-    var r = 0
-    for (n, id) in order.enumerated() {
-      if n > 0 && !equal(order[n - 1], id) { r += 1 }
-      rank[id] = r
-    }
-    return rank
-  }
-}
-
-/// Rewrites the δ's between free indices of a monomial as a star from the smallest index of
-/// each class and renames the other members of the class to it in every other factor and
-/// constraint (δ_{ab} x_b = δ_{ab} x_a, δ_{ab}δ_{bc} = δ_{ab}δ_{ac}, δ_{ab}δ_{ab} = δ_{ab}).
-///
-/// ``Expression/contractingDeltas()`` keeps δ's of free indices as they come, so the same
-/// product can leave it in different arrangements depending on the order of contraction; this
-/// pass makes the result independent of that order, which is what lets the Wick strategies
-/// agree term by term.
-func normalizingFreeDeltas(_ m: Monomial) -> Monomial {
-  let summed = Set(m.summed)
-  var pairs: [(Index, Index)] = []
-  var others: [Factor] = []
-  for f in m.factors {
-    if case .delta(let a, let b) = f, !summed.contains(a), !summed.contains(b) {
-      pairs.append((a, b))
-    } else {
-      others.append(f)
-    }
-  }
-  if pairs.isEmpty { return m }
-  var parent: [Index: Index] = [:]
-  func find(_ x: Index) -> Index {
-    var x = x
-    while let p = parent[x], p != x { x = p }
-    return x
-  }
-  for (a, b) in pairs {
-    parent[a] = parent[a] ?? a
-    parent[b] = parent[b] ?? b
-    let ra = find(a)
-    let rb = find(b)
-    if ra != rb { parent[Swift.max(ra, rb)] = Swift.min(ra, rb) }
-  }
-  var map: [Index: Index] = [:]
-  var deltas: [Factor] = []
-  for x in parent.keys.sorted() where find(x) != x {
-    map[x] = find(x)
-    deltas.append(.delta(find(x), x))
-  }
-  var out = m
-  out.factors = others
-  out = out.renamed(map)
-  out.factors += deltas
-  return out
+  func expression() -> Expression { collector.expression() }
 }

@@ -22,7 +22,7 @@ import Rational
 ///
 /// Terms without random factors are returned canonicalised (their δ's are not contracted). δ's
 /// left between free indices are written as a star from the smallest index of each class, and
-/// the class's other indices are renamed to it in the other factors (``normalizingFreeDeltas``).
+/// the class's other indices are renamed to it in the other factors (``Algebra/Monomial/normalizingFreeDeltas()``).
 ///
 /// Factors that are not components of a declared family are constants. Random components inside
 /// function arguments or Gaussian averages are treated as constants too.
@@ -52,7 +52,16 @@ public struct WickContraction: Sendable {
 
   /// E[e] over the families; the result is canonical.
   public func expectation(of e: Expression) -> Expression {
-    if options.strategy == .reference { return referenceExpectation(of: e) }
+    let result =
+      options.strategy == .reference ? referenceExpectation(of: e) : engineExpectation(of: e)
+    assert(
+      result.isCanonical(checkingAtMost: Expression.canonicityCheckSample),
+      "WickContraction.expectation: result not canonical")
+    return result
+  }
+
+  /// E[e] by the engine (``WickEngine``) and the assembler.
+  func engineExpectation(of e: Expression) -> Expression {
     var engine = WickEngine(table: WickTable(families: families), strategy: options.strategy)
     var assembler = WickAssembler()
     let heads = Set(families.map(\.head))
@@ -62,7 +71,7 @@ public struct WickContraction: Sendable {
         return false
       }
       if !random {
-        assembler.add(t.coefficient, normalizingFreeDeltas(t.monomial).canonicalized())
+        assembler.add(t.coefficient, t.monomial.normalizingFreeDeltas().canonicalized())
       } else if let w = engine.table.compile(t) {
         engine.addExpectation(of: w, to: &assembler)
       } else {
@@ -85,7 +94,7 @@ public struct WickContraction: Sendable {
         out.append(Term(r.coefficient * t.coefficient, r.monomial))
       }
     }
-    return Expression(out.map { Term($0.coefficient, normalizingFreeDeltas($0.monomial)) })
+    return Expression(out.map { Term($0.coefficient, $0.monomial.normalizingFreeDeltas()) })
       .canonicalized()
   }
 
@@ -116,10 +125,7 @@ public struct WickContraction: Sendable {
     var merged: [Monomial: Rational] = [:]
     for p in randomPositions.dropFirst() {
       guard case .tensor(let b) = m.factors[p], b.head == a.head else { continue }
-      var rest = m
-      rest.factors.remove(at: p)
-      rest.factors.remove(at: first)
-      let restTerm = Term(.one, rest)
+      let restTerm = Term(.one, m.removingFactor(at: p).removingFactor(at: first))
       let product = Expression(
         fam.covariance(a.indices, b.indices).expanded().terms.map {
           restTerm.multipliedInScope(by: $0)

@@ -78,13 +78,14 @@ struct WickEngine {
 
   /// The constant and random parts of `m` (scalars go with the constant part).
   func split(_ m: WickMonomial) -> (constant: WickMonomial, random: WickMonomial) {
-    let graph = WickGraph(m, table: table)
-    var randomComponent = Array(repeating: false, count: graph.componentCount)
-    var randomEdge = Array(repeating: false, count: graph.edges.count)
-    for (e, edge) in graph.edges.enumerated()
-    where !edge.isGroup && table.shapes[edge.shape].family != nil {
-      randomEdge[e] = true
-      if graph.edgeComponent[e] >= 0 { randomComponent[graph.edgeComponent[e]] = true }
+    let components = WickComponents(m)
+    var randomComponent = Array(repeating: false, count: components.count)
+    var randomFactor = Array(repeating: false, count: m.factors.count)
+    for (n, f) in m.factors.enumerated() where table.shapes[f.shape].family != nil {
+      randomFactor[n] = true
+      if components.factorComponent[n] >= 0 {
+        randomComponent[components.factorComponent[n]] = true
+      }
     }
     var constant = WickMonomial()
     var random = WickMonomial()
@@ -92,7 +93,7 @@ struct WickEngine {
     // Dummies renumbered per part in order of their number.
     var renumber = Array(repeating: 0, count: m.dummySpaces.count)
     for (d, s) in m.dummySpaces.enumerated() {
-      if randomComponent[graph.dummyComponent[d]] {
+      if randomComponent[components.dummyComponent[d]] {
         renumber[d] = random.dummySpaces.count
         random.dummySpaces.append(s)
       } else {
@@ -101,15 +102,21 @@ struct WickEngine {
       }
     }
     func map(_ v: Int) -> Int { v >= 0 ? v : wickDummy(renumber[wickDummyNumber(v)]) }
-    for (e, edge) in graph.edges.enumerated() {
-      let c = graph.edgeComponent[e]
-      let isRandom = c >= 0 ? randomComponent[c] : randomEdge[e]
-      let slots = edge.slots.map(map)
-      if edge.isGroup {
-        if isRandom { random.distinct.append(slots) } else { constant.distinct.append(slots) }
+    for (n, f) in m.factors.enumerated() {
+      let c = components.factorComponent[n]
+      let moved = WickFactor(shape: f.shape, slots: f.slots.map(map))
+      if c >= 0 ? randomComponent[c] : randomFactor[n] {
+        random.factors.append(moved)
       } else {
-        let f = WickFactor(shape: edge.shape, slots: slots)
-        if isRandom { random.factors.append(f) } else { constant.factors.append(f) }
+        constant.factors.append(moved)
+      }
+    }
+    for (n, g) in m.distinct.enumerated() {
+      let c = components.groupComponent[n]
+      if c >= 0 && randomComponent[c] {
+        random.distinct.append(g.map(map))
+      } else {
+        constant.distinct.append(g.map(map))
       }
     }
     return (constant, random)
@@ -143,7 +150,7 @@ struct WickEngine {
 
   /// Orbit merging: pair the first random factor with each distinct partner.
   private mutating func mergeOrbits(
-    _ r: WickMonomial, _ graph: WickGraph, _ colours: [Int]
+    _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int]
   ) -> [WickTerm] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickTerm(coefficient: .one, monomial: r)]
@@ -178,7 +185,7 @@ struct WickEngine {
 
   /// For every factor of `r`, a signature such that two factors with equal signatures are
   /// exchanged by an automorphism of `r` that fixes the factor `first`: its shape, its free
-  /// indices, the dummies it shares with `first`, the twin class (``WickGraph/twinClasses(_:)``,
+  /// indices, the dummies it shares with `first`, the twin class (``SlotGraph/twinClasses(_:)``,
   /// without `first`'s dummies) of each other dummy, and which of its slots hold the same dummy.
   /// Permutations inside twin classes are automorphisms, and one maps a factor onto any other
   /// with the same signature.

@@ -1,21 +1,14 @@
 import Algebra
 import Rational
 
-/// How the slots of a factor shape may be permuted, as far as the internal canonical form of
-/// ``WickMonomial`` is concerned. Shapes whose symmetry is not modelled (Gaussian averages) are
-/// treated as having none: that only costs missed merges, never wrong ones.
-enum WickSlotSymmetry: Sendable {
-  case none
-  case symmetric
-  case pairOfPairs
-}
-
 /// A factor with its indices removed, interned per expectation.
 struct WickShape: Sendable {
   /// The factor with every slot filled by a placeholder; `withSlots` rebuilds the factor.
   var template: Factor
   var arity: Int
-  var symmetry: WickSlotSymmetry
+  /// The template's ``Factor/slotSymmetry`` and ``Factor/slotClasses()``.
+  var symmetry: SlotSymmetry
+  var slotClasses: [Int]
   /// The family (position in ``WickContraction/families``) if the factor is a random component.
   var family: Int?
   var isDelta: Bool
@@ -27,17 +20,9 @@ struct WickFactor: Hashable, Sendable {
   var shape: Int
   var slots: [Int]
 
-  /// The slots in the smallest arrangement the shape's symmetry allows (integer order).
-  func canonicalSlots(_ symmetry: WickSlotSymmetry) -> WickFactor {
-    switch symmetry {
-    case .none: return self
-    case .symmetric: return WickFactor(shape: shape, slots: slots.sorted())
-    case .pairOfPairs:
-      var p = [slots[0], slots[1]].sorted()
-      var q = [slots[2], slots[3]].sorted()
-      if q.lexicographicallyPrecedes(p) { swap(&p, &q) }
-      return WickFactor(shape: shape, slots: p + q)
-    }
+  /// The slots in the canonical arrangement of the shape's symmetry (integer order).
+  func canonicalSlots(_ symmetry: SlotSymmetry) -> WickFactor {
+    symmetry.isTrivial ? self : WickFactor(shape: shape, slots: symmetry.canonicalSlots(slots))
   }
 
   /// Integer order: shape, then slots.
@@ -53,6 +38,11 @@ struct WickFactor: Hashable, Sendable {
 /// Classes of slot values identified by δ's (union-find): `parent[d]` is the slot value dummy
 /// `d` points to (itself when it is a root); free indices (≥ 0) are always roots, so a class
 /// holds at most one free index unless two free indices are identified.
+///
+/// Only the leaf enumeration's allocation-free path uses it, for leaves where every class of
+/// dummies is summed out and no two free indices meet (so which dummy of a class survives does
+/// not matter); every other leaf, and every other δ contraction of the engine, follows the rules
+/// of ``Algebra/SlotDeltas``.
 enum WickSlotClasses {
   /// The root of slot value `v`.
   @inline(__always)

@@ -1,3 +1,4 @@
+import Algebra
 import Rational
 
 /// Depth-first enumeration of all pairings of the random factors of a monomial (Isserlis), used
@@ -51,7 +52,7 @@ struct WickPairingEnumerator {
   // Interned factors without dummies (canonical slots).
   private var atomOf: [WickFactor: Int] = [:]
   private var atomFactors: [WickFactor] = []
-  private let symmetries: [WickSlotSymmetry]
+  private let symmetries: [SlotSymmetry]
   private var baseAtoms: [Int] = []
   private var baseDummyFactors: [WickFactor] = []
 

@@ -35,16 +35,16 @@ extension WickTable {
     return out
   }
 
-  /// **δ contraction and summing out**, as ``Expression/contractingDeltas()`` does it: the δ
-  /// factors of `m` and the extra `deltas` are contracted (a dummy is replaced by the other
-  /// index; a term whose constraint forbids the identification vanishes); δ's between free
+  /// **δ contraction and summing out** by the rules of ``Algebra/SlotDeltas`` (those of
+  /// ``Expression/contractingDeltas()``): the δ factors of `m` and the extra `deltas` are
+  /// contracted (a term whose constraint forbids an identification vanishes); δ's between free
   /// indices stay, written as a star from the class's first free index (δ_{ab}δ_{bc} and
-  /// δ_{ab}δ_{ac} are the same product); dummies left in no factor are summed out
-  /// (Σ_j 1 = n, or n − m next to m constrained-distinct partners).
+  /// δ_{ab}δ_{ac} are the same product) with the class's other indices renamed to it, as
+  /// ``Monomial/normalizingFreeDeltas()`` writes them; dummies left in no factor are summed out.
   func normalized(_ m: WickMonomial, coefficient: Rational, deltas extra: [(Int, Int)])
     -> [WickTerm]
   {
-    var deltas = extra
+    var deltas: [(Int, Int)] = []
     var factors: [WickFactor] = []
     factors.reserveCapacity(m.factors.count)
     for f in m.factors {
@@ -54,42 +54,27 @@ extension WickTable {
         factors.append(f)
       }
     }
-    let k = m.dummySpaces.count
+    deltas += extra
+    var out = m
     if deltas.isEmpty {
-      var out = m
       out.factors = factors
       return summingOut(WickTerm(coefficient: coefficient, monomial: out))
     }
-    // Union-find: a dummy's parent is a slot value (itself when it is a root); frees are roots.
-    var parent = (0..<k).map { wickDummy($0) }
-    func find(_ v: Int) -> Int { WickSlotClasses.root(of: v, in: parent) }
-    var freePairs: [(Int, Int)] = []
-    for (x, y) in deltas {
-      if let frees = WickSlotClasses.join(x, y, in: &parent) { freePairs.append(frees) }
+    guard
+      let c = SlotDeltas.contract(
+        dummyCount: m.dummySpaces.count, deltas: deltas, groups: m.distinct)
+    else { return [] }
+    var kept: [(Int, Int)] = []
+    for (n, d) in deltas.enumerated() where !c.removed[n] {
+      kept.append((c.value(d.0), c.value(d.1)))
     }
-    // Classes of free indices joined by δ's: represented by their smallest id.
-    var freeParent: [Int: Int] = [:]
-    func freeFind(_ v: Int) -> Int {
-      var v = v
-      while let p = freeParent[v], p != v { v = p }
-      return v
-    }
-    for (a, b) in freePairs {
-      let ra = freeFind(a)
-      let rb = freeFind(b)
-      if ra != rb { freeParent[Swift.max(ra, rb)] = Swift.min(ra, rb) }
-    }
+    let star = SlotDeltas.freeDeltaStar(kept)
     func rep(_ v: Int) -> Int {
-      let r = find(v)
-      return r >= 0 && !freeParent.isEmpty ? freeFind(r) : r
+      let r = c.value(v)
+      return r >= 0 ? star.representatives[r] ?? r : r
     }
-    var out = m
     out.factors = factors.map { WickFactor(shape: $0.shape, slots: $0.slots.map(rep)) }
-    if !freeParent.isEmpty {
-      for v in freeParent.keys.sorted() where freeFind(v) != v {
-        out.factors.append(WickFactor(shape: deltaShapeID, slots: [freeFind(v), v]))
-      }
-    }
+    for (r, x) in star.star { out.factors.append(WickFactor(shape: deltaShapeID, slots: [r, x])) }
     var groups: [[Int]] = []
     for g in m.distinct {
       let mapped = g.map(rep)
@@ -97,57 +82,33 @@ extension WickTable {
       groups.append(mapped)
     }
     out.distinct = groups
-    let alive = (0..<k).map { find(wickDummy($0)) == wickDummy($0) }
+    let alive = (0..<m.dummySpaces.count).map { c.survives($0) }
     return summingOut(WickTerm(coefficient: coefficient, monomial: out), alive: alive)
   }
 
-  /// Sums out the `alive` dummies that occur in no factor (as
-  /// ``Expression/contractingDeltas()`` does: n, or n − m next to m constrained-distinct
-  /// partners; a dummy in several constraints stays), drops the dead (contracted) ones and
-  /// renumbers the rest 0, 1, … in order of first occurrence.
+  /// Sums out the `alive` dummies that occur in no factor (``Algebra/SlotDeltas/summingOut``),
+  /// drops the dead (contracted) and summed-out ones and renumbers the rest 0, 1, … in order of
+  /// first occurrence.
   func summingOut(_ t: WickTerm, alive: [Bool]? = nil) -> [WickTerm] {
     let m = t.monomial
     let k = m.dummySpaces.count
     if k == 0 { return [t] }
     var inFactor = Array(repeating: false, count: k)
     for f in m.factors { for v in f.slots where v < 0 { inFactor[wickDummyNumber(v)] = true } }
-    return summingOut(t, inFactor: inFactor, alive: alive ?? Array(repeating: true, count: k))
-  }
-
-  private func summingOut(_ t: WickTerm, inFactor: [Bool], alive: [Bool]) -> [WickTerm] {
-    let k = t.monomial.dummySpaces.count
-    var results: [WickTerm] = []
-    var work: [(WickTerm, [Bool])] = [(t, alive)]
-    while let (term, alive) = work.popLast() {
-      var mono = term.monomial
-      var groupCount = Array(repeating: 0, count: k)
-      for g in mono.distinct { for v in g where v < 0 { groupCount[wickDummyNumber(v)] += 1 } }
-      guard let j = (0..<k).first(where: { alive[$0] && !inFactor[$0] && groupCount[$0] <= 1 })
-      else {
-        results.append(WickTerm(coefficient: term.coefficient, monomial: compacted(mono)))
-        continue
+    let summed = (0..<k).filter { alive?[$0] ?? true }.map(wickDummy)
+    return SlotDeltas.summingOut(summed: summed, inFactor: inFactor, groups: m.distinct).map { s in
+      var mono = m
+      for d in s.summedOut {
+        mono.scalars = WickPower.adding(
+          mono.scalars, symbol: spaceWidth[m.dummySpaces[wickDummyNumber(d)]], exponent: 1)
       }
-      var nextAlive = alive
-      nextAlive[j] = false
-      var others = 0
-      if let g = mono.distinct.firstIndex(where: { $0.contains(wickDummy(j)) }) {
-        others = mono.distinct[g].count - 1
-        mono.distinct[g].removeAll { $0 == wickDummy(j) }
-        if mono.distinct[g].count < 2 { mono.distinct.remove(at: g) }
-      }
-      var withN = mono
-      withN.scalars = WickPower.adding(
-        mono.scalars, symbol: spaceWidth[mono.dummySpaces[j]], exponent: 1)
-      if others > 0 {
-        work.append(
-          (WickTerm(coefficient: term.coefficient * Rational(-others), monomial: mono), nextAlive))
-      }
-      work.append((WickTerm(coefficient: term.coefficient, monomial: withN), nextAlive))
+      mono.distinct = s.groups
+      let coefficient = s.multiplier == 1 ? t.coefficient : t.coefficient * Rational(s.multiplier)
+      return WickTerm(coefficient: coefficient, monomial: compacted(mono))
     }
-    return results
   }
 
-  /// Drops dead dummies and renumbers the rest in order of first occurrence.
+  /// Drops dummies that occur nowhere and renumbers the rest in order of first occurrence.
   private func compacted(_ m: WickMonomial) -> WickMonomial {
     var renumber = Array(repeating: -1, count: m.dummySpaces.count)
     var spaces: [Int] = []

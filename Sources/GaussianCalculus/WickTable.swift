@@ -61,27 +61,14 @@ struct WickTable {
     let slots = f.slots
     let template = f.withSlots(Array(repeating: Self.placeholder, count: slots.count))
     if let id = shapeIDs[template] { return id }
-    var symmetry = WickSlotSymmetry.none
     var family: Int? = nil
+    if case .tensor(let t) = f { family = familyHeads.firstIndex(of: t.head) }
     var isDelta = false
-    switch f {
-    case .delta:
-      symmetry = .symmetric
-      isDelta = true
-    case .tensor(let t):
-      switch t.head.symmetry {
-      case .none: symmetry = .none
-      case .symmetric: symmetry = .symmetric
-      case .pairOfPairs: symmetry = slots.count == 4 ? .pairOfPairs : .none
-      }
-      family = familyHeads.firstIndex(of: t.head)
-    default:
-      symmetry = .none
-    }
+    if case .delta = f { isDelta = true }
     shapes.append(
       WickShape(
-        template: template, arity: slots.count, symmetry: symmetry, family: family, isDelta: isDelta
-      ))
+        template: template, arity: slots.count, symmetry: template.slotSymmetry,
+        slotClasses: template.slotClasses(), family: family, isDelta: isDelta))
     shapeIDs[template] = shapes.count - 1
     return shapes.count - 1
   }
@@ -167,14 +154,12 @@ struct WickTable {
       Index(spaces[$0.element], .dummy(base + $0.offset))
     }
     func index(_ v: Int) -> Index { v >= 0 ? freeIndices[v] : dummies[wickDummyNumber(v)] }
-    var out = Monomial()
-    out.scalars = m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted {
-      $0.symbol < $1.symbol
-    }
-    out.factors = m.factors.map { shapes[$0.shape].template.withSlots($0.slots.map(index)) }
-    out.summed = dummies.sorted()
-    out.distinct = m.distinct.map { $0.map(index).sorted() }
-    return out
+    return Monomial(
+      scalars: m.scalars.map { SymbolPower(symbols[$0.symbol], $0.exponent) }.sorted {
+        $0.symbol < $1.symbol
+      },
+      factors: m.factors.map { shapes[$0.shape].template.withSlots($0.slots.map(index)) },
+      summed: dummies.sorted(), distinct: m.distinct.map { $0.map(index).sorted() })
   }
 
   /// The factor of an engine factor without dummies.

@@ -36,15 +36,8 @@ public struct TermBlock: Hashable, Sendable {
       }
       if shared { common.append(SymbolPower(p.symbol, p.exponent > 0 ? magnitude : -magnitude)) }
     }
-    let reduced = terms.map { t -> Term in
-      var m = t.monomial
-      m.scalars = m.scalars.compactMap { p in
-        guard let c = common.first(where: { $0.symbol == p.symbol }) else { return p }
-        let e = p.exponent - c.exponent
-        return e == 0 ? nil : SymbolPower(p.symbol, e)
-      }
-      return Term(t.coefficient, m)
-    }
+    let quotient = common.map { SymbolPower($0.symbol, -$0.exponent) }
+    let reduced = terms.map { Term($0.coefficient, $0.monomial.multiplyingScalars(by: quotient)) }
     self.init(commonScalars: common, terms: reduced)
   }
 

@@ -53,9 +53,7 @@ import Testing
     }
     return Expression(
       e.terms.map { t in
-        var m = t.monomial
-        m.factors = m.factors.map(factor)
-        return Term(t.coefficient, m)
+        Term(t.coefficient, t.monomial.replacingFactors(with: t.monomial.factors.map(factor)))
       }
     ).canonicalized()
   }

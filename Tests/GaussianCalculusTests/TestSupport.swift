@@ -74,3 +74,21 @@ enum Fixtures {
     .automatic, .orbitMerging, .leafEnumeration, .reference,
   ]
 }
+
+extension SlotSymmetry {
+  /// `slots` moved by a random element of the group: each block permuted by a random element of
+  /// the inner symmetry, then the blocks of each family shuffled.
+  func randomlyPermuted<T>(_ slots: [T], _ rng: inout SeededRandom) -> [T] {
+    var out = slots
+    for family in families(arity: slots.count) {
+      var blocks = family.starts.map { start in
+        family.inner.randomlyPermuted(Array(out[start..<(start + family.blockSize)]), &rng)
+      }
+      blocks.shuffle(using: &rng)
+      for (k, start) in family.starts.enumerated() {
+        out.replaceSubrange(start..<(start + family.blockSize), with: blocks[k])
+      }
+    }
+    return out
+  }
+}

@@ -148,15 +148,7 @@ import Testing
         r.dummySpaces = Array(repeating: 0, count: m.dummySpaces.count)
         for (d, s) in m.dummySpaces.enumerated() { r.dummySpaces[perm[d]] = s }
         r.factors = m.factors.map { f in
-          var slots = f.slots.map(map)
-          switch table.shapes[f.shape].symmetry {
-          case .none: break
-          case .symmetric: slots.shuffle(using: &g.rng)
-          case .pairOfPairs:
-            if g.rng.chance(0.5) { slots.swapAt(0, 1) }
-            if g.rng.chance(0.5) { slots.swapAt(2, 3) }
-            if g.rng.chance(0.5) { slots = Array(slots[2...]) + Array(slots[..<2]) }
-          }
+          let slots = table.shapes[f.shape].symmetry.randomlyPermuted(f.slots.map(map), &g.rng)
           return WickFactor(shape: f.shape, slots: slots)
         }.shuffled(using: &g.rng)
         r.distinct = m.distinct.map { $0.map(map).shuffled(using: &g.rng) }.shuffled(using: &g.rng)
@@ -165,5 +157,55 @@ import Testing
       }
     }
     #expect(checked > 1000)
+  }
+
+  /// One canonical representation: the engine's form (per component) and the algebra's
+  /// ``DummyCanonicalizer`` run the same ``SlotGraph`` search, so they must identify exactly the
+  /// same monomials: on random products and graph-like monomials, and on mutations of them that
+  /// exchange two slot indices (equivalent or not), the engine's forms are equal iff the
+  /// algebra's canonical forms are. Catches a labelling, slot symmetry or pruning in one layer
+  /// that the other does not share (a merge the algebra refuses, or a missed one).
+  @Test func engineAndAlgebraIdentifyTheSameMonomials() {
+    var g = Generator(rng: SeededRandom(seed: 0x0DD5))
+    var table = WickTable(families: Self.families)
+    let M = TensorHead("M"), S = TensorHead("S", symmetry: .symmetric)
+    var equal = 0
+    var different = 0
+    for round in 0..<600 {
+      var e = g.term().expanded()
+      if round % 2 == 1 {
+        let js = (0..<g.rng.int(2...6)).map { F.neuron("g\($0)") }
+        var p = Expression.one
+        for _ in 0..<g.rng.int(js.count...(2 * js.count)) {
+          p = p * .tensor(g.rng.chance(0.5) ? M : S, [g.rng.pick(js), g.rng.pick(js)])
+        }
+        e = p.summed(over: js.filter { j in p.terms[0].monomial.freeIndices.contains(j) })
+          .expanded()
+      }
+      guard let t = e.terms.first else { continue }
+      // A mutation: two slot indices of the same space exchanged.
+      let m = t.monomial
+      let positions = m.factors.indices.flatMap { f in m.factors[f].slots.indices.map { (f, $0) } }
+      guard let p = positions.randomElement(using: &g.rng) else { continue }
+      let x = m.factors[p.0].slots[p.1]
+      guard
+        let q = positions.filter({ m.factors[$0.0].slots[$0.1].space == x.space }).randomElement(
+          using: &g.rng)
+      else { continue }
+      let y = m.factors[q.0].slots[q.1]
+      var swapped = m.factors[p.0].slots
+      swapped[p.1] = y
+      var mutated = m.replacingFactor(at: p.0, with: m.factors[p.0].withSlots(swapped))
+      swapped = mutated.factors[q.0].slots
+      swapped[q.1] = x
+      mutated = mutated.replacingFactor(at: q.0, with: mutated.factors[q.0].withSlots(swapped))
+      guard let w1 = table.compile(Term(.one, m)), let w2 = table.compile(Term(.one, mutated))
+      else { continue }
+      let engineEqual = table.canonicalForm(w1.monomial) == table.canonicalForm(w2.monomial)
+      let algebraEqual = m.canonicalized() == mutated.canonicalized()
+      #expect(engineEqual == algebraEqual, "\(m) vs \(mutated)")
+      if algebraEqual { equal += 1 } else { different += 1 }
+    }
+    #expect(equal > 100 && different > 100)
   }
 }

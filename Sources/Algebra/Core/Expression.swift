@@ -7,7 +7,7 @@ import Rational
 /// ``Factor/parenthesized(_:)`` factor. Named passes (``expanded()``,
 /// ``collectingLikeTerms()``, ``contractingDeltas()``, ``canonicalized()``, …) return new values.
 public struct Expression: Hashable, Comparable, Sendable, ExpressibleByIntegerLiteral {
-  public var terms: [Term]
+  public internal(set) var terms: [Term]
 
   public init(_ terms: [Term]) { self.terms = terms }
 

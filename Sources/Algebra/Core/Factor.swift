@@ -68,7 +68,7 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
   /// current labels.
   public func canonicalSlots() -> Factor {
     switch self {
-    case .delta(let a, let b): return b < a ? .delta(b, a) : self
+    case .delta(let a, let b): return b < a ? .delta(b, a) : self  // ``SlotSymmetry/total``
     case .tensor(let t): return .tensor(t.canonicalSlots())
     case .function(let f):
       // σ(K_{βα}) = σ(K_{αβ}): the argument is a tensor component with its head's symmetry.
@@ -83,27 +83,42 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
     }
   }
 
-  /// A class label for each slot such that slots exchanged by the symmetry get equal labels.
-  /// Labels must not depend on index names (they feed the dummy invariants).
-  func slotClasses() -> [Int] {
+  /// The permutations of ``slots`` that leave the factor's value unchanged (for a Gaussian
+  /// average: with its integrand in its current order; see ``SlotSymmetry``).
+  public var slotSymmetry: SlotSymmetry {
     switch self {
-    case .delta: return [0, 0]
-    case .tensor(let t): return t.slotClasses()
-    case .function(let f): return f.argument.slotClasses()
+    case .delta: return .total
+    case .tensor(let t): return t.slotSymmetry
+    case .function(let f): return f.argument.slotSymmetry
     case .average(let g):
-      // Derivative slots form class 0. An integrand slot's class encodes the integrand factor's
-      // rank among the distinct integrand shapes and the slot's position in that factor.
-      var classes = Array(repeating: 0, count: g.derivatives.count)
-      let shapes = g.integrand.map { $0.nameShape() }
-      let distinct = Array(Set(shapes)).sorted()
-      for (f, shape) in zip(g.integrand, shapes) {
-        let rank = distinct.firstIndex(of: shape) ?? 0
-        for (p, _) in f.slots.enumerated() { classes.append(1 + 16 * rank + p) }
+      // The derivatives commute; integrand factors of equal shape are interchangeable blocks
+      // (families in the order of their shapes), each permuted inside by its own symmetry.
+      var families = [
+        SlotSymmetry.BlockFamily(starts: Array(0..<g.derivatives.count), blockSize: 1)
+      ]
+      var starts: [Factor: [Int]] = [:]
+      var inner: [Factor: SlotSymmetry] = [:]
+      var position = g.derivatives.count
+      for f in g.integrand {
+        let shape = f.nameShape()
+        starts[shape, default: []].append(position)
+        inner[shape] = f.slotSymmetry
+        position += f.slots.count
       }
-      return classes
-    case .parenthesized: return []
+      for shape in starts.keys.sorted() where !shape.slots.isEmpty {
+        families.append(
+          SlotSymmetry.BlockFamily(
+            starts: starts[shape] ?? [], blockSize: shape.slots.count, inner: inner[shape] ?? .none
+          ))
+      }
+      return SlotSymmetry(families: families)
+    case .parenthesized: return .none
     }
   }
+
+  /// A class label for each slot such that slots exchanged by the symmetry get equal labels.
+  /// Labels must not depend on index names (they feed the dummy invariants).
+  public func slotClasses() -> [Int] { slotSymmetry.slotClasses(arity: slots.count) }
 
   /// The factor with every slot index replaced by a placeholder: equal for factors that differ
   /// only in their indices.

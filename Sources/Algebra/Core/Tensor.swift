@@ -2,7 +2,9 @@
 ///
 /// Every symmetry here is a wreath product "blocks of symmetric slots, blocks interchangeable",
 /// whose lexicographically smallest representative is found by sorting inside the blocks and
-/// then sorting the blocks — which is what ``Tensor/canonicalSlots()`` does.
+/// then sorting the blocks. ``slotSymmetry(arity:)`` gives the group as a ``SlotSymmetry``, the
+/// one description that ``Tensor/canonicalSlots()``, the dummy canonicaliser and the Wick engine
+/// use: a new declared symmetry is a new case here and its ``SlotSymmetry`` there.
 public enum TensorSymmetry: Int, Hashable, Comparable, Sendable {
   /// No symmetry.
   case none = 0
@@ -47,29 +49,15 @@ public struct Tensor: Hashable, Comparable, Sendable {
     self.indices = indices
   }
 
+  /// The slot symmetry of the component (its head's declared symmetry for its arity).
+  public var slotSymmetry: SlotSymmetry { head.symmetry.slotSymmetry(arity: indices.count) }
+
   /// The indices rearranged into the lexicographically smallest order allowed by the head's
   /// symmetry (for the current index labels).
   public func canonicalSlots() -> Tensor {
-    switch head.symmetry {
-    case .none:
-      return self
-    case .symmetric:
-      return Tensor(head, indices.sorted())
-    case .pairOfPairs:
-      precondition(indices.count == 4, "a pair-of-pairs tensor has four slots")
-      var p = [indices[0], indices[1]].sorted()
-      var q = [indices[2], indices[3]].sorted()
-      if q.lexicographicallyPrecedes(p) { swap(&p, &q) }
-      return Tensor(head, p + q)
-    }
-  }
-
-  /// Equivalence classes of slots under the symmetry (used for dummy invariants).
-  func slotClasses() -> [Int] {
-    switch head.symmetry {
-    case .none: return Array(indices.indices)
-    case .symmetric, .pairOfPairs: return Array(repeating: 0, count: indices.count)
-    }
+    precondition(
+      head.symmetry != .pairOfPairs || indices.count == 4, "a pair-of-pairs tensor has four slots")
+    return Tensor(head, slotSymmetry.canonicalSlots(indices))
   }
 
   public static func < (lhs: Tensor, rhs: Tensor) -> Bool {

@@ -7,7 +7,8 @@ import Rational
 /// Indices of `summed` are dummies; every other index in the factors is free.
 ///
 /// Canonical-form invariants (established by ``DummyCanonicalizer``, checked by
-/// ``Expression/isCanonical``):
+/// ``Expression/isCanonical`` and asserted after the passes in debug builds; the fields are
+/// read-only outside the module, see ``replacingFactors(with:)`` and its siblings):
 /// 1. `scalars` sorted by symbol, one entry per symbol, exponents non-zero;
 /// 2. every factor is in ``Factor/canonicalSlots()`` form and `factors` is sorted;
 /// 3. summed indices carry dummy labels numbered 0, 1, … per index space (skipping numbers
@@ -17,10 +18,10 @@ import Rational
 ///    index, leaving a free member (the constraint then restricts the free indices' values);
 /// 5. no parenthesised factor remains.
 public struct Monomial: Hashable, Comparable, Sendable {
-  public var scalars: [SymbolPower]
-  public var factors: [Factor]
-  public var summed: [Index]
-  public var distinct: [[Index]]
+  public internal(set) var scalars: [SymbolPower]
+  public internal(set) var factors: [Factor]
+  public internal(set) var summed: [Index]
+  public internal(set) var distinct: [[Index]]
 
   public init(
     scalars: [SymbolPower] = [], factors: [Factor] = [], summed: [Index] = [],
@@ -101,8 +102,8 @@ public struct Monomial: Hashable, Comparable, Sendable {
 
 /// A rational coefficient times a ``Monomial``.
 public struct Term: Hashable, Comparable, Sendable {
-  public var coefficient: Rational
-  public var monomial: Monomial
+  public internal(set) var coefficient: Rational
+  public internal(set) var monomial: Monomial
 
   public init(_ coefficient: Rational = .one, _ monomial: Monomial = .one) {
     self.coefficient = coefficient

@@ -16,7 +16,9 @@ extension Expression {
     out.reserveCapacity(sums.count)
     for (m, c) in sums where !c.isZero { out.append(Term(c, m)) }
     out.sort { $0.monomial < $1.monomial }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isCollected, "collectingLikeTerms: terms not collected")
+    return result
   }
 
   /// **Pass: canonicalisation.** Expands, puts every monomial in canonical form (dummy
@@ -24,8 +26,12 @@ extension Expression {
   /// result satisfies ``isCanonical``.
   public func canonicalized() -> Expression {
     let e = isExpanded ? self : expanded()
-    return Expression(e.terms.map { Term($0.coefficient, $0.monomial.canonicalized()) })
+    let result = Expression(e.terms.map { Term($0.coefficient, $0.monomial.canonicalized()) })
       .collectingLikeTerms()
+    assert(
+      result.isCanonical(checkingAtMost: Self.canonicityCheckSample),
+      "canonicalized: result not canonical")
+    return result
   }
 
   /// Whether the expression is in canonical form: expanded, every monomial canonical, terms

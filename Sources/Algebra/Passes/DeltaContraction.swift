@@ -7,82 +7,123 @@ extension Expression {
   ///   summed, the smaller index survives); if a and b are constrained distinct the term is 0;
   /// - a summed index left in no factor is summed out: Σ_j 1 = n_j, and for j constrained
   ///   distinct from m other indices (one constraint group), Σ_j 1 = n_j − m.
-  /// δ's of two free indices stay.
+  /// δ's of two free indices stay. The rules are implemented once, on slot values, by
+  /// ``SlotDeltas`` (which the Wick engine uses too).
   public func contractingDeltas() -> Expression {
     var out: [Term] = []
-    for t in expanded().terms {
-      guard let c = t.contractedDeltas() else { continue }
-      out.append(contentsOf: c.summingOutUnusedDummies())
-    }
-    return Expression(out)
+    for t in expanded().terms { out.append(contentsOf: t.contractingDeltas()) }
+    let result = Expression(out)
+    assert(result.hasContractedDeltas, "contractingDeltas: a δ is left to contract")
+    return result
   }
 }
 
 extension Term {
-  /// The term with δ's contracted, or nil if a constraint makes it vanish.
-  func contractedDeltas() -> Term? {
-    var m = monomial
-    var changed = true
-    while changed {
-      changed = false
-      for (n, f) in m.factors.enumerated() {
-        guard case .delta(let a, let b) = f else { continue }
-        if a == b {
-          m.factors.remove(at: n)
-          changed = true
-          break
-        }
-        let aSummed = m.summed.contains(a)
-        let bSummed = m.summed.contains(b)
-        if !aSummed && !bSummed { continue }
-        // Replace `gone` by `kept`.
-        let (gone, kept): (Index, Index) =
-          (aSummed && bSummed) ? (Swift.max(a, b), Swift.min(a, b)) : (bSummed ? (b, a) : (a, b))
-        if m.distinct.contains(where: { $0.contains(gone) && $0.contains(kept) }) { return nil }
-        m.factors.remove(at: n)
-        m.summed.removeAll { $0 == gone }
-        m = m.renamed([gone: kept])
-        m.distinct = m.distinct.map { Array(Set($0)).sorted() }.filter { $0.count >= 2 }
-        changed = true
-        break
-      }
+  /// The terms of `self` with δ's contracted and unused dummies summed out (the rules of
+  /// ``SlotDeltas``); empty when a constraint makes the term vanish.
+  func contractingDeltas() -> [Term] {
+    let m = monomial
+    // Slot values: dummies numbered in index order, free indices by first occurrence.
+    let dummies = Array(Set(m.summed)).sorted()
+    var dummyNumber: [Index: Int] = [:]
+    dummyNumber.reserveCapacity(dummies.count)
+    for (d, i) in dummies.enumerated() { dummyNumber[i] = d }
+    var frees: [Index] = []
+    var freeCode: [Index: Int] = [:]
+    func value(_ i: Index) -> Int {
+      if let d = dummyNumber[i] { return SlotGraph.slotValue(ofVertex: d) }
+      if let c = freeCode[i] { return c }
+      freeCode[i] = frees.count
+      frees.append(i)
+      return frees.count - 1
     }
-    return Term(coefficient, m)
-  }
+    func index(_ v: Int) -> Index { v >= 0 ? frees[v] : dummies[SlotGraph.vertex(v)] }
 
-  /// Sums out dummies that occur in no factor.
-  func summingOutUnusedDummies() -> [Term] {
-    var results = [self]
-    var progress = true
-    while progress {
-      progress = false
-      var next: [Term] = []
-      for t in results {
-        let used = Set(t.monomial.slotIndices)
-        guard
-          let j = t.monomial.summed.first(where: { s in
-            !used.contains(s) && t.monomial.distinct.filter { $0.contains(s) }.count <= 1
-          })
-        else {
-          next.append(t)
-          continue
-        }
-        progress = true
-        var m = t.monomial
-        m.summed.removeAll { $0 == j }
-        var others = 0
-        if let g = m.distinct.firstIndex(where: { $0.contains(j) }) {
-          others = m.distinct[g].count - 1
-          m.distinct[g].removeAll { $0 == j }
-          if m.distinct[g].count < 2 { m.distinct.remove(at: g) }
-        }
-        var withN = m
-        withN.scalars = mergeScalars(m.scalars + [SymbolPower(j.space.dimension, 1)])
-        next.append(Term(t.coefficient, withN))
-        if others > 0 { next.append(Term(t.coefficient * Rational(-others), m)) }
-      }
-      results = next
+    var deltas: [(Int, Int)] = []
+    for f in m.factors {
+      if case .delta(let a, let b) = f { deltas.append((value(a), value(b))) }
     }
-    return results
+    var groups = m.distinct.map { $0.map(value) }
+    guard
+      let c = SlotDeltas.contract(dummyCount: dummies.count, deltas: deltas, groups: groups)
+    else { return [] }
+
+    // The contracted monomial: contracted δ's dropped, the other factors renamed in place.
+    var contracted = m
+    var summed = m.summed.map(value)
+    if !deltas.isEmpty {
+      var factors: [Factor] = []
+      factors.reserveCapacity(m.factors.count)
+      var n = 0
+      for f in m.factors {
+        if case .delta = f {
+          n += 1
+          if c.removed[n - 1] { continue }
+        }
+        factors.append(
+          c.identifiedAny ? f.withSlots(f.slots.map { index(c.value(value($0))) }) : f)
+      }
+      contracted.factors = factors
+    }
+    if c.identifiedAny {
+      summed = summed.filter { c.survives(SlotGraph.vertex($0)) }.sorted(by: >)
+      groups = groups.map { g in
+        var seen: [Int] = []
+        for v in g.map(c.value) where !seen.contains(v) { seen.append(v) }
+        return seen
+      }.filter { $0.count >= 2 }
+    }
+    var inFactor = Array(repeating: false, count: dummies.count)
+    for f in contracted.factors {
+      for i in f.slots {
+        if let d = dummyNumber[i], c.survives(d) { inFactor[d] = true }
+      }
+    }
+    return SlotDeltas.summingOut(summed: summed, inFactor: inFactor, groups: groups).map { t in
+      var r = contracted
+      if !t.summedOut.isEmpty {
+        r.scalars = mergeScalars(
+          r.scalars + t.summedOut.map { SymbolPower(index($0).space.dimension, 1) })
+      }
+      r.summed = t.summed.map(index)
+      r.distinct = t.groups.map { g in
+        let members = g.map(index)
+        return c.identifiedAny ? members.sorted() : members
+      }
+      return Term(t.multiplier == 1 ? coefficient : coefficient * Rational(t.multiplier), r)
+    }
+  }
+}
+
+extension Monomial {
+  /// Rewrites the δ's between free indices of a monomial as a star from the smallest index of
+  /// each class and renames the other members of the class to it in every other factor and
+  /// constraint (δ_{ab} x_b = δ_{ab} x_a, δ_{ab}δ_{bc} = δ_{ab}δ_{ac}, δ_{ab}δ_{ab} = δ_{ab}).
+  ///
+  /// ``Expression/contractingDeltas()`` keeps δ's of free indices as they come, so the same
+  /// product can leave it in different arrangements depending on the order of contraction; this
+  /// pass makes the result independent of that order, which is what lets the Wick strategies
+  /// agree term by term.
+  public func normalizingFreeDeltas() -> Monomial {
+    let summed = Set(self.summed)
+    var pairs: [(Index, Index)] = []
+    var others: [Factor] = []
+    for f in factors {
+      if case .delta(let a, let b) = f, !summed.contains(a), !summed.contains(b) {
+        pairs.append((a, b))
+      } else {
+        others.append(f)
+      }
+    }
+    if pairs.isEmpty { return self }
+    // Codes in index order, so that the star's centre is the smallest index of its class.
+    let members = Array(Set(pairs.flatMap { [$0.0, $0.1] })).sorted()
+    var code: [Index: Int] = [:]
+    for (c, i) in members.enumerated() { code[i] = c }
+    let star = SlotDeltas.freeDeltaStar(pairs.map { (code[$0.0] ?? 0, code[$0.1] ?? 0) })
+    var map: [Index: Index] = [:]
+    for (c, r) in star.representatives where c != r { map[members[c]] = members[r] }
+    return replacingFactors(with: others).renamed(map)
+      .appendingFactors(star.star.map { .delta(members[$0.0], members[$0.1]) })
   }
 }

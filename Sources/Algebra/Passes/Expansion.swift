@@ -6,7 +6,9 @@ extension Expression {
   public func expanded() -> Expression {
     var out: [Term] = []
     for t in terms { out.append(contentsOf: t.expanded()) }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isExpanded, "expanded: a parenthesised factor is left")
+    return result
   }
 
   /// Whether no term has a parenthesised factor.

@@ -51,7 +51,9 @@ extension Expression {
       }
       out.append(contentsOf: partial)
     }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isExpanded, "substituting: result not expanded")
+    return result
   }
 
   /// **Pass: scalar substitution.** Replaces `symbol` by `replacement`. A replacement that is a
@@ -85,6 +87,8 @@ extension Expression {
         out.append(contentsOf: (base * replacement.power(k)).expanded().terms)
       }
     }
-    return Expression(out)
+    let result = Expression(out)
+    assert(result.isExpanded, "substituting: result not expanded")
+    return result
   }
 }

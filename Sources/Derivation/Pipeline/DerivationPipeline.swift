@@ -351,7 +351,7 @@ public struct DerivationPipeline: Sendable {
       var m = t.monomial
       var ok = true
       for d in wanted {
-        if let k = m.factors.firstIndex(of: d) { m.factors.remove(at: k) } else { ok = false }
+        if let k = m.factors.firstIndex(of: d) { m = m.removingFactor(at: k) } else { ok = false }
       }
       // Any other δ of the same (neuron) space means a different neuron structure.
       let leftover = m.factors.contains {

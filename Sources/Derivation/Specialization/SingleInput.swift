@@ -22,14 +22,15 @@ public struct SingleInput: Sendable {
   public func apply(_ e: Expression) -> Expression {
     var out: [Term] = []
     for t in e.expanded().terms {
-      var m = t.monomial
+      let m = t.monomial
       var map: [Index: Index] = [:]
       for i in m.mentionedIndices where i.space == .sample { map[i] = input }
-      m.summed.removeAll { $0.space == .sample }
-      m.distinct = m.distinct.filter { $0.first?.space != .sample }
-      m = m.renamed(map)
-      var scalars = m.scalars
-      m.factors = m.factors.filter { f in
+      let renamed = Monomial(
+        scalars: m.scalars, factors: m.factors, summed: m.summed.filter { $0.space != .sample },
+        distinct: m.distinct.filter { $0.first?.space != .sample }
+      ).renamed(map)
+      var scalars: [SymbolPower] = []
+      let kept = renamed.filteringFactors { f in
         if case .tensor(let x) = f, statistics.contains(x.head.name),
           x.indices.allSatisfy({ $0.space == .sample })
         {
@@ -38,8 +39,7 @@ public struct SingleInput: Sendable {
         }
         return true
       }
-      m.scalars = mergeScalarPowers(scalars)
-      out.append(Term(t.coefficient, m))
+      out.append(Term(t.coefficient, kept.multiplyingScalars(by: scalars)))
     }
     return Expression(out).contractingDeltas().canonicalized()
   }

@@ -6,11 +6,9 @@ enum Rewriting {
   /// Renames indices of an expanded monomial by `map` (simultaneously).
   static func renamed(_ m: Monomial, _ map: [Index: Index]) -> Monomial {
     func r(_ i: Index) -> Index { map[i] ?? i }
-    var out = m
-    out.factors = m.factors.map { f in f.withSlots(f.slots.map(r)) }
-    out.summed = m.summed.map(r)
-    out.distinct = m.distinct.map { $0.map(r) }
-    return out
+    return Monomial(
+      scalars: m.scalars, factors: m.factors.map { f in f.withSlots(f.slots.map(r)) },
+      summed: m.summed.map(r), distinct: m.distinct.map { $0.map(r) })
   }
 
   /// A random element of the factor's declared symmetry group applied to its slots:
@@ -47,12 +45,11 @@ enum Rewriting {
   /// The monomial with factors, summed indices and constraint groups in random order and every
   /// factor's slots scrambled by its symmetry: the same mathematical object.
   static func scrambled(_ m: Monomial, _ rng: inout SplitMix64) -> Monomial {
-    var out = m
-    out.factors = rng.shuffled(m.factors.map { scrambled($0, &rng) })
-    out.summed = rng.shuffled(m.summed)
-    out.distinct = rng.shuffled(m.distinct.map { rng.shuffled($0) })
-    out.scalars = rng.shuffled(m.scalars)
-    return out
+    let factors = rng.shuffled(m.factors.map { scrambled($0, &rng) })
+    let summed = rng.shuffled(m.summed)
+    let distinct = rng.shuffled(m.distinct.map { rng.shuffled($0) })
+    return Monomial(
+      scalars: rng.shuffled(m.scalars), factors: factors, summed: summed, distinct: distinct)
   }
 
   /// Every permutation of `items` (Heap's algorithm), in a fixed order.

@@ -1,0 +1,249 @@
+/// The index structure of a monomial as integers: the one representation that canonical
+/// labelling works on, for ``DummyCanonicalizer`` (monomials of ``Index`` values) and for the
+/// Wick engine (its interned integer monomials).
+///
+/// The *vertices* are the dummies (summed indices), numbered `0..<vertexCount`; the *edges* are
+/// the factors and the distinctness groups. A slot value `v ≥ 0` is a free index (a code chosen
+/// by the caller, never relabelled); `v < 0` is the vertex `−1 − v` (``vertex(_:)``).
+///
+/// A *labelling* gives every vertex a distinct position `0..<vertexCount`; ``form(labels:)``
+/// is the graph relabelled by it, as integers. The canonical labellings are the leaves of an
+/// individualisation–refinement search (``leafLabellings()``, ``smallestLeaf()``):
+/// 1. every vertex gets a *colour*: its seed colour (``vertexColours``, e.g. its index space)
+///    and the sorted (edge label, slot class) pairs of its occurrences, refined by the colours of
+///    the vertices it shares edges with (1-dimensional Weisfeiler–Leman) until stable; colours
+///    are dense ranks of sorted integer keys, never hashes;
+/// 2. while a colour cell has several members, the first cell by colour (an invariant choice)
+///    is split by making each member in turn the first of the cell and refining again;
+/// 3. two prunings keep the tree small without changing the set of leaf forms: of *twins*
+///    (vertices whose exchange is an automorphism) only one is tried, and a member whose first
+///    leaf has the same form as the first member's first leaf is skipped (the two leaves define
+///    an automorphism mapping one member onto the other, so their subtrees have the same forms).
+///
+/// The set of leaf forms depends only on the graph up to relabelling, so the smallest leaf by
+/// any fixed order of forms is a canonical form. Cost: the number of leaves — one for most
+/// monomials met in derivations, about 2k for a ring of k interchangeable dummies (not k!).
+public struct SlotGraph: Sendable {
+  /// A factor or a distinctness group.
+  public struct Edge: Sendable {
+    /// An invariant of the edge that seeds the colours (its order is their order): equal for
+    /// edges that a relabelling of the vertices can exchange, e.g. the rank of the factor's shape
+    /// with its free indices in place. It must not depend on vertex numbers.
+    public var label: Int
+    /// The edge's identity in ``SlotGraph/form(labels:)``: with its slots in canonical
+    /// arrangement, it must determine the factor (or group).
+    public var shape: Int
+    /// How the slots may be permuted.
+    public var symmetry: SlotSymmetry
+    /// A class per slot, constant on the orbits of `symmetry`
+    /// (``SlotSymmetry/slotClasses(arity:)``).
+    public var classes: [Int]
+    /// Free codes (≥ 0) and vertices (< 0).
+    public var slots: [Int]
+
+    public init(label: Int, shape: Int, symmetry: SlotSymmetry, classes: [Int], slots: [Int]) {
+      precondition(classes.count == slots.count, "one class per slot")
+      self.label = label
+      self.shape = shape
+      self.symmetry = symmetry
+      self.classes = classes
+      self.slots = slots
+    }
+  }
+
+  /// The seed colour of every vertex (an invariant, e.g. its index space).
+  public let vertexColours: [Int]
+  public let edges: [Edge]
+  /// The (edge, slot) occurrences of every vertex, in edge and slot order.
+  let occurrences: [[Occurrence]]
+
+  struct Occurrence: Sendable {
+    var edge: Int
+    var slot: Int
+  }
+
+  public init(vertexColours: [Int], edges: [Edge]) {
+    self.vertexColours = vertexColours
+    self.edges = edges
+    var occurrences = Array(repeating: [Occurrence](), count: vertexColours.count)
+    for (e, edge) in edges.enumerated() {
+      for (s, v) in edge.slots.enumerated() where v < 0 {
+        occurrences[Self.vertex(v)].append(Occurrence(edge: e, slot: s))
+      }
+    }
+    self.occurrences = occurrences
+  }
+
+  /// A graph whose edge labels are the ranks of the edges' shapes with their free slots in
+  /// place (vertices masked, slots in canonical arrangement): the labelling for callers whose
+  /// shape ids and free codes are themselves invariants. The `label` of `edges` is ignored.
+  public init(vertexColours: [Int], labellingByShape edges: [Edge]) {
+    let keys: [[Int]] = edges.map { edge in
+      var masked = edge.slots.map { $0 < 0 ? -1 : $0 }
+      edge.symmetry.canonicalize(&masked)
+      return [edge.shape, masked.count] + masked
+    }
+    let labels = Self.ranks(keys)
+    var labelled = edges
+    for e in labelled.indices { labelled[e].label = labels[e] }
+    self.init(vertexColours: vertexColours, edges: labelled)
+  }
+
+  public var vertexCount: Int { vertexColours.count }
+
+  /// The vertex of a slot value `v < 0`.
+  @inline(__always) public static func vertex(_ v: Int) -> Int { -1 - v }
+
+  /// The slot value of vertex `d`.
+  @inline(__always) public static func slotValue(ofVertex d: Int) -> Int { -1 - d }
+
+  // MARK: Colours
+
+  /// The colours after refinement from the seeds (dense ranks; equal colours for vertices that an
+  /// automorphism exchanges).
+  public func refinedColours() -> [Int] { refine(initialColours()) }
+
+  /// Seed colour and the sorted (label, class) pairs of the occurrences, ranked.
+  func initialColours() -> [Int] {
+    let keys: [[Int]] = vertexColours.indices.map { d in
+      var pairs: [(Int, Int)] = occurrences[d].map { occ in
+        let edge = edges[occ.edge]
+        return (edge.label, edge.classes[occ.slot])
+      }
+      pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+      var key = [vertexColours[d]]
+      key.reserveCapacity(1 + 2 * pairs.count)
+      for (l, c) in pairs {
+        key.append(l)
+        key.append(c)
+      }
+      return key
+    }
+    return Self.ranks(keys)
+  }
+
+  /// Refines `start` (dense ranks) until the number of cells is stable. A vertex's key starts
+  /// with its colour, so cells are only split, and in an order that respects the old one.
+  func refine(_ start: [Int]) -> [Int] {
+    let k = vertexCount
+    var colours = start
+    var cells = Self.cellCount(colours)
+    var neighbours: [(Int, Int)] = []
+    while cells < k {
+      let keys: [[Int]] = (0..<k).map { d in
+        var occurrenceKeys: [[Int]] = []
+        occurrenceKeys.reserveCapacity(occurrences[d].count)
+        for occ in occurrences[d] {
+          let edge = edges[occ.edge]
+          neighbours.removeAll(keepingCapacity: true)
+          for (s, v) in edge.slots.enumerated() where v < 0 {
+            let other = Self.vertex(v)
+            if other != d { neighbours.append((edge.classes[s], colours[other])) }
+          }
+          neighbours.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+          var key = [edge.label, edge.classes[occ.slot], neighbours.count]
+          key.reserveCapacity(3 + 2 * neighbours.count)
+          for (c, colour) in neighbours {
+            key.append(c)
+            key.append(colour)
+          }
+          occurrenceKeys.append(key)
+        }
+        occurrenceKeys.sort { $0.lexicographicallyPrecedes($1) }
+        var key = [colours[d]]
+        for o in occurrenceKeys {
+          key.append(o.count)
+          key += o
+        }
+        return key
+      }
+      let refined = Self.ranks(keys)
+      let count = Self.cellCount(refined)
+      colours = refined
+      if count == cells { break }
+      cells = count
+    }
+    return colours
+  }
+
+  /// Dense ranks (0, 1, …) of the keys in lexicographic order.
+  static func ranks(_ keys: [[Int]]) -> [Int] {
+    let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+    var out = Array(repeating: 0, count: keys.count)
+    var rank = 0
+    for (n, i) in order.enumerated() {
+      if n > 0 && keys[i] != keys[order[n - 1]] { rank += 1 }
+      out[i] = rank
+    }
+    return out
+  }
+
+  /// The number of distinct colours of dense ranks.
+  static func cellCount(_ colours: [Int]) -> Int { (colours.max() ?? -1) + 1 }
+
+  // MARK: Twins
+
+  /// Twin classes: `twins[d]` is the smallest vertex whose exchange with `d` is an automorphism
+  /// (twins have equal refined `colours`, so only those are compared).
+  public func twinClasses(_ colours: [Int]) -> [Int] {
+    let k = vertexCount
+    var twins = Array(0..<k)
+    var representatives: [Int: [Int]] = [:]  // colour → class representatives
+    for d in 0..<k {
+      var joined = false
+      for r in representatives[colours[d], default: []] where areTwins(r, d) {
+        twins[d] = r
+        joined = true
+        break
+      }
+      if !joined { representatives[colours[d], default: []].append(d) }
+    }
+    return twins
+  }
+
+  /// Whether exchanging vertices `a` and `b` maps the edges onto themselves.
+  public func areTwins(_ a: Int, _ b: Int) -> Bool {
+    if occurrences[a].count != occurrences[b].count { return false }
+    let va = Self.slotValue(ofVertex: a)
+    let vb = Self.slotValue(ofVertex: b)
+    var touched = occurrences[a].map(\.edge) + occurrences[b].map(\.edge)
+    touched.sort()
+    var before: [[Int]] = []
+    var after: [[Int]] = []
+    for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
+      let edge = edges[e]
+      before.append(flattened(edge, edge.slots))
+      after.append(flattened(edge, edge.slots.map { $0 == va ? vb : ($0 == vb ? va : $0) }))
+    }
+    before.sort { $0.lexicographicallyPrecedes($1) }
+    after.sort { $0.lexicographicallyPrecedes($1) }
+    return before == after
+  }
+
+  // MARK: Forms
+
+  /// An edge as integers: shape, arity, slots in canonical arrangement.
+  func flattened(_ edge: Edge, _ slots: [Int]) -> [Int] {
+    var s = slots
+    edge.symmetry.canonicalize(&s)
+    return [edge.shape, s.count] + s
+  }
+
+  /// The graph relabelled by `labels` (vertex → position) as integers: the vertex count, the seed
+  /// colours by position, the edge count, then the relabelled edges (shape, arity, slots in
+  /// canonical arrangement) in lexicographic order. Equal forms of two labellings mean that one
+  /// is an automorphism away from the other.
+  public func form(labels: [Int]) -> [Int] {
+    var seeds = Array(repeating: 0, count: vertexCount)
+    for (d, l) in labels.enumerated() { seeds[l] = vertexColours[d] }
+    var flat: [[Int]] = edges.map { edge in
+      flattened(
+        edge,
+        edge.slots.map { $0 >= 0 ? $0 : Self.slotValue(ofVertex: labels[Self.vertex($0)]) })
+    }
+    flat.sort { $0.lexicographicallyPrecedes($1) }
+    var out = [vertexCount] + seeds + [flat.count]
+    for f in flat { out += f }
+    return out
+  }
+}
