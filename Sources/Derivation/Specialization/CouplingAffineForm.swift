@@ -49,9 +49,7 @@ public struct CouplingAffineForm: Sendable {
           rest.append(p)
         }
       }
-      var monomial = term.monomial
-      monomial.scalars = rest
-      let stripped = Term(term.coefficient, monomial)
+      let stripped = Term(term.coefficient, term.monomial.replacingScalars(with: rest))
       switch found.count {
       case 0:
         constant.append(stripped)
