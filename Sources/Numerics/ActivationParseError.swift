@@ -30,24 +30,9 @@ public enum ActivationParseError: Error, Hashable, Sendable, CustomStringConvert
   /// that a short unrelated word is not "corrected". Ties go to the first in ``baseNames``; nil when nothing is that close.
   public static func suggestion(for name: String) -> String? {
     let typed = Array(name.lowercased())
-    let scored = baseNames.map { ($0, editDistance(typed, Array($0))) }
+    let scored = baseNames.map { ($0, EditDistance.between(typed, Array($0))) }
       .filter { $0.1 <= 2 && $0.1 < typed.count }
     return scored.min { $0.1 < $1.1 }?.0
-  }
-
-  /// The Levenshtein distance between two character sequences.
-  static func editDistance(_ x: [Character], _ y: [Character]) -> Int {
-    guard !x.isEmpty, !y.isEmpty else { return max(x.count, y.count) }
-    var previous = Array(0...y.count)
-    for i in 1...x.count {
-      var current = [i] + Array(repeating: 0, count: y.count)
-      for j in 1...y.count {
-        current[j] = min(
-          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[y.count]
   }
 
   public var description: String {

@@ -305,27 +305,9 @@ struct NetworkOptions: ParsableArguments {
     if let same = candidates.first(where: { $0.lowercased() == name.lowercased() }) {
       return same
     }
-    let scored = candidates.map { ($0, editDistance(name, $0)) }
+    let scored = candidates.map { ($0, EditDistance.between(name, $0)) }
       .filter { $0.1 <= 2 && $0.1 < name.count }
     return scored.min { $0.1 < $1.1 }?.0
-  }
-
-  /// The Levenshtein distance between two strings (insertions, deletions, substitutions of
-  /// characters).
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a)
-    let y = Array(b)
-    guard !x.isEmpty, !y.isEmpty else { return max(x.count, y.count) }
-    var previous = Array(0...y.count)
-    for i in 1...x.count {
-      var current = [i] + Array(repeating: 0, count: y.count)
-      for j in 1...y.count {
-        current[j] = min(
-          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[y.count]
   }
 
   /// Upper bounds on the seconds one layer of the recursions takes with S inputs (S = 1…8),
