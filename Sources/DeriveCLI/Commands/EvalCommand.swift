@@ -131,9 +131,8 @@ struct EvalCommand: ParsableCommand {
   /// The entries of a tensor of `rank` sample indices that `symmetry` does not relate, in
   /// lexicographic order.
   static func distinctEntries(rank: Int, symmetry: TensorSymmetry, sampleCount n: Int) -> [[Int]] {
-    let all = (0..<SampleTensor.entryCount(rank: rank, sampleCount: n)).map {
-      SampleTensor.zero(rank: rank, sampleCount: n).indices(at: $0)
-    }
+    let layout = SampleTensor.zero(rank: rank, sampleCount: n)
+    let all = layout.values.indices.map { layout.indices(at: $0) }
     switch symmetry {
     case .none: return all
     case .symmetric: return all.filter { $0 == $0.sorted() }
