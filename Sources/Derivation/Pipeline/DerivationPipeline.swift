@@ -165,8 +165,10 @@ public struct DerivationPipeline: Sendable {
       a.terms.contains { model.targets.contains($0.statistic) }
     }
     let undeclared = (1...maximumRank).filter { !declaredRanks.contains($0) }
+    // A kernel factor is a product of two copies of the map's derivatives: it counts as two
+    // points (the slots of the ansatz).
     let largest = max(
-      derivedAnsatze.filter(state.isPreactivationOnly).map(\.rank).max() ?? 0,
+      derivedAnsatze.map(\.slotCount).max() ?? 0,
       undeclared.filter { $0 % 2 == 1 }.max() ?? 0,
       undeclared.max() ?? 0)
     let work = DerivationWork(map: map, incoming: incoming)
