@@ -62,4 +62,29 @@ extension DerivationPipeline {
       DerivationStep(title: "\(label): the cumulant of \(ansatz.written)", expression: connected))
     return connected
   }
+
+  /// The joint cumulant of one kernel and one preactivation, κ(Ĥ′, z′), is odd in the centred
+  /// layer: like the odd cumulants of z′ alone it must vanish at the order kept (checked when the
+  /// model derives a statistic of the kernel and does not declare that cumulant).
+  func checkOddKernelCumulant(
+    _ state: LayerStatistics, _ derivedAnsatze: [CumulantAnsatz], neurons i: [Index],
+    samples a: [Index], map: LayerMap, kernelMap: TangentKernelMap?, families: [GaussianFamily],
+    incoming: NearlyGaussianLayer?, orders: OrderCounting, steps: inout [DerivationStep],
+    label: String
+  ) throws {
+    guard let kernel = state.kernel?.name,
+      derivedAnsatze.contains(where: { !state.isPreactivationOnly($0) })
+    else { return }
+    let fields = [kernel, state.variable.name]
+    if state.ansatze.contains(where: { $0.fields == fields }) { return }
+    let odd = CumulantAnsatz(fields: fields, slotsPerField: [2, 1], terms: [])
+    let kept = try jointCumulant(
+      odd, neurons: i, samples: a, map: map, kernelMap: kernelMap, families: families,
+      incoming: incoming, orders: orders, steps: &steps, label: label)
+    if let t = kept.terms.first {
+      throw DerivationError(
+        "\(label): the cumulant of \(odd.written) (odd in the preactivation) does not vanish at \(orders.describe(t)) (e.g. the term \(t)); the statistics describe a centred layer whose odd correlators vanish at the order kept. Make every term of the map odd in a centred Gaussian parameter",
+        at: map.location)
+    }
+  }
 }

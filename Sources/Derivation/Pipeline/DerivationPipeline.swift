@@ -227,6 +227,10 @@ public struct DerivationPipeline: Sendable {
       )
     }
 
+    try checkOddKernelCumulant(
+      state, derivedAnsatze, neurons: i, samples: a, map: map, kernelMap: kernelMap,
+      families: families, incoming: incoming, orders: orders, steps: &steps, label: label)
+
     var derived: [String: Expression] = [:]
     for ansatz in state.ansatze {
       guard derivedAnsatze.contains(where: { $0.fields == ansatz.fields }) else { continue }
