@@ -1,0 +1,157 @@
+import Algebra
+import Derivation
+import Evaluation
+import Foundation
+import Numerics
+import Testing
+
+/// The continuum limit t = ℓ/L of the shaped-ReLU network (Derivations/shaped-relu.model,
+/// σ(z) = z + γ|z| with γ = γ̂/√L, Li–Nica–Roy 2022): the ODEs the engine derives from its
+/// recursions, compared with the neural covariance SDE's drift, its linearisation and its Itô
+/// correction computed independently here (closed-form arc-cosine kernel, finite differences);
+/// and the discrete recursion's convergence to the ODE solution.
+@Suite struct ContinuumLimitTests {
+  static let modelURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../Derivations/shaped-relu.model").standardizedFileURL
+
+  static func model() throws -> Model {
+    try ModelCompiler.compile(String(contentsOf: modelURL, encoding: .utf8), file: "shaped-relu")
+  }
+
+  /// The model, its derivation and its continuum limit with τ = abs and γ scaled, once.
+  static let derived: (Model, DerivationResult, ContinuumLimit)? = {
+    guard let model = try? model(), let derivation = try? DerivationPipeline(model).run(),
+      let abs = try? ActivationSpecialization.parse("abs"),
+      let limit = try? ContinuumLimit(
+        model: model, result: derivation, activation: abs, shape: ["gamma"])
+    else { return nil }
+    return (model, derivation, limit)
+  }()
+
+  static func solver(gamma: Double, inputs: [[Double]]) throws -> ContinuumSolver {
+    let (model, derivation, limit) = try #require(derived)
+    return ContinuumSolver(
+      limit: limit, model: model, derivation: derivation, shape: ["gamma": gamma],
+      inputs: inputs, activation: .leakyRelu(slope: -1))
+  }
+
+  /// The weight variance is derived as 1 − γ̂²/L (the exact critical C_W = 1/(1 + γ²) to the
+  /// order kept), every step is the identity plus O(1/L) with no L^{-3/2} term, and the three
+  /// ODEs come out. Catches: a wrong series for C_W (its sign, a missing order), odd averages
+  /// not dropped (the limit would be refused), a rescaling of V that leaves an ε^{-2} term.
+  @Test func derivedScalingAndShape() throws {
+    let (_, _, limit) = try #require(Self.derived)
+    let weight = try #require(limit.scalings.first { $0.derived })
+    #expect(weight.coupling.name == "C_W")
+    let gamma = Algebra.Expression.symbol(.parameter("gamma"))
+    let expected: [Algebra.Expression] = [.one, .zero, (gamma * gamma).scaled(by: -1), .zero]
+    #expect(weight.series.count == expected.count)
+    for (a, b) in zip(weight.series, expected) { #expect((a - b).canonicalized().isZero) }
+    #expect(limit.equations.map(\.statistic.name) == ["K", "G1", "V"])
+    #expect(limit.equations.map(\.depthPower) == [0, 1, 1])
+    #expect(limit.convergesLikeInverseDepth)
+    // dK/dt = γ̂² (⟨τ τ⟩_K − K): two terms.
+    #expect(limit.equations[0].rhs.terms.count == 2)
+  }
+
+  /// relu has no parity: ⟨z_α₁ relu(z_α₂)⟩ does not drop, the O(1/√L) part of the step stays
+  /// and the limit is refused; an unscaled shape coupling and a scaled weight variance are
+  /// refused by name.
+  @Test func refusals() throws {
+    let (model, derivation, _) = try #require(Self.derived)
+    let relu = try ActivationSpecialization.parse("relu")
+    let abs = try ActivationSpecialization.parse("abs")
+    func message(_ activation: ActivationSpecialization, _ shape: [String]) -> String {
+      do {
+        _ = try ContinuumLimit(
+          model: model, result: derivation, activation: activation, shape: shape)
+        return ""
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(message(relu, ["gamma"]).contains("not O(1/L)"))
+    #expect(message(abs, []).contains("nothing is scaled"))
+    #expect(message(abs, ["C_W"]).contains("weight variance"))
+    #expect(message(abs, ["gamma", "beta"]).contains("no coupling beta"))
+  }
+
+  /// ReLU-shaping drift of the neural covariance SDE for s± = 1 ± γ̂/√L (c₊ − c₋ = 2γ̂):
+  /// b(K)_{αβ} = ((c₊ − c₋)²/2π) [√(K_αα K_ββ − K_αβ²) − K_αβ arccos ρ_αβ].
+  static func drift(_ k: [[Double]], gamma: Double) -> [[Double]] {
+    let s = k.count
+    return (0..<s).map { a in
+      (0..<s).map { b in
+        let d = (k[a][a] * k[b][b]).squareRoot()
+        let rho = max(-1, min(1, k[a][b] / d))
+        let root = max(0, k[a][a] * k[b][b] - k[a][b] * k[a][b]).squareRoot()
+        return 4 * gamma * gamma / (2 * Double.pi) * (root - k[a][b] * acos(rho))
+      }
+    }
+  }
+
+  /// The derived right-hand sides at a state with two inputs equal: the drift of K is LNR's
+  /// b(K); dv/dt is Σ(K) + J v + v Jᵀ, with Σ(K)_{(αβ)(γδ)} = K_αγ K_βδ + K_αδ K_βγ the SDE's
+  /// diffusion covariance and J the linearisation of b (by central differences here); dg/dt is
+  /// J g + ½ D²b : v, the Itô correction of the mean (second differences). Catches: any wrong
+  /// factor in the derived drift (the 1/2π, the arccos), in the diffusion, a missing
+  /// propagation term of V or G¹, a wrong 1/8 in G¹.
+  @Test func rightHandSidesAreTheCovarianceSDE() throws {
+    let gamma = 0.7
+    let solver = try Self.solver(gamma: gamma, inputs: [[1, 0], [0.6, 0.8]])
+    let k = [[0.9, 0.4], [0.4, 0.6]]
+    let x = [[0.3, -0.2], [-0.2, 0.5]]
+    let y = [[0.1, 0.4], [0.4, -0.3]]
+    let g = [[0.2, -0.1], [-0.1, 0.4]]
+    func flat2(_ m: [[Double]]) -> [Double] { m.flatMap { $0 } }
+    // V_{(αβ)(γδ)} = X_αβ X_γδ + Y_αβ Y_γδ has the pair symmetry.
+    var v = [Double](repeating: 0, count: 16)
+    for a in 0..<2 {
+      for b in 0..<2 {
+        for c in 0..<2 {
+          for d in 0..<2 {
+            v[((a * 2 + b) * 2 + c) * 2 + d] = x[a][b] * x[c][d] + y[a][b] * y[c][d]
+          }
+        }
+      }
+    }
+    let rates = try solver.derivative(["K": flat2(k), "G1": flat2(g), "V": v])
+
+    func shifted(_ m: [[Double]], _ by: [[Double]], _ h: Double) -> [[Double]] {
+      (0..<2).map { a in (0..<2).map { b in m[a][b] + h * by[a][b] } }
+    }
+    let h = 1e-4
+    func jacobian(_ dir: [[Double]]) -> [[Double]] {
+      let p = Self.drift(shifted(k, dir, h), gamma: gamma)
+      let m = Self.drift(shifted(k, dir, -h), gamma: gamma)
+      return (0..<2).map { a in (0..<2).map { b in (p[a][b] - m[a][b]) / (2 * h) } }
+    }
+    func second(_ dir: [[Double]]) -> [[Double]] {
+      let p = Self.drift(shifted(k, dir, h), gamma: gamma)
+      let z = Self.drift(k, gamma: gamma)
+      let m = Self.drift(shifted(k, dir, -h), gamma: gamma)
+      return (0..<2).map { a in (0..<2).map { b in (p[a][b] - 2 * z[a][b] + m[a][b]) / (h * h) } }
+    }
+    let b = Self.drift(k, gamma: gamma)
+    let (jx, jy, jg) = (jacobian(x), jacobian(y), jacobian(g))
+    let (sx, sy) = (second(x), second(y))
+    let dK = try #require(rates["K"])
+    let dG = try #require(rates["G1"])
+    let dV = try #require(rates["V"])
+    for a in 0..<2 {
+      for c in 0..<2 {
+        #expect(abs(dK[a * 2 + c] - b[a][c]) <= 1e-10)
+        let expectedG = jg[a][c] + 0.5 * (sx[a][c] + sy[a][c])
+        #expect(abs(dG[a * 2 + c] - expectedG) <= 1e-5, "G1[\(a)\(c)]")
+      }
+    }
+    for i in 0..<16 {
+      let (a, bb, c, d) = (i >> 3, (i >> 2) & 1, (i >> 1) & 1, i & 1)
+      let sigma = k[a][c] * k[bb][d] + k[a][d] * k[bb][c]
+      // J acting on each pair of V = X⊗X + Y⊗Y.
+      let propagation =
+        jx[a][bb] * x[c][d] + x[a][bb] * jx[c][d] + jy[a][bb] * y[c][d] + y[a][bb] * jy[c][d]
+      #expect(abs(dV[i] - (sigma + propagation)) <= 1e-7, "V[\(a)\(bb)\(c)\(d)]")
+    }
+  }
+}
