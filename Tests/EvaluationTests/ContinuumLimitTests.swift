@@ -76,6 +76,35 @@ import Testing
     #expect(message(abs, ["gamma", "beta"]).contains("no coupling beta"))
   }
 
+  /// The discrete recursion (`derive eval`'s numbers at depth L, couplings γ = γ̂/√L and the
+  /// derived C_W, after L steps, V and G¹ divided by L) approaches the RK4 solution of the
+  /// ODEs at t = 1 like 1/L: the least-squares power over L = 16 … 128 is −1 within 0.08 for
+  /// K, G¹ and V (the O(1/L²) terms bias it: measured −0.999, −0.938, −0.953), and the last
+  /// doubling's within 0.03 (−0.999, −0.974, −0.980). The ODE solution's own error (step
+  /// doubling) is below 1e-8, under 1e-3 of the smallest difference. γ̂ = 0.5, inputs (1, 0)
+  /// and (0.6, 0.8). L = 256 (in Derivations/continuum.md, from `derive continuum --compare`)
+  /// would double the test's time: 2 inputs cost about 0.1 s per layer in a debug build.
+  /// Catches: a wrong ODE coefficient (the difference would tend to a constant, power → 0),
+  /// a rescaling of V or G¹ by the wrong power of L, an L^{-3/2} term (power −1/2).
+  @Test func discreteRecursionConvergesLikeInverseDepth() throws {
+    let solver = try Self.solver(gamma: 0.5, inputs: [[1, 0], [0.6, 0.8]])
+    let solution = try solver.solve(until: 1, steps: 4)
+    #expect(solution.errorEstimate < 1e-8)
+    let depths = [16, 32, 64, 128]
+    let differences = try depths.map {
+      try solver.differences(solver.discrete(depth: $0), solution.state)
+    }
+    for (k, name) in ["K", "G1", "V"].enumerated() {
+      let d = differences.map { $0[k].difference }
+      #expect(differences.allSatisfy { $0[k].name == name })
+      #expect(d.allSatisfy { $0 > 1e3 * solution.errorEstimate })
+      let slope = ContinuumSolver.logLogSlope(depths.map(Double.init), d)
+      let last = log2(d[d.count - 1] / d[d.count - 2])
+      #expect(abs(slope + 1) <= 0.08, "\(name): fitted power \(slope)")
+      #expect(abs(last + 1) <= 0.03, "\(name): last doubling \(last)")
+    }
+  }
+
   /// ReLU-shaping drift of the neural covariance SDE for s± = 1 ± γ̂/√L (c₊ − c₋ = 2γ̂):
   /// b(K)_{αβ} = ((c₊ − c₋)²/2π) [√(K_αα K_ββ − K_αβ²) − K_αβ arccos ρ_αβ].
   static func drift(_ k: [[Double]], gamma: Double) -> [[Double]] {

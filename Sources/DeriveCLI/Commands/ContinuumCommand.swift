@@ -214,24 +214,23 @@ struct ContinuumCommand: ParsableCommand {
 
   static func header(_ limit: ContinuumLimit, model: Model) -> [String] {
     let shaped = limit.scalings.filter { !$0.derived }.map(\.coupling.name)
-    let scaled = limit.equations.filter { $0.depthPower > 0 }
-    let perDepth = scaled.map { e in
-      e.depthPower == 1
-        ? "\(e.statistic.name) = L·\(e.statistic.name.lowercased())"
-        : "\(e.statistic.name) = L^\(e.depthPower)·\(e.statistic.name.lowercased())"
+    let scaled = limit.equations.filter { $0.depthPower > 0 }.map { e in
+      e.depthPower == 1 ? "\(e.statistic.name)/L" : "\(e.statistic.name)/L^\(e.depthPower)"
     }
     var lines = [
       "model: \(model.name)",
       "activation: \(limit.function.name) = \(limit.activation.name)",
-      "time t = ℓ/L; every statistic below is at time t. Shape couplings scaled with the depth: "
+      "time t = ℓ/L; every statistic below is at time t, widths equal. Scaled with the depth L: "
         + shaped.map { "\($0) → \($0)/√L" }.joined(separator: ", ")
-        + " (below, \(shaped.joined(separator: ", ")) stand for the coefficient of 1/√L).",
+        + "; below, \(shaped.joined(separator: ", ")) denotes the coefficient of 1/√L.",
     ]
     if !scaled.isEmpty {
       lines.append(
-        "The 1/n statistics grow with the depth and are written per unit depth (the symbols below stand for the lower-case ones): "
-          + perDepth.joined(separator: ", ")
-          + ", so that a 1/n term X/n = (L/n)·x: depth/width is the expansion parameter.")
+        "The 1/n statistics grow like the depth: below, "
+          + limit.equations.filter { $0.depthPower > 0 }.map(\.statistic.name).joined(
+            separator: " and ")
+          + " denote " + scaled.joined(separator: " and ")
+          + " (a 1/n term X/n = (L/n)·X/L: depth/width is the expansion parameter).")
     }
     return lines
   }
