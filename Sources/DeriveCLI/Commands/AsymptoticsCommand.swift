@@ -258,7 +258,7 @@ struct AsymptoticsCommand: ParsableCommand {
       let power =
         fit.powerIsExact
         ? "\(LargeDepthAsymptotics.display(fit.power))" : significant(fit.power)
-      let exactNote = fit.powerIsExact ? ", taken as exact" : ""
+      let exactNote = fit.powerIsExact ? ", identified with \(power)" : ""
       lines.append(
         "  \(name) ≈ \(significant(fit.coefficient)) ℓ^\(power)    (power ± \(error(fit.powerError))\(exactNote); coefficient ± \(error(fit.coefficientError)))"
       )
