@@ -149,7 +149,8 @@ public struct ContinuumLimit: Sendable {
         }
       }.canonicalized()
       let parts = Self.coefficients(increment, in: epsilon)
-      for (k, part) in parts where k < 2 && !part.isZero {
+      for k in parts.keys.sorted() where k < 2 {
+        let part = parts[k] ?? .zero
         throw SpecializationError(
           "the per-layer update of \(recursion.quantity) is not O(1/L) with these scalings: its term of order L^\(Self.halfPower(-k)) does not vanish (\(part.terms.count) term\(part.terms.count == 1 ? "" : "s")); the continuum limit needs each step to be the identity plus O(1/L) (averages of odd integrands are dropped for an activation with a parity: abs, linear)"
         )
