@@ -18,7 +18,8 @@ import Numerics
 ///
 /// A metric that tends to a non-zero limit (fitted power 0) is reported as that limit K∞,
 /// extrapolated from K(N/4), K(N/2), K(N) as a geometric tail, and its approach K − K∞ is
-/// fitted as a power law when it is one. A statistic that vanishes identically (below 10⁻¹²
+/// fitted as a power law when it is one (with errors that also cover K∞ moved by its error;
+/// omitted when the approach cannot be fitted over that range). A statistic that vanishes identically (below 10⁻¹²
 /// of the metric) is reported as 0. Growth faster than any power (the local power itself
 /// growing between windows, or the recursion leaving the range of double precision) is refused.
 public struct NumericLargeDepthAsymptotics: Sendable {
@@ -136,11 +137,21 @@ public struct NumericLargeDepthAsymptotics: Sendable {
           coefficientError: limitError)
       )
     ]
-    // A slow (power-law) approach: fit K − K∞ where it is resolved.
+    // A slow (power-law) approach: fit K − K∞ where it is resolved. The fit is sensitive to
+    // K∞, so its errors also cover the fits with K∞ moved by its own error.
     if r > 0.3, r < 1, abs(d2) > 1e-9 * abs(limit) {
-      let approach = k.map { $0 - limit }
-      if let f = try? fit(approach, name: "\(name)-\(name)∞"), f.power < 0 {
-        laws.append(("\(name)-\(name)∞", f))
+      let key = "\(name)-\(name)∞"
+      if var f = try? fit(k.map { $0 - limit }, name: key), f.power < 0 {
+        for shifted in [limit - limitError, limit + limitError] {
+          guard let g = try? fit(k.map { $0 - shifted }, name: key) else {
+            f.powerError = .infinity
+            f.coefficientError = .infinity
+            continue
+          }
+          f.powerError = max(f.powerError, abs(g.power - f.power))
+          f.coefficientError = max(f.coefficientError, abs(g.coefficient - f.coefficient))
+        }
+        if f.powerError.isFinite { laws.append((key, f)) }
       }
     }
     return laws
