@@ -87,7 +87,8 @@ struct ContinuumCommand: ParsableCommand {
     do {
       exact = try ActivationSpecialization.parse(activation)
     } catch {
-      throw CommandFailure.usage("error: --activation: \(error)")
+      throw CommandFailure.usage(
+        "\(error) (the continuum limit uses the exact closed forms)")
     }
     let derivation: DerivationResult
     let limit: ContinuumLimit
