@@ -54,6 +54,37 @@ import Testing
     #expect(limit.equations[0].rhs.terms.count == 2)
   }
 
+  /// Independent slopes s± = 1 + c±/√L, written (1 + β) z + γ|z|
+  /// (Derivations/shaped-relu-asymmetric.model): the derived C_W is 1/((1 + β)² + γ²) to
+  /// O(L^{-3/2}), the ODEs are those of the symmetric model (only γ, i.e. (c₊ − c₋)², enters
+  /// the drift, as in LNR's ν), and the L^{-3/2} terms no longer vanish (convergence like
+  /// 1/√L). Catches: a β left in the drift, a wrong C_W series at order 3, an ε³ term
+  /// silently dropped.
+  @Test func asymmetricSlopesGiveTheSameDrift() throws {
+    let (_, _, symmetric) = try #require(Self.derived)
+    let url = Self.modelURL.deletingLastPathComponent().appendingPathComponent(
+      "shaped-relu-asymmetric.model")
+    let model = try ModelCompiler.compile(
+      String(contentsOf: url, encoding: .utf8), file: "shaped-relu-asymmetric")
+    let limit = try ContinuumLimit(
+      model: model, result: try DerivationPipeline(model).run(),
+      activation: try ActivationSpecialization.parse("abs"), shape: ["beta", "gamma"])
+    for (a, b) in zip(limit.equations, symmetric.equations) {
+      #expect((a.rhs - b.rhs).canonicalized().isZero, "\(a.statistic.name)")
+    }
+    #expect(!limit.convergesLikeInverseDepth)
+    let weight = try #require(limit.scalings.first { $0.derived })
+    let beta = Algebra.Expression.symbol(.parameter("beta"))
+    let gamma = Algebra.Expression.symbol(.parameter("gamma"))
+    // 1/((1 + βε)² + γ²ε²) = 1 − 2βε + (3β² − γ²)ε² + (4βγ² − 4β³)ε³ + O(ε⁴).
+    let expected: [Algebra.Expression] = [
+      .one, beta.scaled(by: -2), (beta * beta).scaled(by: 3) - gamma * gamma,
+      (beta * gamma * gamma).scaled(by: 4) - (beta * beta * beta).scaled(by: 4),
+    ]
+    #expect(weight.series.count == expected.count)
+    for (a, b) in zip(weight.series, expected) { #expect((a - b).canonicalized().isZero) }
+  }
+
   /// relu has no parity: ⟨z_α₁ relu(z_α₂)⟩ does not drop, the O(1/√L) part of the step stays
   /// and the limit is refused; an unscaled shape coupling and a scaled weight variance are
   /// refused by name.

@@ -223,7 +223,7 @@ struct ContinuumCommand: ParsableCommand {
       "activation: \(limit.function.name) = \(limit.activation.name)",
       "time t = ℓ/L; every statistic below is at time t, widths equal. Scaled with the depth L: "
         + shaped.map { "\($0) → \($0)/√L" }.joined(separator: ", ")
-        + "; below, \(shaped.joined(separator: ", ")) denotes the coefficient of 1/√L.",
+        + "; below, each scaled coupling stands for its coefficient of 1/√L.",
     ]
     if !scaled.isEmpty {
       lines.append(
