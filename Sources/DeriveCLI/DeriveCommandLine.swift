@@ -23,12 +23,14 @@ struct DeriveRoot: ParsableCommand {
         derive eval | check | merge …                 numerics (derive help check)
         derive criticality --activation gelu          critical initialisation
         derive asymptotics --activation tanh --cb 0 --cw 1   large-depth power laws
+        derive continuum Derivations/shaped-relu.model --activation abs --scale gamma
+                                                      depth-to-time limit (ODEs)
 
       Exit status: 0 success, 1 a check failed, 2 usage or input error.
       """,
     subcommands: [
       RecursionsCommand.self, EvalCommand.self, CheckCommand.self, MergeCommand.self,
-      CriticalityCommand.self, AsymptoticsCommand.self,
+      CriticalityCommand.self, AsymptoticsCommand.self, ContinuumCommand.self,
     ],
     defaultSubcommand: RecursionsCommand.self)
 }
@@ -59,6 +61,8 @@ public enum DeriveCommandLine {
       case let c as CriticalityCommand:
         try c.execute(into: &out)
       case let c as AsymptoticsCommand:
+        try c.execute(into: &out)
+      case let c as ContinuumCommand:
         try c.execute(into: &out)
       default:
         do {

@@ -44,14 +44,40 @@ import Testing
     #expect(out.standardOutput.contains(#""U/Q^2":{"power":1,"#))
   }
 
-  /// Refused with exit status 2: couplings off criticality, a missing coupling.
+  /// Refused with exit status 2: growth faster than any power (ReLU above its critical
+  /// line), a missing coupling, a bad depth for the numeric fit.
   @Test func refusals() {
-    let off = DeriveCommandLine.run([
-      "asymptotics", "--activation", "tanh", "--cb", "0", "--cw", "1.2",
+    let exponential = DeriveCommandLine.run([
+      "asymptotics", "--activation", "relu", "--cb", "0", "--cw", "3", "--depth", "512",
     ])
-    #expect(off.exitCode == 2 && off.standardError.contains("not at a critical point"))
+    #expect(exponential.exitCode == 2 && exponential.standardError.contains("no power law"))
     let missing = DeriveCommandLine.run(["asymptotics", "--activation", "relu", "--cw", "2"])
     #expect(
       missing.exitCode == 2 && missing.standardError.contains("no value for the coupling C_b"))
+    let depth = DeriveCommandLine.run([
+      "asymptotics", "--activation", "tanh", "--cb", "0", "--cw", "1.2", "--depth", "100",
+    ])
+    #expect(depth.exitCode == 2 && depth.standardError.contains("--depth must be a multiple of 8"))
+  }
+
+  /// Off criticality there is no derived law: the numeric fit, with the reason, its errors and
+  /// its JSON keys. tanh at C_W = 1.2: K tends to a limit, V/K² to a constant.
+  @Test func numericFitOffCriticality() {
+    let text = DeriveCommandLine.run([
+      "asymptotics", "--activation", "tanh", "--cb", "0", "--cw", "1.2", "--depth", "256",
+    ])
+    #expect(text.exitCode == 0, "\(text.standardError)")
+    #expect(
+      text.standardOutput.contains(
+        "class: numeric fit (no derived power law here: not at a critical point"))
+    #expect(text.standardOutput.contains("  K     → 0.107079 ± "))
+    #expect(text.standardOutput.contains("  V/K^2 ≈ 5.03593 ℓ^0    (power ± "))
+    let json = DeriveCommandLine.run([
+      "asymptotics", "--activation", "tanh", "--cb", "0", "--cw", "1.2", "--depth", "256",
+      "--format", "json",
+    ])
+    #expect(json.exitCode == 0)
+    #expect(json.standardOutput.hasPrefix(#"{"K":{"power":0,"coefficient":0.1070"#))
+    #expect(json.standardOutput.contains(#""power_error":"#))
   }
 }

@@ -16,6 +16,8 @@ import Testing
     ("stacked-weights.tex", ["stacked-weights.model"]),
     ("random-gain.tex", ["random-gain.model"]),
     ("mean-centred.tex", ["mean-centred.model"]),
+    ("shaped-relu.tex", ["shaped-relu.model"]),
+    ("shaped-relu-asymmetric.tex", ["shaped-relu-asymmetric.model"]),
     ("mlp-single-input.tex", ["mlp.model", "--single-input"]),
     ("mlp-single-input-relu.tex", ["mlp.model", "--single-input", "--activation", "relu"]),
     ("mlp-linear.tex", ["mlp.model", "--activation", "linear"]),

@@ -52,6 +52,32 @@ import Testing
     ])
   }
 
+  @Test func numericAsymptoticsExcerptIsCurrent() throws {
+    try expectExcerpt(of: [
+      "asymptotics", "--activation", "gelu", "--cb", "0.172922390756189", "--cw",
+      "1.98305825743748", "--depth", "2048",
+    ])
+  }
+
+  @Test func continuumExcerptIsCurrent() throws {
+    let readme = try Self.text()
+    let path = Self.readme.deletingLastPathComponent().appendingPathComponent(
+      "Derivations/shaped-relu.model"
+    ).path
+    // The README names the model by its path in the repository; run it from the checkout.
+    #expect(readme.contains("swift run derive continuum Derivations/shaped-relu.model"))
+    let excerpt = try Self.excerpt(after: [
+      "continuum", "Derivations/shaped-relu.model", "--activation", "abs", "--scale", "gamma",
+    ])
+    #expect(!excerpt.isEmpty)
+    let out = DeriveCommandLine.run([
+      "continuum", path, "--activation", "abs", "--scale", "gamma",
+    ])
+    #expect(out.exitCode == 0)
+    let lines = out.standardOutput.split(separator: "\n").map(String.init)
+    for line in excerpt { #expect(lines.contains(line), "not printed: \(line)") }
+  }
+
   /// The verdict rule of `derive help check` appears word for word in README.md (line breaks
   /// and the quote's `>` aside).
   @Test func verdictRuleIsTheSameInHelpAndReadme() throws {
