@@ -20,7 +20,7 @@ extension CheckShard {
   /// - Throws: ``EvaluationError`` if a number is not finite.
   var json: JSONValue {
     get throws {
-      .object(sortingKeys: [
+      var members: [String: JSONValue] = [
         "format": .string(format), "version": .int(version),
         "modelName": .string(modelName), "modelText": .string(modelText),
         "activation": .string(activation),
@@ -31,8 +31,30 @@ extension CheckShard {
         "networks": .int(networks), "lower": .int(lower), "upper": .int(upper),
         "statistics": .array(try statistics.map(Self.json)),
         "checksum": .string(checksum),
-      ])
+      ]
+      if let ntk { members["ntk"] = .array(try ntk.map(Self.json)) }
+      return .object(sortingKeys: members)
     }
+  }
+
+  /// `NTKSamplingStatistics`, member for member its `Codable` form.
+  static func json(_ statistics: NTKSamplingStatistics) throws -> JSONValue {
+    .object(sortingKeys: [
+      "layout": .int(statistics.layout.sampleCount),
+      "widths": .array(statistics.widths.map(JSONValue.int)),
+      "learningRates": .object(sortingKeys: [
+        "bias": try number(statistics.learningRates.bias),
+        "weights": try number(statistics.learningRates.weights),
+      ]),
+      "base": try json(statistics.base),
+      "layers": .array(
+        try statistics.layers.map { layer in
+          .object(sortingKeys: [
+            "layer": .int(layer.layer), "width": .int(layer.width), "fanIn": .int(layer.fanIn),
+            "moments": try json(layer.moments),
+          ])
+        }),
+    ])
   }
 
   /// A finite double in its shortest round-trip form.
