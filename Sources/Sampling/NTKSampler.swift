@@ -373,20 +373,28 @@ public struct NTKSampler: NetworkSampler {
             }
           }
         }
-        // The new NTK: c 𝟙 + (C/m) U M Uᵀ with U the standard-normal weights.
+        // The new NTK: c 𝟙 + (C/m) U M Uᵀ with U the standard-normal weights. The last layer's
+        // off-diagonal entries are needed by nobody unless observed: only its diagonal is formed.
+        let full = observe != nil || layer + 1 < depth
+        if hasPreviousNTK {
+          let u = w.weights
+          let transposed = w.transposedWeights
+          for i in 0..<n { for j in 0..<m { transposed[j * n + i] = u[i * m + j] } }
+        }
         for a in 0..<s {
           for b in a..<s {
             let target = w.ntkMatrix(a, b, samples: s)
             if hasPreviousNTK {
               Self.sandwich(
-                w.weights, w.weightedMatrix(a, b, samples: s), rows: n, inner: m,
-                scale: variance, symmetric: a == b, product: w.product, into: target)
+                w.weights, w.transposedWeights, w.weightedMatrix(a, b, samples: s), rows: n,
+                inner: m, scale: variance, previousIsDiagonal: layer == 1, full: full,
+                product: w.product, into: target)
             } else {
               target.update(repeating: 0, count: n * n)
             }
             let c = w.parameterPart[a * s + b]
             for i in 0..<n { target[i * n + i] += c }
-            if a != b {
+            if a != b, full {
               let transpose = w.ntkMatrix(b, a, samples: s)
               for i in 0..<n { for k in 0..<n { transpose[k * n + i] = target[i * n + k] } }
             }
@@ -476,28 +484,68 @@ public struct NTKSampler: NetworkSampler {
     for k in 0..<count { y[k] += alpha * x[k] }
   }
 
-  /// `target = scale · U M Uᵀ` (`U` is `rows × inner`, `M` is `inner × inner`, `target`
-  /// `rows × rows`), through `product = U M`; with `symmetric` only the upper triangle is
-  /// computed and mirrored.
+  /// `target = scale · U M Uᵀ` (`U` is `rows × inner` with its transpose `ut`, `M` is
+  /// `inner × inner`, `target` `rows × rows`), through `product = U M`. With
+  /// `previousIsDiagonal` `M` is diagonal (layer 1's NTK is `c 𝟙`), and `U M` scales columns;
+  /// without `full` only the diagonal of `target` is written.
   static func sandwich(
-    _ u: UnsafePointer<Double>, _ m: UnsafePointer<Double>, rows n: Int, inner k: Int,
-    scale: Double, symmetric: Bool, product: UnsafeMutablePointer<Double>,
-    into target: UnsafeMutablePointer<Double>
+    _ u: UnsafePointer<Double>, _ ut: UnsafePointer<Double>, _ m: UnsafePointer<Double>,
+    rows n: Int, inner k: Int, scale: Double, previousIsDiagonal: Bool, full: Bool,
+    product: UnsafeMutablePointer<Double>, into target: UnsafeMutablePointer<Double>
   ) {
-    for i in 0..<n {
-      let t = product + i * k
-      t.update(repeating: 0, count: k)
-      let ui = u + i * k
-      for j in 0..<k { addScaled(ui[j], m + j * k, to: t, count: k) }
+    if previousIsDiagonal {
+      for i in 0..<n {
+        for j in 0..<k { product[i * k + j] = u[i * k + j] * m[j * k + j] }
+      }
+    } else {
+      multiply(u, m, rows: n, inner: k, columns: k, into: product)
     }
-    for i in 0..<n {
-      let t = product + i * k
-      for l in (symmetric ? i : 0)..<n {
-        target[i * n + l] = scale * SamplingVectorKernels.dot(t, u + l * k, count: k)
+    if full {
+      multiply(UnsafePointer(product), ut, rows: n, inner: k, columns: n, into: target)
+      for index in 0..<(n * n) { target[index] *= scale }
+    } else {
+      for i in 0..<n {
+        target[i * n + i] =
+          scale * SamplingVectorKernels.dot(product + i * k, u + i * k, count: k)
       }
     }
-    if symmetric {
-      for i in 0..<n { for l in 0..<i { target[i * n + l] = target[l * n + i] } }
+  }
+
+  /// `c = a · b` for row-major `a` (`rows × inner`), `b` (`inner × columns`), `c` (`rows ×
+  /// columns`, overwritten): four rows of `c` at a time, each row of `b` read once per block
+  /// and added in the vectorisable form `c_i += a_ij b_j` (a fixed summation order).
+  static func multiply(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, inner: Int, columns: Int,
+    into c: UnsafeMutablePointer<Double>
+  ) {
+    c.update(repeating: 0, count: rows * columns)
+    var i = 0
+    while i + 4 <= rows {
+      let c0 = c + i * columns
+      let c1 = c0 + columns
+      let c2 = c1 + columns
+      let c3 = c2 + columns
+      let a0 = a + i * inner
+      for j in 0..<inner {
+        let x0 = a0[j]
+        let x1 = a0[inner + j]
+        let x2 = a0[2 * inner + j]
+        let x3 = a0[3 * inner + j]
+        let bj = b + j * columns
+        for column in 0..<columns {
+          let y = bj[column]
+          c0[column] += x0 * y
+          c1[column] += x1 * y
+          c2[column] += x2 * y
+          c3[column] += x3 * y
+        }
+      }
+      i += 4
+    }
+    while i < rows {
+      let ci = c + i * columns
+      for j in 0..<inner { addScaled(a[i * inner + j], b + j * columns, to: ci, count: columns) }
+      i += 1
     }
   }
 }

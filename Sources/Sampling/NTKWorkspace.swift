@@ -9,6 +9,8 @@ final class NTKWorkspace {
   let slope: UnsafeMutablePointer<Double>
   /// The standard normals of one weight matrix, row-major `n × m`, and one bias vector.
   let weights: UnsafeMutablePointer<Double>
+  /// Their transpose, `m × n`.
+  let transposedWeights: UnsafeMutablePointer<Double>
   let bias: UnsafeMutablePointer<Double>
   /// The NTK of the current and previous layer: `S²` matrices `W × W`, matrix `(α₁, α₂)` at
   /// `(α₁·S + α₂)·W²`, row-major with row stride equal to the layer's width.
@@ -42,6 +44,7 @@ final class NTKWorkspace {
     source = make(w * s)
     slope = make(w * s)
     weights = make(w * w)
+    transposedWeights = make(w * w)
     bias = make(w)
     ntk = make(s * s * w * w)
     previousNTK = make(s * s * w * w)
@@ -53,7 +56,8 @@ final class NTKWorkspace {
     parameterPart = make(s * s)
     statistics = make(statisticsLength)
     allocations = [
-      current, previous, source, slope, weights, bias, ntk, previousNTK, weighted, product,
+      current, previous, source, slope, weights, transposedWeights, bias, ntk, previousNTK,
+      weighted, product,
       vectors, products, metric, parameterPart, statistics,
     ]
   }
@@ -62,7 +66,7 @@ final class NTKWorkspace {
   static func doubles(maxWidth w: Int, sampleCount s: Int, pairCount: Int, statisticsLength: Int)
     -> Int
   {
-    4 * w * s + w * w + w + 3 * s * s * w * w + w * w + s * w + pairCount * w + 2 * s * s
+    4 * w * s + 2 * w * w + w + 3 * s * s * w * w + w * w + s * w + pairCount * w + 2 * s * s
       + statisticsLength
   }
 

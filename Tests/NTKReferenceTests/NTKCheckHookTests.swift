@@ -87,10 +87,10 @@ import Testing
     let text = try #require(BuiltinModels.text(named: "mlp"))
     let model = try ModelCompiler.compile(text, file: "mlp")
     let check = CrossValidation(model: model, derivation: try DerivationPipeline(model).run())
-    let statistics = try NTKReferenceTests.quickRun.get()
-    let shape = NTKReferenceTests.quickShape
+    let statistics = try NTKScanComparison.quickRun.get()
+    let shape = NTKScanComparison.quickShape
     let base = NumericParameters(
-      couplings: [:], widths: shape.map { $0 * 4 }, inputs: NTKReferenceTests.inputs,
+      couplings: [:], widths: shape.map { $0 * 4 }, inputs: NTKScanComparison.inputs,
       activation: .tanh)
     let options = CrossValidation.Options(networks: 3000, seed: 2026, scanSteps: 2)
     let estimators = NTKEstimators(
@@ -102,7 +102,7 @@ import Testing
       })
     #expect(estimators.statistics.count == 6)
     func rows(_ omission: NTKReference.Omission?) throws -> [CrossValidation.Row] {
-      let layers = Self.theory(NTKReferenceTests.reference(.tanh, shape: shape, omitting: omission))
+      let layers = Self.theory(NTKScanComparison.reference(.tanh, shape: shape, omitting: omission))
       return try check.ntkRows(
         base, estimators: estimators, statistics: statistics,
         theory: Array(repeating: layers, count: 3), options: options)
