@@ -117,82 +117,139 @@ struct NTKReference {
 
   /// Gaussian integrals at one layer's kernel, by support (the distinct samples a function
   /// depends on), with Hermite forms on the marginal of the support (FORMULAS.md §2): a
-  /// derivative with respect to a sample outside the support vanishes.
+  /// derivative with respect to a sample outside the support vanishes. Per support the rule's
+  /// nodes, σ and σ' there, and the Hermite polynomials are computed once.
   struct Integrals {
     let s: Int
     let activation: ActivationFunction
     let kernel: [[Double]]
-    private var rules: [[Int]: (rule: ReferenceGaussianRule, inverse: [[Double]], w: [[Double]])] =
-      [:]
+    let refinement: Int
 
-    init(kernel: [[Double]], activation: ActivationFunction) {
+    /// One support's rule and everything evaluated at its nodes.
+    final class Support {
+      let samples: [Int]
+      let weights: [Double]
+      /// `w_a = Σ_b K^{ab} z_b` (inverse of the support's covariance), σ and σ' of `z_a`.
+      let w: [[Double]]
+      let inverse: [[Double]]
+      let sigma: [[Double]]
+      let slope: [[Double]]
+      /// The fourth Hermite tensor at the nodes, `((a·t + b)·t + c)·t + d`, made on first use.
+      var h4: [[Double]]?
+
+      init(samples: [Int], kernel: [[Double]], activation: ActivationFunction, refinement: Int) {
+        self.samples = samples
+        let covariance = samples.map { a in samples.map { b in kernel[a][b] } }
+        let rule = ReferenceGaussianRule(covariance: covariance, refinement: refinement)
+        weights = rule.weights
+        inverse = ReferenceGaussianRule.inverse(covariance)
+        let count = rule.weights.count
+        let t = samples.count
+        var w = [[Double]](repeating: [Double](repeating: 0, count: count), count: t)
+        for a in 0..<t {
+          for b in 0..<t {
+            let k = inverse[a][b]
+            for node in 0..<count { w[a][node] += k * rule.points[b][node] }
+          }
+        }
+        self.w = w
+        sigma = rule.points.map { $0.map(activation.value) }
+        slope = rule.points.map { $0.map(activation.slope) }
+      }
+
+      func fourth() -> [[Double]] {
+        if let h4 { return h4 }
+        let t = samples.count
+        let k = inverse
+        var out: [[Double]] = []
+        for a in 0..<t {
+          for b in 0..<t {
+            for c in 0..<t {
+              for d in 0..<t {
+                let (wa, wb, wc, wd) = (w[a], w[b], w[c], w[d])
+                out.append(
+                  weights.indices.map { node in
+                    let (xa, xb, xc, xd) = (wa[node], wb[node], wc[node], wd[node])
+                    var h = xa * xb * xc * xd
+                    h -= k[a][b] * xc * xd + k[a][c] * xb * xd + k[a][d] * xb * xc
+                    h -= k[b][c] * xa * xd + k[b][d] * xa * xc + k[c][d] * xa * xb
+                    return h + k[a][b] * k[c][d] + k[a][c] * k[b][d] + k[a][d] * k[b][c]
+                  })
+              }
+            }
+          }
+        }
+        h4 = out
+        return out
+      }
+    }
+
+    private var supports: [[Int]: Support] = [:]
+
+    init(kernel: [[Double]], activation: ActivationFunction, refinement: Int = 1) {
       self.kernel = kernel
       self.activation = activation
+      self.refinement = refinement
       s = kernel.count
     }
 
-    mutating func rule(_ support: [Int]) -> (
-      rule: ReferenceGaussianRule, inverse: [[Double]], w: [[Double]]
-    ) {
-      if let cached = rules[support] { return cached }
-      let covariance = support.map { a in support.map { b in kernel[a][b] } }
-      let rule = ReferenceGaussianRule(covariance: covariance)
-      let inverse = ReferenceGaussianRule.inverse(covariance)
-      let count = rule.weights.count
-      let w = (0..<support.count).map { a in
-        (0..<count).map { node in
-          (0..<support.count).reduce(0.0) { $0 + inverse[a][$1] * rule.points[$1][node] }
-        }
-      }
-      rules[support] = (rule, inverse, w)
-      return (rule, inverse, w)
+    mutating func support(_ samples: [Int]) -> Support {
+      if let cached = supports[samples] { return cached }
+      let made = Support(
+        samples: samples, kernel: kernel, activation: activation, refinement: refinement)
+      supports[samples] = made
+      return made
     }
 
-    /// `Π σ^{(d)}(z_α)` at every node of the support's rule; factors are `(α, d)`, `d ∈ {0, 1}`.
-    mutating func values(_ factors: [(Int, Int)]) -> (support: [Int], f: [Double]) {
-      let support = Array(Set(factors.map(\.0))).sorted()
-      let r = rule(support).rule
-      var f = [Double](repeating: 1, count: r.weights.count)
+    /// The weights times `Π σ^{(d)}(z_α)` at every node of the support's rule; factors are
+    /// `(α, d)`, `d ∈ {0, 1}`.
+    mutating func values(_ factors: [(Int, Int)]) -> (support: Support, f: [Double]) {
+      let u = support(Array(Set(factors.map(\.0))).sorted())
+      var f = u.weights
       for (alpha, d) in factors {
-        let z = r.points[support.firstIndex(of: alpha) ?? 0]
-        for node in f.indices {
-          f[node] *= d == 0 ? activation.value(z[node]) : activation.slope(z[node])
+        let index = u.samples.firstIndex(of: alpha) ?? 0
+        let g = d == 0 ? u.sigma[index] : u.slope[index]
+        f.withUnsafeMutableBufferPointer { f in
+          g.withUnsafeBufferPointer { g in
+            for node in 0..<f.count { f[node] *= g[node] }
+          }
         }
       }
-      return (support, f)
+      return (u, f)
+    }
+
+    /// `Σ_node x y`.
+    static func dot(_ x: [Double], _ y: [Double]) -> Double {
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          var sum = 0.0
+          for node in 0..<x.count { sum += x[node] * y[node] }
+          return sum
+        }
+      }
     }
 
     mutating func mean(_ factors: [(Int, Int)]) -> Double {
-      let (support, f) = values(factors)
-      let r = rule(support).rule
-      return zip(r.weights, f).reduce(0) { $0 + $1.0 * $1.1 }
+      values(factors).f.reduce(0, +)
     }
 
     /// `Q_f[β] = ⟨∂_β f⟩ = Σ_γ K^{βγ} ⟨z_γ f⟩` (S entries).
     mutating func first(_ factors: [(Int, Int)]) -> [Double] {
-      let (support, f) = values(factors)
-      let (r, _, w) = rule(support)
+      let (u, f) = values(factors)
       var out = [Double](repeating: 0, count: s)
-      for (a, beta) in support.enumerated() {
-        var sum = 0.0
-        for node in f.indices { sum += r.weights[node] * w[a][node] * f[node] }
-        out[beta] = sum
-      }
+      for (a, beta) in u.samples.enumerated() { out[beta] = Self.dot(u.w[a], f) }
       return out
     }
 
     /// `P_f[β₁β₂] = ⟨∂∂f⟩ = ⟨(w_{β₁} w_{β₂} − K^{β₁β₂}) f⟩` (S × S).
     mutating func second(_ factors: [(Int, Int)]) -> [[Double]] {
-      let (support, f) = values(factors)
-      let (r, inverse, w) = rule(support)
+      let (u, f) = values(factors)
+      let total = f.reduce(0, +)
       var out = [[Double]](repeating: [Double](repeating: 0, count: s), count: s)
-      for (a, b1) in support.enumerated() {
-        for (b, b2) in support.enumerated() {
-          var sum = 0.0
-          for node in f.indices {
-            sum += r.weights[node] * (w[a][node] * w[b][node] - inverse[a][b]) * f[node]
-          }
-          out[b1][b2] = sum
+      for (a, b1) in u.samples.enumerated() {
+        let weighted = zip(u.w[a], f).map { $0 * $1 }
+        for (b, b2) in u.samples.enumerated() {
+          out[b1][b2] = Self.dot(weighted, u.w[b]) - u.inverse[a][b] * total
         }
       }
       return out
@@ -200,25 +257,16 @@ struct NTKReference {
 
     /// `P⁴_f[β₁β₂β₃β₄] = ⟨H^{β₁β₂β₃β₄} f⟩` with the fourth Hermite tensor (S⁴ entries).
     mutating func fourth(_ factors: [(Int, Int)]) -> [Double] {
-      let (support, f) = values(factors)
-      let (r, k, w) = rule(support)
+      let (u, f) = values(factors)
+      let h4 = u.fourth()
+      let t = u.samples.count
       var out = [Double](repeating: 0, count: s * s * s * s)
-      let t = support.count
       for a in 0..<t {
         for b in 0..<t {
           for c in 0..<t {
             for d in 0..<t {
-              var sum = 0.0
-              for node in f.indices {
-                let (wa, wb, wc, wd) = (w[a][node], w[b][node], w[c][node], w[d][node])
-                var h = wa * wb * wc * wd
-                h -= k[a][b] * wc * wd + k[a][c] * wb * wd + k[a][d] * wb * wc
-                h -= k[b][c] * wa * wd + k[b][d] * wa * wc + k[c][d] * wa * wb
-                h += k[a][b] * k[c][d] + k[a][c] * k[b][d] + k[a][d] * k[b][c]
-                sum += r.weights[node] * h * f[node]
-              }
-              let (i, j, l, m) = (support[a], support[b], support[c], support[d])
-              out[((i * s + j) * s + l) * s + m] = sum
+              let (i, j, l, m) = (u.samples[a], u.samples[b], u.samples[c], u.samples[d])
+              out[((i * s + j) * s + l) * s + m] = Self.dot(h4[((a * t + b) * t + c) * t + d], f)
             }
           }
         }
@@ -227,8 +275,10 @@ struct NTKReference {
     }
   }
 
-  /// The statistics of layers 1 … L.
-  static func evaluate(_ p: Parameters, omitting omission: Omission? = nil) -> [Layer] {
+  /// The statistics of layers 1 … L; `refinement` multiplies the quadrature nodes.
+  static func evaluate(_ p: Parameters, omitting omission: Omission? = nil, refinement: Int = 1)
+    -> [Layer]
+  {
     let s = p.inputs.count
     let n0 = Double(p.inputs[0].count)
     let q4 = s * s * s * s
@@ -246,7 +296,7 @@ struct NTKReference {
     for l in 1..<max(1, p.widths.count) {
       // Step ℓ = l → ℓ+1: r = n_ℓ/n_{ℓ−1} (the ratio multiplies only vanishing tensors at ℓ = 1).
       let r = l == 1 ? 1 : Double(p.widths[l - 1]) / Double(p.widths[l - 2])
-      var g = Integrals(kernel: layer.K, activation: p.activation)
+      var g = Integrals(kernel: layer.K, activation: p.activation, refinement: refinement)
       let pairs = (0..<s).flatMap { a in (0..<s).map { b in (a, b) } }
       var ss = zeroMatrix
       var dd = zeroMatrix

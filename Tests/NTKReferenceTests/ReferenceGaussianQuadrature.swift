@@ -64,14 +64,15 @@ struct ReferenceGaussianRule {
 
   static let radialEdges: [Double] = [0, 0.75, 1.5, 2.5, 3.5, 5, 6.5, 8.5, 11, 14]
 
-  /// The rule for covariance `covariance` (`d × d`, positive definite).
-  init(covariance: [[Double]]) {
+  /// The rule for covariance `covariance` (`d × d`, positive definite); `refinement` multiplies
+  /// the nodes per panel (a convergence check compares refinements 1 and 2).
+  init(covariance: [[Double]], refinement: Int = 1) {
     let d = covariance.count
     let l = Self.cholesky(covariance)
     let density: (Double) -> Double = { exp(-0.5 * $0) }
     switch d {
     case 1:
-      let half = Self.composite(Self.radialEdges, 16)
+      let half = Self.composite(Self.radialEdges, 16 * refinement)
       var points: [Double] = []
       var weights: [Double] = []
       for sign in [-1.0, 1.0] {
@@ -97,8 +98,8 @@ struct ReferenceGaussianRule {
       var edges: [Double] = []
       for a in angles where edges.last.map({ a - $0 > 1e-12 }) ?? true { edges.append(a) }
       edges.append(2 * Double.pi)
-      let angular = Self.composite(edges, 24)
-      let radial = Self.composite(Self.radialEdges, 16)
+      let angular = Self.composite(edges, 24 * refinement)
+      let radial = Self.composite(Self.radialEdges, 16 * refinement)
       var z0: [Double] = []
       var z1: [Double] = []
       var weights: [Double] = []
@@ -114,7 +115,7 @@ struct ReferenceGaussianRule {
       points = [z0, z1]
       self.weights = weights
     default:
-      let line = Self.composite([-9, -6, -3, -1.5, 0, 1.5, 3, 6, 9], 8)
+      let line = Self.composite([-9, -6, -3, -1.5, 0, 1.5, 3, 6, 9], 8 * refinement)
       var points = [[Double]](repeating: [], count: d)
       var weights: [Double] = []
       let m = line.nodes.count
