@@ -74,6 +74,8 @@ struct NTKReference {
     case aVertex
     /// The two cross-correlation terms `r (C_W/2) ⟨σ'σ'⟩ P_Ω D` of A's recursion.
     case aCrossCorrelation
+    /// The NTK–preactivation term `r (C_W/2) (D + 2F) P_{σ'σ'}` of Θ¹'s recursion.
+    case theta1CrossCorrelation
   }
 
   /// The statistics of one layer (0-based sample indices).
@@ -367,7 +369,7 @@ struct NTKReference {
           cross +=
             (layer.D[quad(a, b, b3, b4)] + 2 * layer.F[quad(a, b, b3, b4)]) * p2dd[a][b][b3][b4]
         }
-        t1 += 0.5 * cw * cross
+        if omission != .theta1CrossCorrelation { t1 += 0.5 * cw * cross }
         next.theta1[a][b] = r * t1
       }
       for (a, b) in pairs {
