@@ -17,6 +17,44 @@ extension NetworkLowering {
 }
 
 extension CrossValidation {
+  /// The NTK sampler's statistics of networks `networks` at every width of the scan (seeds
+  /// ``stepSeed(_:step:)``, as ``sample(_:options:networks:progress:)``), each with the ordinary
+  /// statistics of the same networks in ``Sampling/NTKSamplingStatistics/base`` (so K, G¹, V and
+  /// the NTK come from one run). Every sampler is built and its memory checked before any network
+  /// is drawn; `progress` is called before each width.
+  public func sampleNTK(
+    _ base: NumericParameters, options: Options, networks: Range<Int>,
+    learningRates: NTKLearningRates, progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
+  ) throws -> [NTKSamplingStatistics] {
+    guard (0...8).contains(options.scanSteps) else {
+      throw EvaluationError("--scan must be between 0 and 8")
+    }
+    guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
+    let lowering = NetworkLowering(model: model, derivation: derivation)
+    var samplers: [NTKSampler] = []
+    for step in 0...options.scanSteps {
+      var p = base
+      p.widths = Self.widths(base, step: step)
+      let sampler = try lowering.ntkSampler(p, learningRates: learningRates)
+      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
+      guard memory <= Self.maximumMemory else {
+        throw EvaluationError(
+          "sampling the NTK at widths \(p.widths.map(String.init).joined(separator: ",")) needs about \(Int(memory / 1_048_576)) MiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths or a smaller --scan"
+        )
+      }
+      samplers.append(sampler)
+    }
+    var result: [NTKSamplingStatistics] = []
+    for (step, sampler) in samplers.enumerated() {
+      progress(step + 1, options.scanSteps + 1, sampler.widths)
+      result.append(
+        sampler.ntkStatistics(
+          seed: Self.stepSeed(options.seed, step: step), networks: networks,
+          threads: options.threads))
+    }
+    return result
+  }
+
   /// The NTK's rows of a check: theory against the ``Sampling/NTKSampler`` statistics of the
   /// scan (one ``Sampling/NTKSamplingStatistics`` per step, same widths as the theory), with the
   /// verdict of ``row`` (fit over the scan, limit and χ² tests), as for K, G¹ and V:

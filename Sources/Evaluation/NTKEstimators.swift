@@ -10,9 +10,12 @@ import Sampling
 ///
 /// ``MonteCarloEstimators`` refuses a derived statistic it has no estimator for. For an NTK
 /// model, build this set from the model's NTK cumulants with ``role(neuronSlots:term:)``, let
-/// ``MonteCarloEstimators`` treat the statistics it ``covers(_:)`` as covered, sample the scan with
-/// ``Sampling/NTKSampler`` (``NetworkLowering/ntkSampler(_:learningRates:)``; it also returns the
-/// ordinary statistics of the same networks, so K, G¹ and V come from the same run), and append
+/// ``MonteCarloEstimators`` treat the statistics it ``covers(_:)`` as covered
+/// (``MonteCarloEstimators/init(_:ntk:)``), sample the scan with
+/// ``CrossValidation/sampleNTK(_:options:networks:learningRates:progress:)`` (the
+/// ``Sampling/NTKSampler`` with the model's learning rates; its
+/// ``Sampling/NTKSamplingStatistics/base`` holds the ordinary statistics of the same networks, to
+/// pass to ``CrossValidation/compare(_:statistics:options:theory:)`` for K, G¹ and V), and append
 /// ``CrossValidation/ntkRows(_:estimators:statistics:theory:options:)`` to the report's rows.
 /// Shards carry the NTK statistics in ``CheckShard/ntk``.
 ///
