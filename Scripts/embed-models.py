@@ -6,7 +6,7 @@ embedded copies equal the files.
 """
 import pathlib
 
-MODELS = ["mlp", "mlp-no-bias", "deep-linear"]  # the first is the default
+MODELS = ["mlp", "mlp-no-bias", "deep-linear", "mlp-ntk"]  # the first is the default
 
 root = pathlib.Path(__file__).resolve().parent.parent
 out = [

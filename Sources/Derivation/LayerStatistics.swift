@@ -64,19 +64,41 @@ public struct CumulantTerm: Hashable, Sendable {
 /// order 1/n: E_c[z_{j₁;α₁} ⋯ z_{j_k;α_k}] = Σ terms (``CumulantTerm``). The MLP's two-point
 /// ansatz is δ_{j₁j₂}(K_{α₁α₂} + G¹_{α₁α₂}/n), its four-point one (1/n)[δδV + 2 perms].
 public struct CumulantAnsatz: Sendable {
-  /// The field of each factor, in order (today every factor is the incoming preactivation).
+  /// The field of each factor, in order: the incoming preactivation z, or its tangent kernel Ĥ
+  /// (kernel factors first).
   public var fields: [String]
+  /// The number of neuron slots (equal to its number of sample slots) of each factor: 1 for a
+  /// preactivation z[j;a], 2 for a tangent kernel H[j1,j2;a1,a2].
+  public var slotsPerField: [Int]
   public var terms: [CumulantTerm]
   /// The statement declaring it (refusals about it point here).
   public var location: SourceLocation?
 
-  public init(fields: [String], terms: [CumulantTerm], location: SourceLocation? = nil) {
+  public init(
+    fields: [String], slotsPerField: [Int]? = nil, terms: [CumulantTerm],
+    location: SourceLocation? = nil
+  ) {
     self.fields = fields
+    self.slotsPerField = slotsPerField ?? Array(repeating: 1, count: fields.count)
     self.terms = terms
     self.location = location
   }
 
   public var rank: Int { fields.count }
+
+  /// The number of neuron slots (and of sample slots) of all factors.
+  public var slotCount: Int { slotsPerField.reduce(0, +) }
+
+  /// The first slot of each factor.
+  public var factorStarts: [Int] {
+    var starts: [Int] = []
+    var next = 0
+    for w in slotsPerField {
+      starts.append(next)
+      next += w
+    }
+    return starts
+  }
 
   /// The lowest order of its terms (the order at which the correlator starts).
   public var leadingOrder: Int { terms.map(\.order).min() ?? 0 }
@@ -100,14 +122,24 @@ public struct LayerStatistics: Sendable {
   public var ansatze: [CumulantAnsatz]
   /// The width normalising the finite-width statistics, n_{ℓ−1} for layer ℓ.
   public var suppression: Symbol
+  /// The neural tangent kernel Ĥ_{j₁j₂;α₁α₂} of the incoming preactivation, when declared: a
+  /// second field whose statistics are cumulants of Ĥ alone or jointly with z.
+  public var kernel: TensorHead?
 
   public init(
-    variable: TensorHead, statistics: [Statistic], ansatze: [CumulantAnsatz], suppression: Symbol
+    variable: TensorHead, statistics: [Statistic], ansatze: [CumulantAnsatz], suppression: Symbol,
+    kernel: TensorHead? = nil
   ) {
     self.variable = variable
     self.statistics = statistics
     self.ansatze = ansatze
     self.suppression = suppression
+    self.kernel = kernel
+  }
+
+  /// Whether an ansatz is a cumulant of the preactivation alone.
+  public func isPreactivationOnly(_ a: CumulantAnsatz) -> Bool {
+    a.fields.allSatisfy { $0 == variable.name }
   }
 
   public func statistic(named name: String) -> Statistic? {
@@ -116,7 +148,7 @@ public struct LayerStatistics: Sendable {
 
   /// The leading metric: the order-0 statistic of the two-point ansatz.
   public var metric: Statistic {
-    for a in ansatze where a.rank == 2 {
+    for a in ansatze where a.rank == 2 && isPreactivationOnly(a) {
       for t in a.terms where t.order == 0 {
         if let s = statistic(named: t.statistic) { return s }
       }
@@ -138,21 +170,29 @@ public struct LayerStatistics: Sendable {
     let slotsFor = { (rank: Int) in (0..<rank).map { Index(.sample, .named("s\($0)")) } }
     let inverse = Expression.symbol(suppression, power: -1)
     var components: [CumulantComponent] = []
+    var kernelMean: [CumulantComponent] = []
     for a in ansatze {
-      let slots = slotsFor(a.rank)
-      for t in a.terms where t.order > 0 {
+      let slots = slotsFor(a.slotCount)
+      let kernelStarts = zip(a.fields, a.factorStarts).filter { $0.0 == kernel?.name }.map(\.1)
+      let isMean = a.rank == 1 && kernelStarts == [0]
+      for t in a.terms where t.order > 0 || isMean {
         guard let s = statistic(named: t.statistic) else { continue }
         var coefficient = Expression.tensor(s.head(layer: layer), t.arguments.map { slots[$0] })
         for _ in 0..<t.order { coefficient = inverse * coefficient }
         if t.coefficient != .one { coefficient = Expression(t.coefficient) * coefficient }
-        components.append(
-          CumulantComponent(
-            neuronBlocks: t.neuronBlocks, sampleSlots: slots, coefficient: coefficient)
-        )
+        let component = CumulantComponent(
+          neuronBlocks: t.neuronBlocks, sampleSlots: slots, coefficient: coefficient,
+          kernelStarts: kernelStarts)
+        if isMean && t.order == 0 {
+          kernelMean.append(component)
+        } else {
+          components.append(component)
+        }
       }
     }
     return NearlyGaussianLayer(
-      variable: variable, metric: metric.head(layer: layer), components: components)
+      variable: variable, metric: metric.head(layer: layer), components: components,
+      kernel: kernel.map { TensorHead($0.name, layer: layer) }, kernelMean: kernelMean)
   }
 
   /// The standard state of a preactivation z at order 1/n (PDLT ch. 4): a metric, its 1/n

@@ -46,6 +46,13 @@ public struct Model: Sendable {
   public var state: LayerStatistics?
   public var targets: [String]
   public var order: Int
+  /// The learning rate of each trained parameter family of the recursion step (a scalar, e.g.
+  /// λ_W/n_ℓ), keyed by the family's head; families without one are not trained.
+  public var learningRates: [TensorHead: Expression] = [:]
+  /// The learning rates of the first layer's families.
+  public var firstLearningRates: [TensorHead: Expression] = [:]
+  /// The neural tangent kernel field Ĥ of the incoming layer (nil when the model declares none).
+  public var tangentKernel: TensorHead? { state?.kernel }
 
   /// The declared statistics, in declared order.
   public var statistics: [Statistic] { state?.statistics ?? [] }

@@ -12,7 +12,7 @@ struct DeriveRoot: ParsableCommand {
              [--activation NAME] [--steps] [--document] [--output FILE]
 
         MODEL is a model file (grammar: Derivations/README.md) or a built-in model
-        (mlp, mlp-no-bias, deep-linear); the default is the MLP.
+        (mlp, mlp-no-bias, deep-linear, mlp-ntk); the default is the MLP.
 
       Examples:
         derive                                        MLP recursions in LaTeX

@@ -5,7 +5,8 @@ import Sampling
 /// The shard file's JSON, member for member the `Codable` form that ``CheckShard/decoded(_:file:)``
 /// reads back: every object's keys sorted by their UTF-8 bytes, doubles in their shortest
 /// round-trip form, `/` escaped — the bytes Foundation's `JSONEncoder` with `.sortedKeys` wrote
-/// for format version 3 (the shard files kept their bytes when the project got one JSON writer).
+/// for format version 3 (the shard files kept their bytes when the project got one JSON writer);
+/// version 4 holds each scan step's blocks (``StatisticsBlock``) instead of its total.
 extension CheckShard {
   /// The shard file: one line of JSON, keys sorted (deterministic bytes for the same content).
   ///
@@ -65,16 +66,25 @@ extension CheckShard {
     return .number(number)
   }
 
-  /// `SamplingStatistics`: the layout as its sample count, the widths, the layers.
+  /// `SamplingStatistics`: the layout as its sample count, the widths, the blocks (the total is
+  /// folded from them when the file is read).
   static func json(_ statistics: SamplingStatistics) throws -> JSONValue {
     .object(sortingKeys: [
       "layout": .int(statistics.layout.sampleCount),
       "widths": .array(statistics.widths.map(JSONValue.int)),
-      "layers": .array(
-        try statistics.layers.map { layer in
+      "blocks": .array(
+        try statistics.blocks.map { block in
           .object(sortingKeys: [
-            "layer": .int(layer.layer), "width": .int(layer.width),
-            "preactivation": try json(layer.preactivation), "metric": try json(layer.metric),
+            "level": .int(block.level), "index": .int(block.index),
+            "lower": .int(block.lower), "upper": .int(block.upper),
+            "layers": .array(
+              try block.layers.map { layer in
+                .object(sortingKeys: [
+                  "layer": .int(layer.layer), "width": .int(layer.width),
+                  "preactivation": try json(layer.preactivation),
+                  "metric": try json(layer.metric),
+                ])
+              }),
           ])
         }),
     ])

@@ -11,11 +11,12 @@ import Sampling
 /// and every number is finite; `checksum == statisticsChecksum`; entry k holds the networks `range` at the widths
 /// `widths` doubled k times; network i of every shard used the stream (seed, i), so shards of
 /// one run over disjoint ranges that cover `0..<networks` merge into the statistics of the
-/// unsharded run (equal up to the rounding of the merge order).
+/// unsharded run. Shard ranges are whole chunks of ``SamplingStatistics/chunkSize`` networks, so
+/// the merge is bitwise the unsharded run (``SamplingStatistics``, ``StatisticsBlock``).
 public struct CheckShard: Codable, Sendable, Equatable {
   /// The file format tag and version; other values are refused.
   public static let formatName = "derive-check-shard"
-  public static let formatVersion = 3
+  public static let formatVersion = 4
 
   public var format: String
   public var version: Int
@@ -72,12 +73,13 @@ public struct CheckShard: Codable, Sendable, Equatable {
   }
 
   /// A 64-bit FNV-1a hash, as 16 hexadecimal digits, of a canonical serialization of the run's
-  /// numbers: the range, scan, seed, network count and sampler, then per scan step the sample count,
-  /// the widths and, per layer, its number, width and both moment blocks (count, the IEEE bit
-  /// patterns of every mean and co-moment, and the array lengths), then — only when present, so
-  /// shards without the NTK keep their checksums — the NTK statistics (learning rates, and per
-  /// step and layer its number, width, fan-in and moments). It detects edits and
-  /// damage, not deliberate forgery (it is not a cryptographic signature).
+  /// numbers: the range, scan, seed, network count and sampler, then per scan step the sample
+  /// count, the widths and, per block, its level, index and networks and, per layer, its number,
+  /// width and both moment blocks (count, the IEEE bit patterns of every mean and co-moment, and
+  /// the array lengths), then — only when present, so shards without the NTK keep their
+  /// checksums — the NTK statistics (learning rates, and per step and layer its number, width,
+  /// fan-in and moments). It detects edits and damage, not deliberate forgery (it is not a
+  /// cryptographic signature).
   public var statisticsChecksum: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     func mix(_ value: UInt64) {
@@ -101,12 +103,17 @@ public struct CheckShard: Codable, Sendable, Equatable {
       mix(step.layout.sampleCount)
       mix(step.widths.count)
       for width in step.widths { mix(width) }
-      mix(step.layers.count)
-      for layer in step.layers {
-        mix(layer.layer)
-        mix(layer.width)
-        mix(layer.preactivation)
-        mix(layer.metric)
+      mix(step.blocks.count)
+      for block in step.blocks {
+        for value in [block.level, block.index, block.lower, block.upper, block.layers.count] {
+          mix(value)
+        }
+        for layer in block.layers {
+          mix(layer.layer)
+          mix(layer.width)
+          mix(layer.preactivation)
+          mix(layer.metric)
+        }
       }
     }
     if let ntk {
@@ -128,12 +135,23 @@ public struct CheckShard: Codable, Sendable, Equatable {
   }
 
   /// The networks of shard `index` (1…`count`) of a run of `networks`: consecutive, balanced
-  /// ranges `⌊(k−1)S/N⌋ ..< ⌊kS/N⌋`.
+  /// ranges of whole chunks, chunks `⌊(k−1)C/N⌋ ..< ⌊kC/N⌋` of the `C` chunks of
+  /// ``SamplingStatistics/chunkSize`` networks (the last one possibly partial). Whole chunks are
+  /// what makes the merged statistics bitwise those of the unsharded run; it needs
+  /// `count ≤ C` (``maximumShards(networks:)``).
   public static func range(shard index: Int, of count: Int, networks: Int) -> Range<Int> {
     precondition(count >= 1 && (1...count).contains(index), "shard index out of range")
-    let lower = (index - 1) * networks / count
-    let upper = index * networks / count
+    let size = SamplingStatistics.chunkSize
+    let chunks = maximumShards(networks: networks)
+    let lower = Swift.min(networks, (index - 1) * chunks / count * size)
+    let upper = Swift.min(networks, index * chunks / count * size)
     return lower..<upper
+  }
+
+  /// The most shards a run of `networks` networks splits into: one per chunk of
+  /// ``SamplingStatistics/chunkSize`` networks.
+  public static func maximumShards(networks: Int) -> Int {
+    (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
   }
 
   /// The same run as `other` (everything but the range and the statistics agree, the sampler
@@ -239,6 +257,17 @@ public struct CheckShard: Codable, Sendable, Equatable {
           }
           guard moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
           else { return "scan step \(step), layer \(index + 1): a statistic is not finite" }
+        }
+      }
+      for block in statistics.blocks {
+        guard block.lower >= lower, block.upper <= upper,
+          block.lower == block.alignedRange.lowerBound
+        else { return "scan step \(step): a block lies outside the shard's whole chunks" }
+        for layer in block.layers {
+          for moments in [layer.preactivation, layer.metric] {
+            guard moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
+            else { return "scan step \(step): a block's statistic is not finite" }
+          }
         }
       }
     }

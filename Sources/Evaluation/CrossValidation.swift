@@ -205,9 +205,9 @@ public struct CrossValidation: Sendable {
   /// Monte-Carlo statistics of networks `networks` (global indices: network k always uses the
   /// stream (seed, k)) at every width of the scan, one entry per step, drawn by the sampler
   /// ``samplerDecision(_:options:)`` picks. Statistics of disjoint
-  /// ranges merge (``SamplingStatistics/merge(_:)``, in range order) into those of their
-  /// union, equal to a single run's up to the rounding of the merge order: this is how a large
-  /// check is split into shards.
+  /// ranges merge (``SamplingStatistics/merge(_:)``, in any order) into those of their union;
+  /// for ranges of whole chunks (``CheckShard/range(shard:of:networks:)``) bitwise equal to a
+  /// single run's: this is how a large check is split into shards.
   public func sample(
     _ base: NumericParameters, options: Options, networks: Range<Int>,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }

@@ -9,24 +9,50 @@ import Rational
 /// - metric correction: rank 2, blocks [[0,1]], coefficient G^{{1}}_{β₀β₁}/n;
 /// - connected four-point: three components of rank 4 with blocks [[0,1],[2,3]],
 ///   [[0,2],[1,3]], [[0,3],[1,2]] and coefficients V_{(β₀β₁)(β₂β₃)}/n, V_{(β₀β₂)(β₁β₃)}/n, ….
+///
+/// A component of a joint cumulant of the preactivation z and the tangent kernel Ĥ (a field with
+/// two neuron and two sample slots) lists the first slot of each kernel factor in
+/// `kernelStarts`: slots s and s+1 are then that factor's (neuron, sample) pairs; every other
+/// slot is one preactivation factor.
 public struct CumulantComponent: Hashable, Sendable {
   public var rank: Int
   public var neuronBlocks: [[Int]]
   /// One sample-index placeholder per slot, free in `coefficient`.
   public var sampleSlots: [Index]
   public var coefficient: Expression
+  /// The first slot of each tangent-kernel factor (empty for a cumulant of z alone).
+  public var kernelStarts: [Int]
 
-  public init(neuronBlocks: [[Int]], sampleSlots: [Index], coefficient: Expression) {
+  public init(
+    neuronBlocks: [[Int]], sampleSlots: [Index], coefficient: Expression, kernelStarts: [Int] = []
+  ) {
     let all = neuronBlocks.flatMap { $0 }.sorted()
     precondition(all == Array(0..<sampleSlots.count), "blocks must partition the slots")
     self.rank = sampleSlots.count
     self.neuronBlocks = neuronBlocks
     self.sampleSlots = sampleSlots
     self.coefficient = coefficient
+    self.kernelStarts = kernelStarts
   }
 
   /// Order of the component in 1/n (from its coefficient's width powers).
   public var order: Int { coefficient.terms.map { $0.monomial.inverseWidthOrder }.min() ?? 0 }
+
+  /// The slots that are preactivation factors.
+  var preactivationSlots: [Int] {
+    let kernelSlots = Set(kernelStarts.flatMap { [$0, $0 + 1] })
+    return (0..<rank).filter { !kernelSlots.contains($0) }
+  }
+
+  /// The weight of the component in the exponential series exp(Σ κ ∂): 1/r! for r
+  /// interchangeable factors, i.e. 1/(k_z! k_H!) for k_z preactivation and k_H kernel factors
+  /// (the other orderings of the factors are the same cumulant).
+  var seriesWeight: Rational {
+    func factorial(_ k: Int) -> Rational {
+      (1...Swift.max(k, 1)).reduce(Rational.one) { $0 * Rational($1) }
+    }
+    return Rational.one / (factorial(preactivationSlots.count) * factorial(kernelStarts.count))
+  }
 }
 
 /// The statistics of a nearly-Gaussian layer of preactivations z_{j;α}: a leading Gaussian
@@ -45,11 +71,22 @@ public struct NearlyGaussianLayer: Sendable {
   /// The leading metric (symmetric, two sample indices): the covariance of the atoms.
   public var metric: TensorHead
   public var components: [CumulantComponent]
+  /// The neural tangent kernel Ĥ_{j₁j₂;α₁α₂} of the layer, when it is a field of the state: it
+  /// enters products polynomially, and its leading order is deterministic (``kernelMean``).
+  public var kernel: TensorHead?
+  /// The order-0 mean of the kernel (components of rank 2 over one kernel factor, e.g.
+  /// δ_{j₁j₂}Θ_{α₁α₂}): the value a kernel factor takes when no cumulant differentiates it.
+  public var kernelMean: [CumulantComponent]
 
-  public init(variable: TensorHead, metric: TensorHead, components: [CumulantComponent]) {
+  public init(
+    variable: TensorHead, metric: TensorHead, components: [CumulantComponent],
+    kernel: TensorHead? = nil, kernelMean: [CumulantComponent] = []
+  ) {
     self.variable = variable
     self.metric = metric
     self.components = components
+    self.kernel = kernel
+    self.kernelMean = kernelMean
   }
 
   /// The neuron index a factor depends on if it is a function of (or equal to) a component of
@@ -101,8 +138,11 @@ public struct NearlyGaussianLayer: Sendable {
     var neurons: [Index] = []
     var perNeuron: [Index: [Factor]] = [:]
     var constantFactors: [Factor] = []
+    var kernelFactors: [Tensor] = []
     for f in t.monomial.factors {
-      if let j = neuron(of: f) {
+      if case .tensor(let x) = f, let kernel, x.head == kernel {
+        kernelFactors.append(x)
+      } else if let j = neuron(of: f) {
         if perNeuron[j] == nil { neurons.append(j) }
         perNeuron[j, default: []].append(stripped(f))
       } else {
@@ -111,16 +151,22 @@ public struct NearlyGaussianLayer: Sendable {
     }
     let constant = t.monomial.replacingFactors(with: constantFactors)
     neurons.sort()
-    for a in neurons.indices {
-      for b in neurons.indices where b > a {
+    let all = Array(Set(neurons + kernelFactors.flatMap { $0.indices.prefix(2) })).sorted()
+    for a in all.indices {
+      for b in all.indices where b > a {
         let distinct = t.monomial.distinct.contains {
-          $0.contains(neurons[a]) && $0.contains(neurons[b])
+          $0.contains(all[a]) && $0.contains(all[b])
         }
-        if !distinct { throw NeuronsNotDistinct(indices: [neurons[a], neurons[b]]) }
+        if !distinct { throw NeuronsNotDistinct(indices: [all[a], all[b]]) }
       }
     }
-    if neurons.isEmpty { return [t] }
     let base = Expression(Term(t.coefficient, constant))
+    if !kernelFactors.isEmpty {
+      return try jointExpectation(
+        base: base, neurons: neurons, perNeuron: perNeuron, kernelFactors: kernelFactors,
+        order: order)
+    }
+    if neurons.isEmpty { return [t] }
     var result: [Term] = []
     for insertion in insertions(upTo: order) {
       result.append(
@@ -130,17 +176,23 @@ public struct NearlyGaussianLayer: Sendable {
   }
 
   /// Multisets of components with total order ≤ `order`, with their exponential-series weights.
-  func insertions(upTo order: Int) -> [(weight: Rational, components: [CumulantComponent])] {
+  /// Multisets of components with total order ≤ `order`, with their exponential-series weights;
+  /// with `kernel` false only the cumulants of the preactivation alone (a product without kernel
+  /// factors is not differentiated by the others).
+  func insertions(upTo order: Int, kernel: Bool = false) -> [(
+    weight: Rational, components: [CumulantComponent]
+  )] {
     var out: [(Rational, [CumulantComponent])] = [(.one, [])]
     func extend(_ start: Int, _ chosen: [Int], _ used: Int) {
       for c in start..<components.count {
         let o = components[c].order
         if o <= 0 || used + o > order { continue }
+        if !kernel && !components[c].kernelStarts.isEmpty { continue }
         let next = chosen + [c]
         var weight = Rational.one
         var multiplicity: [Int: Int] = [:]
         for i in next {
-          weight = weight / factorial(components[i].rank)
+          weight = weight * components[i].seriesWeight
           multiplicity[i, default: 0] += 1
         }
         for (_, m) in multiplicity { weight = weight / factorial(m) }

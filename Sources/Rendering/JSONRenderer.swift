@@ -22,7 +22,7 @@ import Rational
 ///             {"kind": "average", "metric": head, "derivatives": [index, …],
 ///              "integrand": [factor, …]}
 ///             {"kind": "parenthesized", "expression": expression}
-/// head        {"name": "V", "layer": layer|null, "symmetry": "none"|"symmetric"|"pairOfPairs"}
+/// head        {"name": "V", "layer": layer|null, "symmetry": "none"|"symmetric"|"pairOfPairs"|"pairExchange"|"separatePairs"}
 /// equation    {"lhs": expression, "rhs": expression}
 /// ```
 ///
@@ -118,6 +118,8 @@ public struct JSONRenderer: ExpressionRenderer {
     case .none: symmetry = "none"
     case .symmetric: symmetry = "symmetric"
     case .pairOfPairs: symmetry = "pairOfPairs"
+    case .pairExchange: symmetry = "pairExchange"
+    case .separatePairs: symmetry = "separatePairs"
     }
     return .object([
       ("name", .string(h.name)), ("layer", layer(h.layer)), ("symmetry", .string(symmetry)),

@@ -207,8 +207,11 @@ public struct NTKSampler: NetworkSampler {
   }
 
   /// Sufficient statistics of networks `networks` of the run with `seed` on `threads` workers
-  /// (default: all active processors): the same chunked, ordered driver as the other samplers,
-  /// so the result is bitwise independent of `threads`, and disjoint ranges merge.
+  /// (default: all active processors): the same chunked, ordered driver as the other samplers
+  /// (chunks aligned to network 0), so the result is bitwise independent of `threads`, and
+  /// disjoint ranges merge — ``NTKSamplingStatistics/base`` bit for bit as the other samplers'
+  /// statistics, the NTK moments by Chan's update in chunk order (exact in real arithmetic, equal
+  /// to the single run up to rounding).
   public func ntkStatistics(seed: UInt64, networks: Range<Int>, threads: Int? = nil)
     -> NTKSamplingStatistics
   {
@@ -216,23 +219,28 @@ public struct NTKSampler: NetworkSampler {
       layout: layout, widths: widths, inputDimension: specification.inputDimension,
       learningRates: learningRates)
     guard !networks.isEmpty else { return total }
-    let workers = samplingWorkerCount(threads: threads, networks: networks.count)
-    let chunkSize = SamplingStatistics.chunkSize
-    let chunkCount = (networks.count + chunkSize - 1) / chunkSize
+    // Chunks aligned to network 0, as the other samplers' (so `base` merges bit for bit).
+    let size = SamplingStatistics.chunkSize
+    let firstChunk = networks.lowerBound / size
+    let chunkCount = (networks.upperBound + size - 1) / size - firstChunk
+    let workers = Swift.max(
+      1, Swift.min(samplingWorkerCount(threads: threads, networks: networks.count), chunkCount))
     let workspaces = NTKWorkers((0..<workers).map { _ in makeWorkspace() })
+    @Sendable func range(ofChunk c: Int) -> Range<Int> {
+      Swift.max(networks.lowerBound, c * size)..<Swift.min(networks.upperBound, (c + 1) * size)
+    }
     let waveSize = workers * 8
     var waveStart = 0
     while waveStart < chunkCount {
       let waveEnd = Swift.min(chunkCount, waveStart + waveSize)
       let slots = NTKChunkSlots(count: waveEnd - waveStart)
-      let firstChunk = waveStart
+      let first = waveStart
       let work: @Sendable (Int) -> Void = { worker in
-        var chunk = firstChunk + worker
+        var chunk = first + worker
         while chunk < waveEnd {
-          let lower = networks.lowerBound + chunk * chunkSize
-          let upper = Swift.min(networks.upperBound, lower + chunkSize)
-          slots.slots[chunk - firstChunk] = sampleChunk(
-            seed: seed, networks: lower..<upper, workspace: workspaces.workspaces[worker])
+          slots.slots[chunk - first] = sampleChunk(
+            seed: seed, networks: range(ofChunk: firstChunk + chunk),
+            workspace: workspaces.workspaces[worker])
           chunk += workers
         }
       }
@@ -241,16 +249,21 @@ public struct NTKSampler: NetworkSampler {
       } else {
         DispatchQueue.concurrentPerform(iterations: workers, execute: work)
       }
-      for slot in slots.slots {
+      for (offset, slot) in slots.slots.enumerated() {
         guard let chunk = slot else { preconditionFailure("chunk not sampled") }
-        for layer in total.layers.indices {
-          total.base.layers[layer].preactivation.merge(chunk.preactivation[layer])
-          total.base.layers[layer].metric.merge(chunk.metric[layer])
-          total.layers[layer].moments.merge(chunk.ntk[layer])
-        }
+        let c = firstChunk + waveStart + offset
+        total.base.appendChunk(
+          c, networks: range(ofChunk: c),
+          layers: widths.indices.map { layer in
+            LayerStatistics(
+              layer: layer + 1, width: widths[layer], preactivation: chunk.preactivation[layer],
+              metric: chunk.metric[layer])
+          })
+        for layer in total.layers.indices { total.layers[layer].moments.merge(chunk.ntk[layer]) }
       }
       waveStart = waveEnd
     }
+    total.base.finishAppending()
     return total
   }
 

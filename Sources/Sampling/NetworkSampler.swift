@@ -34,13 +34,15 @@ import Foundation
 ///
 /// * Network `k` of a run with seed `s` uses only `Xoshiro256PlusPlus(seed: s, stream: k)`, in a
 ///   documented draw order (see each sampler). Its preactivations depend on nothing else.
-/// * A run over `networks` is cut into chunks of ``SamplingStatistics/chunkSize`` consecutive networks
-///   starting at `networks.lowerBound`. Each chunk's moments are computed by one thread in network
-///   order; chunk results are merged into the total strictly in chunk order. Hence the statistics
-///   are **bitwise identical for any number of threads** (and any scheduling).
+/// * A run over `networks` is cut into chunks of ``SamplingStatistics/chunkSize`` consecutive
+///   networks aligned to network 0 (chunk `c` is `c·chunkSize ..< (c+1)·chunkSize`, cut to the
+///   range). Each chunk's moments are computed by one thread in network order; chunks are
+///   appended in chunk order and reduced over a fixed binary tree (``StatisticsBlock``). Hence
+///   the statistics are **bitwise identical for any number of threads** (and any scheduling).
 /// * Runs over disjoint network ranges (shards) ``SamplingStatistics/merge(_:)`` into the
-///   statistics of the union; the result equals the single run up to floating-point
-///   re-association, since the merge is exact in real arithmetic.
+///   statistics of the union. When every range starts at a multiple of the chunk size, the
+///   result is **bitwise identical** to the single run, merged in any order; otherwise it equals
+///   the single run up to floating-point re-association (the merge is exact in real arithmetic).
 /// * Output arrays are indexed by sample-index combinations in ``SampleIndexLayout`` order;
 ///   nothing depends on dictionary or set order.
 ///
@@ -86,15 +88,9 @@ extension NetworkSampler {
   }
 }
 
-/// Moments of one chunk, one pair of blocks per layer.
-private struct ChunkMoments: Sendable {
-  var preactivation: [SampleMoments]
-  var metric: [SampleMoments]
-}
-
 /// Holds one slot per chunk of a wave; each slot is written by exactly one worker.
 private final class ChunkSlots: @unchecked Sendable {
-  var slots: [ChunkMoments?]
+  var slots: [[LayerStatistics]?]
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 }
 
@@ -104,10 +100,10 @@ private final class WorkerWorkspaces: @unchecked Sendable {
   init(_ workspaces: [SamplingWorkspace]) { self.workspaces = workspaces }
 }
 
-/// Samples one chunk of networks in order and returns its moments.
+/// Samples one chunk of networks in order and returns its moments, one entry per layer.
 private func sampleChunk<Simulation: NetworkSimulation>(
   _ simulation: Simulation, seed: UInt64, networks: Range<Int>, workspace: SamplingWorkspace
-) -> ChunkMoments {
+) -> [LayerStatistics] {
   let length = simulation.statisticsLength
   let block = simulation.blockLength
   let depth = simulation.widths.count
@@ -118,17 +114,15 @@ private func sampleChunk<Simulation: NetworkSimulation>(
     simulation.simulate(network: network, seed: seed, workspace: workspace, observe: nil)
     (rows + r * length).update(from: workspace.statistics, count: length)
   }
-  var chunk = ChunkMoments(preactivation: [], metric: [])
-  for layer in 0..<depth {
-    chunk.preactivation.append(
-      SampleMoments(
-        rows: rows, count: count, stride: length, offset: layer * 2 * block, dimension: block))
-    chunk.metric.append(
-      SampleMoments(
+  return (0..<depth).map { layer in
+    LayerStatistics(
+      layer: layer + 1, width: simulation.widths[layer],
+      preactivation: SampleMoments(
+        rows: rows, count: count, stride: length, offset: layer * 2 * block, dimension: block),
+      metric: SampleMoments(
         rows: rows, count: count, stride: length, offset: layer * 2 * block + block,
         dimension: block))
   }
-  return chunk
 }
 
 /// The workers the parallel driver starts for `networks` networks: `threads` (default: the
@@ -174,30 +168,40 @@ extension ConditionalSampler {
   }
 }
 
-/// The parallel driver: waves of chunks on `threads` workers, merged in chunk order.
+/// The parallel driver: waves of chunks on `threads` workers, appended in chunk order.
+///
+/// Chunks are aligned to network 0 of the run: chunk `c` holds networks
+/// `c·chunkSize ..< (c+1)·chunkSize` (cut to `networks`), so a range that starts at a multiple
+/// of ``SamplingStatistics/chunkSize`` samples exactly the chunks the whole run samples there,
+/// and the blocks of ``SamplingStatistics`` make the merge of such ranges bitwise equal to the
+/// whole run.
 func runSamplingChunks<Simulation: NetworkSimulation>(
   _ simulation: Simulation, seed: UInt64, networks: Range<Int>, threads: Int?
 ) -> SamplingStatistics {
   var total = SamplingStatistics(layout: simulation.layout, widths: simulation.widths)
   guard !networks.isEmpty else { return total }
-  let workers = samplingWorkerCount(threads: threads, networks: networks.count)
-  let chunkCount =
-    (networks.count + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize
+  let size = SamplingStatistics.chunkSize
+  let firstChunk = networks.lowerBound / size
+  let chunkCount = (networks.upperBound + size - 1) / size - firstChunk
+  let workers = Swift.max(
+    1, Swift.min(samplingWorkerCount(threads: threads, networks: networks.count), chunkCount))
   let workspaces = WorkerWorkspaces((0..<workers).map { _ in simulation.makeWorkspace() })
-  // A wave bounds memory; its size does not affect the result (chunks merge in order).
+  /// The networks of chunk `c` (absolute), cut to the run's range.
+  @Sendable func range(ofChunk c: Int) -> Range<Int> {
+    Swift.max(networks.lowerBound, c * size)..<Swift.min(networks.upperBound, (c + 1) * size)
+  }
+  // A wave bounds memory; its size does not affect the result (chunks append in order).
   let waveSize = workers * 8
   var waveStart = 0
   while waveStart < chunkCount {
     let waveEnd = Swift.min(chunkCount, waveStart + waveSize)
     let slots = ChunkSlots(count: waveEnd - waveStart)
-    let firstChunk = waveStart
+    let first = waveStart
     let work: @Sendable (Int) -> Void = { worker in
-      var chunk = firstChunk + worker
+      var chunk = first + worker
       while chunk < waveEnd {
-        let lower = networks.lowerBound + chunk * SamplingStatistics.chunkSize
-        let upper = Swift.min(networks.upperBound, lower + SamplingStatistics.chunkSize)
-        slots.slots[chunk - firstChunk] = sampleChunk(
-          simulation, seed: seed, networks: lower..<upper,
+        slots.slots[chunk - first] = sampleChunk(
+          simulation, seed: seed, networks: range(ofChunk: firstChunk + chunk),
           workspace: workspaces.workspaces[worker])
         chunk += workers
       }
@@ -207,14 +211,13 @@ func runSamplingChunks<Simulation: NetworkSimulation>(
     } else {
       DispatchQueue.concurrentPerform(iterations: workers, execute: work)
     }
-    for slot in slots.slots {
+    for (offset, slot) in slots.slots.enumerated() {
       guard let chunk = slot else { preconditionFailure("chunk not sampled") }
-      for layer in total.layers.indices {
-        total.layers[layer].preactivation.merge(chunk.preactivation[layer])
-        total.layers[layer].metric.merge(chunk.metric[layer])
-      }
+      let c = firstChunk + waveStart + offset
+      total.appendChunk(c, networks: range(ofChunk: c), layers: chunk)
     }
     waveStart = waveEnd
   }
+  total.finishAppending()
   return total
 }

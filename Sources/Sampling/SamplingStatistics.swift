@@ -25,29 +25,78 @@ public struct LayerStatistics: Hashable, Sendable, Codable {
     preactivation = SampleMoments(dimension: dimension)
     metric = SampleMoments(dimension: dimension)
   }
+
+  /// A layer's moments.
+  init(layer: Int, width: Int, preactivation: SampleMoments, metric: SampleMoments) {
+    self.layer = layer
+    self.width = width
+    self.preactivation = preactivation
+    self.metric = metric
+  }
+
+  /// Adds the networks of `other` (the same layer of networks of the same shape).
+  mutating func merge(_ other: LayerStatistics) {
+    preactivation.merge(other.preactivation)
+    metric.merge(other.metric)
+  }
 }
 
 /// Sufficient statistics of a Monte-Carlo run: per layer, mergeable moments of the per-network
 /// statistics. Two runs over disjoint network ranges (same specification and seed, or different
 /// seeds) ``merge(_:)`` into the statistics of their union.
 ///
+/// The run is held as ``blocks`` — the moments of aligned dyadic blocks of chunks
+/// (``StatisticsBlock``) — and ``layers`` is their total, folded left to right. For runs of whole
+/// chunks (every range starting at a multiple of ``chunkSize``, as the shards of `derive check`
+/// do), merging is associative bit for bit: any split of networks `0 ..< N` into such runs, merged
+/// in any order, gives the statistics of the single run, identical in every bit.
+///
 /// `Codable`, so shards of a large run can be written to files and merged later; doubles
-/// round-trip exactly through JSON in their shortest round-trip decimal form.
+/// round-trip exactly through JSON in their shortest round-trip decimal form. The encoded form
+/// holds the blocks; the total is recomputed when decoding.
 public struct SamplingStatistics: Hashable, Sendable, Codable {
   /// The order of sample-index combinations in every array.
   public let layout: SampleIndexLayout
   /// `n1 … nL`.
   public let widths: [Int]
-  /// One entry per layer, layer 1 first.
-  public internal(set) var layers: [LayerStatistics]
+  /// The run's blocks, sorted by network, no two adjacent ones siblings.
+  public private(set) var blocks: [StatisticsBlock]
+  /// One entry per layer, layer 1 first: the total over ``blocks``.
+  public private(set) var layers: [LayerStatistics]
 
   /// Empty statistics for a network of the given widths.
   public init(layout: SampleIndexLayout, widths: [Int]) {
     self.layout = layout
     self.widths = widths
-    layers = widths.enumerated().map {
+    blocks = []
+    layers = Self.emptyLayers(layout: layout, widths: widths)
+  }
+
+  /// The statistics of `blocks` (networks of the given shape, sorted by network and disjoint);
+  /// sibling blocks are merged into their parents.
+  public init(layout: SampleIndexLayout, widths: [Int], blocks: [StatisticsBlock]) {
+    self.init(layout: layout, widths: widths)
+    self.blocks = [].mergingBlocks(of: blocks)
+    layers = Self.total(of: self.blocks, layout: layout, widths: widths)
+  }
+
+  private static func emptyLayers(layout: SampleIndexLayout, widths: [Int]) -> [LayerStatistics] {
+    widths.enumerated().map {
       LayerStatistics(layer: $0.offset + 1, width: $0.element, layout: layout)
     }
+  }
+
+  /// The blocks' moments merged left to right.
+  private static func total(
+    of blocks: [StatisticsBlock], layout: SampleIndexLayout, widths: [Int]
+  ) -> [LayerStatistics] {
+    guard var total = blocks.first?.layers else {
+      return emptyLayers(layout: layout, widths: widths)
+    }
+    for block in blocks.dropFirst() {
+      for k in total.indices { total[k].merge(block.layers[k]) }
+    }
+    return total
   }
 
   /// Number of networks accumulated.
@@ -60,13 +109,84 @@ public struct SamplingStatistics: Hashable, Sendable, Codable {
     other.layout == layout && other.widths == widths
   }
 
-  /// Adds the networks of `other`; requires ``isMergeable(with:)``.
+  /// Adds the networks of `other`, a run over networks disjoint from this one's; requires
+  /// ``isMergeable(with:)``. Sibling blocks of the two runs merge into their parents, then the
+  /// total is folded again from the blocks.
   public mutating func merge(_ other: SamplingStatistics) {
     precondition(isMergeable(with: other), "merging statistics of different networks")
-    for index in layers.indices {
-      layers[index].preactivation.merge(other.layers[index].preactivation)
-      layers[index].metric.merge(other.layers[index].metric)
+    blocks = blocks.mergingBlocks(of: other.blocks)
+    layers = Self.total(of: blocks, layout: layout, widths: widths)
+  }
+
+  /// Appends the moments of one chunk — chunk `chunk`, networks `networks`, which follow the
+  /// last block's — carrying sibling merges as a binary counter does. Keeps ``layers`` stale:
+  /// call ``finishAppending()`` when the run is complete.
+  mutating func appendChunk(
+    _ chunk: Int, networks: Range<Int>, layers chunkLayers: [LayerStatistics]
+  ) {
+    blocks.pushMerging(
+      StatisticsBlock(
+        level: 0, index: chunk, lower: networks.lowerBound, upper: networks.upperBound,
+        layers: chunkLayers))
+  }
+
+  /// Recomputes ``layers`` from ``blocks`` after ``appendChunk(_:networks:layers:)``.
+  mutating func finishAppending() {
+    layers = Self.total(of: blocks, layout: layout, widths: widths)
+  }
+
+  private enum CodingKeys: String, CodingKey { case layout, widths, blocks }
+
+  /// Decodes the blocks and folds the total; blocks that cannot be statistics of this shape
+  /// (wrong lengths or counts, unsorted or overlapping ranges, impossible levels) are a
+  /// `DecodingError`, so a damaged file cannot make a merge trap.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let layout = try container.decode(SampleIndexLayout.self, forKey: .layout)
+    let widths = try container.decode([Int].self, forKey: .widths)
+    let blocks = try container.decode([StatisticsBlock].self, forKey: .blocks)
+    if let problem = Self.shapeProblem(of: blocks, layout: layout, widths: widths) {
+      throw DecodingError.dataCorruptedError(
+        forKey: .blocks, in: container, debugDescription: problem)
     }
+    self.init(layout: layout, widths: widths, blocks: blocks)
+  }
+
+  /// The largest network index a block may reach (keeps aligned ranges far from overflow).
+  static let maximumNetworks = 1 << 50
+
+  /// What makes `blocks` impossible statistics of networks of this shape, or nil.
+  static func shapeProblem(
+    of blocks: [StatisticsBlock], layout: SampleIndexLayout, widths: [Int]
+  ) -> String? {
+    let dimension = layout.pairCount + layout.fourPointCount
+    var next = 0
+    for block in blocks {
+      guard (0...StatisticsBlock.maximumLevel).contains(block.level), block.index >= 0,
+        block.index < maximumNetworks / (chunkSize << block.level), block.lower >= next,
+        block.lower < block.upper, block.upper <= maximumNetworks
+      else { return "block ranges out of order or out of range" }
+      next = block.upper
+      guard block.layers.count == widths.count else { return "a block has the wrong depth" }
+      for (k, layer) in block.layers.enumerated() {
+        guard layer.layer == k + 1, layer.width == widths[k] else {
+          return "a block's layer \(k + 1) is numbered or sized wrongly"
+        }
+        for moments in [layer.preactivation, layer.metric] {
+          guard moments.count == block.upper - block.lower, moments.mean.count == dimension,
+            moments.comoment.count == dimension * (dimension + 1) / 2
+          else { return "a block's moments have the wrong length or count" }
+        }
+      }
+    }
+    return nil
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(layout, forKey: .layout)
+    try container.encode(widths, forKey: .widths)
+    try container.encode(blocks, forKey: .blocks)
   }
 
   /// The estimates with standard errors, layer 1 first.

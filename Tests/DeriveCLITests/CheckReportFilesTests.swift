@@ -54,9 +54,10 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.aux").path))
   }
 
-  /// `derive merge --output` writes the report files the unsharded check writes: report.tex
-  /// and check.svg are identical here. (The merged moments agree with the unsharded ones to
-  /// rounding, not bitwise — see README, sharded checks — and these files print 6 digits.)
+  /// `derive merge --output` writes the report files the unsharded check writes, byte for byte
+  /// (bar the header's "merged from" note): the merged moments are the unsharded ones bit for bit
+  /// (whole-chunk shards reduced over one tree, README "sharded checks"), so even check.json's
+  /// and check.csv's last digits agree.
   @Test func mergeWritesTheSameReport() throws {
     let whole = Self.directory("whole")
     let shards = Self.directory("shards")
@@ -73,7 +74,7 @@ import Testing
     #expect(merge.exitCode == 0, "\(merge.standardError)")
     #expect(
       merge.standardOutput.contains("report: \(merged.path)/report.tex (not compiled: --no-pdf)"))
-    for name in ["report.tex", "check.svg"] {
+    for name in ["report.tex", "check.svg", "check.json", "check.csv"] {
       let a = try String(contentsOf: whole.appendingPathComponent(name), encoding: .utf8)
       let b = try String(contentsOf: merged.appendingPathComponent(name), encoding: .utf8)
       // The SVG's title is the table's header, which names the merge.

@@ -19,6 +19,9 @@ import Testing
     ("mlp-single-input.tex", ["mlp.model", "--single-input"]),
     ("mlp-single-input-relu.tex", ["mlp.model", "--single-input", "--activation", "relu"]),
     ("mlp-linear.tex", ["mlp.model", "--activation", "linear"]),
+    ("mlp-ntk.tex", ["mlp-ntk.model"]),
+    ("mlp-no-bias-ntk.tex", ["mlp-no-bias-ntk.model"]),
+    ("deep-linear-ntk.tex", ["deep-linear-ntk.model"]),
   ]
 
   @Test(arguments: cases.map(\.file))

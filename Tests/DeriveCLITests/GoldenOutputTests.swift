@@ -40,6 +40,19 @@ import Testing
     ["--width", "4", "--depth", "3"] + twoInputs
     + ["--samples", "2000", "--scan", "1", "--seed", "1", "--threads", "1"]
 
+  /// A model file of Derivations/ (its path appears nowhere in the outputs).
+  static func modelFile(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../Derivations/\(name)").standardizedFileURL.path
+  }
+
+  /// The MLP with its neural tangent kernel, with learning rates.
+  static let evalNTK = [
+    "eval", modelFile("mlp-ntk.model"), "--activation", "tanh", "--cb", "0.2", "--cw", "1.5",
+    "--set", "lambda_b=0.4", "--set", "lambda_W=0.9", "--widths", "10,10,10",
+    "--input", "1,0.5,-0.3", "--input", "0.2,-0.9,0.8",
+  ]
+
   static let runs: [(file: String, arguments: [String])] = [
     // derive: the recursions of the built-in models in every format.
     ("derive-default.tex", []),
@@ -113,6 +126,12 @@ import Testing
       "eval-mlp-tanh-widths-8-12-16.json",
       ["eval", "mlp"] + evalTanh + ["--widths", "8,12,16"] + twoInputs + ["--format", "json"]
     ),
+    // The neural tangent kernel (Derivations/mlp-ntk.model).
+    ("derive-mlp-ntk.txt", [modelFile("mlp-ntk.model"), "--format", "text"]),
+    ("derive-mlp-ntk.json", [modelFile("mlp-ntk.model"), "--format", "json"]),
+    ("derive-deep-linear-ntk.txt", [modelFile("deep-linear-ntk.model"), "--format", "text"]),
+    ("eval-mlp-ntk-tanh.txt", evalNTK),
+    ("eval-mlp-ntk-tanh.json", evalNTK + ["--format", "json"]),
     // derive check: the table, the progress lines and the report files.
     ("check-mlp-tanh.txt", ["check", "mlp"] + evalTanh + checkNetwork),
     (

@@ -36,8 +36,9 @@ import Testing
       String.init)
   }
 
-  /// Network k uses the stream (seed, k) in every shard, so three shards merge into the
-  /// unsharded statistics; the printed table (6 significant digits) is the same, row by row.
+  /// Network k uses the stream (seed, k) in every shard and shards hold whole chunks, so three
+  /// shards merge into the unsharded statistics bit for bit; the printed table is the same,
+  /// row by row.
   @Test func mergedShardsReportAsTheUnshardedRun() throws {
     let whole = DeriveCommandLine.run(Self.run)
     #expect(whole.exitCode == 0 || whole.exitCode == 1)
@@ -53,7 +54,7 @@ import Testing
     let partial = shards([1, 3], of: 3, into: "partial")
     let missing = DeriveCommandLine.run(["merge", partial.path])
     #expect(missing.exitCode == 2)
-    #expect(missing.standardError.contains("networks 300..<600 are missing"))
+    #expect(missing.standardError.contains("networks 320..<640 are missing"))
 
     let halves = shards([1], of: 2, into: "halves")
     let overlapping = DeriveCommandLine.run([
@@ -79,7 +80,7 @@ import Testing
 
   @Test func shardOptionsAreValidated() {
     for (shard, message) in [
-      ("0/3", "1 ≤ K ≤ N"), ("4/3", "1 ≤ K ≤ N"), ("x", "1 ≤ K ≤ N"), ("1/600", "fewer than 2"),
+      ("0/3", "1 ≤ K ≤ N"), ("4/3", "1 ≤ K ≤ N"), ("x", "1 ≤ K ≤ N"), ("1/16", "at most 15 shards"),
     ] {
       let out = DeriveCommandLine.run(
         Self.run + ["--shard", shard, "--output", directory("unused").path])
@@ -120,13 +121,22 @@ import Testing
     return (out.exitCode, out.standardError)
   }
 
-  /// Applies `change` to layer 0 of scan step 0.
-  func editLayer(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+  /// Applies `change` to block 0 of scan step 0.
+  func editBlock(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
     var statistics = object["statistics"] as? [[String: Any]] ?? []
-    var layers = statistics[0]["layers"] as? [[String: Any]] ?? []
-    change(&layers[0])
-    statistics[0]["layers"] = layers
+    var blocks = statistics[0]["blocks"] as? [[String: Any]] ?? []
+    change(&blocks[0])
+    statistics[0]["blocks"] = blocks
     object["statistics"] = statistics
+  }
+
+  /// Applies `change` to layer 0 of block 0 of scan step 0.
+  func editLayer(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+    editBlock(&object) { block in
+      var layers = block["layers"] as? [[String: Any]] ?? []
+      change(&layers[0])
+      block["layers"] = layers
+    }
   }
 
   @Test func untouchedShardMerges() throws {
@@ -138,12 +148,22 @@ import Testing
   @Test func wrongShapesAreRefused() throws {
     let fewer = try merge(
       { object in
-        var statistics = object["statistics"] as? [[String: Any]] ?? []
-        statistics[0]["layers"] = Array((statistics[0]["layers"] as? [Any] ?? []).dropLast())
-        object["statistics"] = statistics
+        editBlock(&object) { block in
+          block["layers"] = Array((block["layers"] as? [Any] ?? []).dropLast())
+        }
       }, name: "fewer")
     #expect(fewer.0 == 2)
-    #expect(fewer.1.contains("inconsistent shard"), "\(fewer.1)")
+    #expect(fewer.1.contains("wrong depth"), "\(fewer.1)")
+
+    let shifted = try merge(
+      { object in editBlock(&object) { block in block["lower"] = 1 } }, name: "shifted")
+    #expect(shifted.0 == 2)
+    #expect(shifted.1.contains("wrong length or count"), "\(shifted.1)")
+
+    let impossible = try merge(
+      { object in editBlock(&object) { block in block["level"] = 70 } }, name: "level")
+    #expect(impossible.0 == 2)
+    #expect(impossible.1.contains("out of range"), "\(impossible.1)")
 
     let noMean = try merge(
       { object in

@@ -10,6 +10,8 @@
 /// | tensor without symmetry | ``none`` |
 /// | K_{αβ} = K_{βα}, δ_{ab} = δ_{ba} | ``total``: every slot interchangeable |
 /// | V_{(12)(34)} | ``pairOfPairs``: blocks {0,1} and {2,3}, each totally symmetric, interchangeable |
+/// | B_{1234} = B_{3412} | blocks {0,1} and {2,3} interchangeable, no symmetry inside |
+/// | D_{1234} = D_{2134} = D_{1243} | blocks {0,1} and {2,3}, each totally symmetric, one block per family |
 /// | ⟨∂_{β₁}⋯∂_{β_k} f g g⟩ | the derivative slots, one block each; the slots of equal integrand factors, one block per factor, permuted inside by the factor's own symmetry |
 ///
 /// **Canonical arrangement.** ``canonicalize(_:)`` puts each block in its inner canonical
@@ -45,6 +47,9 @@ public struct SlotSymmetry: Hashable, Sendable {
     /// The full symmetric group on all slots.
     case total
     case families([BlockFamily])
+    /// A small group given by all its elements (each the image positions of a permutation): the
+    /// canonical arrangement is the lexicographically smallest image.
+    case elements([[Int]])
   }
 
   @usableFromInline let form: Form
@@ -67,12 +72,25 @@ public struct SlotSymmetry: Hashable, Sendable {
   public static let pairOfPairs = SlotSymmetry(
     families: [BlockFamily(starts: [0, 2], blockSize: 2, inner: .total)])
 
+  /// Four slots forming two ordered pairs that may be swapped, or both reversed at once
+  /// (B_{1234} = B_{3412} = B_{2143} = B_{4321}, the Klein four-group): not a wreath product,
+  /// so given by its elements.
+  public static let pairExchange = SlotSymmetry(
+    form: .elements([[0, 1, 2, 3], [2, 3, 0, 1], [1, 0, 3, 2], [3, 2, 1, 0]]))
+  /// Four slots forming two symmetric pairs that stay in place (D_{1234} = D_{2134} = D_{1243}).
+  public static let separatePairs = SlotSymmetry(
+    families: [
+      BlockFamily(starts: [0], blockSize: 2, inner: .total),
+      BlockFamily(starts: [2], blockSize: 2, inner: .total),
+    ])
+
   /// Whether the group is trivial.
   public var isTrivial: Bool {
     switch form {
     case .trivial: return true
     case .total: return false
     case .families(let f): return f.allSatisfy { $0.starts.count == 1 && $0.inner.isTrivial }
+    case .elements(let g): return g.count <= 1
     }
   }
 
@@ -82,6 +100,7 @@ public struct SlotSymmetry: Hashable, Sendable {
     case .trivial: return []
     case .total: return arity > 1 ? [BlockFamily(starts: Array(0..<arity), blockSize: 1)] : []
     case .families(let f): return f
+    case .elements: return []
     }
   }
 
@@ -93,7 +112,21 @@ public struct SlotSymmetry: Hashable, Sendable {
     case .total: slots.sort()
     case .families(let families):
       for f in families { f.canonicalize(&slots, offset: 0) }
+    case .elements(let group):
+      slots = Self.smallestImage(slots, group, offset: 0)
     }
+  }
+
+  /// The lexicographically smallest of the images of `slots[offset...]` under `group`.
+  @usableFromInline
+  static func smallestImage<T: Comparable>(_ slots: [T], _ group: [[Int]], offset: Int) -> [T] {
+    var best = slots
+    for p in group {
+      var image = slots
+      for (k, q) in p.enumerated() { image[offset + k] = slots[offset + q] }
+      if image.lexicographicallyPrecedes(best) { best = image }
+    }
+    return best
   }
 
   /// `slots` in the canonical arrangement of their orbit.
@@ -111,6 +144,8 @@ public struct SlotSymmetry: Hashable, Sendable {
     case .total: slots[offset..<(offset + count)].sort()
     case .families(let families):
       for f in families { f.canonicalize(&slots, offset: offset) }
+    case .elements(let group):
+      slots = Self.smallestImage(slots, group, offset: offset)
     }
   }
 
@@ -131,6 +166,9 @@ public struct SlotSymmetry: Hashable, Sendable {
         next += (inner.max() ?? 0) + 1
       }
       return classes
+    case .elements(let group):
+      // The orbit of each slot, labelled by its smallest member.
+      return (0..<arity).map { k in group.map { $0.firstIndex(of: k) ?? k }.min() ?? k }
     }
   }
 }
@@ -161,6 +199,8 @@ extension TensorSymmetry {
     case .none: return .none
     case .symmetric: return .total
     case .pairOfPairs: return arity == 4 ? .pairOfPairs : .none
+    case .pairExchange: return arity == 4 ? .pairExchange : .none
+    case .separatePairs: return arity == 4 ? .separatePairs : .none
     }
   }
 }

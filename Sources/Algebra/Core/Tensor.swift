@@ -13,9 +13,23 @@ public enum TensorSymmetry: Int, Hashable, Comparable, Sendable {
   /// Four slots forming two symmetric pairs that may be swapped:
   /// V_{(12)(34)} = V_{(21)(34)} = V_{(12)(43)} = V_{(34)(12)}.
   case pairOfPairs = 2
+  /// Four slots forming two ordered pairs that may be swapped, or both reversed at once:
+  /// B_{1234} = B_{3412} = B_{2143} (the NTK variance's cross term, FORMULAS.md §12).
+  case pairExchange = 3
+  /// Four slots forming two symmetric pairs that may not be swapped:
+  /// D_{1234} = D_{2134} = D_{1243} (the NTK–preactivation cross-correlation, FORMULAS.md §12).
+  case separatePairs = 4
 
   public static func < (lhs: TensorSymmetry, rhs: TensorSymmetry) -> Bool {
     lhs.rawValue < rhs.rawValue
+  }
+
+  /// The number of slots the symmetry needs (nil: any number).
+  public var slotCount: Int? {
+    switch self {
+    case .none, .symmetric: return nil
+    case .pairOfPairs, .pairExchange, .separatePairs: return 4
+    }
   }
 }
 
@@ -56,7 +70,8 @@ public struct Tensor: Hashable, Comparable, Sendable {
   /// symmetry (for the current index labels).
   public func canonicalSlots() -> Tensor {
     precondition(
-      head.symmetry != .pairOfPairs || indices.count == 4, "a pair-of-pairs tensor has four slots")
+      head.symmetry.slotCount.map { $0 == indices.count } ?? true,
+      "a tensor of this symmetry has four slots")
     return Tensor(head, slotSymmetry.canonicalSlots(indices))
   }
 

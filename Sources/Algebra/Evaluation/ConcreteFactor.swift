@@ -100,6 +100,15 @@ extension TensorSymmetry {
       let p = [min(values[0], values[1]), max(values[0], values[1])]
       let q = [min(values[2], values[3]), max(values[2], values[3])]
       return q.lexicographicallyPrecedes(p) ? q + p : p + q
+    case .pairExchange:
+      guard values.count == 4 else { return nil }
+      let v = values
+      return [v, [v[2], v[3], v[0], v[1]], [v[1], v[0], v[3], v[2]], [v[3], v[2], v[1], v[0]]]
+        .min { $0.lexicographicallyPrecedes($1) }
+    case .separatePairs:
+      guard values.count == 4 else { return nil }
+      return [min(values[0], values[1]), max(values[0], values[1])]
+        + [min(values[2], values[3]), max(values[2], values[3])]
     }
   }
 }

@@ -259,13 +259,13 @@ public struct ExactEvaluator: Sendable {
     case .delta(let a, let b):
       return .delta(try slot(a), try slot(b))
     case .tensor(let t):
-      if t.head.symmetry == .pairOfPairs && t.indices.count != 4 {
+      if let k = t.head.symmetry.slotCount, t.indices.count != k {
         throw ExactEvaluationError.malformedFactor(
-          "pair-of-pairs tensor \(t.head.name) without 4 indices")
+          "tensor \(t.head.name) of a four-slot symmetry without 4 indices")
       }
       return .tensor(t.head, try t.indices.map(slot))
     case .function(let f):
-      if f.argument.head.symmetry == .pairOfPairs && f.argument.indices.count != 4 {
+      if let k = f.argument.head.symmetry.slotCount, f.argument.indices.count != k {
         throw ExactEvaluationError.malformedFactor("pair-of-pairs argument without 4 indices")
       }
       return .function(

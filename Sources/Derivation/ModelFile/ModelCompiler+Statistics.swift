@@ -74,10 +74,16 @@ extension Compilation {
           )
         }
         symmetry = .pairOfPairs
+      case let word? where word == "pair-exchange" || word == "two-pairs":
+        guard d.slots.count == 4 else {
+          throw ModelError(
+            at, "'\(word)' needs four indices; '\(d.name.text)' has \(d.slots.count)")
+        }
+        symmetry = word == "pair-exchange" ? .pairExchange : .separatePairs
       case let other?:
         throw ModelError(
           at,
-          "unknown symmetry '\(other)'; expected 'symmetric' (any permutation of the indices) or 'pairs' (V[(a1,a2),(a3,a4)])"
+          "unknown symmetry '\(other)'; expected 'symmetric' (any permutation of the indices), 'pairs' (V[(a1,a2),(a3,a4)]), 'pair-exchange' (B[a1,a2,a3,a4] = B[a3,a4,a1,a2]) or 'two-pairs' (D symmetric within (a1,a2) and within (a3,a4))"
         )
       }
       declared[d.name.text] = (d, symmetry)
@@ -126,7 +132,11 @@ extension Compilation {
       )
     }
     // The leading metric: the one term of order 0.
-    let leading = ansatze.flatMap { a in a.terms.filter { $0.order == 0 }.map { (a, $0) } }
+    let kernelName = syntax.tangentKernel?.field.head.text
+    let leading = ansatze.filter { !$0.fields.contains { $0 == kernelName } }.flatMap { a in
+      a.terms.filter { $0.order == 0 }.map { (a, $0) }
+    }
+    try checkKernelAnsatze(ansatze, declared: declared.mapValues(\.symmetry))
     guard let (metricAnsatz, metricTerm) = leading.first else {
       throw ModelError(
         syntax.cumulants.first?.location ?? fileStart,
@@ -155,7 +165,8 @@ extension Compilation {
         order: orderOf[d.name.text]?.order ?? 0)
     }
     return LayerStatistics(
-      variable: field, statistics: statistics, ansatze: ansatze, suppression: suppression)
+      variable: field, statistics: statistics, ansatze: ansatze, suppression: suppression,
+      kernel: kernelName.map { TensorHead($0, layer: field.layer) })
   }
 
   /// One product of factors of an ansatz term, multiplied out.
@@ -178,28 +189,54 @@ extension Compilation {
     }
     var neuronSlots: [String: Int] = [:]
     var sampleSlots: [String: Int] = [:]
-    for (k, f) in c.fields.enumerated() {
-      guard f.head.text == field.name else {
-        throw ModelError(
-          f.head.location,
-          "a cumulant of the layer's field '\(field.name)' is expected, found '\(f.head.text)' (other fields are not supported yet)"
-        )
+    var slotsPerField: [Int] = []
+    let kernel = syntax.tangentKernel?.field.head.text
+    for f in c.fields {
+      let isKernel = kernel != nil && f.head.text == kernel
+      if isKernel {
+        if slotsPerField.contains(1) {
+          throw ModelError(
+            f.head.location,
+            "write the tangent kernel's factors first: 'cumulant \(f.head.text)[j1,j2;a1,a2] \(field.name)[j3;a3] …'"
+          )
+        }
+        guard f.indices.count == 4, f.indicesBeforeSemicolon == 2 else {
+          throw ModelError(
+            f.head.location,
+            "write each factor of the tangent kernel as \(f.head.text)[j1,j2;a1,a2]: two neuron and two sample indices"
+          )
+        }
+      } else {
+        guard f.head.text == field.name else {
+          throw ModelError(
+            f.head.location,
+            "a cumulant of the layer's field '\(field.name)'\(kernel.map { " or its tangent kernel '\($0)'" } ?? "") is expected, found '\(f.head.text)'\(kernel == nil ? " (other fields are not supported yet)" : "")"
+          )
+        }
+        guard f.indices.count == 2, f.hasSemicolon else {
+          throw ModelError(
+            f.head.location,
+            "write each factor as \(field.name)[j;a]: one neuron and one sample index")
+        }
       }
-      guard f.indices.count == 2, f.hasSemicolon else {
-        throw ModelError(
-          f.head.location,
-          "write each factor as \(field.name)[j;a]: one neuron and one sample index")
-      }
-      for (slot, table) in [(f.indices[0], 0), (f.indices[1], 1)] {
+      let width = isKernel ? 2 : 1
+      let start = slotsPerField.reduce(0, +)
+      slotsPerField.append(width)
+      for (n, slot) in f.indices.enumerated() {
         if neuronSlots[slot.text] != nil || sampleSlots[slot.text] != nil {
           throw ModelError(
             slot.location,
             "index '\(slot.text)' appears twice on the left-hand side: every factor has its own indices (the δ's on the right say which neurons coincide)"
           )
         }
-        if table == 0 { neuronSlots[slot.text] = k } else { sampleSlots[slot.text] = k }
+        if n < width {
+          neuronSlots[slot.text] = start + n
+        } else {
+          sampleSlots[slot.text] = start + n - width
+        }
       }
     }
+    let slotCount = slotsPerField.reduce(0, +)
     let expanded = Self.expandedTermCount(c.rhs)
     if expanded > Self.maximumAnsatzTerms {
       throw ModelError(
@@ -236,14 +273,14 @@ extension Compilation {
         }
         arguments.append(k)
       }
-      guard Set(arguments).count == arguments.count, arguments.count == c.fields.count else {
+      guard Set(arguments).count == arguments.count, arguments.count == slotCount else {
         throw ModelError(
           s.head.location,
-          "'\(s.head.text)' must take every sample index of the left-hand side once (the cumulant has \(c.fields.count))"
+          "'\(s.head.text)' must take every sample index of the left-hand side once (the cumulant has \(slotCount))"
         )
       }
       // Neuron blocks from the δ's (union of coinciding slots).
-      var block = Array(0..<c.fields.count)
+      var block = Array(0..<slotCount)
       func root(_ k: Int) -> Int { block[k] == k ? k : root(block[k]) }
       for (p, q) in product.deltas {
         guard let x = neuronSlots[p.text], let y = neuronSlots[q.text] else {
@@ -260,7 +297,7 @@ extension Compilation {
         block[max(rx, ry)] = min(rx, ry)
       }
       var blocks: [Int: [Int]] = [:]
-      for k in 0..<c.fields.count { blocks[root(k), default: []].append(k) }
+      for k in 0..<slotCount { blocks[root(k), default: []].append(k) }
       let neuronBlocks = blocks.keys.sorted().compactMap { blocks[$0] }
       guard product.widthPower <= 0 else {
         throw ModelError(
@@ -285,7 +322,8 @@ extension Compilation {
       throw ModelError(c.location, "the cumulant's right-hand side is zero")
     }
     return CumulantAnsatz(
-      fields: c.fields.map(\.head.text), terms: terms, location: c.location)
+      fields: c.fields.map(\.head.text), slotsPerField: slotsPerField, terms: terms,
+      location: c.location)
   }
 
   /// The right-hand side multiplied out into products.

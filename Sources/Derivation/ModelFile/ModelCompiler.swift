@@ -118,6 +118,7 @@ struct Compilation {
         )
       }
     }
+    try checkTangentKernel(declare: declare)
     let fieldName =
       syntax.incoming?.variable.head.text ?? syntax.first?.lhs.head.text ?? syntax.map?.lhs.head
       .text ?? ""
@@ -156,7 +157,8 @@ struct Compilation {
       firstFamilies: firstFamilies,
       map: map,
       first: first, incoming: incoming, state: state, targets: derive.targets.map(\.text),
-      order: derive.order)
+      order: derive.order, learningRates: try learningRates(of: families, first: false),
+      firstLearningRates: try learningRates(of: firstFamilies, first: true))
   }
 
   func layer(_ l: ModelSyntax.LayerSyntax, first: Bool) -> Layer {

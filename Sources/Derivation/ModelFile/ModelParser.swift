@@ -111,16 +111,36 @@ struct ModelParser {
     case "gaussian":
       let t = try tensor()
       try symbol(":")
-      m.gaussians.append(ModelSyntax.GaussianDeclaration(tensor: t, variance: try expression()))
+      var g = ModelSyntax.GaussianDeclaration(tensor: t, variance: try expression())
+      if isSymbol(",") {
+        _ = advance()
+        try keyword("learning-rate")
+        g.learningRate = try expression()
+      }
+      m.gaussians.append(g)
     case "input":
       m.inputs.append(try tensor())
     case "incoming":
+      let v = try tensor()
+      try symbol(":")
+      if isKeyword("tangent-kernel") {
+        _ = advance()
+        if let previous = m.tangentKernel {
+          throw ModelError(
+            head.location,
+            "a second tangent-kernel declaration (the first is at \(previous.location))")
+        }
+        try keyword("of")
+        let base = try identifier("the preactivation the kernel belongs to")
+        m.tangentKernel = ModelSyntax.TangentKernelDeclaration(
+          field: v, base: base, location: head.location)
+        break
+      }
       if let previous = m.incoming {
         throw ModelError(
           head.location, "a second 'incoming' declaration (the first is at \(previous.location))")
       }
-      let v = try tensor()
-      try symbol(":")
+      if !isKeyword("nearly-gaussian") { throw error("'nearly-gaussian' or 'tangent-kernel'") }
       try keyword("nearly-gaussian")
       var decl = ModelSyntax.StatisticsDeclaration(variable: v, location: head.location)
       if isSymbol(",") { _ = advance() }
@@ -247,16 +267,19 @@ struct ModelParser {
     try symbol("[")
     var indices = [try identifier("an index")]
     var semicolon = false
+    var before: Int? = nil
     while isSymbol(",") || isSymbol(";") {
       if isSymbol(";") {
         if semicolon { throw error("',' (only one ';' is allowed)") }
         semicolon = true
+        before = indices.count
       }
       _ = advance()
       indices.append(try identifier("an index"))
     }
     try symbol("]")
-    return ModelSyntax.TensorSyntax(head: head, indices: indices, hasSemicolon: semicolon)
+    return ModelSyntax.TensorSyntax(
+      head: head, indices: indices, hasSemicolon: semicolon, indicesBeforeSemicolon: before)
   }
 
   // MARK: Expressions

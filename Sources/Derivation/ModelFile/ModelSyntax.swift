@@ -26,6 +26,8 @@ struct ModelSyntax: Sendable {
     var head: Name
     var indices: [Name]
     var hasSemicolon: Bool
+    /// The number of indices before the `;` (nil without one).
+    var indicesBeforeSemicolon: Int? = nil
   }
 
   indirect enum FactorSyntax: Sendable {
@@ -53,6 +55,18 @@ struct ModelSyntax: Sendable {
   struct GaussianDeclaration: Sendable {
     var tensor: TensorSyntax
     var variance: ExpressionSyntax
+    /// `, learning-rate EXPRESSION`: the family's learning rate in the neural tangent kernel
+    /// (nil: the family is not trained).
+    var learningRate: ExpressionSyntax? = nil
+  }
+
+  /// `incoming H[j1,j2;a1,a2] : tangent-kernel of z`: the neural tangent kernel of the incoming
+  /// preactivation, a field with two neuron and two sample slots whose layer map the engine
+  /// derives from the preactivation's map.
+  struct TangentKernelDeclaration: Sendable {
+    var field: TensorSyntax
+    var base: Name
+    var location: SourceLocation
   }
 
   struct StatisticsDeclaration: Sendable {
@@ -101,6 +115,7 @@ struct ModelSyntax: Sendable {
   var gaussians: [GaussianDeclaration] = []
   var inputs: [TensorSyntax] = []
   var incoming: StatisticsDeclaration?
+  var tangentKernel: TangentKernelDeclaration?
   var statistics: [StatisticDeclaration] = []
   var cumulants: [CumulantDeclaration] = []
   var map: MapDeclaration?

@@ -37,13 +37,26 @@ public struct DerivationPipeline: Sendable {
     var firstMetric: Expression? = nil
     var metric: Expression? = nil
     if let first = model.first {
+      let kernelMap = model.tangentKernel.map {
+        TangentKernelMap(
+          first, families: model.firstFamilies, learningRates: model.firstLearningRates,
+          incoming: nil, kernel: nil, output: TensorHead($0.name, layer: first.output.layer))
+      }
       initial = try derive(
-        first, families: model.firstFamilies, incoming: nil, steps: &steps, label: "first layer")
+        first, families: model.firstFamilies, incoming: nil, kernelMap: kernelMap, steps: &steps,
+        label: "first layer")
       firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
+      let kernelMap = model.tangentKernel.map {
+        TangentKernelMap(
+          map, families: model.families, learningRates: model.learningRates,
+          incoming: model.incoming?.variable, kernel: $0,
+          output: TensorHead($0.name, layer: map.output.layer))
+      }
       recursions = try derive(
-        map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
+        map, families: model.families, incoming: model.incoming, kernelMap: kernelMap,
+        steps: &steps, label: "layer map")
       metric = try? stochasticMetric(map, families: model.families)
       try checkClosedUnderTargets(recursions, at: map.location)
     }
@@ -72,18 +85,28 @@ public struct DerivationPipeline: Sendable {
   ) throws -> Expression {
     var product = Expression.one
     for (i, a) in indices { product = product * map.instance(neuron: i, sample: a) }
-    let k = indices.count
+    return try average(
+      product, what: "\(indices.count)-point function", map: map, families: families,
+      incoming: incoming, steps: &steps, label: label)
+  }
+
+  /// Steps 1–3 for any product of copies of the maps: Wick over the parameters, the neuron sums
+  /// split, the expectation over the incoming layer.
+  func average(
+    _ product: Expression, what: String, map: LayerMap, families: [GaussianFamily],
+    incoming: NearlyGaussianLayer?, steps: inout [DerivationStep], label: String
+  ) throws -> Expression {
     let afterParameters = WickContraction(families).expectation(of: product)
     steps.append(
       DerivationStep(
-        title: "\(label): \(k)-point function, parameters integrated out",
+        title: "\(label): \(what), parameters integrated out",
         expression: afterParameters))
     guard let incoming else { return afterParameters }
     guard case .neuron(let inLayer) = incomingNeuronSpace(incoming) else { return afterParameters }
     let split = afterParameters.splittingNeuronSums(layer: inLayer)
     steps.append(
       DerivationStep(
-        title: "\(label): \(k)-point function, neuron sums split", expression: split.canonicalized()
+        title: "\(label): \(what), neuron sums split", expression: split.canonicalized()
       ))
     let averaged: Expression
     do {
@@ -97,7 +120,7 @@ public struct DerivationPipeline: Sendable {
       toOrder: model.order)
     steps.append(
       DerivationStep(
-        title: "\(label): \(k)-point function, incoming layer averaged (order \(model.order))",
+        title: "\(label): \(what), incoming layer averaged (order \(model.order))",
         expression: result))
     return result
   }
@@ -112,11 +135,12 @@ public struct DerivationPipeline: Sendable {
 
   func derive(
     _ map: LayerMap, families: [GaussianFamily], incoming: NearlyGaussianLayer?,
-    steps: inout [DerivationStep], label: String
+    kernelMap: TangentKernelMap? = nil, steps: inout [DerivationStep], label: String
   ) throws -> [Recursion] {
     guard let state = model.state else { return [] }
     let maximumRank = 2 * (model.order + 1)
-    let (i, a) = freeIndices(map, count: maximumRank)
+    let (i, a) = freeIndices(
+      map, count: max(maximumRank, state.ansatze.map(\.slotCount).max() ?? 0))
     guard case .neuron(let outLayer) = map.neuron.space else {
       throw DerivationError("the output index is not a neuron index", at: map.location)
     }
@@ -136,13 +160,16 @@ public struct DerivationPipeline: Sendable {
     // layer's undeclared cumulants must vanish). The connected six-point function is assumed,
     // not checked, to be O(1/n²): checking it (`count: 6` and ranks up to 6 here) costs about
     // 25× the whole derivation of the MLP (7.6 s against 0.3 s in a debug build).
-    let declaredRanks = Set(state.ansatze.map(\.rank))
+    let declaredRanks = Set(state.ansatze.filter(state.isPreactivationOnly).map(\.rank))
     let derivedAnsatze = state.ansatze.filter { a in
       a.terms.contains { model.targets.contains($0.statistic) }
     }
     let undeclared = (1...maximumRank).filter { !declaredRanks.contains($0) }
+    // A kernel factor is a product of two copies of the map's derivatives: it counts as two
+    // points (the slots of the ansatz).
     let largest = max(
-      derivedAnsatze.map(\.rank).max() ?? 0, undeclared.filter { $0 % 2 == 1 }.max() ?? 0,
+      derivedAnsatze.map(\.slotCount).max() ?? 0,
+      undeclared.filter { $0 % 2 == 1 }.max() ?? 0,
       undeclared.max() ?? 0)
     let work = DerivationWork(map: map, incoming: incoming)
     if work.estimate(points: largest) > DerivationWork.maximum {
@@ -203,10 +230,21 @@ public struct DerivationPipeline: Sendable {
     var derived: [String: Expression] = [:]
     for ansatz in state.ansatze {
       guard derivedAnsatze.contains(where: { $0.fields == ansatz.fields }) else { continue }
-      let k = ansatz.rank
+      // A cumulant involving the tangent kernel: a joint correlator of the two fields' maps.
+      let joint = !state.isPreactivationOnly(ansatz)
+      let k = joint ? ansatz.slotCount : ansatz.rank
       let slots = Array(0..<k)
-      let connected = try cumulant(slots)
-      if subtracted.contains(slots) {
+      let function =
+        joint ? "the cumulant of \(ansatz.written)" : "the \(Self.pointWords[k])-point function"
+      let connected: Expression
+      if joint {
+        connected = try jointCumulant(
+          ansatz, neurons: i, samples: a, map: map, kernelMap: kernelMap, families: families,
+          incoming: incoming, orders: orders, steps: &steps, label: label)
+      } else {
+        connected = try cumulant(slots)
+      }
+      if !joint && subtracted.contains(slots) {
         steps.append(
           DerivationStep(
             title: "\(label): connected \(Self.pointWords[k])-point function",
@@ -214,10 +252,19 @@ public struct DerivationPipeline: Sendable {
       }
       if let t = connected.terms.first(where: { orders.order(of: $0) < 0 }) {
         throw refuse(
-          "the \(Self.pointWords[k])-point function has a term that grows with the width (\(orders.describe(t)): \(t)), so it has no expansion in 1/n; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
+          "\(function) has a term that grows with the width (\(orders.describe(t)): \(t)), so it has no expansion in 1/n; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
         )
       }
-      if incoming == nil {
+      if incoming == nil && joint {
+        // The first layer's kernel is deterministic given the inputs.
+        if let t = connected.terms.first(where: {
+          orders.order(of: $0) != 0 || ansatz.leadingOrder > 0
+        }) {
+          throw refuse(
+            "the first layer's tangent kernel is not deterministic given the inputs: \(function) has the term \(t) (\(orders.describe(t))); the first layer must be exact, so it may only be linear in each Gaussian parameter family"
+          )
+        }
+      } else if incoming == nil {
         // The first layer is exact given the inputs.
         if k == 2, let t = connected.terms.first(where: { orders.order(of: $0) != 0 }) {
           throw refuse(
@@ -233,7 +280,7 @@ public struct DerivationPipeline: Sendable {
       }
       if let t = connected.terms.first(where: { orders.order(of: $0) < ansatz.leadingOrder }) {
         throw refuse(
-          "the connected \(Self.pointWords[k])-point function is not suppressed by 1/n (\(orders.describe(t)): \(t)), so the layer is not nearly Gaussian; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
+          "\(joint ? function : "the connected \(Self.pointWords[k])-point function") is not suppressed by 1/n (\(orders.describe(t)): \(t)), so the layer is not nearly Gaussian; scale the variance of the weights summed over a layer by its fan-in, e.g. 'gaussian W[i,j] : C_W / n(j)'"
         )
       }
       // Read each statistic off its neuron structure and order.
@@ -268,7 +315,7 @@ public struct DerivationPipeline: Sendable {
       let residual = orders.truncated((connected - rebuilt).canonicalized(), toOrder: model.order)
       if let t = residual.terms.first {
         throw refuse(
-          "the \(Self.pointWords[k])-point function is not of the declared form (the cumulant of \(ansatz.written)\(ansatz.location.map { " at \($0)" } ?? "")) at order 1/n, so the statistics (\(listed)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward): no declared statistic carries the term \(t) (neuron structure \(Self.neuronStructure(t, i))). Residual: \(residual.terms.count) term(s)."
+          "\(function) is not of the declared form (the cumulant of \(ansatz.written)\(ansatz.location.map { " at \($0)" } ?? "")) at order 1/n, so the statistics (\(listed)) do not close for this model (e.g. a neuron's own previous preactivation is carried forward): no declared statistic carries the term \(t) (neuron structure \(Self.neuronStructure(t, i))). Residual: \(residual.terms.count) term(s)."
         )
       }
       derived.merge(values) { x, _ in x }

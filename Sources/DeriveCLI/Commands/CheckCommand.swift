@@ -237,7 +237,8 @@ struct CheckCommand: ParsableCommand {
   /// The most neuron draws (networks × neurons × inputs over the scan) a check may take.
   static let maximumWork = 2e12
 
-  /// `K/N` with 1 ≤ K ≤ N ≤ samples: the shard's index, count and network range.
+  /// `K/N` with 1 ≤ K ≤ N ≤ the run's chunks of 64 networks: the shard's index, count and
+  /// network range.
   static func parseShard(_ text: String, samples: Int) throws -> (Int, Int, Range<Int>) {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
@@ -245,9 +246,10 @@ struct CheckCommand: ParsableCommand {
     else {
       throw CommandFailure.usage("error: --shard expects K/N with 1 ≤ K ≤ N, got '\(text)'")
     }
-    guard count <= samples / 2 else {
+    let most = CheckShard.maximumShards(networks: samples)
+    guard count <= most else {
       throw CommandFailure.usage(
-        "error: --shard \(text): \(count) shards of \(samples) networks leave fewer than 2 per shard"
+        "error: --shard \(text): a shard holds whole chunks of \(SamplingStatistics.chunkSize) networks, so \(samples) networks make at most \(most) shards"
       )
     }
     return (index, count, CheckShard.range(shard: index, of: count, networks: samples))

@@ -140,6 +140,14 @@ struct EvalCommand: ParsableCommand {
       return all.filter { e in
         e[0] <= e[1] && e[2] <= e[3] && e[0] <= e[2] && (e[0], e[1]) <= (e[2], e[3])
       }
+    case .pairExchange:
+      return all.filter { e in
+        [[e[2], e[3], e[0], e[1]], [e[1], e[0], e[3], e[2]], [e[3], e[2], e[1], e[0]]].allSatisfy {
+          !$0.lexicographicallyPrecedes(e)
+        }
+      }
+    case .separatePairs:
+      return all.filter { e in e[0] <= e[1] && e[2] <= e[3] }
     }
   }
 

@@ -16,7 +16,7 @@ struct RecursionsCommand: ParsableCommand {
     abstract: "Derive the layer-to-layer recursions of K, G1 and V at order 1/n and print them.",
     discussion: """
       MODEL is a model file (see Derivations/README.md) or a built-in model name \
-      (mlp, mlp-no-bias, deep-linear). Without MODEL the built-in MLP is used.
+      (mlp, mlp-no-bias, deep-linear, mlp-ntk). Without MODEL the built-in MLP is used.
 
       Examples:
         derive                                   # MLP recursions in LaTeX

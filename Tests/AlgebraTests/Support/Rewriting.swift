@@ -29,6 +29,21 @@ enum Rewriting {
         if rng.chance(0.5) { q.swapAt(0, 1) }
         if rng.chance(0.5) { swap(&p, &q) }
         return .tensor(Tensor(t.head, p + q))
+      case .pairExchange:
+        var p = [t.indices[0], t.indices[1]]
+        var q = [t.indices[2], t.indices[3]]
+        if rng.chance(0.5) {
+          p.swapAt(0, 1)
+          q.swapAt(0, 1)
+        }
+        if rng.chance(0.5) { swap(&p, &q) }
+        return .tensor(Tensor(t.head, p + q))
+      case .separatePairs:
+        var p = [t.indices[0], t.indices[1]]
+        var q = [t.indices[2], t.indices[3]]
+        if rng.chance(0.5) { p.swapAt(0, 1) }
+        if rng.chance(0.5) { q.swapAt(0, 1) }
+        return .tensor(Tensor(t.head, p + q))
       }
     case .function:
       return f

@@ -30,9 +30,14 @@ struct BookNotation {
   }
 
   static func loadModel(_ name: String) throws -> Model {
+    try ModelCompiler.compile(try modelText(name), file: name)
+  }
+
+  /// The text of a model file of Derivations/.
+  static func modelText(_ name: String) throws -> String {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("../../../Derivations/\(name)")
-    return try ModelCompiler.compile(try String(contentsOf: url, encoding: .utf8), file: name)
+    return try String(contentsOf: url, encoding: .utf8)
   }
 
   static func derive(_ name: String) throws -> DerivationResult {
