@@ -54,6 +54,24 @@ import Testing
     #expect(compared == 5 * (4 + 4 + 16))
   }
 
+  /// `Derivations/mlp-ntk.model`, beside the package root.
+  static let ntkModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Derivations/mlp-ntk.model").path
+
+  /// The acceptance test: `derive eval Derivations/mlp-ntk.model` (K, G¹, V, Θ, Θ¹, A,
+  /// B, D, F derived by the engine) agrees with the reference at 1e-9 for tanh and relu, every
+  /// entry of every layer (2 inputs, 5 layers: 4 × 4 + 5 × 16 entries per layer).
+  @Test(arguments: [NTKReference.ActivationFunction.tanh, .relu])
+  func ntkModelAgreesWithDeriveEval(_ activation: NTKReference.ActivationFunction) throws {
+    let (lines, compared) = try Self.evalMismatches(
+      [Self.ntkModel] + Self.evalArguments(activation) + [
+        "--set", "lambda_b=0.4", "--set", "lambda_W=0.9",
+      ], activation)
+    #expect(lines.isEmpty, "\(lines.prefix(10).joined(separator: "\n"))")
+    #expect(compared == 5 * (4 * 4 + 5 * 16))
+  }
+
   /// Doubling the quadrature nodes changes no statistic by more than 1e-11 (relative to
   /// max(1, |x|)) at the parameters (three layers: every kind of integral occurs from
   /// layer 3 on): the reference is converged well beyond 1e-9.
