@@ -2,6 +2,43 @@ import Derivation
 import Sampling
 
 extension NetworkLowering {
+  /// The learning rates the model declares, as the NTK sampler takes them: `λ_b` of the bias
+  /// families and `λ_W` (the rate of one weight times its fan-in) of the weight families, which
+  /// must be the same in the first map and the recursion step at the widths of `p` (a family
+  /// without a learning rate is not trained: rate 0).
+  public func ntkLearningRates(_ p: NumericParameters) throws -> NTKLearningRates {
+    var bias: Double?
+    var weights: Double?
+    func agree(_ value: Double, _ slot: inout Double?, _ what: String) throws {
+      if let known = slot, abs(known - value) > 1e-12 * max(1, abs(known)) {
+        throw EvaluationError(
+          "the NTK sampler needs one learning rate for every \(what) family of every layer")
+      }
+      slot = value
+    }
+    let maps = [
+      (model.firstFamilies, model.firstLearningRates, 0),
+      (model.families, model.learningRates, Swift.min(1, p.depth - 1)),
+    ]
+    for (families, rates, layer) in maps where layer < p.depth {
+      for family in families {
+        var rate = 0.0
+        if let expression = rates[family.head] {
+          for term in expression.terms { rate += try scalarValue(term, layer: layer, p) }
+        }
+        switch family.first.count {
+        case 1: try agree(rate, &bias, "bias")
+        case 2:
+          try agree(rate * (try width(of: family.first[1], layer: layer, p)), &weights, "weight")
+        default:
+          throw EvaluationError(
+            "the NTK sampler supports bias and weight-matrix families only ('\(family.head.name)')")
+        }
+      }
+    }
+    return NTKLearningRates(bias: bias ?? 0, weights: weights ?? 0)
+  }
+
   /// The NTK sampler of the network the model describes (the MLP family: biases and one weight
   /// term per layer), with the learning rates the model declares.
   public func ntkSampler(_ p: NumericParameters, learningRates: NTKLearningRates) throws

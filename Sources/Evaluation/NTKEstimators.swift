@@ -68,6 +68,25 @@ public struct NTKEstimators: Sendable {
     }
   }
 
+  /// The NTK statistics of `model`, classified by ``role(neuronSlots:term:)`` from the cumulants
+  /// of its declared state that involve the tangent kernel (empty when it declares none). Only
+  /// derived statistics are included.
+  public init(model: Model) {
+    var classified: [(statistic: Statistic, role: Role)] = []
+    if let state = model.state, let kernel = state.kernel {
+      let derived = model.derivedStatistics
+      for ansatz in state.ansatze where ansatz.fields.contains(kernel.name) {
+        for term in ansatz.terms {
+          guard let role = Self.role(neuronSlots: ansatz.slotsPerField, term: term),
+            let statistic = derived.first(where: { $0.name == term.statistic })
+          else { continue }
+          classified.append((statistic, role))
+        }
+      }
+    }
+    self.init(classified)
+  }
+
   /// The statistics this set estimates.
   public var statistics: [Statistic] {
     [

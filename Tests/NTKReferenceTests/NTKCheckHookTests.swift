@@ -81,6 +81,55 @@ import Testing
     }
   }
 
+  /// The engine's model end to end: `Derivations/mlp-ntk.model`'s NTK statistics are found by
+  /// structure, its learning rates lowered for the sampler, and the engine's own evaluated
+  /// recursions pass the check's rows on the quick tanh run (same networks as the reference
+  /// test); with A removed from the theory (the check's negative control) an A row fails.
+  /// `MonteCarloEstimators(model)` alone still refuses the NTK statistics (the CLI's behaviour
+  /// until `derive check` is wired).
+  @Test func engineTheoryPassesOnRealNetworks() throws {
+    let text = try String(contentsOfFile: NTKReferenceEvalTests.ntkModel, encoding: .utf8)
+    let model = try ModelCompiler.compile(text, file: "mlp-ntk.model")
+    let derivation = try DerivationPipeline(model).run()
+    let estimators = NTKEstimators(model: model)
+    #expect(estimators.mean?.name == "Theta" && estimators.meanCorrection?.name == "Theta1")
+    #expect(estimators.diagonalCovariance?.name == "A")
+    #expect(estimators.offDiagonalCovariance?.name == "B")
+    #expect(estimators.diagonalCrossCorrelation?.name == "D")
+    #expect(estimators.offDiagonalCrossCorrelation?.name == "F")
+    #expect(throws: EvaluationError.self) { try MonteCarloEstimators(model) }
+    let covered = try MonteCarloEstimators(model, ntk: estimators)
+    #expect(covered.correction?.name == "G1" && covered.vertex?.name == "V")
+    let shape = NTKScanComparison.quickShape
+    let base = NumericParameters(
+      couplings: ["C_b": 0.2, "C_W": 1.5, "lambda_b": 0.4, "lambda_W": 0.9],
+      widths: shape.map { $0 * 4 }, inputs: NTKScanComparison.inputs, activation: .tanh)
+    let lowering = NetworkLowering(model: model, derivation: derivation)
+    #expect(try lowering.ntkLearningRates(base) == NTKScanComparison.rates)
+    let check = CrossValidation(model: model, derivation: derivation)
+    let statistics = try NTKScanComparison.quickRun.get()
+    func rows(removing removed: String?) throws -> [CrossValidation.Row] {
+      var evaluator = RecursionEvaluator(model: model, derivation: derivation)
+      evaluator.removed = removed
+      let theory = try (0...2).map { step in
+        var p = base
+        p.widths = CrossValidation.widths(base, step: step)
+        return try evaluator.evaluate(p)
+      }
+      return try check.ntkRows(
+        base, estimators: estimators, statistics: statistics, theory: theory,
+        options: CrossValidation.Options(
+          networks: 3000, seed: 2026, scanSteps: 2, negativeControl: removed))
+    }
+    let real = try rows(removing: nil)
+    #expect(real.count == 3 + 2 * (3 + 3 + 6 + 16 + 9 + 16))
+    for row in real where !row.passed {
+      Issue.record("\(row.quantity)\(row.indices) layer \(row.layer): limit z \(row.limitZ)")
+    }
+    let control = try rows(removing: "A")
+    #expect(control.contains { !$0.passed && $0.quantity == "A" })
+  }
+
   /// The check's rows on the quick tanh run: all pass against the reference; with A's
   /// cross-correlation terms dropped (the negative control) some A row fails.
   @Test func checkRowsPassAndTheNegativeControlFails() throws {
