@@ -38,7 +38,8 @@ extension CheckShard {
     }
   }
 
-  /// `NTKSamplingStatistics`, member for member its `Codable` form.
+  /// `NTKSamplingStatistics`, member for member its `Codable` form (blocks; the total is folded
+  /// from them when the file is read).
   static func json(_ statistics: NTKSamplingStatistics) throws -> JSONValue {
     .object(sortingKeys: [
       "layout": .int(statistics.layout.sampleCount),
@@ -47,12 +48,14 @@ extension CheckShard {
         "bias": try number(statistics.learningRates.bias),
         "weights": try number(statistics.learningRates.weights),
       ]),
+      "inputDimension": .int(statistics.inputDimension),
       "base": try json(statistics.base),
-      "layers": .array(
-        try statistics.layers.map { layer in
+      "blocks": .array(
+        try statistics.blocks.map { block in
           .object(sortingKeys: [
-            "layer": .int(layer.layer), "width": .int(layer.width), "fanIn": .int(layer.fanIn),
-            "moments": try json(layer.moments),
+            "level": .int(block.level), "index": .int(block.index),
+            "lower": .int(block.lower), "upper": .int(block.upper),
+            "moments": .array(try block.moments.map(json)),
           ])
         }),
     ])

@@ -77,8 +77,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
   /// count, the widths and, per block, its level, index and networks and, per layer, its number,
   /// width and both moment blocks (count, the IEEE bit patterns of every mean and co-moment, and
   /// the array lengths), then — only when present, so shards without the NTK keep their
-  /// checksums — the NTK statistics (learning rates, and per step and layer its number, width,
-  /// fan-in and moments). It detects edits and damage, not deliberate forgery (it is not a
+  /// checksums — the NTK statistics (learning rates, input dimension, and per step and block its
+  /// level, index, networks and moments). It detects edits and damage, not deliberate forgery (it is not a
   /// cryptographic signature).
   public var statisticsChecksum: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -121,12 +121,13 @@ public struct CheckShard: Codable, Sendable, Equatable {
       for step in ntk {
         mix(step.learningRates.bias.bitPattern)
         mix(step.learningRates.weights.bitPattern)
-        mix(step.layers.count)
-        for layer in step.layers {
-          mix(layer.layer)
-          mix(layer.width)
-          mix(layer.fanIn)
-          mix(layer.moments)
+        mix(step.inputDimension)
+        mix(step.blocks.count)
+        for block in step.blocks {
+          for value in [block.level, block.index, block.lower, block.upper, block.moments.count] {
+            mix(value)
+          }
+          for moments in block.moments { mix(moments) }
         }
       }
     }
@@ -177,7 +178,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
   static func emptied(_ statistics: NTKSamplingStatistics) -> NTKSamplingStatistics {
     NTKSamplingStatistics(
       layout: statistics.layout, widths: statistics.widths,
-      inputDimension: statistics.layers.first?.fanIn ?? 0,
+      inputDimension: statistics.inputDimension,
       learningRates: statistics.learningRates)
   }
 

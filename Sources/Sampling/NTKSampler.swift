@@ -209,9 +209,9 @@ public struct NTKSampler: NetworkSampler {
   /// Sufficient statistics of networks `networks` of the run with `seed` on `threads` workers
   /// (default: all active processors): the same chunked, ordered driver as the other samplers
   /// (chunks aligned to network 0), so the result is bitwise independent of `threads`, and
-  /// disjoint ranges merge — ``NTKSamplingStatistics/base`` bit for bit as the other samplers'
-  /// statistics, the NTK moments by Chan's update in chunk order (exact in real arithmetic, equal
-  /// to the single run up to rounding).
+  /// disjoint ranges of whole chunks merge bit for bit into the single run's statistics (the
+  /// base statistics as ``SamplingStatistics`` blocks, the NTK moments as
+  /// ``NTKStatisticsBlock``s over the same tree).
   public func ntkStatistics(seed: UInt64, networks: Range<Int>, threads: Int? = nil)
     -> NTKSamplingStatistics
   {
@@ -259,11 +259,12 @@ public struct NTKSampler: NetworkSampler {
               layer: layer + 1, width: widths[layer], preactivation: chunk.preactivation[layer],
               metric: chunk.metric[layer])
           })
-        for layer in total.layers.indices { total.layers[layer].moments.merge(chunk.ntk[layer]) }
+        total.appendChunk(c, networks: range(ofChunk: c), moments: chunk.ntk)
       }
       waveStart = waveEnd
     }
     total.base.finishAppending()
+    total.finishAppending()
     return total
   }
 

@@ -138,7 +138,8 @@ import Testing
     }
   }
 
-  /// Bitwise independent of threads; two shards merge into the whole run (up to rounding);
+  /// Bitwise independent of threads; two shards merge into the whole run (up to rounding, bit
+  /// for bit when they are runs of whole chunks); JSON round trip;
   /// the conditional mean H̄ and the drawn NTK's diagonal estimate the same E[Ĥ_ii].
   @Test func statisticsAreDeterministicAndMerge() throws {
     let sampler = try NTKSampler(Self.mlp([6, 6, 6]), learningRates: Self.rates)
@@ -153,6 +154,11 @@ import Testing
         #expect(abs(u - v) <= 1e-12 * max(1, abs(v)))
       }
     }
+    // Runs of whole chunks merge bit for bit, in any order.
+    var aligned = sampler.ntkStatistics(seed: 2, networks: 128..<200, threads: 1)
+    aligned.merge(sampler.ntkStatistics(seed: 2, networks: 64..<128, threads: 1))
+    aligned.merge(sampler.ntkStatistics(seed: 2, networks: 0..<64, threads: 2))
+    #expect(aligned == one)
     let encoded = try JSONEncoder().encode(one)
     #expect(try JSONDecoder().decode(NTKSamplingStatistics.self, from: encoded) == one)
     for estimate in one.estimates() {
