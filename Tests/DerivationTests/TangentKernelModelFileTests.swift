@@ -40,6 +40,15 @@ import Testing
     #expect(m?.contains("learning rate of 'b' must be positive") == true)
   }
 
+  /// Catches: a learning rate that mentions a random tensor (it must be a scalar).
+  @Test func learningRateIsAScalar() {
+    let m = Self.message {
+      _ = try Self.derive(
+        replacing: "learning-rate lambda_W / n(j)", with: "learning-rate lambda_W W[i,j]")
+    }
+    #expect(m?.contains("the learning rate of 'W' must be a scalar") == true)
+  }
+
   /// Catches: a kernel cumulant accepted with the preactivation factor first (slots misnumbered).
   @Test func kernelFactorsComeFirst() {
     let m = Self.message {

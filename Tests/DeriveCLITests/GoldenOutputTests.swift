@@ -40,7 +40,8 @@ import Testing
     ["--width", "4", "--depth", "3"] + twoInputs
     + ["--samples", "2000", "--scan", "1", "--seed", "1", "--threads", "1"]
 
-  /// A model file of Derivations/ (its path appears nowhere in the outputs).
+  /// A model file of Derivations/ that is not built in (its path appears nowhere in the
+  /// outputs).
   static func modelFile(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("../../Derivations/\(name)").standardizedFileURL.path
@@ -48,7 +49,7 @@ import Testing
 
   /// The MLP with its neural tangent kernel, with learning rates.
   static let evalNTK = [
-    "eval", modelFile("mlp-ntk.model"), "--activation", "tanh", "--cb", "0.2", "--cw", "1.5",
+    "eval", "mlp-ntk", "--activation", "tanh", "--cb", "0.2", "--cw", "1.5",
     "--set", "lambda_b=0.4", "--set", "lambda_W=0.9", "--widths", "10,10,10",
     "--input", "1,0.5,-0.3", "--input", "0.2,-0.9,0.8",
   ]
@@ -126,9 +127,9 @@ import Testing
       "eval-mlp-tanh-widths-8-12-16.json",
       ["eval", "mlp"] + evalTanh + ["--widths", "8,12,16"] + twoInputs + ["--format", "json"]
     ),
-    // The neural tangent kernel (Derivations/mlp-ntk.model).
-    ("derive-mlp-ntk.txt", [modelFile("mlp-ntk.model"), "--format", "text"]),
-    ("derive-mlp-ntk.json", [modelFile("mlp-ntk.model"), "--format", "json"]),
+    // The neural tangent kernel (the built-in mlp-ntk; deep-linear-ntk from Derivations/).
+    ("derive-mlp-ntk.txt", ["mlp-ntk", "--format", "text"]),
+    ("derive-mlp-ntk.json", ["mlp-ntk", "--format", "json"]),
     ("derive-deep-linear-ntk.txt", [modelFile("deep-linear-ntk.model"), "--format", "text"]),
     ("eval-mlp-ntk-tanh.txt", evalNTK),
     ("eval-mlp-ntk-tanh.json", evalNTK + ["--format", "json"]),

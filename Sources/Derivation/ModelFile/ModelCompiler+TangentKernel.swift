@@ -70,7 +70,7 @@ extension Compilation {
     var rates: [TensorHead: Expression] = [:]
     for family in families {
       guard let g = gaussians[family.head.name], let rate = g.learningRate else { continue }
-      try checkScalar(rate, of: family.head.name)
+      try checkScalar(rate, of: family.head.name, what: "learning rate")
       var context = TermContext(first: first, incomingName: nil)
       var unused: [TensorHead: GaussianFamily] = [:]
       var value = Expression.zero

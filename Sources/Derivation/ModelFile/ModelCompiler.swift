@@ -231,16 +231,18 @@ struct Compilation {
   /// A variance is a scalar: numbers, couplings and widths, with parentheses. Checked on the
   /// syntax, before anything is compiled, so a variance can never refer to a random tensor
   /// (itself included).
-  func checkScalar(_ e: ModelSyntax.ExpressionSyntax, of name: String) throws {
+  func checkScalar(
+    _ e: ModelSyntax.ExpressionSyntax, of name: String, what: String = "variance"
+  ) throws {
     for t in e.terms {
       for f in t.numerator + t.denominator {
         switch f {
         case .number, .name, .widthOfLayer, .widthOfIndex: continue
-        case .parenthesized(let inner, _): try checkScalar(inner, of: name)
+        case .parenthesized(let inner, _): try checkScalar(inner, of: name, what: what)
         case .tensor(let x), .call(_, let x):
           throw ModelError(
             x.head.location,
-            "the variance of '\(name)' must be a scalar (numbers, couplings and widths), found '\(x.head.text)[…]'"
+            "the \(what) of '\(name)' must be a scalar (numbers, couplings and widths), found '\(x.head.text)[…]'"
           )
         }
       }

@@ -227,6 +227,12 @@ public struct DerivationPipeline: Sendable {
       )
     }
 
+    var correlators = JointCorrelators()
+    try checkOddKernelCumulant(
+      state, derivedAnsatze, neurons: i, samples: a, map: map, kernelMap: kernelMap,
+      families: families, incoming: incoming, orders: orders, correlators: &correlators,
+      steps: &steps, label: label)
+
     var derived: [String: Expression] = [:]
     for ansatz in state.ansatze {
       guard derivedAnsatze.contains(where: { $0.fields == ansatz.fields }) else { continue }
@@ -240,7 +246,8 @@ public struct DerivationPipeline: Sendable {
       if joint {
         connected = try jointCumulant(
           ansatz, neurons: i, samples: a, map: map, kernelMap: kernelMap, families: families,
-          incoming: incoming, orders: orders, steps: &steps, label: label)
+          incoming: incoming, orders: orders, correlators: &correlators, steps: &steps,
+          label: label)
       } else {
         connected = try cumulant(slots)
       }
