@@ -93,6 +93,13 @@ let package = Package(
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
     .testTarget(name: "QuadratureTests", dependencies: ["Quadrature", "Numerics"]),
     .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Numerics"]),
+    // An independent numeric implementation of FORMULAS.md §6, §11–12 (own quadrature), checked
+    // against the NTK sampler and usable against `derive eval` output (hence DeriveCLI).
+    .testTarget(
+      name: "NTKReferenceTests",
+      dependencies: [
+        "Sampling", "Numerics", "Evaluation", "Derivation", "Algebra", "Rational", "DeriveCLI",
+      ]),
     .testTarget(
       name: "EvaluationTests",
       dependencies: ["Evaluation", "Derivation", "Numerics", "Quadrature", "Sampling"]),

@@ -21,7 +21,7 @@ extension CheckShard {
   /// - Throws: ``EvaluationError`` if a number is not finite.
   var json: JSONValue {
     get throws {
-      .object(sortingKeys: [
+      var members: [String: JSONValue] = [
         "format": .string(format), "version": .int(version),
         "modelName": .string(modelName), "modelText": .string(modelText),
         "activation": .string(activation),
@@ -32,8 +32,33 @@ extension CheckShard {
         "networks": .int(networks), "lower": .int(lower), "upper": .int(upper),
         "statistics": .array(try statistics.map(Self.json)),
         "checksum": .string(checksum),
-      ])
+      ]
+      if let ntk { members["ntk"] = .array(try ntk.map(Self.json)) }
+      return .object(sortingKeys: members)
     }
+  }
+
+  /// `NTKSamplingStatistics`, member for member its `Codable` form (blocks; the total is folded
+  /// from them when the file is read).
+  static func json(_ statistics: NTKSamplingStatistics) throws -> JSONValue {
+    .object(sortingKeys: [
+      "layout": .int(statistics.layout.sampleCount),
+      "widths": .array(statistics.widths.map(JSONValue.int)),
+      "learningRates": .object(sortingKeys: [
+        "bias": try number(statistics.learningRates.bias),
+        "weights": try number(statistics.learningRates.weights),
+      ]),
+      "inputDimension": .int(statistics.inputDimension),
+      "base": try json(statistics.base),
+      "blocks": .array(
+        try statistics.blocks.map { block in
+          .object(sortingKeys: [
+            "level": .int(block.level), "index": .int(block.index),
+            "lower": .int(block.lower), "upper": .int(block.upper),
+            "moments": .array(try block.moments.map(json)),
+          ])
+        }),
+    ])
   }
 
   /// A finite double in its shortest round-trip form.

@@ -39,6 +39,10 @@ public struct CheckShard: Codable, Sendable, Equatable {
   public var lower: Int
   public var upper: Int
   public var statistics: [SamplingStatistics]
+  /// The NTK statistics of the same networks, one per scan step, when the check samples the NTK
+  /// (``NTKEstimators``); absent otherwise, and then the file is byte for byte what it was
+  /// before the NTK existed.
+  public var ntk: [NTKSamplingStatistics]?
   /// ``statisticsChecksum`` when the shard was written, as 16 hexadecimal digits: a shard whose
   /// numbers were edited (or damaged) afterwards is refused by ``decoded(_:file:)``.
   public var checksum: String
@@ -46,7 +50,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
   public init(
     modelName: String, modelText: String, activation: String, parameters: NumericParameters,
     scan: Int, seed: UInt64, networks: Int, range: Range<Int>, sampler: SamplerKind,
-    statistics: [SamplingStatistics]
+    statistics: [SamplingStatistics], ntk: [NTKSamplingStatistics]? = nil
   ) {
     format = Self.formatName
     version = Self.formatVersion
@@ -63,6 +67,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     lower = range.lowerBound
     upper = range.upperBound
     self.statistics = statistics
+    self.ntk = ntk
     checksum = ""
     checksum = statisticsChecksum
   }
@@ -71,7 +76,9 @@ public struct CheckShard: Codable, Sendable, Equatable {
   /// numbers: the range, scan, seed, network count and sampler, then per scan step the sample
   /// count, the widths and, per block, its level, index and networks and, per layer, its number,
   /// width and both moment blocks (count, the IEEE bit patterns of every mean and co-moment, and
-  /// the array lengths). It detects edits and damage, not deliberate forgery (it is not a
+  /// the array lengths), then — only when present, so shards without the NTK keep their
+  /// checksums — the NTK statistics (learning rates, input dimension, and per step and block its
+  /// level, index, networks and moments). It detects edits and damage, not deliberate forgery (it is not a
   /// cryptographic signature).
   public var statisticsChecksum: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -106,6 +113,21 @@ public struct CheckShard: Codable, Sendable, Equatable {
           mix(layer.width)
           mix(layer.preactivation)
           mix(layer.metric)
+        }
+      }
+    }
+    if let ntk {
+      mix(ntk.count)
+      for step in ntk {
+        mix(step.learningRates.bias.bitPattern)
+        mix(step.learningRates.weights.bitPattern)
+        mix(step.inputDimension)
+        mix(step.blocks.count)
+        for block in step.blocks {
+          for value in [block.level, block.index, block.lower, block.upper, block.moments.count] {
+            mix(value)
+          }
+          for moments in block.moments { mix(moments) }
         }
       }
     }
@@ -146,7 +168,18 @@ public struct CheckShard: Codable, Sendable, Equatable {
     b.lower = 0
     b.upper = 0
     b.statistics = []
+    // Both or neither carry the NTK, with the same learning rates.
+    a.ntk = a.ntk.map { $0.map { Self.emptied($0) } }
+    b.ntk = b.ntk.map { $0.map { Self.emptied($0) } }
     return a == b
+  }
+
+  /// NTK statistics of the same shape and learning rates, without networks.
+  static func emptied(_ statistics: NTKSamplingStatistics) -> NTKSamplingStatistics {
+    NTKSamplingStatistics(
+      layout: statistics.layout, widths: statistics.widths,
+      inputDimension: statistics.inputDimension,
+      learningRates: statistics.learningRates)
   }
 
   /// A shard read from JSON, checked for format, version and internal consistency.
@@ -239,6 +272,39 @@ public struct CheckShard: Codable, Sendable, Equatable {
         }
       }
     }
+    if let ntk { return ntkShapeProblem(ntk, count: count, layout: layout) }
+    return nil
+  }
+
+  /// The NTK statistics' shape problem, or nil: one entry per scan step with the run's widths,
+  /// fan-ins and network count, finite moments of the ``NTKStatisticsLayout`` dimension, and the
+  /// same learning rates everywhere.
+  func ntkShapeProblem(_ ntk: [NTKSamplingStatistics], count: Int, layout: SampleIndexLayout)
+    -> String?
+  {
+    guard ntk.count == statistics.count else { return "the NTK statistics do not match the scan" }
+    guard layout.sampleCount <= NTKStatisticsLayout.maximumSampleCount else {
+      return "NTK statistics for more than \(NTKStatisticsLayout.maximumSampleCount) inputs"
+    }
+    let dimension = NTKStatisticsLayout(samples: layout).dimension
+    let n0 = inputs.first?.count ?? 0
+    for (step, entry) in ntk.enumerated() {
+      let expected = widths.map { $0 << step }
+      guard entry.layout == layout, entry.widths == expected,
+        entry.layers.count == expected.count, entry.base == statistics[step],
+        entry.learningRates == ntk[0].learningRates,
+        entry.learningRates.bias.isFinite, entry.learningRates.weights.isFinite
+      else { return "scan step \(step): the NTK statistics are for another network" }
+      for (index, layer) in entry.layers.enumerated() {
+        let fanIn = index == 0 ? n0 : expected[index - 1]
+        let moments = layer.moments
+        guard layer.layer == index + 1, layer.width == expected[index], layer.fanIn == fanIn,
+          moments.count == count, moments.mean.count == dimension,
+          moments.comoment.count == dimension * (dimension + 1) / 2,
+          moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
+        else { return "scan step \(step), layer \(index + 1): malformed NTK statistics" }
+      }
+    }
     return nil
   }
 
@@ -274,6 +340,19 @@ public struct CheckShard: Codable, Sendable, Equatable {
           throw EvaluationError("\(file): statistics of another network shape")
         }
         merged.statistics[k].merge(shard.statistics[k])
+      }
+      switch (merged.ntk, shard.ntk) {
+      case (nil, nil): break
+      case (var total?, let part?):
+        for k in total.indices {
+          guard k < part.count, total[k].isMergeable(with: part[k]) else {
+            throw EvaluationError("\(file): NTK statistics of another network shape")
+          }
+          total[k].merge(part[k])
+        }
+        merged.ntk = total
+      default:
+        throw EvaluationError("\(file): only some shards carry the NTK statistics")
       }
     }
     merged.lower = 0

@@ -15,18 +15,31 @@ import Derivation
 ///   ansatz, is compared as n × the distinct-neuron connected four-point function, which for
 ///   j₁ = j₂ ≠ j₃ = j₄ keeps exactly that term (the ansatz has one term per neuron structure
 ///   and order).
+/// - the **NTK** statistics (FORMULAS.md §12: Θ, Θ¹, A, B, D, F) are compared through the
+///   ``Sampling/NTKSampler``'s estimators when the caller classifies them (``NTKEstimators``,
+///   by the structure of their cumulant terms) and passes them to ``init(_:ntk:)``.
 /// A derived statistic of any other structure has no estimator here, and `check` refuses it by
 /// name rather than skip it.
 public struct MonteCarloEstimators: Sendable {
   public var metric: Statistic
   public var correction: Statistic?
   public var vertex: Statistic?
+  /// The NTK statistics and their estimators, when the model has them.
+  public var ntk: NTKEstimators?
 
   public init(_ model: Model) throws {
+    try self.init(model, ntk: nil)
+  }
+
+  /// As ``init(_:)``, with the statistics `ntk` covers counted as covered (and left out of the
+  /// metric / correction / vertex search, whose structures they do not have).
+  public init(_ model: Model, ntk: NTKEstimators?) throws {
+    self.ntk = ntk
     guard let state = model.state else {
       throw EvaluationError("the model declares no statistics", at: model.location)
     }
-    let derived = model.derivedStatistics
+    let ntkStatistics = ntk?.statistics ?? []
+    let derived = model.derivedStatistics.filter { !ntkStatistics.contains($0) }
     metric = state.metric
     func unique(_ term: (CumulantAnsatz, CumulantTerm) -> Bool) -> Statistic? {
       for a in state.ansatze {
