@@ -42,6 +42,7 @@ public struct DerivationPipeline: Sendable {
       firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
+      try refuseCarriedPreactivation(map)
       recursions = try derive(
         map, families: model.families, incoming: model.incoming, steps: &steps, label: "layer map")
       metric = try? stochasticMetric(map, families: model.families)
