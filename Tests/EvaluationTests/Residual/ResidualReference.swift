@@ -38,6 +38,8 @@ struct ResidualReference {
   var inputs: [[Double]]
   var depth: Int
   var quadrature: NestedGaussQuadrature
+  /// The first layer's (C_b, C_W) when they differ from the residual layers' (nil: the same).
+  var firstLayer: (cb: Double, cw: Double)? = nil
 
   var d: Int { inputs.count }
   var pairs: Int { d * d }
@@ -46,10 +48,11 @@ struct ResidualReference {
   func kernels() -> [[[Double]]] {
     let n0 = Double(inputs[0].count)
     var k = [[[Double]]]()
+    let (cb1, cw1) = firstLayer ?? (cb, cw)
     k.append(
       (0..<d).map { a in
         (0..<d).map { b in
-          cb + cw * zip(inputs[a], inputs[b]).map { $0 * $1 }.reduce(0, +) / n0
+          cb1 + cw1 * zip(inputs[a], inputs[b]).map { $0 * $1 }.reduce(0, +) / n0
         }
       })
     while k.count < depth {

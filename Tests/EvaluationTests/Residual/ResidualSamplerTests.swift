@@ -16,6 +16,18 @@ import Testing
       try String(contentsOf: url, encoding: .utf8), file: "residual.model")
   }
 
+  /// The residual model with another map (and the couplings `eps`, `xi2` declared).
+  static func variant(_ map: String) throws -> Model {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../../Derivations/residual.model")
+    let text = try String(contentsOf: url, encoding: .utf8)
+      .replacingOccurrences(
+        of: "map z[i;a] = xi z[i;a] + b[i] + W[i,j] sigma(z[j;a])", with: "map z[i;a] = " + map
+      )
+      .replacingOccurrences(of: "coupling C_b C_W xi", with: "coupling C_b C_W xi eps")
+    return try ModelCompiler.compile(text, file: "variant.model")
+  }
+
   static func parameters(width: Int, depth: Int, inputs: [[Double]]) -> NumericParameters {
     NumericParameters(
       couplings: ["C_b": 0.1, "C_W": 0.5, "xi": 0.9], widths: Array(repeating: width, count: depth),
@@ -84,6 +96,43 @@ import Testing
     for (index, (p, q)) in layout.pairPairs.enumerated() {
       let ((a, b), (c, d)) = (layout.pairs[p], layout.pairs[q])
       let v = reference[1].v[((a * 2 + b) * 2 + c) * 2 + d] / 4
+      let e = layer.fourPoint[index]
+      #expect(abs(e.zScore(against: v)) <= 4.5, "V[\(a)\(b)\(c)\(d)]/n: \(e) vs \(v)")
+    }
+  }
+
+  /// The variants are accepted, sampled and refused by the derivation: the bias-free
+  /// skip, and a residual branch with its own scale `xi z + eps * (b + W σ)` — the same network
+  /// law as the plain model with C_b, C_W scaled by eps². Real networks at n = 4 (fixed seed,
+  /// 40 000 networks) must match the reference at layer 2 (exact at any width) within 4.5
+  /// standard errors. Catches a scale lost when a coupling multiplies a parenthesised branch.
+  @Test(arguments: ["bias-free", "branch-scale"])
+  func variantsAreSampledAndRefused(variant: String) throws {
+    let model =
+      variant == "bias-free"
+      ? try Self.variant("xi z[i;a] + W[i,j] sigma(z[j;a])")
+      : try Self.variant("xi z[i;a] + eps * (b[i] + W[i,j] sigma(z[j;a]))")
+    #expect(throws: DerivationError.self) { _ = try DerivationPipeline(model).run() }
+    let inputs: [[Double]] = [[1, 0.5, -0.3], [0.2, -0.9, 0.8]]
+    var p = Self.parameters(width: 4, depth: 2, inputs: inputs)
+    p.couplings["eps"] = 0.7
+    let (cb, cw) = variant == "bias-free" ? (0.0, 0.5) : (0.1 * 0.49, 0.5 * 0.49)
+    let sampler = try GeneralWeightsSampler(
+      NetworkLowering(model: model, derivation: nil).program(p))
+    let layer = sampler.statistics(seed: 31, networks: 0..<40_000, threads: 2).estimates()[1]
+    let reference = ResidualReference(
+      sigma: { Foundation.tanh($0) }, splitAtZero: false, cb: cb, cw: cw, xi: 0.9,
+      inputs: inputs, depth: 2, quadrature: NestedGaussQuadrature(order: 8),
+      firstLayer: (0.1, 0.5)
+    ).run()[1]
+    let layout = sampler.layout
+    for (index, (a, b)) in layout.pairs.enumerated() {
+      let k = layer.kernel[index]
+      #expect(abs(k.zScore(against: reference.k[a][b])) <= 4.5, "K[\(a)\(b)]: \(k)")
+    }
+    for (index, (p, q)) in layout.pairPairs.enumerated() {
+      let ((a, b), (c, d)) = (layout.pairs[p], layout.pairs[q])
+      let v = reference.v[((a * 2 + b) * 2 + c) * 2 + d] / 4
       let e = layer.fourPoint[index]
       #expect(abs(e.zScore(against: v)) <= 4.5, "V[\(a)\(b)\(c)\(d)]/n: \(e) vs \(v)")
     }
