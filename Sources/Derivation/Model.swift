@@ -10,6 +10,10 @@ public struct LayerMap: Sendable {
   public var rhs: Expression
   /// Where the map is stated in the model file (refusals about the map point here).
   public var location: SourceLocation?
+  /// Where the map first carries a neuron's own incoming preactivation into the new layer
+  /// (`xi z[i;a]`, a skip connection), nil if it does not. Such a map can be sampled; its
+  /// derivation is refused (its closure needs statistics of two layers).
+  public var carriedPreactivation: SourceLocation? = nil
 
   /// The right-hand side for other free indices (dummies renamed apart as needed).
   public func instance(neuron i: Index, sample a: Index) -> Expression {

@@ -148,6 +148,20 @@ extension NetworkLowering {
       guard !factors.isEmpty else {
         throw EvaluationError("the term \(written) has no factor to sample")
       }
+      // A skip connection reads the output neuron's own incoming preactivation: the two layers
+      // must be equally wide.
+      for factor in factors where factor.labels.first == 0 {
+        switch factor.operand {
+        case .data(.preactivation), .function(_, _, of: .preactivation):
+          let incomingWidth = p.width(ofLayer: layer) ?? 0
+          guard incomingWidth == extents[0] else {
+            throw EvaluationError(
+              "the term \(written) carries a neuron's own preactivation from layer \(layer) (width \(incomingWidth)) to layer \(layer + 1) (width \(extents[0])): a skip connection needs equal widths"
+            )
+          }
+        default: continue
+        }
+      }
       terms.append(ProgramTerm(scale: try scalarValue(t, layer: layer, p), factors: factors))
     }
     return LayerProgram(

@@ -19,9 +19,12 @@ import Sampling
 /// the model describes).
 public struct NetworkLowering: Sendable {
   public var model: Model
-  public var derivation: DerivationResult
+  /// The derivation, nil when the model is only sampled (its derivation refused, e.g. a skip
+  /// connection): ``program(_:)`` and ``specification(_:)`` read the maps alone;
+  /// ``conditionalCovariances(_:)`` needs the derived Ĝ.
+  public var derivation: DerivationResult?
 
-  public init(model: Model, derivation: DerivationResult) {
+  public init(model: Model, derivation: DerivationResult?) {
     self.model = model
     self.derivation = derivation
   }
@@ -108,6 +111,11 @@ public struct NetworkLowering: Sendable {
 
   /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler.
   public func conditionalCovariances(_ p: NumericParameters) throws -> [ConditionalCovariance] {
+    guard let derivation else {
+      throw EvaluationError(
+        "the conditional sampler needs the derived Ĝ, and the model has no derivation",
+        at: model.location)
+    }
     guard let g1 = derivation.firstConditionalCovariance else {
       throw EvaluationError("the model has no 'first' map", at: model.location)
     }

@@ -286,10 +286,13 @@ struct Compilation {
     }
     var families: [TensorHead: GaussianFamily] = [:]
     var rhs = Expression.zero
+    var carried: SourceLocation? = nil
     for t in m.rhs.terms {
       var context = TermContext(first: first, incomingName: incomingName)
       context.incomingLayer = incoming?.variable.layer
+      context.outputNeuron = first ? nil : i
       var e = try compileTerm(t, &context, &families)
+      carried = carried ?? context.carriedPreactivation
       let free: Set<Index> = [i, a]
       let summed = Array(context.indicesUsed.subtracting(free)).sorted()
       e = e.summed(over: summed)
@@ -301,7 +304,8 @@ struct Compilation {
     // out in every product of copies of the map.
     return (
       LayerMap(
-        output: output, neuron: i, sample: a, rhs: rhs.canonicalized(), location: m.location),
+        output: output, neuron: i, sample: a, rhs: rhs.canonicalized(), location: m.location,
+        carriedPreactivation: carried),
       ordered
     )
   }
@@ -331,6 +335,10 @@ struct Compilation {
     var first: Bool
     var incomingName: String?
     var incomingLayer: Layer? = nil
+    /// The map's output neuron index: the incoming variable may carry it (a skip connection).
+    var outputNeuron: Index? = nil
+    /// Where the first incoming variable indexed by the output neuron stands.
+    var carriedPreactivation: SourceLocation? = nil
     var indicesUsed: Set<Index> = []
   }
 
@@ -432,9 +440,16 @@ struct Compilation {
       throw ModelError(t.indices[0].location, "'\(t.indices[0].text)' must be a neuron index")
     }
     if let incomingLayer = c.incomingLayer, l != incomingLayer {
+      // The output neuron's own preactivation of the incoming layer (a skip connection,
+      // `xi z[i;a]`): accepted and recorded; the network can be sampled, and the derivation
+      // refuses it with the statistics its closure needs (DerivationPipeline+Closure).
+      if let output = c.outputNeuron, idx[0] == output {
+        c.carriedPreactivation = c.carriedPreactivation ?? t.head.location
+        return Tensor(TensorHead(t.head.text, layer: incomingLayer), idx)
+      }
       throw ModelError(
         t.indices[0].location,
-        "'\(t.indices[0].text)' is a neuron index of layer \(l), but \(t.head.text) is the incoming layer's variable: its neuron index must be of layer \(incomingLayer) (carrying a neuron's own preactivation across layers, as in residual connections, is not supported: the (K, G1, V) description does not close for it)"
+        "'\(t.indices[0].text)' is a neuron index of layer \(l), but \(t.head.text) is the incoming layer's variable: its neuron index must be of layer \(incomingLayer), or the map's output index for a neuron's own preactivation (a skip connection)"
       )
     }
     return Tensor(TensorHead(t.head.text, layer: l), idx)

@@ -48,6 +48,7 @@ public struct DerivationPipeline: Sendable {
       firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
     if let map = model.map {
+      try refuseCarriedPreactivation(map)
       let kernelMap = model.tangentKernel.map {
         TangentKernelMap(
           map, families: model.families, learningRates: model.learningRates,
