@@ -21,6 +21,10 @@ final class ExpressionEvaluator {
   private(set) lazy var quadrature = sharedQuadrature ?? GaussianExpectation()
   private let sharedQuadrature: GaussianExpectation?
   private var averageCache: [AverageKey: Double] = [:]
+  /// Averages by the sub-block of the metric they involve, shared with other evaluators.
+  private let memo: GaussianAverageMemo
+  /// The metric of each layer as a covariance matrix, built on first use.
+  private var covariances: [Int: CovarianceMatrix] = [:]
 
   struct TensorKey: Hashable {
     var name: String
@@ -47,9 +51,10 @@ final class ExpressionEvaluator {
 
   init(
     parameters: NumericParameters, layer: Int, tensors: [TensorKey: [Double]],
-    quadrature: GaussianExpectation? = nil
+    quadrature: GaussianExpectation? = nil, memo: GaussianAverageMemo = GaussianAverageMemo()
   ) {
     self.sharedQuadrature = quadrature
+    self.memo = memo
     self.parameters = parameters
     self.layer = layer
     self.tensors = tensors
@@ -142,24 +147,59 @@ final class ExpressionEvaluator {
       }
       total += product
     }
-    // Odometer over the summed slots.
-    if summed.isEmpty {
-      try evaluate()
-      return total
-    }
     if ranges.contains(0) { return 0 }
-    while true {
-      try evaluate()
-      var k = summed.count - 1
-      while k >= 0 {
-        assignment[firstSummed + k] += 1
-        if assignment[firstSummed + k] < ranges[k] { break }
-        assignment[firstSummed + k] = 0
-        k -= 1
+    let domains = Self.derivativeDomains(factors, firstSummed: firstSummed, count: summed.count)
+    // The summed slots in lexicographic order, the first outermost; a slot constrained by an
+    // average runs over its domain only, in increasing order, so the non-zero products are
+    // added in the same order as over the full ranges.
+    func enumerate(_ k: Int) throws {
+      if k == summed.count {
+        try evaluate()
+        return
       }
-      if k < 0 { break }
+      let slot = firstSummed + k
+      if let sources = domains[k] {
+        var values: [Int] = []
+        for source in sources {
+          let v = assignment[source]
+          if v < ranges[k] && !values.contains(v) { values.append(v) }
+        }
+        values.sort()
+        for v in values {
+          assignment[slot] = v
+          try enumerate(k + 1)
+        }
+      } else {
+        for v in 0..<ranges[k] {
+          assignment[slot] = v
+          try enumerate(k + 1)
+        }
+      }
     }
+    try enumerate(0)
     return total
+  }
+
+  /// For each summed slot (`firstSummed` + k), the slots whose values are the only ones it can
+  /// take without making the term vanish, or nil for its full range: a Gaussian average
+  /// ⟨∂_β F⟩ is zero unless z_β is a coordinate F depends on, so a summed slot that is a
+  /// derivative index of an average runs over the values of that average's integrand slots —
+  /// provided they are all assigned before it (free, or summed earlier). Of several such
+  /// averages the one with the fewest integrand slots is taken. The skipped assignments are
+  /// exact zeros of the product, so the sum is unchanged bit for bit.
+  static func derivativeDomains(_ factors: [CompiledFactor], firstSummed: Int, count: Int)
+    -> [[Int]?]
+  {
+    var domains = [[Int]?](repeating: nil, count: count)
+    for case .average(let site) in factors {
+      let sources = site.integrand.map(\.slot)
+      for slot in site.derivativeSlots where slot >= firstSummed {
+        guard sources.allSatisfy({ $0 < slot }) else { continue }
+        let k = slot - firstSummed
+        if domains[k] == nil || sources.count < domains[k]?.count ?? 0 { domains[k] = sources }
+      }
+    }
+    return domains
   }
 
   /// A factor resolved against index slots: tensor values and layers looked up once, averages
@@ -279,21 +319,31 @@ final class ExpressionEvaluator {
     }
     let s = parameters.sampleCount
     let rows = (0..<s).map { a in (0..<s).map { b in k[a * s + b] } }
-    let covariance: CovarianceMatrix
-    do {
-      covariance = try CovarianceMatrix(rows)
-    } catch {
-      throw EvaluationError(
-        "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)")
-    }
     let factors = key.integrand.map { f in
       guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
       return GaussianFactor.activation(
         parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
     }
+    let memoKey = GaussianAverageMemo.key(
+      factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s)
     do {
-      return try quadrature.derivativeExpectation(
-        of: factors, derivatives: key.derivatives, covariance: covariance)
+      return try memo.value(memoKey) {
+        let covariance: CovarianceMatrix
+        if let known = covariances[key.metricLayer] {
+          covariance = known
+        } else {
+          do {
+            covariance = try CovarianceMatrix(rows)
+          } catch {
+            throw EvaluationError(
+              "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)"
+            )
+          }
+          covariances[key.metricLayer] = covariance
+        }
+        return try quadrature.derivativeExpectation(
+          of: factors, derivatives: key.derivatives, covariance: covariance)
+      }
     } catch let error as GaussianExpectationError {
       switch error {
       case .singular, .notPositiveSemidefinite:

@@ -75,6 +75,9 @@ struct QuadratureWorkspace {
   let staticLeafZ: UnsafeMutablePointer<Double>
   /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
   static let staticLeafCapacity = 320
+  /// The innermost integral as an interpolated function of its one offset (see
+  /// `prepareLeafInterpolant`), when planned.
+  var leafInterpolant: LeafInterpolant?
 
   /// Breakpoints a level may hold (more are dropped, which only coarsens the mesh).
   static let breakpointCapacity = 512
@@ -159,6 +162,7 @@ struct QuadratureWorkspace {
 
   /// Frees every buffer; the workspace must not be used afterwards.
   func deallocate() {
+    leafInterpolant?.deallocate()
     factors.deinitialize(count: factorStart[dimension])
     factors.deallocate()
     for pointer in [
@@ -260,6 +264,30 @@ struct QuadratureWorkspace {
     return result
   }
 
+  /// Replaces the static leaf (when one is planned, for at least three levels) by its
+  /// interpolant in the offset c of the one coordinate s the last level completes
+  /// (``LeafInterpolant``): every offset the outer nodes produce lies in [−R, R],
+  /// R = U Σ_{m<j}|L_{sm}|, and the interpolant is converged there to the tolerance times the
+  /// largest leaf value. Left unplanned when several coordinates complete at the last level or
+  /// the interpolant does not converge within its capacity.
+  mutating func prepareLeafInterpolant(tolerance: Double) {
+    let j = rank - 1
+    guard rank >= 3, staticLeafCount > 0, completedStart[j + 1] - completedStart[j] == 1 else {
+      return
+    }
+    let s = completed[completedStart[j]]
+    var radius = 0.0
+    for m in 0..<j { radius += abs(lower[s * rank + m]) }
+    radius *= truncation
+    let offset = partial + j * dimension + s
+    leafInterpolant = LeafInterpolant(radius: radius, initialPieces: 8, tolerance: tolerance) {
+      c in
+      offset.pointee = c
+      integrateStaticLeaf(level: j)
+      return accumulators[j * monomialCount]
+    }
+  }
+
   /// The innermost level on the static mesh: Σᵢ Wᵢ Π_s f_s(c_s + L_{sj}uᵢ).
   private mutating func integrateStaticLeaf(level j: Int) {
     let n = staticLeafCount
@@ -286,6 +314,12 @@ struct QuadratureWorkspace {
   /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
   /// per monomial) in the accumulators of level j.
   mutating func integrate(level j: Int, logTolerance: Double) {
+    if let leafInterpolant, j == rank - 1 {
+      let s = completed[completedStart[j]]
+      accumulators[j * monomialCount] = leafInterpolant((partial + j * dimension)[s])
+      statistics.leafEvaluations += 1
+      return
+    }
     if staticLeafCount > 0 && j == rank - 1 {
       integrateStaticLeaf(level: j)
       return
