@@ -1,4 +1,5 @@
 import Algebra
+import Dispatch
 import Foundation
 import Quadrature
 import Rational
@@ -21,6 +22,18 @@ final class ExpressionEvaluator {
   private(set) lazy var quadrature = sharedQuadrature ?? GaussianExpectation()
   private let sharedQuadrature: GaussianExpectation?
   private var averageCache: [AverageKey: Double] = [:]
+  /// While set, an average not yet known is recorded in ``pending`` and taken as 1 instead of
+  /// computed: a first pass over the entries finds every average a layer needs, so that
+  /// ``computePending()`` can compute them all at once, in parallel.
+  var collecting = false
+  private var pending: [GaussianAverageMemo.Key: PendingAverage] = [:]
+
+  struct PendingAverage {
+    var factors: [GaussianFactor]
+    var derivatives: [Int]
+    var metricLayer: Int
+    var metric: String
+  }
   /// Averages by the sub-block of the metric they involve, shared with other evaluators.
   private let memo: GaussianAverageMemo
   /// The metric of each layer as a covariance matrix, built on first use.
@@ -297,6 +310,10 @@ final class ExpressionEvaluator {
         integrand: site.integrand.map {
           FactorKey(function: $0.function, derivative: $0.derivative, sample: a[$0.slot])
         }.sorted())
+      if collecting {
+        if averageCache[key] == nil { try collect(key, metric: site.metricName) }
+        return 1
+      }
       let v: Double
       if let hit = averageCache[key] {
         v = hit
@@ -311,6 +328,62 @@ final class ExpressionEvaluator {
       for (index, slot) in slots { free[index] = a[slot] }
       return try value(of: e, free: free)
     }
+  }
+
+  /// The factors of an average, as the quadrature takes them.
+  func factors(_ key: AverageKey) -> [GaussianFactor] {
+    key.integrand.map { f in
+      guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
+      return GaussianFactor.activation(
+        parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
+    }
+  }
+
+  /// Records an average the memo does not hold yet, for ``computePending()``.
+  private func collect(_ key: AverageKey, metric: String) throws {
+    guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
+      throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
+    }
+    let factors = factors(key)
+    let memoKey = GaussianAverageMemo.key(
+      factors: factors, derivatives: key.derivatives, covariance: k,
+      sampleCount: parameters.sampleCount)
+    if memo.contains(memoKey) || pending[memoKey] != nil { return }
+    pending[memoKey] = PendingAverage(
+      factors: factors, derivatives: key.derivatives, metricLayer: key.metricLayer, metric: metric)
+  }
+
+  /// Computes the averages recorded while ``collecting``, on every processor (each is an
+  /// independent, deterministic quadrature, so the values do not depend on the number of
+  /// threads), and stores them in the memo. One that fails is left out: the evaluation that
+  /// needs it computes it again and reports the error where it arises.
+  func computePending() {
+    let work = pending.map { (key: $0.key, average: $0.value) }
+    pending = [:]
+    guard !work.isEmpty else { return }
+    var matrices: [Int: CovarianceMatrix] = [:]
+    for item in work where matrices[item.average.metricLayer] == nil {
+      let layer = item.average.metricLayer
+      guard let k = tensors[TensorKey(name: item.average.metric, layer: layer)] else { continue }
+      let s = parameters.sampleCount
+      if let matrix = try? CovarianceMatrix((0..<s).map { a in (0..<s).map { k[a * s + $0] } }) {
+        matrices[layer] = matrix
+      }
+    }
+    let integrator = quadrature
+    let results = PendingResults(count: work.count)
+    let known = matrices
+    DispatchQueue.concurrentPerform(iterations: work.count) { i in
+      let average = work[i].average
+      guard let covariance = known[average.metricLayer] else { return }
+      results.store(
+        try? integrator.derivativeExpectation(
+          of: average.factors, derivatives: average.derivatives, covariance: covariance), at: i)
+    }
+    for (i, item) in work.enumerated() {
+      if let value = results.value(at: i) { memo.store(value, for: item.key) }
+    }
+    results.deallocate()
   }
 
   func average(_ key: AverageKey, metric: String) throws -> Double {

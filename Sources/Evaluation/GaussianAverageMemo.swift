@@ -38,11 +38,44 @@ final class GaussianAverageMemo {
       derivatives: derivatives.map { position[$0] ?? 0 }, block: block)
   }
 
+  /// Whether a value is stored under `key`.
+  func contains(_ key: Key) -> Bool { values[key] != nil }
+
+  /// Stores `value` under `key`.
+  func store(_ value: Double, for key: Key) { values[key] = value }
+
   /// The value stored under `key`, computing and storing it with `compute` on a miss.
   func value(_ key: Key, compute: () throws -> Double) rethrows -> Double {
     if let hit = values[key] { return hit }
     let v = try compute()
     values[key] = v
     return v
+  }
+}
+
+/// One optional result per index, written by concurrent workers at distinct indices.
+final class PendingResults: @unchecked Sendable {
+  private let values: UnsafeMutablePointer<Double>
+  private let present: UnsafeMutablePointer<Bool>
+
+  init(count: Int) {
+    values = .allocate(capacity: Swift.max(1, count))
+    values.initialize(repeating: 0, count: Swift.max(1, count))
+    present = .allocate(capacity: Swift.max(1, count))
+    present.initialize(repeating: false, count: Swift.max(1, count))
+  }
+
+  /// Stores a result (nil: none) at index `i`; each index is written by one worker only.
+  func store(_ value: Double?, at i: Int) {
+    guard let value else { return }
+    values[i] = value
+    present[i] = true
+  }
+
+  func value(at i: Int) -> Double? { present[i] ? values[i] : nil }
+
+  func deallocate() {
+    values.deallocate()
+    present.deallocate()
   }
 }

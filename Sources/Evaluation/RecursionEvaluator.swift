@@ -152,6 +152,14 @@ public struct RecursionEvaluator: Sendable {
     func step(_ layer: Int, _ equations: [Recursion], _ evaluator: ExpressionEvaluator) throws
       -> RecursionValues
     {
+      // A first pass finds the Gaussian averages the layer needs; they are computed together,
+      // in parallel; the second pass evaluates the entries with all of them known.
+      evaluator.collecting = true
+      for statistic in statistics {
+        _ = try tensorValues(equations, statistic, evaluator: evaluator)
+      }
+      evaluator.collecting = false
+      evaluator.computePending()
       var tensors: [String: SampleTensor] = [:]
       for statistic in statistics {
         var t = try tensorValues(equations, statistic, evaluator: evaluator)

@@ -112,3 +112,19 @@ extension SampleTensor {
     }
   }
 }
+
+extension SampleTensor {
+  /// Sample indices as written in labels: digits side by side (`01`) while every index is a
+  /// single digit, separated by commas (`1,15`) otherwise, so that labels with ten or more
+  /// inputs stay unambiguous.
+  public static func indexText(_ indices: [Int]) -> String {
+    indices.map(String.init).joined(separator: indices.allSatisfy { $0 < 10 } ? "" : ",")
+  }
+
+  /// A pair of pairs as written in labels: `(01)(23)`, or `(1,15)(3,4)` with an index ≥ 10
+  /// anywhere in it.
+  public static func pairText(_ indices: [Int]) -> String {
+    let separator = indices.allSatisfy { $0 < 10 } ? "" : ","
+    return "(\(indices[0])\(separator)\(indices[1]))(\(indices[2])\(separator)\(indices[3]))"
+  }
+}

@@ -7,11 +7,12 @@ import Foundation
 /// of the offset c (a Gaussian smoothing of F_s), the same at every outer point. It is sampled
 /// once on [−R, R], R = U Σ_{m<j}|L_{sm}| (every offset an outer node can produce), on
 /// Chebyshev points of pieces bisected until each piece's interpolant has converged (its three
-/// highest coefficients sum to at most the tolerance times the largest |g| sampled), and then
+/// highest coefficients sum to at most the tolerance times the piece's scale Σ|a_j|, or a
+/// hundredth of the largest |g| sampled where that is larger), and then
 /// each outer point costs one Clenshaw sum instead of a leaf quadrature.
 struct LeafInterpolant {
   /// The polynomial degree on every piece.
-  static let degree = 23
+  static let degree = 13
   /// The most pieces (beyond, the leaf is integrated directly).
   static let pieceCapacity = 512
 
@@ -27,7 +28,7 @@ struct LeafInterpolant {
   let pieceInverseHalf: UnsafeMutablePointer<Double>
   let coefficients: UnsafeMutablePointer<Double>
 
-  /// Interpolates `g` on [−`radius`, `radius`] to `tolerance` times the largest |g| sampled,
+  /// Interpolates `g` on [−`radius`, `radius`] to `tolerance` relative to its values,
   /// starting from `initialPieces` equal pieces; nil when that takes more than
   /// ``pieceCapacity`` pieces or a bisection finer than 2⁻¹² of the interval.
   init?(radius: Double, initialPieces: Int, tolerance: Double, _ g: (Double) -> Double) {
@@ -61,13 +62,15 @@ struct LeafInterpolant {
       pending.append((a, b, 0, fit.coefficients))
     }
     guard scale.isFinite else { return nil }
-    let bound = tolerance * scale
     let maximumDepth = 12
     var accepted: [(a: Double, b: Double, depth: Int, fit: [Double])] = []
     while let piece = pending.popLast() {
       let tail = abs(piece.fit[n]) + abs(piece.fit[n - 1]) + abs(piece.fit[n - 2])
       guard tail.isFinite else { return nil }
-      if tail <= bound {
+      // |Σ a_j| ≤ Σ|a_j| bounds the piece's values; the bound is relative to them, but never
+      // finer than a hundredth of the largest |g|.
+      let local = piece.fit.reduce(0) { $0 + abs($1) }
+      if tail <= tolerance * Swift.max(local, 0.01 * scale) {
         accepted.append(piece)
         continue
       }

@@ -178,7 +178,7 @@ struct NestedGaussianQuadrature {
     if rank > 1 && options.useStaticLeafMesh {
       workspace.prepareStaticLeaf(logTolerance: logTolerance)
       if options.useLeafInterpolation {
-        workspace.prepareLeafInterpolant(tolerance: options.tolerance)
+        workspace.prepareLeafInterpolant(logTolerance: logTolerance)
       }
     }
     workspace.integrate(level: 0, logTolerance: logTolerance)

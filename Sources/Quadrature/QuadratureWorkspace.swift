@@ -264,26 +264,34 @@ struct QuadratureWorkspace {
     return result
   }
 
-  /// Replaces the static leaf (when one is planned, for at least three levels) by its
-  /// interpolant in the offset c of the one coordinate s the last level completes
-  /// (``LeafInterpolant``): every offset the outer nodes produce lies in [−R, R],
-  /// R = U Σ_{m<j}|L_{sm}|, and the interpolant is converged there to the tolerance times the
-  /// largest leaf value. Left unplanned when several coordinates complete at the last level or
-  /// the interpolant does not converge within its capacity.
-  mutating func prepareLeafInterpolant(tolerance: Double) {
+  /// Replaces the innermost level, for at least three levels, by an interpolant in the offset
+  /// c of the one coordinate s it completes (``LeafInterpolant``), sampled with the static
+  /// leaf mesh when one is planned and with the adaptive leaf (split at kinks) otherwise, at
+  /// the strictest tolerance: every offset the outer nodes produce lies in [−R, R],
+  /// R = U Σ_{m<j}|L_{sm}|, and the interpolant is converged there to the tolerance relative to
+  /// the leaf's values. Left unplanned for closures, moments, fixed rules, several coordinates
+  /// completing at the last level, or an interpolant that does not converge within its
+  /// capacity.
+  mutating func prepareLeafInterpolant(logTolerance: Double) {
     let j = rank - 1
-    guard rank >= 3, staticLeafCount > 0, completedStart[j + 1] - completedStart[j] == 1 else {
-      return
-    }
+    guard rank >= 3, closure == nil, monomialCount == 1, fixedNodes == nil,
+      completedStart[j + 1] - completedStart[j] == 1
+    else { return }
     let s = completed[completedStart[j]]
     var radius = 0.0
     for m in 0..<j { radius += abs(lower[s * rank + m]) }
     radius *= truncation
     let offset = partial + j * dimension + s
-    leafInterpolant = LeafInterpolant(radius: radius, initialPieces: 8, tolerance: tolerance) {
-      c in
+    let useStatic = staticLeafCount > 0
+    leafInterpolant = LeafInterpolant(
+      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance)
+    ) { c in
       offset.pointee = c
-      integrateStaticLeaf(level: j)
+      if useStatic {
+        integrateStaticLeaf(level: j)
+      } else {
+        integrate(level: j, logTolerance: logTolerance)
+      }
       return accumulators[j * monomialCount]
     }
   }
