@@ -374,6 +374,32 @@ struct QuadratureWorkspace {
           continue
         }
         statistics.levelNodes[j] += n
+        if let leafInterpolant, j == r - 2 {
+          // The last level is the interpolant: its offset is known at each node, so the
+          // nodes are summed here, without descending (the same operations in the same order
+          // as through `integrate(level: j + 1, …)`).
+          let leaf = completed[completedStart[r - 1]]
+          let leafOffset = here[leaf]
+          let leafSlope = lower[leaf * r + j]
+          for i in 0..<n {
+            let uj = mid + half * nodes[i]
+            if logTolerance - logImportance(level: j, at: uj) >= 0 { continue }
+            var g = 1.0
+            for c in completedStart[j]..<completedStart[j + 1] {
+              let s = completed[c]
+              let zs = here[s] + lower[s * r + j] * uj
+              for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
+            }
+            if g == 0 { continue }
+            let inner = leafInterpolant(leafOffset + leafSlope * uj)
+            statistics.leafEvaluations += 1
+            let weight =
+              half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
+              * ElementaryFunctions.exp(-0.5 * uj * uj)
+            accumulator[0] += weight * g * inner
+          }
+          continue
+        }
         for i in 0..<n {
           let uj = mid + half * nodes[i]
           let innerTolerance = logTolerance - logImportance(level: j, at: uj)

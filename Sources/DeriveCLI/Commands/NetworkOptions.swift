@@ -341,7 +341,7 @@ struct NetworkOptions: ParsableArguments {
       guard n >= k else { return 0 }
       return (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) }
     }
-    return 0.002 + 0.003 * Double(s * s) + 0.005 * 3 * choose(s, 3) + 0.03 * choose(s, 4)
+    return 0.002 + 0.003 * Double(s * s) + 0.003 * 3 * choose(s, 3) + 0.01 * choose(s, 4)
   }
 
   /// The longest evaluation accepted (estimated, before it starts): 5 minutes. A check
