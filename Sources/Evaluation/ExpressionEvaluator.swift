@@ -347,7 +347,7 @@ final class ExpressionEvaluator {
     let factors = factors(key)
     let memoKey = GaussianAverageMemo.key(
       factors: factors, derivatives: key.derivatives, covariance: k,
-      sampleCount: parameters.sampleCount)
+      sampleCount: parameters.sampleCount, tolerance: parameters.tolerance)
     if memo.contains(memoKey) || pending[memoKey] != nil { return }
     pending[memoKey] = PendingAverage(
       factors: factors, derivatives: key.derivatives, metricLayer: key.metricLayer, metric: metric)
@@ -398,7 +398,8 @@ final class ExpressionEvaluator {
         parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
     }
     let memoKey = GaussianAverageMemo.key(
-      factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s)
+      factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s,
+      tolerance: parameters.tolerance)
     do {
       return try memo.value(memoKey) {
         let covariance: CovarianceMatrix

@@ -10,6 +10,8 @@ import Quadrature
 /// exactly the value a fresh evaluation would.
 final class GaussianAverageMemo {
   struct Key: Hashable {
+    /// The accuracy the average was computed to (``NumericParameters/tolerance``).
+    var tolerance: Double
     var factors: [GaussianFactor]
     var derivatives: [Int]
     var block: [UInt64]
@@ -21,7 +23,8 @@ final class GaussianAverageMemo {
 
   /// The key of ⟨∂_{derivatives} Π factors⟩ under the covariance `k` (S × S, row-major).
   static func key(
-    factors: [GaussianFactor], derivatives: [Int], covariance k: [Double], sampleCount s: Int
+    factors: [GaussianFactor], derivatives: [Int], covariance k: [Double], sampleCount s: Int,
+    tolerance: Double
   ) -> Key {
     let samples = Array(Set(factors.map(\.coordinate) + derivatives)).sorted()
     var position = [Int: Int]()
@@ -32,6 +35,7 @@ final class GaussianAverageMemo {
       for b in samples { block.append(k[a * s + b].bitPattern) }
     }
     return Key(
+      tolerance: tolerance,
       factors: factors.map {
         GaussianFactor($0.function, coordinate: position[$0.coordinate] ?? 0)
       },
