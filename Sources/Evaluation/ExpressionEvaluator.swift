@@ -373,12 +373,18 @@ final class ExpressionEvaluator {
     let integrator = quadrature
     let results = PendingResults(count: work.count)
     let known = matrices
-    DispatchQueue.concurrentPerform(iterations: work.count) { i in
+    let compute: @Sendable (Int) -> Void = { i in
       let average = work[i].average
       guard let covariance = known[average.metricLayer] else { return }
       results.store(
         try? integrator.derivativeExpectation(
           of: average.factors, derivatives: average.derivatives, covariance: covariance), at: i)
+    }
+    // A few averages (one or two inputs) are not worth waking other threads for.
+    if work.count < 8 {
+      for i in work.indices { compute(i) }
+    } else {
+      DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
     }
     for (i, item) in work.enumerated() {
       if let value = results.value(at: i) { memo.store(value, for: item.key) }
