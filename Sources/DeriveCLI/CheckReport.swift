@@ -11,8 +11,8 @@ enum CheckReport {
 
   static func name(_ r: CrossValidation.Row) -> String {
     r.symmetry == .pairOfPairs
-      ? "\(r.quantity)[(\(r.indices[0])\(r.indices[1]))(\(r.indices[2])\(r.indices[3]))]"
-      : "\(r.quantity)[\(r.indices.map(String.init).joined())]"
+      ? "\(r.quantity)[\(SampleTensor.pairText(r.indices))]"
+      : "\(r.quantity)[\(SampleTensor.indexText(r.indices))]"
   }
 
   static func table(_ report: CrossValidation.Report, header: String) -> String {
@@ -159,7 +159,7 @@ enum CheckReport {
       for p in r.points {
         lines.append(
           [
-            r.quantity, String(r.layer), r.indices.map(String.init).joined(), String(p.width),
+            r.quantity, String(r.layer), SampleTensor.indexText(r.indices), String(p.width),
             f(p.leadingOrder, 12), f(p.theory, 12),
             f(p.estimate.value, 12), f(p.estimate.standardError, 6), f(p.zScore, 4),
             String(r.residualOrder), f(r.limitZ, 4), r.passed ? "pass" : "fail",

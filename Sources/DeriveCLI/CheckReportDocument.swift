@@ -456,8 +456,8 @@ enum CheckReportDocument {
     func component(_ quantity: String, _ indices: [Int], _ symmetry: TensorSymmetry) -> String {
       let written =
         symmetry == .pairOfPairs && indices.count == 4
-        ? "(\(indices[0])\(indices[1]))(\(indices[2])\(indices[3]))"
-        : indices.map(String.init).joined()
+        ? SampleTensor.pairText(indices)
+        : SampleTensor.indexText(indices)
       return "{" + head(quantity) + "}_{" + written + "}"
     }
   }

@@ -171,11 +171,12 @@ public struct CrossValidation: Sendable {
     _ = try MonteCarloEstimators(model)
     var evaluator = RecursionEvaluator(model: model, derivation: derivation)
     evaluator.removed = options.negativeControl
-    return try (0...max(0, options.scanSteps)).map { step in
-      var p = base
-      p.widths = Self.widths(base, step: step)
-      return try evaluator.evaluate(p)
-    }
+    return try evaluator.evaluate(
+      each: (0...max(0, options.scanSteps)).map { step in
+        var p = base
+        p.widths = Self.widths(base, step: step)
+        return p
+      })
   }
 
   /// The most memory a sampling run may hold at once: 4 GiB (estimated per scan step by

@@ -1,4 +1,5 @@
 import Algebra
+import Dispatch
 import Foundation
 import Quadrature
 import Rational
@@ -21,6 +22,22 @@ final class ExpressionEvaluator {
   private(set) lazy var quadrature = sharedQuadrature ?? GaussianExpectation()
   private let sharedQuadrature: GaussianExpectation?
   private var averageCache: [AverageKey: Double] = [:]
+  /// While set, an average not yet known is recorded in ``pending`` and taken as 1 instead of
+  /// computed: a first pass over the entries finds every average a layer needs, so that
+  /// ``computePending()`` can compute them all at once, in parallel.
+  var collecting = false
+  private var pending: [GaussianAverageMemo.Key: PendingAverage] = [:]
+
+  struct PendingAverage {
+    var factors: [GaussianFactor]
+    var derivatives: [Int]
+    var metricLayer: Int
+    var metric: String
+  }
+  /// Averages by the sub-block of the metric they involve, shared with other evaluators.
+  private let memo: GaussianAverageMemo
+  /// The metric of each layer as a covariance matrix, built on first use.
+  private var covariances: [Int: CovarianceMatrix] = [:]
 
   struct TensorKey: Hashable {
     var name: String
@@ -47,9 +64,10 @@ final class ExpressionEvaluator {
 
   init(
     parameters: NumericParameters, layer: Int, tensors: [TensorKey: [Double]],
-    quadrature: GaussianExpectation? = nil
+    quadrature: GaussianExpectation? = nil, memo: GaussianAverageMemo = GaussianAverageMemo()
   ) {
     self.sharedQuadrature = quadrature
+    self.memo = memo
     self.parameters = parameters
     self.layer = layer
     self.tensors = tensors
@@ -142,24 +160,59 @@ final class ExpressionEvaluator {
       }
       total += product
     }
-    // Odometer over the summed slots.
-    if summed.isEmpty {
-      try evaluate()
-      return total
-    }
     if ranges.contains(0) { return 0 }
-    while true {
-      try evaluate()
-      var k = summed.count - 1
-      while k >= 0 {
-        assignment[firstSummed + k] += 1
-        if assignment[firstSummed + k] < ranges[k] { break }
-        assignment[firstSummed + k] = 0
-        k -= 1
+    let domains = Self.derivativeDomains(factors, firstSummed: firstSummed, count: summed.count)
+    // The summed slots in lexicographic order, the first outermost; a slot constrained by an
+    // average runs over its domain only, in increasing order, so the non-zero products are
+    // added in the same order as over the full ranges.
+    func enumerate(_ k: Int) throws {
+      if k == summed.count {
+        try evaluate()
+        return
       }
-      if k < 0 { break }
+      let slot = firstSummed + k
+      if let sources = domains[k] {
+        var values: [Int] = []
+        for source in sources {
+          let v = assignment[source]
+          if v < ranges[k] && !values.contains(v) { values.append(v) }
+        }
+        values.sort()
+        for v in values {
+          assignment[slot] = v
+          try enumerate(k + 1)
+        }
+      } else {
+        for v in 0..<ranges[k] {
+          assignment[slot] = v
+          try enumerate(k + 1)
+        }
+      }
     }
+    try enumerate(0)
     return total
+  }
+
+  /// For each summed slot (`firstSummed` + k), the slots whose values are the only ones it can
+  /// take without making the term vanish, or nil for its full range: a Gaussian average
+  /// ⟨∂_β F⟩ is zero unless z_β is a coordinate F depends on, so a summed slot that is a
+  /// derivative index of an average runs over the values of that average's integrand slots —
+  /// provided they are all assigned before it (free, or summed earlier). Of several such
+  /// averages the one with the fewest integrand slots is taken. The skipped assignments are
+  /// exact zeros of the product, so the sum is unchanged bit for bit.
+  static func derivativeDomains(_ factors: [CompiledFactor], firstSummed: Int, count: Int)
+    -> [[Int]?]
+  {
+    var domains = [[Int]?](repeating: nil, count: count)
+    for case .average(let site) in factors {
+      let sources = site.integrand.map(\.slot)
+      for slot in site.derivativeSlots where slot >= firstSummed {
+        guard sources.allSatisfy({ $0 < slot }) else { continue }
+        let k = slot - firstSummed
+        if domains[k] == nil || sources.count < domains[k]?.count ?? 0 { domains[k] = sources }
+      }
+    }
+    return domains
   }
 
   /// A factor resolved against index slots: tensor values and layers looked up once, averages
@@ -257,6 +310,10 @@ final class ExpressionEvaluator {
         integrand: site.integrand.map {
           FactorKey(function: $0.function, derivative: $0.derivative, sample: a[$0.slot])
         }.sorted())
+      if collecting {
+        if averageCache[key] == nil { try collect(key, metric: site.metricName) }
+        return 1
+      }
       let v: Double
       if let hit = averageCache[key] {
         v = hit
@@ -273,27 +330,100 @@ final class ExpressionEvaluator {
     }
   }
 
+  /// The factors of an average, as the quadrature takes them.
+  func factors(_ key: AverageKey) -> [GaussianFactor] {
+    key.integrand.map { f in
+      guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
+      return GaussianFactor.activation(
+        parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
+    }
+  }
+
+  /// Records an average the memo does not hold yet, for ``computePending()``.
+  private func collect(_ key: AverageKey, metric: String) throws {
+    guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
+      throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
+    }
+    let factors = factors(key)
+    let memoKey = GaussianAverageMemo.key(
+      factors: factors, derivatives: key.derivatives, covariance: k,
+      sampleCount: parameters.sampleCount, tolerance: parameters.tolerance)
+    if memo.contains(memoKey) || pending[memoKey] != nil { return }
+    pending[memoKey] = PendingAverage(
+      factors: factors, derivatives: key.derivatives, metricLayer: key.metricLayer, metric: metric)
+  }
+
+  /// Computes the averages recorded while ``collecting``, on every processor (each is an
+  /// independent, deterministic quadrature, so the values do not depend on the number of
+  /// threads), and stores them in the memo. One that fails is left out: the evaluation that
+  /// needs it computes it again and reports the error where it arises.
+  func computePending() {
+    let work = pending.map { (key: $0.key, average: $0.value) }
+    pending = [:]
+    guard !work.isEmpty else { return }
+    var matrices: [Int: CovarianceMatrix] = [:]
+    for item in work where matrices[item.average.metricLayer] == nil {
+      let layer = item.average.metricLayer
+      guard let k = tensors[TensorKey(name: item.average.metric, layer: layer)] else { continue }
+      let s = parameters.sampleCount
+      if let matrix = try? CovarianceMatrix((0..<s).map { a in (0..<s).map { k[a * s + $0] } }) {
+        matrices[layer] = matrix
+      }
+    }
+    let integrator = quadrature
+    let results = PendingResults(count: work.count)
+    let known = matrices
+    let compute: @Sendable (Int) -> Void = { i in
+      let average = work[i].average
+      guard let covariance = known[average.metricLayer] else { return }
+      results.store(
+        try? integrator.derivativeExpectation(
+          of: average.factors, derivatives: average.derivatives, covariance: covariance), at: i)
+    }
+    // A few averages (one or two inputs) are not worth waking other threads for.
+    if work.count < 8 {
+      for i in work.indices { compute(i) }
+    } else {
+      DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
+    }
+    for (i, item) in work.enumerated() {
+      if let value = results.value(at: i) { memo.store(value, for: item.key) }
+    }
+    results.deallocate()
+  }
+
   func average(_ key: AverageKey, metric: String) throws -> Double {
     guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
       throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
     }
     let s = parameters.sampleCount
     let rows = (0..<s).map { a in (0..<s).map { b in k[a * s + b] } }
-    let covariance: CovarianceMatrix
-    do {
-      covariance = try CovarianceMatrix(rows)
-    } catch {
-      throw EvaluationError(
-        "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)")
-    }
     let factors = key.integrand.map { f in
       guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
       return GaussianFactor.activation(
         parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
     }
+    let memoKey = GaussianAverageMemo.key(
+      factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s,
+      tolerance: parameters.tolerance)
     do {
-      return try quadrature.derivativeExpectation(
-        of: factors, derivatives: key.derivatives, covariance: covariance)
+      return try memo.value(memoKey) {
+        let covariance: CovarianceMatrix
+        if let known = covariances[key.metricLayer] {
+          covariance = known
+        } else {
+          do {
+            covariance = try CovarianceMatrix(rows)
+          } catch {
+            throw EvaluationError(
+              "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)"
+            )
+          }
+          covariances[key.metricLayer] = covariance
+        }
+        return try quadrature.derivativeExpectation(
+          of: factors, derivatives: key.derivatives, covariance: covariance)
+      }
     } catch let error as GaussianExpectationError {
       switch error {
       case .singular, .notPositiveSemidefinite:

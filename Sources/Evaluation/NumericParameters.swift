@@ -1,5 +1,6 @@
 import Derivation
 import Numerics
+import Quadrature
 
 /// The numbers a derived recursion is evaluated at.
 public struct NumericParameters: Sendable {
@@ -15,10 +16,31 @@ public struct NumericParameters: Sendable {
   /// (`function tau` and `--function tau=relu`).
   public var functionActivations: [String: Activation]
 
+  /// The accuracy asked of every Gaussian average, relative to the scale of its integrand:
+  /// ``defaultTolerance`` (10⁻¹²) unless a coarser one (up to 10⁻⁴) buys speed.
+  public var tolerance: Double
+
+  /// The default accuracy of a Gaussian average: 10⁻¹², the contract of `GaussianExpectation`.
+  public static let defaultTolerance = 1e-12
+  /// The finest tolerance accepted: the default (the quadrature is not built to go further).
+  public static let finestTolerance = defaultTolerance
+  /// The coarsest tolerance accepted: 10⁻⁴.
+  public static let coarsestTolerance = 1e-4
+
+  /// The quadrature's options for ``tolerance``: its a-priori node-selection target is scaled
+  /// from the default one, which meets 10⁻¹² (achieved errors are 0.01–1 times the target).
+  public var quadratureOptions: GaussianExpectation.Options {
+    let defaults = GaussianExpectation.Options()
+    if tolerance == Self.defaultTolerance { return defaults }
+    return GaussianExpectation.Options(
+      tolerance: defaults.tolerance * (tolerance / Self.defaultTolerance))
+  }
+
   public init(
     couplings: [String: Double], widths: [Int], inputs: [[Double]], activation: Activation,
-    functionActivations: [String: Activation] = [:]
+    functionActivations: [String: Activation] = [:], tolerance: Double = defaultTolerance
   ) {
+    self.tolerance = tolerance
     self.couplings = couplings
     self.widths = widths
     self.inputs = inputs

@@ -48,9 +48,33 @@ public struct RecursionEvaluator: Sendable {
     return Set(names).sorted()
   }
 
+  /// The statistics of every layer, 1…depth.
   public func evaluate(_ p: NumericParameters) throws -> [RecursionValues] {
+    try evaluate(p, memo: GaussianAverageMemo())
+  }
+
+  /// The statistics of every layer for each of `parameters` (e.g. the widths of a scan), in
+  /// order: the Gaussian averages, which depend on the kernel only, are computed once for all.
+  public func evaluate(each parameters: [NumericParameters]) throws -> [[RecursionValues]] {
+    let memo = GaussianAverageMemo()
+    return try parameters.map { try evaluate($0, memo: memo) }
+  }
+
+  /// The most inputs an evaluation accepts.
+  public static let maximumInputs = 32
+
+  func evaluate(_ p: NumericParameters, memo: GaussianAverageMemo) throws -> [RecursionValues] {
     let s = p.sampleCount
-    guard s >= 1, s <= 8 else { throw EvaluationError("give between 1 and 8 inputs (got \(s))") }
+    guard s >= 1, s <= Self.maximumInputs else {
+      throw EvaluationError("give between 1 and \(Self.maximumInputs) inputs (got \(s))")
+    }
+    guard p.tolerance.isFinite, p.tolerance >= NumericParameters.finestTolerance,
+      p.tolerance <= NumericParameters.coarsestTolerance
+    else {
+      throw EvaluationError(
+        "the tolerance must be between \(NumericParameters.finestTolerance) and \(NumericParameters.coarsestTolerance) (got \(p.tolerance))"
+      )
+    }
     guard p.inputDimension >= 1, p.inputs.allSatisfy({ $0.count == p.inputDimension }) else {
       throw EvaluationError("every input needs the same number (≥ 1) of components")
     }
@@ -84,13 +108,30 @@ public struct RecursionEvaluator: Sendable {
         at: model.location)
     }
 
-    /// Every entry of a derived statistic, from its equation (zero without one).
+    /// The representative of every entry under each statistic's symmetry, by flat position.
+    let canonical = Dictionary(
+      uniqueKeysWithValues: statistics.map {
+        (
+          $0.name,
+          SampleTensor.canonicalOffsets(rank: $0.rank, symmetry: $0.symmetry, sampleCount: s)
+        )
+      })
+
+    /// Every entry of a derived statistic, from its equation (zero without one): each entry
+    /// its symmetry does not relate to an earlier one is evaluated, and the others are copies
+    /// of it, so that symmetric entries are bitwise equal.
     func tensorValues(_ rec: [Recursion], _ statistic: Statistic, evaluator: ExpressionEvaluator)
       throws -> SampleTensor
     {
       var tensor = SampleTensor.zero(rank: statistic.rank, sampleCount: s)
       guard let r = rec.first(where: { $0.quantity == statistic.name }) else { return tensor }
+      let representative = canonical[statistic.name] ?? Array(tensor.values.indices)
       for k in tensor.values.indices {
+        let c = representative[k]
+        if c != k {
+          tensor.values[k] = tensor.values[c]
+          continue
+        }
         var free: [Index: Int] = [:]
         for (slot, value) in zip(r.freeIndices, tensor.indices(at: k)) { free[slot] = value }
         tensor.values[k] = try evaluator.value(of: r.rhs, free: free)
@@ -111,6 +152,14 @@ public struct RecursionEvaluator: Sendable {
     func step(_ layer: Int, _ equations: [Recursion], _ evaluator: ExpressionEvaluator) throws
       -> RecursionValues
     {
+      // A first pass finds the Gaussian averages the layer needs; they are computed together,
+      // in parallel; the second pass evaluates the entries with all of them known.
+      evaluator.collecting = true
+      for statistic in statistics {
+        _ = try tensorValues(equations, statistic, evaluator: evaluator)
+      }
+      evaluator.collecting = false
+      evaluator.computePending()
       var tensors: [String: SampleTensor] = [:]
       for statistic in statistics {
         var t = try tensorValues(equations, statistic, evaluator: evaluator)
@@ -126,12 +175,13 @@ public struct RecursionEvaluator: Sendable {
         layer: layer, sampleCount: s, names: statistics.map(\.name), tensors: tensors)
     }
 
-    let quadrature = GaussianExpectation()
+    let quadrature = GaussianExpectation(options: p.quadratureOptions)
     // Layer 1. The `first` map was compiled with ℓ = 0.
     var layers = [
       try step(
         1, derivation.initialConditions,
-        ExpressionEvaluator(parameters: p, layer: 0, tensors: [:], quadrature: quadrature))
+        ExpressionEvaluator(
+          parameters: p, layer: 0, tensors: [:], quadrature: quadrature, memo: memo))
     ]
     for l in stride(from: 1, to: p.depth, by: 1) {
       let current = layers[layers.count - 1]
@@ -150,7 +200,8 @@ public struct RecursionEvaluator: Sendable {
       layers.append(
         try step(
           l + 1, derivation.recursions,
-          ExpressionEvaluator(parameters: p, layer: l, tensors: tensors, quadrature: quadrature)))
+          ExpressionEvaluator(
+            parameters: p, layer: l, tensors: tensors, quadrature: quadrature, memo: memo)))
     }
     return layers
   }

@@ -1,3 +1,5 @@
+import Algebra
+
 /// The values of one statistic at one layer: every entry of a tensor with `rank` sample indices
 /// over `sampleCount` inputs (0-based, input order), row-major — entry (i₁, …, i_r) at
 /// ((i₁·S + i₂)·S + …)·S + i_r.
@@ -66,5 +68,63 @@ public struct RecursionValues: Sendable, Equatable {
   public func values(of name: String) -> SampleTensor {
     guard let t = tensors[name] else { preconditionFailure("no statistic '\(name)' at this layer") }
     return t
+  }
+}
+
+extension SampleTensor {
+  /// The representative of `entry` under `symmetry`, the one entry of its class that is
+  /// computed (every other entry of the class is a copy of it, bitwise): the indices sorted for
+  /// a symmetric tensor; for a pair of pairs each pair sorted and the two pairs in
+  /// lexicographic order; the entry itself without symmetry. It is the lexicographically
+  /// smallest entry of its class.
+  public static func canonicalEntry(_ entry: [Int], symmetry: TensorSymmetry) -> [Int] {
+    switch symmetry {
+    case .none: return entry
+    case .symmetric: return entry.sorted()
+    case .pairOfPairs:
+      precondition(entry.count == 4, "a pair of pairs has four indices")
+      let first = [min(entry[0], entry[1]), max(entry[0], entry[1])]
+      let second = [min(entry[2], entry[3]), max(entry[2], entry[3])]
+      return first.lexicographicallyPrecedes(second) ? first + second : second + first
+    }
+  }
+
+  /// For every flat position of a tensor of `rank` indices over `sampleCount` inputs, the flat
+  /// position of its representative under `symmetry` (``canonicalEntry(_:symmetry:)``).
+  public static func canonicalOffsets(rank: Int, symmetry: TensorSymmetry, sampleCount: Int)
+    -> [Int]
+  {
+    let layout = SampleTensor.zero(rank: rank, sampleCount: sampleCount)
+    return layout.values.indices.map { k in
+      layout.offset(canonicalEntry(layout.indices(at: k), symmetry: symmetry))
+    }
+  }
+
+  /// The entries that `symmetry` does not relate (the representatives), in lexicographic
+  /// order.
+  public static func distinctEntries(rank: Int, symmetry: TensorSymmetry, sampleCount: Int)
+    -> [[Int]]
+  {
+    let layout = SampleTensor.zero(rank: rank, sampleCount: sampleCount)
+    return layout.values.indices.compactMap { k in
+      let entry = layout.indices(at: k)
+      return canonicalEntry(entry, symmetry: symmetry) == entry ? entry : nil
+    }
+  }
+}
+
+extension SampleTensor {
+  /// Sample indices as written in labels: digits side by side (`01`) while every index is a
+  /// single digit, separated by commas (`1,15`) otherwise, so that labels with ten or more
+  /// inputs stay unambiguous.
+  public static func indexText(_ indices: [Int]) -> String {
+    indices.map(String.init).joined(separator: indices.allSatisfy { $0 < 10 } ? "" : ",")
+  }
+
+  /// A pair of pairs as written in labels: `(01)(23)`, or `(1,15)(3,4)` with an index ≥ 10
+  /// anywhere in it.
+  public static func pairText(_ indices: [Int]) -> String {
+    let separator = indices.allSatisfy { $0 < 10 } ? "" : ","
+    return "(\(indices[0])\(separator)\(indices[1]))(\(indices[2])\(separator)\(indices[3]))"
   }
 }

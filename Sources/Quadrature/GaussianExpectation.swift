@@ -63,6 +63,12 @@ public struct GaussianExpectation: Sendable {
     /// placement of its features, instead of an adaptive mesh per outer point (see
     /// `QuadratureWorkspace.prepareStaticLeaf`): more nodes, each far cheaper.
     public var useStaticLeafMesh: Bool
+    /// With three or more Cholesky levels and a static leaf mesh, replace the innermost
+    /// integral — a smooth function of the one offset its coordinate receives from the outer
+    /// levels — by a piecewise Chebyshev interpolant of it, sampled once per expectation
+    /// (`LeafInterpolant`): an outer point then costs one polynomial sum instead of a leaf
+    /// quadrature.
+    public var useLeafInterpolation: Bool
 
     /// Options with the documented defaults.
     ///
@@ -71,8 +77,10 @@ public struct GaussianExpectation: Sendable {
     public init(
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
-      useHermiteSeries: Bool = true, useStaticLeafMesh: Bool = true
+      useHermiteSeries: Bool = true, useStaticLeafMesh: Bool = true,
+      useLeafInterpolation: Bool = true
     ) {
+      self.useLeafInterpolation = useLeafInterpolation
       self.tolerance = tolerance
       self.truncation = truncation
       self.maximumPieceLength = maximumPieceLength
@@ -85,14 +93,15 @@ public struct GaussianExpectation: Sendable {
     }
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
-    /// mesh and a wider truncation, no closed forms, no Hermite series and no static leaf mesh
-    /// (always the adaptive nested quadrature, an independent check of the others). (Brute
+    /// mesh and a wider truncation, no closed forms, no Hermite series, no static leaf mesh
+    /// and no leaf interpolant (always the adaptive nested quadrature, an independent check of
+    /// the others). (Brute
     /// force — many nodes on uniform pieces — is no better: its rounding error on cancelling
     /// integrands is ~10⁻¹³.)
     public static var reference: Options {
       Options(
         tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
-        useHermiteSeries: false, useStaticLeafMesh: false)
+        useHermiteSeries: false, useStaticLeafMesh: false, useLeafInterpolation: false)
     }
 
     /// Whether every knob is in its valid range.

@@ -177,6 +177,9 @@ struct NestedGaussianQuadrature {
     let logTolerance = Foundation.log(options.tolerance)
     if rank > 1 && options.useStaticLeafMesh {
       workspace.prepareStaticLeaf(logTolerance: logTolerance)
+      if options.useLeafInterpolation {
+        workspace.prepareLeafInterpolant(logTolerance: logTolerance)
+      }
     }
     workspace.integrate(level: 0, logTolerance: logTolerance)
     return (workspace.results, workspace.statistics)

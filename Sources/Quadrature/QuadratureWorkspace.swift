@@ -75,6 +75,9 @@ struct QuadratureWorkspace {
   let staticLeafZ: UnsafeMutablePointer<Double>
   /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
   static let staticLeafCapacity = 320
+  /// The innermost integral as an interpolated function of its one offset (see
+  /// `prepareLeafInterpolant`), when planned.
+  var leafInterpolant: LeafInterpolant?
 
   /// Breakpoints a level may hold (more are dropped, which only coarsens the mesh).
   static let breakpointCapacity = 512
@@ -159,6 +162,7 @@ struct QuadratureWorkspace {
 
   /// Frees every buffer; the workspace must not be used afterwards.
   func deallocate() {
+    leafInterpolant?.deallocate()
     factors.deinitialize(count: factorStart[dimension])
     factors.deallocate()
     for pointer in [
@@ -260,6 +264,38 @@ struct QuadratureWorkspace {
     return result
   }
 
+  /// Replaces the innermost level, for at least three levels, by an interpolant in the offset
+  /// c of the one coordinate s it completes (``LeafInterpolant``), sampled with the static
+  /// leaf mesh when one is planned and with the adaptive leaf (split at kinks) otherwise, at
+  /// the strictest tolerance: every offset the outer nodes produce lies in [−R, R],
+  /// R = U Σ_{m<j}|L_{sm}|, and the interpolant is converged there to the tolerance relative to
+  /// the leaf's values. Left unplanned for closures, moments, fixed rules, several coordinates
+  /// completing at the last level, or an interpolant that does not converge within its
+  /// capacity.
+  mutating func prepareLeafInterpolant(logTolerance: Double) {
+    let j = rank - 1
+    guard rank >= 3, closure == nil, monomialCount == 1, fixedNodes == nil,
+      completedStart[j + 1] - completedStart[j] == 1
+    else { return }
+    let s = completed[completedStart[j]]
+    var radius = 0.0
+    for m in 0..<j { radius += abs(lower[s * rank + m]) }
+    radius *= truncation
+    let offset = partial + j * dimension + s
+    let useStatic = staticLeafCount > 0
+    leafInterpolant = LeafInterpolant(
+      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance)
+    ) { c in
+      offset.pointee = c
+      if useStatic {
+        integrateStaticLeaf(level: j)
+      } else {
+        integrate(level: j, logTolerance: logTolerance)
+      }
+      return accumulators[j * monomialCount]
+    }
+  }
+
   /// The innermost level on the static mesh: Σᵢ Wᵢ Π_s f_s(c_s + L_{sj}uᵢ).
   private mutating func integrateStaticLeaf(level j: Int) {
     let n = staticLeafCount
@@ -286,6 +322,12 @@ struct QuadratureWorkspace {
   /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
   /// per monomial) in the accumulators of level j.
   mutating func integrate(level j: Int, logTolerance: Double) {
+    if let leafInterpolant, j == rank - 1 {
+      let s = completed[completedStart[j]]
+      accumulators[j * monomialCount] = leafInterpolant((partial + j * dimension)[s])
+      statistics.leafEvaluations += 1
+      return
+    }
     if staticLeafCount > 0 && j == rank - 1 {
       integrateStaticLeaf(level: j)
       return
@@ -332,6 +374,32 @@ struct QuadratureWorkspace {
           continue
         }
         statistics.levelNodes[j] += n
+        if let leafInterpolant, j == r - 2 {
+          // The last level is the interpolant: its offset is known at each node, so the
+          // nodes are summed here, without descending (the same operations in the same order
+          // as through `integrate(level: j + 1, …)`).
+          let leaf = completed[completedStart[r - 1]]
+          let leafOffset = here[leaf]
+          let leafSlope = lower[leaf * r + j]
+          for i in 0..<n {
+            let uj = mid + half * nodes[i]
+            if logTolerance - logImportance(level: j, at: uj) >= 0 { continue }
+            var g = 1.0
+            for c in completedStart[j]..<completedStart[j + 1] {
+              let s = completed[c]
+              let zs = here[s] + lower[s * r + j] * uj
+              for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
+            }
+            if g == 0 { continue }
+            let inner = leafInterpolant(leafOffset + leafSlope * uj)
+            statistics.leafEvaluations += 1
+            let weight =
+              half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
+              * ElementaryFunctions.exp(-0.5 * uj * uj)
+            accumulator[0] += weight * g * inner
+          }
+          continue
+        }
         for i in 0..<n {
           let uj = mid + half * nodes[i]
           let innerTolerance = logTolerance - logImportance(level: j, at: uj)

@@ -43,15 +43,60 @@ public struct SampleMoments: Hashable, Sendable, Codable {
             let row = rows + r * stride + offset
             for i in 0..<dimension { centred[i * count + r] = row[i] - mean[i] }
           }
-          var k = 0
-          for i in 0..<dimension {
-            for j in i..<dimension {
-              m[k] = SamplingVectorKernels.dot(
-                centred + i * count, centred + j * count, count: count)
-              k += 1
-            }
-          }
+          Self.packedGram(centred, count: count, dimension: dimension, into: m)
         }
+      }
+    }
+  }
+
+  /// `m[packed(i, j)] = dot(column i, column j)` for i ≤ j, columns of `count` values at
+  /// `columns + i·count`: each entry summed exactly as ``SamplingVectorKernels/dot(_:_:count:)``
+  /// sums it (four lanes over k ≡ 0, 1, 2, 3 mod 4, the tail in lane 0, then
+  /// (s₀ + s₁) + (s₂ + s₃)), but four columns j at a time, so that column i is read once for
+  /// the four.
+  static func packedGram(
+    _ columns: UnsafePointer<Double>, count: Int, dimension d: Int,
+    into m: UnsafeMutableBufferPointer<Double>
+  ) {
+    let body = count - count % 4
+    for i in 0..<d {
+      let a = columns + i * count
+      let rowStart = i * d - i * (i - 1) / 2 - i
+      var j = i
+      while j + 4 <= d {
+        let b0 = columns + j * count
+        let b1 = b0 + count
+        let b2 = b1 + count
+        let b3 = b2 + count
+        var s0 = SIMD4<Double>.zero
+        var s1 = SIMD4<Double>.zero
+        var s2 = SIMD4<Double>.zero
+        var s3 = SIMD4<Double>.zero
+        var k = 0
+        while k < body {
+          let x = SIMD4(a[k], a[k + 1], a[k + 2], a[k + 3])
+          s0 += x * SIMD4(b0[k], b0[k + 1], b0[k + 2], b0[k + 3])
+          s1 += x * SIMD4(b1[k], b1[k + 1], b1[k + 2], b1[k + 3])
+          s2 += x * SIMD4(b2[k], b2[k + 1], b2[k + 2], b2[k + 3])
+          s3 += x * SIMD4(b3[k], b3[k + 1], b3[k + 2], b3[k + 3])
+          k += 4
+        }
+        while k < count {
+          s0[0] += a[k] * b0[k]
+          s1[0] += a[k] * b1[k]
+          s2[0] += a[k] * b2[k]
+          s3[0] += a[k] * b3[k]
+          k += 1
+        }
+        m[rowStart + j] = (s0[0] + s0[1]) + (s0[2] + s0[3])
+        m[rowStart + j + 1] = (s1[0] + s1[1]) + (s1[2] + s1[3])
+        m[rowStart + j + 2] = (s2[0] + s2[1]) + (s2[2] + s2[3])
+        m[rowStart + j + 3] = (s3[0] + s3[1]) + (s3[2] + s3[3])
+        j += 4
+      }
+      while j < d {
+        m[rowStart + j] = SamplingVectorKernels.dot(a, columns + j * count, count: count)
+        j += 1
       }
     }
   }

@@ -29,7 +29,7 @@ extension EvalCommand {
       }
       return .object(
         t.values.indices.map { k in
-          (t.indices(at: k).map(String.init).joined(), number(t.values[k]))
+          (SampleTensor.indexText(t.indices(at: k)), number(t.values[k]))
         })
     }
     let values = layers.enumerated().map { index, l -> JSONValue in

@@ -158,10 +158,7 @@ struct EvalCommand: ParsableCommand {
 
   /// `K[01]`, `V[(01)(23)]` (and `(K+G1/n)[01]` for the head `(K+G1/n)`).
   static func label(_ head: String, symmetry: TensorSymmetry, _ entry: [Int]) -> String {
-    let digits = entry.map(String.init)
-    if symmetry == .pairOfPairs {
-      return "\(head)[(\(digits[0])\(digits[1]))(\(digits[2])\(digits[3]))]"
-    }
-    return "\(head)[\(digits.joined())]"
+    if symmetry == .pairOfPairs { return "\(head)[\(SampleTensor.pairText(entry))]" }
+    return "\(head)[\(SampleTensor.indexText(entry))]"
   }
 }

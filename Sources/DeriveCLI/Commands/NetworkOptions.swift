@@ -62,6 +62,16 @@ struct NetworkOptions: ParsableArguments {
     help: "One input vector, comma-separated (repeat for several inputs).")
   var inputs: [String] = []
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Accuracy of every Gaussian average relative to its integrand's scale, 1e-12 (default) … 1e-4. A coarser tolerance (e.g. 1e-8) uses fewer quadrature nodes: faster with many inputs.",
+      valueName: "X"))
+  var tolerance: Double?
+
+  /// The most inputs `eval` and `check` accept: the four-point statistic's Gaussian averages
+  /// grow as inputs⁴ (16 inputs: 1,820 four-dimensional ones per layer).
+  static let maximumInputs = 16
   static let maximumWidth = 1 << 20
   static let maximumDepth = 10_000
   /// The largest |value| of a coupling or an input component: 10¹⁰⁰, so that every product
@@ -126,15 +136,26 @@ struct NetworkOptions: ParsableArguments {
       }
       xs.append(x)
     }
-    guard xs.count <= 8 else {
-      throw CommandFailure.usage("error: at most 8 inputs are supported (got \(xs.count))")
+    guard xs.count <= Self.maximumInputs else {
+      throw CommandFailure.usage(
+        "error: at most \(Self.maximumInputs) inputs are supported (got \(xs.count)): the four-point statistic needs Gaussian averages over every quadruple of inputs"
+      )
+    }
+    let accuracy = tolerance ?? NumericParameters.defaultTolerance
+    guard accuracy.isFinite, accuracy >= NumericParameters.finestTolerance,
+      accuracy <= NumericParameters.coarsestTolerance
+    else {
+      throw CommandFailure.usage(
+        "error: --tolerance must be between \(NumericParameters.finestTolerance) and \(NumericParameters.coarsestTolerance) (got \(accuracy))"
+      )
     }
     guard Set(xs.map(\.count)).count == 1 else {
       throw CommandFailure.usage("error: all inputs need the same number of components")
     }
     // The cost of one evaluation of the recursions, estimated before any work from the measured
     // cost of a layer with S inputs (below).
-    let seconds = Double(layerWidths.count - 1) * Self.secondsPerLayer(inputs: xs.count)
+    let seconds =
+      Double(layerWidths.count - 1) * Self.secondsPerLayer(inputs: xs.count)
     guard seconds <= Self.maximumEvaluationSeconds else {
       throw CommandFailure.usage(
         "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(seconds)) s estimated; the limit is \(Int(Self.maximumEvaluationSeconds)) s): use fewer inputs or layers"
@@ -170,7 +191,7 @@ struct NetworkOptions: ParsableArguments {
     // none), so the default is applied nowhere: the identity stands in.
     return NumericParameters(
       couplings: values, widths: layerWidths, inputs: xs, activation: act ?? .linear,
-      functionActivations: bound)
+      functionActivations: bound, tolerance: accuracy)
   }
 
   /// Whether `--activation` names the activation of each function (`NAME=ACTIVATION,…`)
@@ -310,14 +331,17 @@ struct NetworkOptions: ParsableArguments {
     return scored.min { $0.1 < $1.1 }?.0
   }
 
-  /// Upper bounds on the seconds one layer of the recursions takes with S inputs (S = 1…8),
-  /// measured in release builds on the slowest activations (erf, ReLU; 2-core machine, about
-  /// twice the quiet figures): the four-point recursion's Gaussian averages are 1- and 2-D for
-  /// S ≤ 2, 3-D from S = 3 and 4-D from S = 4.
-  static let layerSeconds: [Double] = [0.002, 0.004, 0.1, 1, 3.2, 6.6, 10, 14]
-
+  /// An upper bound on the seconds one layer of the recursions takes with S inputs: the
+  /// four-point recursion's Gaussian averages are 4-D for every set of four distinct inputs
+  /// (C(S,4) of them), 3-D for three (3·C(S,3)), and cheap below; the costs per average are
+  /// measured in release builds on the slowest activations (GELU, erf; 2-core machine, about
+  /// twice the quiet figures).
   static func secondsPerLayer(inputs s: Int) -> Double {
-    layerSeconds[min(max(s, 1), layerSeconds.count) - 1]
+    func choose(_ n: Int, _ k: Int) -> Double {
+      guard n >= k else { return 0 }
+      return (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) }
+    }
+    return 0.002 + 0.003 * Double(s * s) + 0.003 * 3 * choose(s, 3) + 0.01 * choose(s, 4)
   }
 
   /// The longest evaluation accepted (estimated, before it starts): 5 minutes. A check

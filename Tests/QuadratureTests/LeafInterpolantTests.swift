@@ -1,0 +1,62 @@
+import Foundation
+import Numerics
+import Testing
+
+@testable import Quadrature
+
+/// The interpolated innermost level (``LeafInterpolant``, three or more Cholesky levels) against
+/// the adaptive nested quadrature at its reference setting, for kinked integrands (sampled with
+/// the adaptive leaf) and mixed ones; and the interpolant itself on a function known exactly.
+@Suite("Leaf interpolant")
+struct LeafInterpolantTests {
+  static let interpolated = GaussianExpectation(
+    options: .init(useClosedForms: false, useHermiteSeries: false))
+  static let reference = GaussianExpectation(options: .reference)
+
+  @Test("3-D kinked and mixed products agree with the reference")
+  func agreesWithReference() throws {
+    let kernels = [
+      try CovarianceMatrix([[1, 0.5, 0.3], [0.5, 1.2, 0.4], [0.3, 0.4, 0.9]]),
+      try CovarianceMatrix([[2, 1.9, 1.8], [1.9, 2, 1.9], [1.8, 1.9, 2.1]]),
+    ]
+    let integrands: [[GaussianFactor]] = [
+      (0..<3).map { .activation(.relu, coordinate: $0) },
+      [
+        .activation(.relu, coordinate: 0), .activation(.tanh, coordinate: 1),
+        .activation(.relu, derivative: 1, coordinate: 2),
+      ],
+      [
+        .activation(.leakyRelu(slope: 0.1), coordinate: 0), .power(2, coordinate: 1),
+        .activation(.relu, coordinate: 2),
+      ],
+    ]
+    for factors in integrands {
+      for k in kernels {
+        let value = try Self.interpolated.expectation(of: factors, covariance: k)
+        let exact = try Self.reference.expectation(of: factors, covariance: k)
+        let scale = try Self.reference.expectation(of: factors + factors, covariance: k)
+          .squareRoot()
+        #expect(
+          abs(value - exact) <= max(1e-12 * abs(exact), 1e-13 * scale),
+          "\(factors.map(\.function)) K = \(k): \(value) vs \(exact)")
+      }
+    }
+  }
+
+  /// g(c) = E[relu(c + 0.7u)] = c Φ(c/0.7) + 0.7 φ(c/0.7), interpolated on [−9, 9].
+  @Test func interpolatesASmoothedKinkToTheTolerance() throws {
+    let s = 0.7
+    func g(_ c: Double) -> Double {
+      let x = c / s
+      return c * 0.5 * erfc(-x / 2.0.squareRoot()) + s * exp(-0.5 * x * x)
+        / (2 * Double.pi).squareRoot()
+    }
+    let interpolant = try #require(
+      LeafInterpolant(radius: 9, initialPieces: 8, tolerance: 5e-14, g))
+    defer { interpolant.deallocate() }
+    for i in 0...1000 {
+      let c = -9 + 18 * Double(i) / 1000
+      #expect(abs(interpolant(c) - g(c)) <= 1e-12 * max(abs(g(c)), 0.01), "c = \(c)")
+    }
+  }
+}
