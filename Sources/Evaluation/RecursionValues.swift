@@ -75,7 +75,8 @@ extension SampleTensor {
   /// The representative of `entry` under `symmetry`, the one entry of its class that is
   /// computed (every other entry of the class is a copy of it, bitwise): the indices sorted for
   /// a symmetric tensor; for a pair of pairs each pair sorted and the two pairs in
-  /// lexicographic order; the entry itself without symmetry. It is the lexicographically
+  /// lexicographic order; for a pair exchange (B) the smallest of its four images; for
+  /// separate pairs (D) each pair sorted in place; the entry itself without symmetry. It is the lexicographically
   /// smallest entry of its class.
   public static func canonicalEntry(_ entry: [Int], symmetry: TensorSymmetry) -> [Int] {
     switch symmetry {
@@ -86,6 +87,20 @@ extension SampleTensor {
       let first = [min(entry[0], entry[1]), max(entry[0], entry[1])]
       let second = [min(entry[2], entry[3]), max(entry[2], entry[3])]
       return first.lexicographicallyPrecedes(second) ? first + second : second + first
+    case .pairExchange:
+      // B_{1234} = B_{3412} = B_{2143} = B_{4321}: the smallest of the four images.
+      precondition(entry.count == 4, "a pair exchange has four indices")
+      let (a, b, c, d) = (entry[0], entry[1], entry[2], entry[3])
+      return [[a, b, c, d], [c, d, a, b], [b, a, d, c], [d, c, b, a]].min {
+        $0.lexicographicallyPrecedes($1)
+      } ?? entry
+    case .separatePairs:
+      // D_{1234} = D_{2134} = D_{1243}: each pair sorted, the pairs kept in place.
+      precondition(entry.count == 4, "separate pairs have four indices")
+      return [
+        min(entry[0], entry[1]), max(entry[0], entry[1]), min(entry[2], entry[3]),
+        max(entry[2], entry[3]),
+      ]
     }
   }
 
