@@ -104,18 +104,30 @@ struct WickEngine {
   }
 
   /// The canonical products of `constant` with every result of the random part `id` (result
-  /// ids, in the order of its expectation), memoised.
+  /// ids, in the order of its expectation). The labelling ignores scalars, so the products of the
+  /// constant's factors are memoised and its scalars multiplied in afterwards.
   private mutating func product(_ constant: WickMonomial, _ id: Int) -> [Int] {
-    let key = WickProductKey(constant: constant, random: id)
-    if let hit = products[key] { return hit }
-    var out: [Int] = []
-    for r in expectRandom(id) {
-      out.append(
-        resultID(
-          table.canonicalForm(constant.multiplied(by: results[r.result]), cache: &pieces)))
+    var bare = constant
+    bare.scalars = []
+    let key = WickProductKey(constant: bare, random: id)
+    let ids: [Int]
+    if let hit = products[key] {
+      ids = hit
+    } else {
+      var out: [Int] = []
+      for r in expectRandom(id) {
+        out.append(
+          resultID(table.canonicalForm(bare.multiplied(by: results[r.result]), cache: &pieces)))
+      }
+      products[key] = out
+      ids = out
     }
-    products[key] = out
-    return out
+    if constant.scalars.isEmpty { return ids }
+    return ids.map { p in
+      var m = results[p]
+      m.scalars = WickPower.merge(constant.scalars, m.scalars)
+      return resultID(m)
+    }
   }
 
   /// Whether the random part `r` (canonical, with random factors of even counts, colours from

@@ -42,6 +42,14 @@ extension WickTable {
     var local = Array(repeating: -1, count: m.dummySpaces.count)
     var raws = Array(repeating: [Int](), count: components.count)
     var spaces = Array(repeating: [Int](), count: components.count)
+    var lengths = Array(repeating: 0, count: components.count)
+    for (n, f) in m.factors.enumerated() where components.factorComponent[n] >= 0 {
+      lengths[components.factorComponent[n]] += 2 + f.slots.count
+    }
+    for (n, g) in m.distinct.enumerated() where components.groupComponent[n] >= 0 {
+      lengths[components.groupComponent[n]] += 2 + g.count
+    }
+    for c in raws.indices { raws[c].reserveCapacity(lengths[c] + 1 + m.dummySpaces.count) }
     func add(_ c: Int, _ shape: Int, _ slots: [Int]) {
       raws[c].append(shape)
       raws[c].append(slots.count)

@@ -199,15 +199,16 @@ public struct SlotGraph: Sendable {
   public func twinClasses(_ colours: [Int]) -> [Int] {
     let k = vertexCount
     var twins = Array(0..<k)
-    var representatives: [Int: [Int]] = [:]  // colour → class representatives
+    // colour → class representatives
+    var representatives = Array(repeating: [Int](), count: (colours.max() ?? -1) + 1)
     for d in 0..<k {
       var joined = false
-      for r in representatives[colours[d], default: []] where areTwins(r, d) {
+      for r in representatives[colours[d]] where areTwins(r, d) {
         twins[d] = r
         joined = true
         break
       }
-      if !joined { representatives[colours[d], default: []].append(d) }
+      if !joined { representatives[colours[d]].append(d) }
     }
     return twins
   }
