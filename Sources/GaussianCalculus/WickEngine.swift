@@ -21,10 +21,28 @@ import Rational
 ///
 /// `.automatic` uses leaf enumeration for a random part whose random factors colour refinement
 /// tells apart (``WickTable/randomFactorsDistinguishable(_:)``), orbit merging otherwise.
+///
+/// Canonical random parts and canonical results are interned as integers, and the monomials met
+/// on the way (random parts before canonicalisation, constant part × result products) are
+/// memoised by their exact form: a part met again costs one hash, merging equal results compares
+/// integers, and the canonical labelling runs once per distinct monomial.
 struct WickEngine {
   var table: WickTable
   var strategy: WickContraction.Options.Strategy
-  private var memo: [WickMonomial: [WickTerm]] = [:]
+  /// Canonical random parts met (``WickTable/canonicalForm(_:)``), interned: a part's id indexes
+  /// `randomParts` and the memo `expectations`.
+  private var randomIDs: [WickMonomial: Int] = [:]
+  private var randomParts: [WickMonomial] = []
+  private var expectations: [[WickResult]?] = []
+  /// The id of the canonical form of every random part as met (so that one hash finds it).
+  private var metRandomIDs: [WickMonomial: Int] = [:]
+  /// Canonical results (monomials without random factors), interned: a result's id indexes
+  /// `results`.
+  private var resultIDs: [WickMonomial: Int] = [:]
+  private var results: [WickMonomial] = []
+  /// The canonical products (result ids) of a constant part, as met, with every result of a
+  /// random part, in the order of the random part's expectation.
+  private var products: [WickProductKey: [Int]] = [:]
   private var pieces = WickPieceCache()
 
   init(table: WickTable, strategy: WickContraction.Options.Strategy) {
@@ -36,8 +54,9 @@ struct WickEngine {
   mutating func addExpectation(of t: WickTerm, to assembler: inout WickAssembler) {
     for n in table.normalized(t.monomial, coefficient: t.coefficient, deltas: []) {
       let (constant, random) = split(n.monomial)
-      let key = table.canonicalForm(random, cache: &pieces)
-      if isUnit(constant) && memo[key] == nil {
+      let id = randomID(random)
+      let key = randomParts[id]
+      if isUnit(constant) && expectations[id] == nil {
         let analysis = table.refinedColours(key)
         if usesEnumeration(key, analysis.colours) {
           // The whole term is random: its leaves go to the assembler in compact form.
@@ -46,15 +65,68 @@ struct WickEngine {
           continue
         }
       }
-      for r in expectRandom(key) {
+      for r in expectRandom(id) {
         let c = n.coefficient * r.coefficient
         if isUnit(constant) {
-          assembler.add(WickTerm(coefficient: c, monomial: r.monomial), table)
+          assembler.add(WickTerm(coefficient: c, monomial: results[r.result]), table)
         } else {
           assembler.add(
-            WickTerm(coefficient: c, monomial: constant.multiplied(by: r.monomial)), table)
+            WickTerm(coefficient: c, monomial: constant.multiplied(by: results[r.result])), table)
         }
       }
+    }
+  }
+
+  /// The id of the canonical form of the random part `r`, interned on first meeting.
+  private mutating func randomID(_ r: WickMonomial) -> Int {
+    if let id = metRandomIDs[r] { return id }
+    let key = table.canonicalForm(r, cache: &pieces)
+    let id: Int
+    if let known = randomIDs[key] {
+      id = known
+    } else {
+      id = randomParts.count
+      randomIDs[key] = id
+      randomParts.append(key)
+      expectations.append(nil)
+    }
+    metRandomIDs[r] = id
+    return id
+  }
+
+  /// The id of the canonical result `m`, interned on first meeting.
+  private mutating func resultID(_ m: WickMonomial) -> Int {
+    if let id = resultIDs[m] { return id }
+    let id = results.count
+    resultIDs[m] = id
+    results.append(m)
+    return id
+  }
+
+  /// The canonical products of `constant` with every result of the random part `id` (result
+  /// ids, in the order of its expectation). The labelling ignores scalars, so the products of the
+  /// constant's factors are memoised and its scalars multiplied in afterwards.
+  private mutating func product(_ constant: WickMonomial, _ id: Int) -> [Int] {
+    var bare = constant
+    bare.scalars = []
+    let key = WickProductKey(constant: bare, random: id)
+    let ids: [Int]
+    if let hit = products[key] {
+      ids = hit
+    } else {
+      var out: [Int] = []
+      for r in expectRandom(id) {
+        out.append(
+          resultID(table.canonicalForm(bare.multiplied(by: results[r.result]), cache: &pieces)))
+      }
+      products[key] = out
+      ids = out
+    }
+    if constant.scalars.isEmpty { return ids }
+    return ids.map { p in
+      var m = results[p]
+      m.scalars = WickPower.merge(constant.scalars, m.scalars)
+      return resultID(m)
     }
   }
 
@@ -122,9 +194,10 @@ struct WickEngine {
     return (constant, random)
   }
 
-  /// E of a random part in canonical form, memoised; results in canonical form.
-  mutating func expectRandom(_ r: WickMonomial) -> [WickTerm] {
-    if let hit = memo[r] { return hit }
+  /// E of the random part `id` (canonical), memoised; results in canonical form.
+  private mutating func expectRandom(_ id: Int) -> [WickResult] {
+    if let hit = expectations[id] { return hit }
+    let r = randomParts[id]
     var counts = Array(repeating: 0, count: table.familyHeads.count)
     var any = false
     for f in r.factors {
@@ -133,9 +206,9 @@ struct WickEngine {
         any = true
       }
     }
-    let result: [WickTerm]
+    let result: [WickResult]
     if !any {
-      result = [WickTerm(coefficient: .one, monomial: r)]
+      result = [WickResult(coefficient: .one, result: resultID(r))]
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else {
@@ -144,16 +217,16 @@ struct WickEngine {
         usesEnumeration(r, analysis.colours)
         ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
     }
-    memo[r] = result
+    expectations[id] = result
     return result
   }
 
   /// Orbit merging: pair the first random factor with each distinct partner.
   private mutating func mergeOrbits(
     _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int]
-  ) -> [WickTerm] {
+  ) -> [WickResult] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
-      return [WickTerm(coefficient: .one, monomial: r)]
+      return [WickResult(coefficient: .one, result: resultID(r))]
     }
     let family = table.shapes[r.factors[first].shape].family
     // Partners grouped into classes that an automorphism fixing `first` exchanges (one
@@ -170,17 +243,27 @@ struct WickEngine {
         partners.append((q, 1))
       }
     }
-    var accumulator = WickAccumulator()
+    // Coefficients of equal results added, in first-insertion order (never hashing order).
+    var position: [Int: Int] = [:]
+    var merged: [WickResult] = []
     for (q, count) in partners {
       for sub in table.paired(r, first, q, coefficient: Rational(count)) {
         let (constant, random) = split(sub.monomial)
-        for res in expectRandom(table.canonicalForm(random, cache: &pieces)) {
-          let key = table.canonicalForm(constant.multiplied(by: res.monomial), cache: &pieces)
-          accumulator.add(sub.coefficient * res.coefficient, key)
+        let id = randomID(random)
+        let expectation = expectRandom(id)
+        let ids = isUnit(constant) ? expectation.map(\.result) : product(constant, id)
+        for (res, p) in zip(expectation, ids) {
+          let c = sub.coefficient * res.coefficient
+          if let k = position[p] {
+            merged[k].coefficient += c
+          } else {
+            position[p] = merged.count
+            merged.append(WickResult(coefficient: c, result: p))
+          }
         }
       }
     }
-    return accumulator.terms
+    return merged.filter { !$0.coefficient.isZero }
   }
 
   /// For every factor of `r`, a signature such that two factors with equal signatures are
@@ -190,21 +273,26 @@ struct WickEngine {
   /// Permutations inside twin classes are automorphisms, and one maps a factor onto any other
   /// with the same signature.
   private func partnerSignatures(_ r: WickMonomial, first: Int, twins: [Int]) -> [[Int]] {
-    let pinned = Set(r.factors[first].slots.filter { $0 < 0 }.map(wickDummyNumber))
+    var pinned = Array(repeating: false, count: r.dummySpaces.count)
+    for v in r.factors[first].slots where v < 0 { pinned[wickDummyNumber(v)] = true }
     // A class's label: its smallest member outside `first`.
-    var label: [Int: Int] = [:]
-    for d in twins.indices where !pinned.contains(d) && label[twins[d]] == nil {
+    var label = Array(repeating: -1, count: twins.count)
+    for d in twins.indices where !pinned[d] && label[twins[d]] < 0 {
       label[twins[d]] = d
     }
     return r.factors.map { f in
       var signature = [f.shape]
+      signature.reserveCapacity(1 + 3 * f.slots.count)
       for (s, v) in f.slots.enumerated() {
         if v >= 0 {
-          signature += [0, v]
-        } else if pinned.contains(wickDummyNumber(v)) {
-          signature += [1, wickDummyNumber(v)]
+          signature.append(0)
+          signature.append(v)
+        } else if pinned[wickDummyNumber(v)] {
+          signature.append(1)
+          signature.append(wickDummyNumber(v))
         } else {
-          signature += [2, label[twins[wickDummyNumber(v)]] ?? -1]
+          signature.append(2)
+          signature.append(label[twins[wickDummyNumber(v)]])
         }
         signature.append(f.slots.firstIndex(of: v) ?? s)
       }
@@ -213,10 +301,26 @@ struct WickEngine {
   }
 
   /// Leaf enumeration: every pairing, depth first; leaves canonicalised and merged.
-  private func enumerateLeaves(_ r: WickMonomial) -> [WickTerm] {
+  private mutating func enumerateLeaves(_ r: WickMonomial) -> [WickResult] {
     var enumerator = WickPairingEnumerator(table: table, monomial: r)
-    return enumerator.run(table).terms
+    return enumerator.run(table).terms.map {
+      WickResult(
+        coefficient: $0.coefficient,
+        result: resultID(table.canonicalForm($0.monomial, cache: &pieces)))
+    }
   }
+}
+
+/// A term of an expectation inside the engine: a coefficient and an interned canonical result.
+struct WickResult {
+  var coefficient: Rational
+  var result: Int
+}
+
+/// A constant part as met and a random part's id: the key of the products' memo.
+struct WickProductKey: Hashable {
+  var constant: WickMonomial
+  var random: Int
 }
 
 /// Adds coefficients of equal monomials, keeping first-insertion order (never hashing order).

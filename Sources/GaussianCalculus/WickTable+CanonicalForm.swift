@@ -23,7 +23,7 @@ extension WickTable {
     return canonicalForm(m, cache: &cache)
   }
 
-  /// The canonical relabelling of `m`, with components looked up in (and added to) `cache`.
+  /// The canonical relabelling of `m`, components looked up in (and added to) `cache`.
   func canonicalForm(_ m: WickMonomial, cache: inout WickPieceCache) -> WickMonomial {
     var out = WickMonomial()
     out.scalars = m.scalars
@@ -36,26 +36,73 @@ extension WickTable {
     let components = WickComponents(m)
     var fixedFactors: [WickFactor] = []
     var fixedGroups: [[Int]] = []
-    for (n, f) in m.factors.enumerated() where components.factorComponent[n] < 0 {
-      fixedFactors.append(f.canonicalSlots(shapes[f.shape].symmetry))
+    // Every component as met (see ``WickPieceCache``), in one pass over the factors and groups:
+    // its edges (shape, slot count, slots with dummies numbered locally by first occurrence),
+    // then −1 and the local dummies' spaces.
+    var local = Array(repeating: -1, count: m.dummySpaces.count)
+    var raws = Array(repeating: [Int](), count: components.count)
+    var spaces = Array(repeating: [Int](), count: components.count)
+    var lengths = Array(repeating: 0, count: components.count)
+    for (n, f) in m.factors.enumerated() where components.factorComponent[n] >= 0 {
+      lengths[components.factorComponent[n]] += 2 + f.slots.count
     }
-    for (n, g) in m.distinct.enumerated() where components.groupComponent[n] < 0 {
-      fixedGroups.append(g.sorted())
+    for (n, g) in m.distinct.enumerated() where components.groupComponent[n] >= 0 {
+      lengths[components.groupComponent[n]] += 2 + g.count
+    }
+    for c in raws.indices { raws[c].reserveCapacity(lengths[c] + 1 + m.dummySpaces.count) }
+    func add(_ c: Int, _ shape: Int, _ slots: [Int]) {
+      raws[c].append(shape)
+      raws[c].append(slots.count)
+      for v in slots {
+        if v >= 0 {
+          raws[c].append(v)
+        } else {
+          let d = wickDummyNumber(v)
+          if local[d] < 0 {
+            local[d] = spaces[c].count
+            spaces[c].append(m.dummySpaces[d])
+          }
+          raws[c].append(wickDummy(local[d]))
+        }
+      }
+    }
+    for (n, f) in m.factors.enumerated() {
+      let c = components.factorComponent[n]
+      if c < 0 {
+        fixedFactors.append(f.canonicalSlots(shapes[f.shape].symmetry))
+      } else {
+        add(c, f.shape, f.slots)
+      }
+    }
+    for (n, g) in m.distinct.enumerated() {
+      let c = components.groupComponent[n]
+      if c < 0 {
+        fixedGroups.append(g.sorted())
+      } else {
+        add(c, -1, g)
+      }
     }
     var pieces: [WickPiece] = []
+    pieces.reserveCapacity(components.count)
     for c in 0..<components.count {
-      pieces.append(canonicalPiece(m, component: c, of: components, cache: &cache))
+      var raw = raws[c]
+      raw.append(-1)
+      raw += spaces[c]
+      pieces.append(canonicalPiece(raw: raw, spaces: spaces[c], cache: &cache))
     }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
     out.factors = fixedFactors.sorted(by: WickFactor.precedes)
     out.distinct = fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }
+    out.factors.reserveCapacity(m.factors.count)
+    out.dummySpaces.reserveCapacity(m.dummySpaces.count)
     for p in pieces {
       let offset = out.dummySpaces.count
       func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
       for f in p.factors {
-        out.factors.append(WickFactor(shape: f.shape, slots: f.slots.map(shift)))
+        out.factors.append(
+          offset == 0 ? f : WickFactor(shape: f.shape, slots: f.slots.map(shift)))
       }
-      for g in p.groups { out.distinct.append(g.map(shift)) }
+      for g in p.groups { out.distinct.append(offset == 0 ? g : g.map(shift)) }
       out.dummySpaces += p.dummySpaces
     }
     return out
@@ -102,45 +149,22 @@ extension WickTable {
     return true
   }
 
-  /// The canonical piece of component `c`: its dummies numbered locally by first occurrence
-  /// (the cache key), then labelled by ``SlotGraph/smallestLeaf()``.
-  private func canonicalPiece(
-    _ m: WickMonomial, component c: Int, of components: WickComponents,
-    cache: inout WickPieceCache
-  ) -> WickPiece {
-    var local: [Int: Int] = [:]
-    var spaces: [Int] = []
-    var raw: [Int] = []
-    var localEdges: [(shape: Int, slots: [Int])] = []
-    func add(_ shape: Int, _ edgeSlots: [Int]) {
-      raw.append(shape)
-      raw.append(edgeSlots.count)
-      var slots: [Int] = []
-      slots.reserveCapacity(edgeSlots.count)
-      for v in edgeSlots {
-        if v >= 0 {
-          slots.append(v)
-        } else {
-          let d = wickDummyNumber(v)
-          if local[d] == nil {
-            local[d] = spaces.count
-            spaces.append(m.dummySpaces[d])
-          }
-          slots.append(wickDummy(local[d] ?? 0))
-        }
-      }
-      raw += slots
-      localEdges.append((shape, slots))
-    }
-    for (n, f) in m.factors.enumerated() where components.factorComponent[n] == c {
-      add(f.shape, f.slots)
-    }
-    for (n, g) in m.distinct.enumerated() where components.groupComponent[n] == c { add(-1, g) }
-    raw.append(-1)
-    raw += spaces
+  /// The canonical piece of a component given as met (`raw`, the ``WickPieceCache`` key: its
+  /// edges as shape, slot count and slots with dummies numbered locally by first occurrence, then
+  /// −1 and the local dummies' `spaces`), labelled by ``SlotGraph/smallestLeaf()``.
+  private func canonicalPiece(raw: [Int], spaces: [Int], cache: inout WickPieceCache)
+    -> WickPiece
+  {
     if let hit = cache.pieces[raw] { return hit }
-    let graph = SlotGraph(
-      vertexColours: spaces, labellingByShape: localEdges.map { edge($0.shape, $0.slots) })
+    var localEdges: [SlotGraph.Edge] = []
+    let end = raw.count - 1 - spaces.count
+    var at = 0
+    while at < end {
+      let count = raw[at + 1]
+      localEdges.append(edge(raw[at], Array(raw[(at + 2)..<(at + 2 + count)])))
+      at += 2 + count
+    }
+    let graph = SlotGraph(vertexColours: spaces, labellingByShape: localEdges)
     let leaf = graph.smallestLeaf()
     var dummySpaces = Array(repeating: 0, count: spaces.count)
     for (d, l) in leaf.labels.enumerated() { dummySpaces[l] = spaces[d] }
@@ -167,6 +191,7 @@ extension WickTable {
 /// Canonical pieces of components already seen, keyed by the component as it was met (dummies
 /// numbered locally by first occurrence): a component's canonical piece depends only on its
 /// isomorphism class, so the same raw component always gets the same piece.
+
 struct WickPieceCache {
   fileprivate var pieces: [[Int]: WickPiece] = [:]
 }

@@ -56,6 +56,9 @@ public struct SlotGraph: Sendable {
   public let edges: [Edge]
   /// The (edge, slot) occurrences of every vertex, in edge and slot order.
   let occurrences: [[Occurrence]]
+  /// Whether no edge holds two different vertices: then a vertex's refinement key depends only
+  /// on its own colour and occurrences, and refinement never splits a cell.
+  let verticesUnlinked: Bool
 
   struct Occurrence: Sendable {
     var edge: Int
@@ -66,12 +69,17 @@ public struct SlotGraph: Sendable {
     self.vertexColours = vertexColours
     self.edges = edges
     var occurrences = Array(repeating: [Occurrence](), count: vertexColours.count)
+    var unlinked = true
     for (e, edge) in edges.enumerated() {
+      var first: Int? = nil
       for (s, v) in edge.slots.enumerated() where v < 0 {
         occurrences[Self.vertex(v)].append(Occurrence(edge: e, slot: s))
+        if let f = first, f != v { unlinked = false }
+        first = first ?? v
       }
     }
     self.occurrences = occurrences
+    self.verticesUnlinked = unlinked
   }
 
   /// A graph whose edge labels are the ranks of the edges' shapes with their free slots in
@@ -125,6 +133,9 @@ public struct SlotGraph: Sendable {
   /// Refines `start` (dense ranks) until the number of cells is stable. A vertex's key starts
   /// with its colour, so cells are only split, and in an order that respects the old one.
   func refine(_ start: [Int]) -> [Int] {
+    // Without neighbours, vertices of one colour have the same occurrences (the colour refines
+    // the initial one, which encodes them), hence the same keys: nothing splits.
+    if verticesUnlinked { return start }
     let k = vertexCount
     var colours = start
     var cells = Self.cellCount(colours)
@@ -188,15 +199,16 @@ public struct SlotGraph: Sendable {
   public func twinClasses(_ colours: [Int]) -> [Int] {
     let k = vertexCount
     var twins = Array(0..<k)
-    var representatives: [Int: [Int]] = [:]  // colour → class representatives
+    // colour → class representatives
+    var representatives = Array(repeating: [Int](), count: (colours.max() ?? -1) + 1)
     for d in 0..<k {
       var joined = false
-      for r in representatives[colours[d], default: []] where areTwins(r, d) {
+      for r in representatives[colours[d]] where areTwins(r, d) {
         twins[d] = r
         joined = true
         break
       }
-      if !joined { representatives[colours[d], default: []].append(d) }
+      if !joined { representatives[colours[d]].append(d) }
     }
     return twins
   }
@@ -204,6 +216,11 @@ public struct SlotGraph: Sendable {
   /// Whether exchanging vertices `a` and `b` maps the edges onto themselves.
   public func areTwins(_ a: Int, _ b: Int) -> Bool {
     if occurrences[a].count != occurrences[b].count { return false }
+    // The exchange fixes every other vertex, so twins have the same other neighbours: a cheap,
+    // allocation-free test that rejects most pairs before the edges are compared.
+    if !neighboursShared(a, b, excluding: b) || !neighboursShared(b, a, excluding: a) {
+      return false
+    }
     let va = Self.slotValue(ofVertex: a)
     let vb = Self.slotValue(ofVertex: b)
     var touched = occurrences[a].map(\.edge) + occurrences[b].map(\.edge)
@@ -218,6 +235,26 @@ public struct SlotGraph: Sendable {
     before.sort { $0.lexicographicallyPrecedes($1) }
     after.sort { $0.lexicographicallyPrecedes($1) }
     return before == after
+  }
+
+  /// Whether every vertex other than `a` and `excluded` that shares an edge with `a` also shares
+  /// one with `b`.
+  private func neighboursShared(_ a: Int, _ b: Int, excluding excluded: Int) -> Bool {
+    for occ in occurrences[a] {
+      for v in edges[occ.edge].slots where v < 0 {
+        let c = Self.vertex(v)
+        if c == a || c == excluded { continue }
+        var found = false
+        search: for other in occurrences[b] {
+          for w in edges[other.edge].slots where w == v {
+            found = true
+            break search
+          }
+        }
+        if !found { return false }
+      }
+    }
+    return true
   }
 
   // MARK: Forms
