@@ -14,6 +14,9 @@ import Sampling
 /// - **V**: n_{ℓ−1} × (connected four-point, distinct-neuron estimator) against V; the residual
 ///   is O(1/n), so its vanishing as n → ∞ tests V, the 1/n term of the four-point function.
 /// - **G1**: n_{ℓ−1} × (MC two-point − K) against G¹; residual O(1/n).
+/// - the **NTK** statistics (Θ, Θ¹, A, B, D, F) of a model that derives them
+///   (``ntkEstimators``), from the same networks with each one's exact tangent kernel
+///   (``ntkRows(_:estimators:statistics:theory:options:)``), after each layer's K, G¹, V rows.
 ///
 /// **Verdict.** For each quantity the residual r(n) = MC − theory is fitted over the whole scan
 /// by weighted least squares to r(n) = a + b·n^{−p}, with p the expected order of the neglected
