@@ -1,4 +1,5 @@
 import Algebra
+import Derivation
 import Evaluation
 import Foundation
 import JSON
@@ -103,7 +104,36 @@ enum CheckReport {
     if let v = e.vertex { linear.append("\(v.name): n·(connected four-point) vs \(v.name)") }
     if let g = e.correction { linear.append("\(g.name): n·(MC − \(k)) vs \(g.name)") }
     if !linear.isEmpty { parts.append(linear.joined(separator: " and ") + ", residual ~1/n") }
+    if let ntk = e.ntk { parts += ntkEstimatorParts(ntk) }
     return "(" + parts.joined(separator: "; ") + ".)"
+  }
+
+  /// The NTK statistics' estimators (``Sampling/NTKSampler``: H̄ = E[Ĥ_ii | previous layer],
+  /// Ĝ = E[z_i z_i | previous layer], and for i ≠ k the conditional E[Ĥ_ik Ĥ_ik] and
+  /// E[Ĥ_ik z_i z_k]), in the sentence's form.
+  static func ntkEstimatorParts(_ e: NTKEstimators) -> [String] {
+    var parts: [String] = []
+    if let mean = e.mean {
+      parts.append(
+        e.meanCorrection.map {
+          "\(mean.name): MC mean NTK E[H̄] vs \(mean.name) + \($0.name)/n, residual ~1/n²"
+        } ?? "\(mean.name): MC mean NTK E[H̄] vs \(mean.name), residual ~1/n")
+    }
+    var linear: [String] = []
+    if let mean = e.mean, let c = e.meanCorrection {
+      linear.append("\(c.name): n·(MC − \(mean.name)) vs \(c.name)")
+    }
+    let fourIndex: [(Statistic?, String)] = [
+      (e.diagonalCovariance, "n·Cov(H̄, H̄)"),
+      (e.offDiagonalCovariance, "n·E[Ĥ_ik Ĥ_ik] (i ≠ k)"),
+      (e.diagonalCrossCorrelation, "n·Cov(H̄, Ĝ)"),
+      (e.offDiagonalCrossCorrelation, "n·E[Ĥ_ik z_i z_k] (i ≠ k)"),
+    ]
+    for case let (statistic?, estimator) in fourIndex {
+      linear.append("\(statistic.name): \(estimator) vs \(statistic.name)")
+    }
+    if !linear.isEmpty { parts.append(linear.joined(separator: ", ") + ", residual ~1/n") }
+    return parts
   }
 
   static func percent(_ x: Double) -> String {

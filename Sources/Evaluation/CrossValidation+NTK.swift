@@ -98,7 +98,7 @@ extension CrossValidation {
   ///
   /// * the mean Θ, per pair `a ≤ b`: `E[Ĥ_ii]` (the conditional mean H̄, see ``Sampling/NTKSampler``)
   ///   against Θ + Θ¹/m when the model derives Θ¹ (residual O(m⁻²)), else against Θ (O(m⁻¹));
-  ///   exact at layer 1;
+  ///   exact at layer 1 (compared with standard error 0: its spread over networks is rounding);
   /// * Θ¹ (layers ≥ 2): `m(E[Ĥ_ii] − Θ)` against Θ¹, residual O(m⁻¹);
   /// * A (pairs of pairs), D (pair × pair), B and F (all `S⁴` index combinations), layers ≥ 2:
   ///   `m ×` the estimate against the statistic, residual O(m⁻¹).
@@ -134,7 +134,10 @@ extension CrossValidation {
             let t = scan.theory[l - 1]
             let e = scan.mc[l - 1]
             let m = Double(e.fanIn)
-            let estimate = e.estimate(.mean, [a, b])
+            // Layer 1's NTK is deterministic (no drawn parameter enters it): its spread over
+            // networks is rounding, so it is compared as exact (standard error 0).
+            let raw = e.estimate(.mean, [a, b])
+            let estimate = l == 1 ? Estimate(value: raw.value, standardError: 0) : raw
             let theta = t.values(of: mean.name)[a, b]
             let theta1 = estimators.meanCorrection.map { t.values(of: $0.name)[a, b] } ?? 0
             let nlo = theta + theta1 / m

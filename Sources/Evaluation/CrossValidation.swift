@@ -14,6 +14,9 @@ import Sampling
 /// - **V**: n_{ℓ−1} × (connected four-point, distinct-neuron estimator) against V; the residual
 ///   is O(1/n), so its vanishing as n → ∞ tests V, the 1/n term of the four-point function.
 /// - **G1**: n_{ℓ−1} × (MC two-point − K) against G¹; residual O(1/n).
+/// - the **NTK** statistics (Θ, Θ¹, A, B, D, F) of a model that derives them
+///   (``ntkEstimators``), from the same networks with each one's exact tangent kernel
+///   (``ntkRows(_:estimators:statistics:theory:options:)``), after each layer's K, G¹, V rows.
 ///
 /// **Verdict.** For each quantity the residual r(n) = MC − theory is fitted over the whole scan
 /// by weighted least squares to r(n) = a + b·n^{−p}, with p the expected order of the neglected
@@ -146,10 +149,26 @@ public struct CrossValidation: Sendable {
     self.derivation = derivation
   }
 
+  /// The model's NTK statistics (``NTKEstimators``), or nil when it derives none: then the
+  /// check samples with ``sampleNTK(_:options:networks:learningRates:progress:)`` and compares
+  /// them too (``ntkRows(_:estimators:statistics:theory:options:)``).
+  public var ntkEstimators: NTKEstimators? {
+    let estimators = NTKEstimators(model: model)
+    return estimators.statistics.isEmpty ? nil : estimators
+  }
+
+  /// What each derived statistic is compared through; throws for a statistic without an
+  /// estimator (``MonteCarloEstimators``).
+  public func estimators() throws -> MonteCarloEstimators {
+    try MonteCarloEstimators(model, ntk: ntkEstimators)
+  }
+
   /// Runs the scan: the ``theory(_:options:)`` at every width first (so that a model or numbers
   /// it cannot be evaluated for are refused before any network is drawn), then
-  /// ``sample(_:options:networks:progress:)`` over all `options.networks` networks, then
-  /// ``compare(_:statistics:options:theory:)``. `progress` is called before each width with
+  /// ``sample(_:options:networks:progress:)`` over all `options.networks` networks (for a model
+  /// with NTK statistics ``sampleNTK(_:options:networks:learningRates:progress:)``, whose
+  /// ordinary statistics come from the same networks), then
+  /// ``compare(_:statistics:ntk:options:theory:)``. `progress` is called before each width with
   /// (step, total, widths).
   public func run(
     _ base: NumericParameters, options: Options,
@@ -159,6 +178,14 @@ public struct CrossValidation: Sendable {
       throw EvaluationError("--samples must be at least \(Self.minimumNetworks)")
     }
     let theory = try theory(base, options: options)
+    if ntkEstimators != nil {
+      let rates = try NetworkLowering(model: model, derivation: derivation).ntkLearningRates(base)
+      let ntk = try sampleNTK(
+        base, options: options, networks: 0..<options.networks, learningRates: rates,
+        progress: progress)
+      return try compare(
+        base, statistics: ntk.map(\.base), ntk: ntk, options: options, theory: theory)
+    }
     let statistics = try sample(
       base, options: options, networks: 0..<options.networks, progress: progress)
     return try compare(base, statistics: statistics, options: options, theory: theory)
@@ -168,7 +195,7 @@ public struct CrossValidation: Sendable {
   /// negative control when `options.negativeControl` is set).
   public func theory(_ base: NumericParameters, options: Options) throws -> [[RecursionValues]] {
     // A derived statistic the check has no estimator for is refused before any work.
-    _ = try MonteCarloEstimators(model)
+    _ = try estimators()
     var evaluator = RecursionEvaluator(model: model, derivation: derivation)
     evaluator.removed = options.negativeControl
     return try evaluator.evaluate(
@@ -195,12 +222,23 @@ public struct CrossValidation: Sendable {
   }
 
   /// The sampler ``sample(_:options:networks:progress:)`` runs for `options.sampler`, and why
-  /// (throws where `--sampler conditional` is not exact for the model).
+  /// (throws where `--sampler conditional` is not exact for the model). A model with NTK
+  /// statistics is drawn by the ``Sampling/NTKSampler`` (real networks, ``SamplerKind/weights``):
+  /// `--sampler conditional` is refused for it.
   public func samplerDecision(_ base: NumericParameters, options: Options) throws
     -> SamplerDecision
   {
-    try NetworkLowering(model: model, derivation: derivation).samplerDecision(
-      options.sampler, base)
+    let lowering = NetworkLowering(model: model, derivation: derivation)
+    guard ntkEstimators != nil else { return try lowering.samplerDecision(options.sampler, base) }
+    guard options.sampler != .conditional else {
+      throw EvaluationError(
+        "--sampler conditional cannot check this model: its NTK statistics need each network's tangent kernel, which only real networks give; use --sampler weights or auto",
+        at: model.location)
+    }
+    var decision = try lowering.samplerDecision(.weights, base)
+    decision.requested = options.sampler == .weights
+    decision.tangentKernel = true
+    return decision
   }
 
   /// Monte-Carlo statistics of networks `networks` (global indices: network k always uses the
@@ -217,7 +255,7 @@ public struct CrossValidation: Sendable {
       throw EvaluationError("--scan must be between 0 and 8")
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
-    _ = try MonteCarloEstimators(model)
+    _ = try estimators()
     let lowering = NetworkLowering(model: model, derivation: derivation)
     let kind = try lowering.samplerDecision(options.sampler, base).kind
     // Every sampler is built (cheap) and its memory checked before any network is sampled.
@@ -248,9 +286,12 @@ public struct CrossValidation: Sendable {
   /// Theory against the Monte-Carlo `statistics` of the scan (one entry per step, as
   /// ``sample(_:options:networks:progress:)`` returns them): the report and its verdict.
   /// `theory` is ``theory(_:options:)`` when the caller has it already; else it is evaluated.
+  /// A model with NTK statistics needs `ntk`, the NTK statistics of the same networks (as
+  /// ``sampleNTK(_:options:networks:learningRates:progress:)`` returns them, `statistics` being
+  /// their ``Sampling/NTKSamplingStatistics/base``); their rows follow each layer's K, G¹, V.
   public func compare(
-    _ base: NumericParameters, statistics: [SamplingStatistics], options: Options,
-    theory: [[RecursionValues]]? = nil
+    _ base: NumericParameters, statistics: [SamplingStatistics],
+    ntk: [NTKSamplingStatistics]? = nil, options: Options, theory: [[RecursionValues]]? = nil
   ) throws -> Report {
     guard statistics.count == options.scanSteps + 1 else {
       throw EvaluationError(
@@ -281,7 +322,7 @@ public struct CrossValidation: Sendable {
     let depth = base.depth
     // Only derived statistics are compared. Without a correction, the metric is compared at
     // leading order (its residual is then O(1/n)).
-    let estimators = try MonteCarloEstimators(model)
+    let estimators = try self.estimators()
     let metric = estimators.metric.name
     let correction = estimators.correction?.name
     for l in 1...depth {
@@ -337,6 +378,26 @@ public struct CrossValidation: Sendable {
         }
         rows.append(row(vertex, l, [a, b, c, d], order: 1, points, options))
       }
+    }
+    if let ntkEstimators = estimators.ntk {
+      guard let ntk else {
+        throw EvaluationError(
+          "the model derives NTK statistics, and the Monte-Carlo statistics have no tangent kernel")
+      }
+      let rates = try NetworkLowering(model: model, derivation: derivation).ntkLearningRates(base)
+      for (step, entry) in ntk.enumerated() where step < statistics.count {
+        guard entry.base == statistics[step], entry.learningRates == rates else {
+          throw EvaluationError(
+            "the NTK statistics of scan step \(step + 1) are for other networks or learning rates")
+        }
+      }
+      let ntkRows = try self.ntkRows(
+        base, estimators: ntkEstimators, statistics: ntk, theory: theory, options: options)
+      rows = (1...depth).flatMap { l in
+        rows.filter { $0.layer == l } + ntkRows.filter { $0.layer == l }
+      }
+    } else if ntk != nil {
+      throw EvaluationError("NTK statistics for a model that derives none")
     }
     return Report(
       widths: scans.map(\.widths), rows: rows, networks: networks, seed: options.seed,

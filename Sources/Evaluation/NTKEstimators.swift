@@ -8,15 +8,18 @@ import Sampling
 ///
 /// ## The hook for `derive check`
 ///
-/// ``MonteCarloEstimators`` refuses a derived statistic it has no estimator for. For an NTK
-/// model, build this set from the model's NTK cumulants with ``role(neuronSlots:term:)``, let
-/// ``MonteCarloEstimators`` treat the statistics it ``covers(_:)`` as covered
-/// (``MonteCarloEstimators/init(_:ntk:)``), sample the scan with
+/// ``MonteCarloEstimators`` refuses a derived statistic it has no estimator for. For a model
+/// with NTK statistics, ``CrossValidation/ntkEstimators`` builds this set from the model's NTK
+/// cumulants (``role(neuronSlots:term:)``) and ``CrossValidation/estimators()`` lets
+/// ``MonteCarloEstimators`` count the statistics it ``covers(_:)`` as covered
+/// (``MonteCarloEstimators/init(_:ntk:)``). ``CrossValidation/run(_:options:progress:)`` then
+/// samples the scan with
 /// ``CrossValidation/sampleNTK(_:options:networks:learningRates:progress:)`` (the
 /// ``Sampling/NTKSampler`` with the model's learning rates; its
-/// ``Sampling/NTKSamplingStatistics/base`` holds the ordinary statistics of the same networks, to
-/// pass to ``CrossValidation/compare(_:statistics:options:theory:)`` for K, G¹ and V), and append
-/// ``CrossValidation/ntkRows(_:estimators:statistics:theory:options:)`` to the report's rows.
+/// ``Sampling/NTKSamplingStatistics/base`` holds the ordinary statistics of the same networks)
+/// and ``CrossValidation/compare(_:statistics:ntk:options:theory:)`` appends
+/// ``CrossValidation/ntkRows(_:estimators:statistics:theory:options:)`` to each layer's K, G¹ and
+/// V rows: `derive check` and `derive merge` report them like any other statistic.
 /// Shards carry the NTK statistics in ``CheckShard/ntk``.
 ///
 /// ## Structure → estimator

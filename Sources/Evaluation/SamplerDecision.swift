@@ -28,6 +28,10 @@ public struct SamplerDecision: Hashable, Sendable {
   public var reason: String
   /// Whether the user chose the sampler (`--sampler weights|conditional`) rather than `auto`.
   public var requested: Bool
+  /// Whether the networks are drawn by the ``Sampling/NTKSampler`` (real networks with each
+  /// one's exact tangent kernel; `kind` is then ``SamplerKind/weights``): the model derives NTK
+  /// statistics (``NTKEstimators``).
+  public var tangentKernel = false
 
   /// The report line, e.g. `sampler: weights (real networks: every parameter drawn) — the
   /// conditional law is not the derived Gaussian: …`.
@@ -37,6 +41,10 @@ public struct SamplerDecision: Hashable, Sendable {
       return
         "sampler: conditional (each layer drawn from N(0, Ĝ) with the derived Ĝ) — exact for this model: \(reason)"
     case .weights:
+      if tangentKernel {
+        return
+          "sampler: weights with the NTK (real networks: every parameter drawn, each network's exact tangent kernel by the forward recursion) — the model derives NTK statistics, which only real networks give"
+      }
       let head = "sampler: weights (real networks: every parameter drawn)"
       if conditionalIsExact {
         return head + " — requested (the conditional sampler would be exact: \(reason))"

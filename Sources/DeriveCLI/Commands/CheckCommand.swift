@@ -30,6 +30,13 @@ struct CheckCommand: ParsableCommand {
       the residual and the verdict table, as pgfplots figures), and compiles report.pdf when \
       pdflatex is on PATH (--no-pdf: not); LaTeX problems are reported, never fail the check.
 
+      A model that derives NTK statistics (e.g. mlp-ntk: Theta, Theta1, A, B, D, F) is \
+      checked on real networks with each network's exact tangent kernel (--sampler weights or \
+      auto; conditional is refused): the mean NTK against Theta + Theta1/n, Theta1 as \
+      n·(MC − Theta), and n × the estimators of A, B, D, F, with the same verdict, power and \
+      negative controls (e.g. --negative-control A). The NTK costs O(n³) per layer, so such a \
+      model's defaults are --samples \(ntkDefaultSamples) and --scan \(ntkDefaultScan).
+
       Power: G1's signal-to-noise grows like √(samples/width), so G1 is resolved at narrow \
       widths with many networks. --negative-control G1 (or V) compares against the theory \
       with that statistic removed: a run with power must then fail.
@@ -50,16 +57,24 @@ struct CheckCommand: ParsableCommand {
 
   // Counts are read unconditionally (as NetworkOptions' numbers), so `--threads -1` is refused
   // for its value rather than reported missing.
-  @Option(parsing: .unconditional, help: "Number of networks per width (100…100000000).")
-  var samples: Int = 20_000
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Number of networks per width (100…100000000; default \(defaultSamples), \(ntkDefaultSamples) for a model with NTK statistics)."
+  )
+  var samples: Int?
 
   @Option(
     parsing: .unconditional,
     help: "Random seed (results are identical for any number of threads).")
   var seed: UInt64 = 1
 
-  @Option(parsing: .unconditional, help: "Number of width doublings in the scan (0…8).")
-  var scan: Int = 3
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Number of width doublings in the scan (0…8; default \(defaultScan), \(ntkDefaultScan) for a model with NTK statistics)."
+  )
+  var scan: Int?
 
   @Option(
     parsing: .unconditional,
@@ -100,12 +115,12 @@ struct CheckCommand: ParsableCommand {
   func execute(into out: inout CommandOutput) throws {
     // Every count is checked on its own before it is used in any arithmetic or loop.
     let fewest = CrossValidation.minimumNetworks
-    guard samples >= fewest, samples <= Self.maximumSamples else {
+    if let samples, samples < fewest || samples > Self.maximumSamples {
       throw CommandFailure.usage(
         "error: --samples must be between \(fewest) and \(Self.maximumSamples) (got \(samples)): the standard errors are estimated from the spread over networks, and the z-tests need at least \(fewest) for it"
       )
     }
-    guard scan >= 0, scan <= Self.maximumScan else {
+    if let scan, scan < 0 || scan > Self.maximumScan {
       throw CommandFailure.usage(
         "error: --scan must be between 0 and \(Self.maximumScan) (got \(scan))")
     }
@@ -114,6 +129,10 @@ struct CheckCommand: ParsableCommand {
         "error: --threads must be between 1 and \(Self.maximumThreads) (got \(threads))")
     }
     let (model, source, text) = try ModelLoading.loadWithText(network.model)
+    // The NTK sampler costs O(n³) per layer against O(n²): smaller defaults for NTK models.
+    let tangentKernel = !NTKEstimators(model: model).statistics.isEmpty
+    let samples = self.samples ?? (tangentKernel ? Self.ntkDefaultSamples : Self.defaultSamples)
+    let scan = self.scan ?? (tangentKernel ? Self.ntkDefaultScan : Self.defaultScan)
     let parameters = try network.parameters(for: model)
     // Work of the whole scan: networks × neurons × inputs summed over the widths n, 2n, …,
     // 2^scan·n, in Double (no overflow whatever the validated counts).
@@ -168,6 +187,7 @@ struct CheckCommand: ParsableCommand {
     }
     if let (index, count, range) = shardRange, let output {
       let statistics: [SamplingStatistics]
+      var ntk: [NTKSamplingStatistics]?
       do {
         // A shard compares nothing (the merge does), but a model or numbers the theory cannot
         // be evaluated for are refused before sampling, as in an unsharded check: the theory
@@ -175,8 +195,18 @@ struct CheckCommand: ParsableCommand {
         var base = options
         base.scanSteps = 0
         _ = try check.theory(parameters, options: base)
-        statistics = try check.sample(
-          parameters, options: options, networks: range, progress: progress)
+        if tangentKernel {
+          let rates = try NetworkLowering(model: model, derivation: derivation).ntkLearningRates(
+            parameters)
+          let sampled = try check.sampleNTK(
+            parameters, options: options, networks: range, learningRates: rates,
+            progress: progress)
+          ntk = sampled
+          statistics = sampled.map(\.base)
+        } else {
+          statistics = try check.sample(
+            parameters, options: options, networks: range, progress: progress)
+        }
       } catch let e as EvaluationError {
         throw CommandFailure.usage(e.description)
       }
@@ -186,7 +216,7 @@ struct CheckCommand: ParsableCommand {
         modelName: model.name, modelText: text,
         activation: network.defaultActivation ?? Activation.linear.name,
         parameters: parameters, scan: scan, seed: seed, networks: samples, range: range,
-        sampler: decision.kind, statistics: statistics)
+        sampler: decision.kind, statistics: statistics, ntk: ntk)
       let file = "\(output)/shard-\(index)-of-\(count).json"
       do {
         let data = try result.encoded()
@@ -229,6 +259,14 @@ struct CheckCommand: ParsableCommand {
   /// word (a test compares them).
   static let verdictRule =
     "Verdict: for each quantity the residual MC − theory is fitted over the scan by weighted least squares to a + b·n^-p, p the expected order of the residual (2 for K against K + G1/n; 1 for G1 and V, and for K past layer 1 when the model has no G1). A quantity passes when the fitted limit a is within 4 standard errors of 0 (or is 0 to rounding) and, with three or more widths, the fit's χ² (widths − 2 degrees of freedom) has a p-value of at least 6.3e-5, the two-sided normal tail beyond 4 standard errors. The check passes (exit status 0) when every quantity passes, and fails (exit status 1) otherwise."
+
+  /// The default networks per width and width doublings, and those of a model with NTK
+  /// statistics (whose sampler costs O(n³) per layer; README.md states the time of the issue's
+  /// run with them).
+  static let defaultSamples = 20_000
+  static let defaultScan = 3
+  static let ntkDefaultSamples = 10_000
+  static let ntkDefaultScan = 2
 
   /// The limits of the count options (documented in their help and README.md).
   static let maximumSamples = 100_000_000

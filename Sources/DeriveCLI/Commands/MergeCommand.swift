@@ -91,10 +91,11 @@ struct MergeCommand: ParsableCommand {
     let parameters = NumericParameters(
       couplings: merged.couplings, widths: merged.widths, inputs: merged.inputs,
       activation: activation)
+    let check = CrossValidation(model: model, derivation: derivation)
     let report: CrossValidation.Report
     do {
-      report = try CrossValidation(model: model, derivation: derivation).compare(
-        parameters, statistics: merged.statistics,
+      report = try check.compare(
+        parameters, statistics: merged.statistics, ntk: merged.ntk,
         options: .init(networks: merged.networks, seed: merged.seed, scanSteps: merged.scan))
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
@@ -107,8 +108,11 @@ struct MergeCommand: ParsableCommand {
       + " (merged from \(read.count) shards)"
     let decision: SamplerDecision
     do {
-      decision = try NetworkLowering(model: model, derivation: derivation).samplerDecision(
-        merged.sampler == .weights ? .weights : .conditional, parameters)
+      decision = try check.samplerDecision(
+        parameters,
+        options: .init(
+          networks: merged.networks, seed: merged.seed, scanSteps: merged.scan,
+          sampler: merged.sampler == .weights ? .weights : .conditional))
     } catch let e as EvaluationError {
       throw CommandFailure.usage(e.description)
     }
