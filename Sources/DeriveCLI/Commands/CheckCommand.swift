@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract:
-      "Check the derived K, G1, V against Monte-Carlo samples of random networks on a width scan.",
+      "Check the derived statistics (K, G1, V, and an NTK model's Theta, Theta1, A, B, D, F) against real random networks on a width scan.",
     discussion: """
       With --width N the scan runs widths N, 2N, …, 2^K·N (K = --scan, default 3); with --widths \
       every layer is scaled; each width samples its own independent random stream. \
