@@ -218,51 +218,21 @@ public struct NTKSampler: NetworkSampler {
     var total = NTKSamplingStatistics(
       layout: layout, widths: widths, inputDimension: specification.inputDimension,
       learningRates: learningRates)
-    guard !networks.isEmpty else { return total }
     // Chunks aligned to network 0, as the other samplers' (so `base` merges bit for bit).
-    let size = SamplingStatistics.chunkSize
-    let firstChunk = networks.lowerBound / size
-    let chunkCount = (networks.upperBound + size - 1) / size - firstChunk
-    let workers = Swift.max(
-      1, Swift.min(samplingWorkerCount(threads: threads, networks: networks.count), chunkCount))
-    let workspaces = NTKWorkers((0..<workers).map { _ in makeWorkspace() })
-    @Sendable func range(ofChunk c: Int) -> Range<Int> {
-      Swift.max(networks.lowerBound, c * size)..<Swift.min(networks.upperBound, (c + 1) * size)
-    }
-    let waveSize = workers * 8
-    var waveStart = 0
-    while waveStart < chunkCount {
-      let waveEnd = Swift.min(chunkCount, waveStart + waveSize)
-      let slots = NTKChunkSlots(count: waveEnd - waveStart)
-      let first = waveStart
-      let work: @Sendable (Int) -> Void = { worker in
-        var chunk = first + worker
-        while chunk < waveEnd {
-          slots.slots[chunk - first] = sampleChunk(
-            seed: seed, networks: range(ofChunk: firstChunk + chunk),
-            workspace: workspaces.workspaces[worker])
-          chunk += workers
-        }
-      }
-      if workers == 1 {
-        work(0)
-      } else {
-        DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-      }
-      for (offset, slot) in slots.slots.enumerated() {
-        guard let chunk = slot else { preconditionFailure("chunk not sampled") }
-        let c = firstChunk + waveStart + offset
+    forEachChunkInOrder(
+      networks: networks, threads: threads, makeWorkspace: { makeWorkspace() },
+      sample: { range, workspace in sampleChunk(seed: seed, networks: range, workspace: workspace)
+      },
+      consume: { c, range, chunk in
         total.base.appendChunk(
-          c, networks: range(ofChunk: c),
+          c, networks: range,
           layers: widths.indices.map { layer in
             LayerStatistics(
               layer: layer + 1, width: widths[layer], preactivation: chunk.preactivation[layer],
               metric: chunk.metric[layer])
           })
-        total.appendChunk(c, networks: range(ofChunk: c), moments: chunk.ntk)
-      }
-      waveStart = waveEnd
-    }
+        total.appendChunk(c, networks: range, moments: chunk.ntk)
+      })
     total.base.finishAppending()
     total.finishAppending()
     return total
@@ -569,16 +539,4 @@ private struct NTKChunkMoments: Sendable {
   var preactivation: [SampleMoments]
   var metric: [SampleMoments]
   var ntk: [SampleMoments]
-}
-
-/// One slot per chunk of a wave; each slot is written by exactly one worker.
-private final class NTKChunkSlots: @unchecked Sendable {
-  var slots: [NTKChunkMoments?]
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-}
-
-/// One workspace per worker; worker `w` only touches `workspaces[w]`.
-private final class NTKWorkers: @unchecked Sendable {
-  let workspaces: [NTKWorkspace]
-  init(_ workspaces: [NTKWorkspace]) { self.workspaces = workspaces }
 }

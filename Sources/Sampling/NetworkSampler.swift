@@ -88,18 +88,6 @@ extension NetworkSampler {
   }
 }
 
-/// Holds one slot per chunk of a wave; each slot is written by exactly one worker.
-private final class ChunkSlots: @unchecked Sendable {
-  var slots: [[LayerStatistics]?]
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-}
-
-/// Holds one workspace per worker; worker `w` only touches `workspaces[w]`.
-private final class WorkerWorkspaces: @unchecked Sendable {
-  let workspaces: [SamplingWorkspace]
-  init(_ workspaces: [SamplingWorkspace]) { self.workspaces = workspaces }
-}
-
 /// Samples one chunk of networks in order and returns its moments, one entry per layer.
 private func sampleChunk<Simulation: NetworkSimulation>(
   _ simulation: Simulation, seed: UInt64, networks: Range<Int>, workspace: SamplingWorkspace
@@ -179,45 +167,12 @@ func runSamplingChunks<Simulation: NetworkSimulation>(
   _ simulation: Simulation, seed: UInt64, networks: Range<Int>, threads: Int?
 ) -> SamplingStatistics {
   var total = SamplingStatistics(layout: simulation.layout, widths: simulation.widths)
-  guard !networks.isEmpty else { return total }
-  let size = SamplingStatistics.chunkSize
-  let firstChunk = networks.lowerBound / size
-  let chunkCount = (networks.upperBound + size - 1) / size - firstChunk
-  let workers = Swift.max(
-    1, Swift.min(samplingWorkerCount(threads: threads, networks: networks.count), chunkCount))
-  let workspaces = WorkerWorkspaces((0..<workers).map { _ in simulation.makeWorkspace() })
-  /// The networks of chunk `c` (absolute), cut to the run's range.
-  @Sendable func range(ofChunk c: Int) -> Range<Int> {
-    Swift.max(networks.lowerBound, c * size)..<Swift.min(networks.upperBound, (c + 1) * size)
-  }
-  // A wave bounds memory; its size does not affect the result (chunks append in order).
-  let waveSize = workers * 8
-  var waveStart = 0
-  while waveStart < chunkCount {
-    let waveEnd = Swift.min(chunkCount, waveStart + waveSize)
-    let slots = ChunkSlots(count: waveEnd - waveStart)
-    let first = waveStart
-    let work: @Sendable (Int) -> Void = { worker in
-      var chunk = first + worker
-      while chunk < waveEnd {
-        slots.slots[chunk - first] = sampleChunk(
-          simulation, seed: seed, networks: range(ofChunk: firstChunk + chunk),
-          workspace: workspaces.workspaces[worker])
-        chunk += workers
-      }
-    }
-    if workers == 1 {
-      work(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-    }
-    for (offset, slot) in slots.slots.enumerated() {
-      guard let chunk = slot else { preconditionFailure("chunk not sampled") }
-      let c = firstChunk + waveStart + offset
-      total.appendChunk(c, networks: range(ofChunk: c), layers: chunk)
-    }
-    waveStart = waveEnd
-  }
+  forEachChunkInOrder(
+    networks: networks, threads: threads, makeWorkspace: { simulation.makeWorkspace() },
+    sample: { range, workspace in
+      sampleChunk(simulation, seed: seed, networks: range, workspace: workspace)
+    },
+    consume: { c, range, chunk in total.appendChunk(c, networks: range, layers: chunk) })
   total.finishAppending()
   return total
 }
