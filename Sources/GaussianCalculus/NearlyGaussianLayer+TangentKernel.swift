@@ -108,21 +108,10 @@ extension NearlyGaussianLayer {
                     metric: metric, derivatives: derivatives[j, default: []],
                     integrand: perNeuron[j, default: []]))
             }
-            for b in base.terms {
-              for a in atoms.expanded().terms {
-                let t = b.multipliedInScope(by: a)
-                out.append(Term(t.coefficient * insertion.weight, t.monomial.summing(over: summed)))
-              }
-            }
+            Self.appendProducts(
+              of: base, with: atoms, weight: insertion.weight, summing: summed, to: &out)
           }
-          var k = 0
-          while k < assignment.count {
-            assignment[k] += 1
-            if assignment[k] < neurons.count { break }
-            assignment[k] = 0
-            k += 1
-          }
-          if k == assignment.count { break }
+          if !Self.advance(&assignment, radix: neurons.count) { break }
         }
       }
     }

@@ -251,22 +251,36 @@ public struct NearlyGaussianLayer: Sendable {
       }
       // The atoms sit inside the base term's sums (they mention its summed indices); the
       // component's sample slots become summed too.
-      for b in base.terms {
-        for a in atoms.expanded().terms {
-          let t = b.multipliedInScope(by: a)
-          out.append(Term(t.coefficient * insertion.weight, t.monomial.summing(over: dummies)))
-        }
-      }
-      // Next assignment (odometer).
-      var k = 0
-      while k < assignment.count {
-        assignment[k] += 1
-        if assignment[k] < neurons.count { break }
-        assignment[k] = 0
-        k += 1
-      }
-      if k == assignment.count { break }
+      Self.appendProducts(
+        of: base, with: atoms, weight: insertion.weight, summing: dummies, to: &out)
+      if !Self.advance(&assignment, radix: neurons.count) { break }
     }
     return out
+  }
+
+  /// Appends every term of `base` times every term of `atoms` (placed inside the base term's
+  /// sums, which they may mention), scaled by `weight`, with `summed` indices summed.
+  static func appendProducts(
+    of base: Expression, with atoms: Expression, weight: Rational, summing summed: [Index],
+    to out: inout [Term]
+  ) {
+    let atomTerms = atoms.expanded().terms
+    for b in base.terms {
+      for a in atomTerms {
+        let t = b.multipliedInScope(by: a)
+        out.append(Term(t.coefficient * weight, t.monomial.summing(over: summed)))
+      }
+    }
+  }
+
+  /// Advances `assignment` (each entry in `0..<radix`) to the next one in odometer order;
+  /// false after the last one (every entry back to 0).
+  static func advance(_ assignment: inout [Int], radix: Int) -> Bool {
+    for k in assignment.indices {
+      assignment[k] += 1
+      if assignment[k] < radix { return true }
+      assignment[k] = 0
+    }
+    return false
   }
 }
