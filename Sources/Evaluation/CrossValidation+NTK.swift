@@ -63,33 +63,18 @@ extension CrossValidation {
     _ base: NumericParameters, options: Options, networks: Range<Int>,
     learningRates: NTKLearningRates, progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> [NTKSamplingStatistics] {
-    guard (0...8).contains(options.scanSteps) else {
-      throw EvaluationError("--scan must be between 0 and 8")
-    }
-    guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
+    try Self.checkScan(options, networks: networks)
     let lowering = NetworkLowering(model: model, derivation: derivation)
-    var samplers: [NTKSampler] = []
-    for step in 0...options.scanSteps {
-      var p = base
-      p.widths = Self.widths(base, step: step)
-      let sampler = try lowering.ntkSampler(p, learningRates: learningRates)
-      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
-      guard memory <= Self.maximumMemory else {
-        throw EvaluationError(
-          "sampling the NTK at widths \(p.widths.map(String.init).joined(separator: ",")) needs about \(Int(memory / 1_048_576)) MiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths or a smaller --scan"
-        )
-      }
-      samplers.append(sampler)
-    }
-    var result: [NTKSamplingStatistics] = []
-    for (step, sampler) in samplers.enumerated() {
-      progress(step + 1, options.scanSteps + 1, sampler.widths)
-      result.append(
-        sampler.ntkStatistics(
-          seed: Self.stepSeed(options.seed, step: step), networks: networks,
-          threads: options.threads))
-    }
-    return result
+    return try sampleScan(
+      base, options: options, networks: networks, progress: progress,
+      makeSampler: { try lowering.ntkSampler($0, learningRates: learningRates) },
+      memory: { $0.estimatedMemory(networks: networks.count, threads: options.threads) },
+      memoryRefusal: { widths, memory in
+        "sampling the NTK at widths \(widths) needs about \(Int(memory / 1_048_576)) MiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths or a smaller --scan"
+      },
+      draw: { sampler, seed in
+        sampler.ntkStatistics(seed: seed, networks: networks, threads: options.threads)
+      })
   }
 
   /// The NTK's rows of a check: theory against the ``Sampling/NTKSampler`` statistics of the

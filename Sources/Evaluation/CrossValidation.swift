@@ -251,34 +251,57 @@ public struct CrossValidation: Sendable {
     _ base: NumericParameters, options: Options, networks: Range<Int>,
     progress: (Int, Int, [Int]) -> Void = { _, _, _ in }
   ) throws -> [SamplingStatistics] {
+    try Self.checkScan(options, networks: networks)
+    _ = try estimators()
+    let lowering = NetworkLowering(model: model, derivation: derivation)
+    let kind = try lowering.samplerDecision(options.sampler, base).kind
+    return try sampleScan(
+      base, options: options, networks: networks, progress: progress,
+      makeSampler: { try lowering.sampler(kind, $0) },
+      memory: { $0.estimatedMemory(networks: networks.count, threads: options.threads) },
+      memoryRefusal: { widths, memory in
+        "sampling widths \(widths) on \(options.threads.map(String.init) ?? "all") threads needs about \(String(format: "%.1f", memory / 1_073_741_824)) GiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths, fewer inputs or a smaller --scan"
+      },
+      draw: { sampler, seed in
+        sampler.statistics(seed: seed, networks: networks, threads: options.threads)
+      })
+  }
+
+  /// Refuses a scan of more than 8 doublings or a negative network index.
+  static func checkScan(_ options: Options, networks: Range<Int>) throws {
     guard (0...8).contains(options.scanSteps) else {
       throw EvaluationError("--scan must be between 0 and 8")
     }
     guard networks.lowerBound >= 0 else { throw EvaluationError("negative network index") }
-    _ = try estimators()
-    let lowering = NetworkLowering(model: model, derivation: derivation)
-    let kind = try lowering.samplerDecision(options.sampler, base).kind
-    // Every sampler is built (cheap) and its memory checked before any network is sampled.
-    var samplers: [any NetworkSampler] = []
+  }
+
+  /// The scan's sampling, shared by ``sample(_:options:networks:progress:)`` and
+  /// ``sampleNTK(_:options:networks:learningRates:progress:)`` (which first call
+  /// ``checkScan(_:networks:)``): every step's sampler is built (cheap) and its memory checked before any network is drawn
+  /// (refused with `memoryRefusal(widths, bytes)` beyond ``maximumMemory``), then each step is
+  /// drawn with the seed ``stepSeed(_:step:)``, `progress` called before each width.
+  func sampleScan<Sampler, Statistics>(
+    _ base: NumericParameters, options: Options, networks: Range<Int>,
+    progress: (Int, Int, [Int]) -> Void, makeSampler: (NumericParameters) throws -> Sampler,
+    memory: (Sampler) -> Double, memoryRefusal: (String, Double) -> String,
+    draw: (Sampler, UInt64) -> Statistics
+  ) throws -> [Statistics] {
+    var samplers: [(sampler: Sampler, widths: [Int])] = []
     for step in 0...options.scanSteps {
       var p = base
       p.widths = Self.widths(base, step: step)
-      let sampler = try lowering.sampler(kind, p)
-      let memory = sampler.estimatedMemory(networks: networks.count, threads: options.threads)
-      guard memory <= Self.maximumMemory else {
+      let sampler = try makeSampler(p)
+      let bytes = memory(sampler)
+      guard bytes <= Self.maximumMemory else {
         throw EvaluationError(
-          "sampling widths \(p.widths.map(String.init).joined(separator: ",")) on \(options.threads.map(String.init) ?? "all") threads needs about \(String(format: "%.1f", memory / 1_073_741_824)) GiB of memory; the limit is \(Int(Self.maximumMemory / 1_073_741_824)) GiB: use fewer --threads, smaller widths, fewer inputs or a smaller --scan"
-        )
+          memoryRefusal(p.widths.map(String.init).joined(separator: ","), bytes))
       }
-      samplers.append(sampler)
+      samplers.append((sampler, p.widths))
     }
-    var result: [SamplingStatistics] = []
-    for (step, sampler) in samplers.enumerated() {
-      progress(step + 1, options.scanSteps + 1, sampler.widths)
-      result.append(
-        sampler.statistics(
-          seed: Self.stepSeed(options.seed, step: step), networks: networks,
-          threads: options.threads))
+    var result: [Statistics] = []
+    for (step, entry) in samplers.enumerated() {
+      progress(step + 1, options.scanSteps + 1, entry.widths)
+      result.append(draw(entry.sampler, Self.stepSeed(options.seed, step: step)))
     }
     return result
   }
