@@ -55,6 +55,11 @@ public struct Model: Sendable {
   public var learningRates: [TensorHead: Expression] = [:]
   /// The learning rates of the first layer's families.
   public var firstLearningRates: [TensorHead: Expression] = [:]
+  /// Where the incoming layer is declared a path (`incoming z[j;a] : …, path`): the map carries
+  /// each neuron's own preactivation forward, and the expectation over the incoming layer
+  /// includes each neuron's self-feedback through the stochastic metrics of earlier layers
+  /// (``GaussianCalculus/NearlyGaussianLayer/withSelfFeedback(width:)``); nil otherwise.
+  public var pathDeclaration: SourceLocation? = nil
   /// The neural tangent kernel field Ĥ of the incoming layer (nil when the model declares none).
   public var tangentKernel: TensorHead? { state?.kernel }
 

@@ -23,7 +23,11 @@ extension Expression {
             t.coefficient,
             m.replacingFactors(
               with: deltas
-                + [.average(GaussianAverage(metric: g.metric, derivatives: [], integrand: rest))]))
+                + [
+                  .average(
+                    GaussianAverage(
+                      metric: g.metric, derivatives: [], integrand: rest, feedback: g.feedback))
+                ]))
         })
     }
   }
@@ -41,6 +45,8 @@ extension Expression {
         let m = t.monomial
         switch f {
         case .average(let g) where g.metric == metric:
+          // A self-feedback atom is a functional of the whole path, not of K alone.
+          precondition(!g.isFeedback, "differentiatedByMetric: a self-feedback atom")
           let differentiated = m.replacingFactor(
             at: n,
             with: .average(

@@ -77,6 +77,10 @@ public struct NearlyGaussianLayer: Sendable {
   /// The order-0 mean of the kernel (components of rank 2 over one kernel factor, e.g.
   /// δ_{j₁j₂}Θ_{α₁α₂}): the value a kernel factor takes when no cumulant differentiates it.
   public var kernelMean: [CumulantComponent]
+  /// For a *path* layer (its neurons carry their own earlier states forward: a residual map),
+  /// the width n that suppresses the self-feedback; nil for a layer whose neurons forget their
+  /// past (``withSelfFeedback(width:)``).
+  public internal(set) var selfFeedbackWidth: Symbol?
 
   public init(
     variable: TensorHead, metric: TensorHead, components: [CumulantComponent],
@@ -87,6 +91,7 @@ public struct NearlyGaussianLayer: Sendable {
     self.components = components
     self.kernel = kernel
     self.kernelMean = kernelMean
+    self.selfFeedbackWidth = nil
   }
 
   /// The neuron index a factor depends on if it is a function of (or equal to) a component of
@@ -162,6 +167,8 @@ public struct NearlyGaussianLayer: Sendable {
     }
     let base = Expression(Term(t.coefficient, constant))
     if !kernelFactors.isEmpty {
+      precondition(
+        selfFeedbackWidth == nil, "the tangent kernel of a path layer is not supported")
       return try jointExpectation(
         base: base, neurons: neurons, perNeuron: perNeuron, kernelFactors: kernelFactors,
         order: order)
@@ -171,6 +178,10 @@ public struct NearlyGaussianLayer: Sendable {
     for insertion in insertions(upTo: order) {
       result.append(
         contentsOf: try apply(insertion, base: base, neurons: neurons, perNeuron: perNeuron))
+    }
+    if let width = selfFeedbackWidth, order >= 1 {
+      result.append(
+        contentsOf: selfFeedback(base: base, neurons: neurons, perNeuron: perNeuron, width: width))
     }
     return result
   }

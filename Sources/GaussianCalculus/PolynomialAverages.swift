@@ -13,8 +13,11 @@ extension Expression {
 }
 
 extension GaussianAverage {
-  /// The exact value if the integrand is a polynomial in the variable, else nil.
+  /// The exact value if the integrand is a polynomial in the variable (and the atom an
+  /// average), else nil.
   func polynomialValue() -> Expression? {
+    // A self-feedback atom is a covariance over a neuron's path, not a Gaussian moment.
+    if isFeedback { return nil }
     var variable: TensorHead? = nil
     for f in integrand {
       guard case .tensor(let t) = f, t.indices.count == 1 else { return nil }

@@ -25,6 +25,8 @@ struct CASWriter {
     var functions: Set<String> = []
     var usesLayer = false
     var usesAverage = false
+    /// Whether a self-feedback atom of a path layer occurs.
+    var usesFeedback = false
   }
 
   let dialect: Dialect
@@ -242,6 +244,18 @@ struct CASWriter {
       let integrand =
         g.integrand.isEmpty
         ? "1" : g.integrand.map { factor($0, names: names, inner: inner) }.joined(separator: "*")
+      if g.isFeedback {
+        usage.usesFeedback = true
+        let pair = g.feedback.map { index($0, names: names) }.joined(separator: ", ")
+        switch dialect {
+        case .sympy:
+          return "SelfFeedback(" + metric + ", Tuple(" + derivatives + "), " + integrand
+            + ", Tuple(" + pair + "))"
+        case .mathematica:
+          return "SelfFeedback[" + metric + ", {" + derivatives + "}, " + integrand + ", {" + pair
+            + "}]"
+        }
+      }
       switch dialect {
       case .sympy:
         return "GaussianAverage(" + metric + ", Tuple(" + derivatives + "), " + integrand + ")"

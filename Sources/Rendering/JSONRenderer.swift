@@ -21,6 +21,8 @@ import Rational
 ///              "argument": {"head": head, "indices": [index, …]}}
 ///             {"kind": "average", "metric": head, "derivatives": [index, …],
 ///              "integrand": [factor, …]}
+///             {"kind": "feedback", "metric": head, "derivatives": [index, …],
+///              "integrand": [factor, …], "pair": [index, index]}  (self-feedback of a path layer)
 ///             {"kind": "parenthesized", "expression": expression}
 /// head        {"name": "V", "layer": layer|null, "symmetry": "none"|"symmetric"|"pairOfPairs"|"pairExchange"|"separatePairs"}
 /// equation    {"lhs": expression, "rhs": expression}
@@ -147,6 +149,14 @@ public struct JSONRenderer: ExpressionRenderer {
             ("head", head(g.argument.head)), ("indices", .array(g.argument.indices.map(index))),
           ])
         ),
+      ])
+    case .average(let g) where g.isFeedback:
+      return .object([
+        ("kind", .string("feedback")),
+        ("metric", head(g.metric)),
+        ("derivatives", .array(g.derivatives.map(index))),
+        ("integrand", .array(g.integrand.map(factor))),
+        ("pair", .array(g.feedback.map(index))),
       ])
     case .average(let g):
       return .object([

@@ -469,6 +469,18 @@ public struct LaTeXRenderer: ExpressionRenderer {
     let metric = head(g.metric, withLayer: true).latex
     let integrandParts = product(g.integrand, names: names, inner: inner, insideAverage: true)
     let integrand = integrandParts.isEmpty ? "1" : juxtapose(integrandParts)
+    if g.isFeedback {
+      // The self-feedback covariance R_{γδ}[∂⋯∂F]_{K^{(ℓ)}} (a path functional, not an average).
+      let partials = g.derivatives.map { "\\partial_{" + index($0, names: names) + "}" }.joined()
+      let operand =
+        g.derivatives.isEmpty || g.integrand.count == 1
+        ? integrand : "\\!\\left(" + integrand + "\\right)"
+      let pair = g.feedback.map { index($0, names: names) }.joined()
+      return Piece(
+        latex: "\\mathcal{R}_{" + pair + "}\\!\\left[" + partials + operand + "\\right]_{" + metric
+          + "}",
+        hasSuperscript: false)
+    }
     if g.derivatives.isEmpty {
       return Piece(
         latex: juxtapose(["\\langle", integrand]) + "\\rangle_{" + metric + "}",

@@ -47,6 +47,7 @@ public struct SymPyRenderer: ExpressionRenderer {
     out.append(contentsOf: declaration(u.tensors, options: ", cls=IndexedBase"))
     out.append(contentsOf: declaration(u.functions, options: ", cls=Function"))
     if u.usesAverage { out.append("GaussianAverage = Function('GaussianAverage')") }
+    if u.usesFeedback { out.append("SelfFeedback = Function('SelfFeedback')") }
     out.append("")
     out.append("equations = [")
     out.append(contentsOf: lines)

@@ -193,6 +193,10 @@ public struct TextRenderer: ExpressionRenderer {
           g.derivatives.map { "∂_" + index($0, names: names) }.joined(separator: " ")
           + " " + body
       }
+      if g.isFeedback {
+        return "R_" + g.feedback.map { index($0, names: names) }.joined() + "[" + body + "]_"
+          + metric
+      }
       return "⟨" + body + "⟩_" + metric
     case .parenthesized(let e):
       return "(" + SignedPiece.joined(blocks(e, naming: inner, layout: .plain)) + ")"

@@ -34,7 +34,9 @@ extension Factor: CustomStringConvertible {
         + "(\(f.argument.head.name)(\(list(f.argument.indices))))"
     case .average(let g):
       let d = g.derivatives.isEmpty ? "" : "∂(\(list(g.derivatives)))"
-      return "⟨\(d)\(g.integrand.map(\.description).joined(separator: " "))⟩_\(g.metric.name)"
+      let body = "\(d)\(g.integrand.map(\.description).joined(separator: " "))"
+      if g.isFeedback { return "R[\(body)](\(list(g.feedback)))_\(g.metric.name)" }
+      return "⟨\(body)⟩_\(g.metric.name)"
     case .parenthesized(let e): return "(\(e))"
     }
   }

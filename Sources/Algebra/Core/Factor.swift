@@ -36,6 +36,7 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
     case .average(let g):
       var s = g.derivatives
       for f in g.integrand { s.append(contentsOf: f.slots) }
+      s.append(contentsOf: g.feedback)
       return s
     case .parenthesized: return []
     }
@@ -59,7 +60,10 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
         integrand.append(f.withSlots(Array(newSlots[k..<(k + c)])))
         k += c
       }
-      return .average(GaussianAverage(metric: g.metric, derivatives: derivs, integrand: integrand))
+      return .average(
+        GaussianAverage(
+          metric: g.metric, derivatives: derivs, integrand: integrand,
+          feedback: Array(newSlots[k..<(k + g.feedback.count)])))
     case .parenthesized: return self
     }
   }
@@ -78,7 +82,8 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
       return .average(
         GaussianAverage(
           metric: g.metric, derivatives: g.derivatives.sorted(),
-          integrand: g.integrand.map { $0.canonicalSlots() }.sorted()))
+          integrand: g.integrand.map { $0.canonicalSlots() }.sorted(), feedback: g.feedback.sorted()
+        ))
     case .parenthesized: return self
     }
   }
@@ -92,7 +97,8 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
     case .function(let f): return f.argument.slotSymmetry
     case .average(let g):
       // The derivatives commute; integrand factors of equal shape are interchangeable blocks
-      // (families in the order of their shapes), each permuted inside by its own symmetry.
+      // (families in the order of their shapes), each permuted inside by its own symmetry; the
+      // feedback pair is symmetric.
       var families = [
         SlotSymmetry.BlockFamily(starts: Array(0..<g.derivatives.count), blockSize: 1)
       ]
@@ -110,6 +116,11 @@ public indirect enum Factor: Hashable, Comparable, Sendable {
           SlotSymmetry.BlockFamily(
             starts: starts[shape] ?? [], blockSize: shape.slots.count, inner: inner[shape] ?? .none
           ))
+      }
+      if !g.feedback.isEmpty {
+        families.append(
+          SlotSymmetry.BlockFamily(
+            starts: Array(position..<(position + g.feedback.count)), blockSize: 1))
       }
       return SlotSymmetry(families: families)
     case .parenthesized: return .none

@@ -272,6 +272,10 @@ public struct ExactEvaluator: Sendable {
         f.head, derivative: f.derivative, argument: f.argument.head,
         try f.argument.indices.map(slot))
     case .average(let g):
+      if g.isFeedback {
+        throw ExactEvaluationError.malformedFactor(
+          "a self-feedback atom (a covariance over a neuron's path) has no exact value")
+      }
       return .average(
         metric: g.metric, derivatives: try g.derivatives.map(slot),
         integrand: try g.integrand.map { try compile($0, slot: slot, insideAverage: true) })

@@ -125,7 +125,8 @@ struct Compilation {
     let state = try layerStatistics(
       field: TensorHead(fieldName, layer: incomingLayer), suppression: suppression, declare: declare
     )
-    let incoming = syntax.incoming == nil ? nil : state?.nearlyGaussianLayer(at: incomingLayer)
+    var incoming = syntax.incoming == nil ? nil : state?.nearlyGaussianLayer(at: incomingLayer)
+    if syntax.incoming?.path != nil { incoming = incoming?.withSelfFeedback(width: suppression) }
     var map: LayerMap? = nil
     var families: [GaussianFamily] = []
     if let m = syntax.map {
@@ -158,7 +159,8 @@ struct Compilation {
       map: map,
       first: first, incoming: incoming, state: state, targets: derive.targets.map(\.text),
       order: derive.order, learningRates: try learningRates(of: families, first: false),
-      firstLearningRates: try learningRates(of: firstFamilies, first: true))
+      firstLearningRates: try learningRates(of: firstFamilies, first: true),
+      pathDeclaration: syntax.incoming?.path)
   }
 
   func layer(_ l: ModelSyntax.LayerSyntax, first: Bool) -> Layer {

@@ -155,10 +155,12 @@ struct ModelParser {
           try symbol("[")
           decl.suppression = try layer()
           try symbol("]")
+        case "path":
+          decl.path = tokens[position - 1].location
         default:
           throw ModelError(
             tokens[position - 1].location,
-            "expected 'metric', 'correction', 'vertex' or 'per', found '\(word)'")
+            "expected 'metric', 'correction', 'vertex', 'per' or 'path', found '\(word)'")
         }
         if isSymbol(",") { _ = advance() }
       }

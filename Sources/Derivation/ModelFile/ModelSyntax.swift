@@ -77,6 +77,9 @@ struct ModelSyntax: Sendable {
     var correction: Name?
     var vertex: Name?
     var suppression: LayerSyntax?
+    /// Where `path` is written: the layer is the end of each neuron's path across layers (its
+    /// map carries the neuron's own preactivation forward), nil if not declared.
+    var path: SourceLocation?
     var location: SourceLocation
   }
 

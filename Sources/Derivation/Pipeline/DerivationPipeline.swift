@@ -47,7 +47,16 @@ public struct DerivationPipeline: Sendable {
         label: "first layer")
       firstMetric = try? stochasticMetric(first, families: model.firstFamilies)
     }
-    if let map = model.map {
+    var path: PathClosure? = nil
+    if let map = model.map, let incoming = model.incoming, model.pathDeclaration != nil {
+      try refuseUncarriedPath(map)
+      let derived = try derivePath(
+        map, families: model.families, incoming: incoming, steps: &steps, label: "layer map")
+      recursions = derived.recursions
+      path = derived.closure
+      metric = derived.metric
+      try checkClosedUnderTargets(recursions, at: map.location)
+    } else if let map = model.map {
       try refuseCarriedPreactivation(map)
       let kernelMap = model.tangentKernel.map {
         TangentKernelMap(
@@ -63,7 +72,7 @@ public struct DerivationPipeline: Sendable {
     }
     return DerivationResult(
       initialConditions: initial, recursions: recursions, steps: steps,
-      firstConditionalCovariance: firstMetric, conditionalCovariance: metric)
+      firstConditionalCovariance: firstMetric, conditionalCovariance: metric, path: path)
   }
 
   /// Step 1 alone for the two-point function: E over the parameters of z_{i₁;α₁} z_{i₂;α₂} is

@@ -44,6 +44,10 @@ public struct DerivationResult: Sendable {
   /// conditional covariance δ_{i₁i₂} Ĝ_{α₁α₂} (a function of layer ℓ). Used by the conditional
   /// sampler.
   public var conditionalCovariance: Expression?
+  /// For a map that carries each neuron's own preactivation (a path layer): the skip
+  /// coefficient, the stochastic metric's integrand and the kernel response its self-feedback
+  /// atoms are evaluated with; nil otherwise.
+  public var path: PathClosure? = nil
 }
 
 /// A derivation that cannot be carried out for the model as written, with the reason and the

@@ -71,6 +71,7 @@ public enum ActivationSpecialization: Hashable, Sendable {
   /// Substitutes σ(z) = z in the averages and evaluates them (multi-input, exact).
   public func applyLinear(_ e: Expression, function: FunctionHead) -> Expression {
     e.replacingAverages { g in
+      if g.isFeedback { return nil }
       var integrand: [Factor] = []
       for f in g.integrand {
         if case .function(let app) = f, app.head == function {
@@ -106,6 +107,7 @@ public enum ActivationSpecialization: Hashable, Sendable {
   static func piecewiseValue(
     _ g: GaussianAverage, function: FunctionHead, slopes: (Rational, Rational)
   ) throws -> Expression? {
+    if g.isFeedback { return nil }
     // Integrand on each side: coefficient · z^power.
     var power = 0
     var negative = Rational.one

@@ -234,7 +234,7 @@ public struct ContinuumLimit: Sendable {
         return .average(
           GaussianAverage(
             metric: TensorHead(g.metric.name, symmetry: g.metric.symmetry),
-            derivatives: g.derivatives, integrand: g.integrand))
+            derivatives: g.derivatives, integrand: g.integrand, feedback: g.feedback))
       default:
         return f
       }
