@@ -34,6 +34,8 @@ final class ExpressionEvaluator {
     var metricLayer: Int
     var metric: String
   }
+  /// The self-feedback atoms of a path layer (nil for any other model).
+  var feedback: PathFeedback?
   /// Averages by the sub-block of the metric they involve, shared with other evaluators.
   private let memo: GaussianAverageMemo
   /// The metric of each layer as a covariance matrix, built on first use.
@@ -235,16 +237,19 @@ final class ExpressionEvaluator {
     /// (the function applied, nil for the variable z itself; derivative order; slot) per
     /// integrand factor.
     let integrand: [(function: String?, derivative: Int, slot: Int)]
+    /// The slots of a self-feedback atom's pair (γ, δ); empty for an average.
+    let feedbackSlots: [Int]
     var cache: [Int: Double] = [:]
 
     init(
       metricLayer: Int, metricName: String, derivativeSlots: [Int],
-      integrand: [(function: String?, derivative: Int, slot: Int)]
+      integrand: [(function: String?, derivative: Int, slot: Int)], feedbackSlots: [Int] = []
     ) {
       self.metricLayer = metricLayer
       self.metricName = metricName
       self.derivativeSlots = derivativeSlots
       self.integrand = integrand
+      self.feedbackSlots = feedbackSlots
     }
   }
 
@@ -283,7 +288,8 @@ final class ExpressionEvaluator {
       return .average(
         AverageSite(
           metricLayer: try absolute(g.metric.layer), metricName: g.metric.name,
-          derivativeSlots: try g.derivatives.map(slot), integrand: integrand))
+          derivativeSlots: try g.derivatives.map(slot), integrand: integrand,
+          feedbackSlots: try g.feedback.map(slot)))
     case .function:
       throw EvaluationError("a function of a neuron's preactivation is left after averaging")
     case .parenthesized(let e):
@@ -304,12 +310,24 @@ final class ExpressionEvaluator {
       var code = 0
       for slot in site.derivativeSlots { code = code * s + a[slot] }
       for item in site.integrand { code = code * s + a[item.slot] }
+      for slot in site.feedbackSlots { code = code * s + a[slot] }
       if let hit = site.cache[code] { return hit }
       let key = AverageKey(
         metricLayer: site.metricLayer, derivatives: site.derivativeSlots.map { a[$0] }.sorted(),
         integrand: site.integrand.map {
           FactorKey(function: $0.function, derivative: $0.derivative, sample: a[$0.slot])
         }.sorted())
+      if !site.feedbackSlots.isEmpty {
+        guard let feedback else {
+          throw EvaluationError("a self-feedback atom outside a path layer's evaluation")
+        }
+        if collecting { return 1 }
+        let v = try feedback.value(
+          layer: site.metricLayer, derivatives: key.derivatives, integrand: key.integrand,
+          pair: (a[site.feedbackSlots[0]], a[site.feedbackSlots[1]]))
+        site.cache[code] = v
+        return v
+      }
       if collecting {
         if averageCache[key] == nil { try collect(key, metric: site.metricName) }
         return 1

@@ -13,6 +13,10 @@ public struct RecursionEvaluator: Sendable {
   /// evaluated, so that it contributes nothing to the statistics after it: the theory of a
   /// negative control. Refused for the metric.
   public var removed: String?
+  /// For a path layer: every self-feedback atom set to zero, so that the layer is described by
+  /// its per-layer statistics alone — the (K, G¹, V) Gaussian closure, the theory of a negative
+  /// control.
+  public var removesFeedback = false
 
   public init(model: Model, derivation: DerivationResult) {
     self.model = model
@@ -176,6 +180,20 @@ public struct RecursionEvaluator: Sendable {
     }
 
     let quadrature = GaussianExpectation(options: p.quadratureOptions)
+    if removesFeedback && derivation.path == nil {
+      throw EvaluationError(
+        "the self-feedback can only be removed from a path layer (a map with a skip term)",
+        at: model.location)
+    }
+    let feedback = try derivation.path.map {
+      try PathFeedback(
+        closure: $0, parameters: p, quadrature: quadrature, disabled: removesFeedback)
+    }
+    if feedback != nil, let n = p.widths.first, p.widths.contains(where: { $0 != n }) {
+      throw EvaluationError(
+        "a skip connection carries each neuron to the next layer, so every hidden layer needs the same width (got \(p.widths.map(String.init).joined(separator: ",")))",
+        at: model.location)
+    }
     // Layer 1. The `first` map was compiled with ℓ = 0.
     var layers = [
       try step(
@@ -183,6 +201,7 @@ public struct RecursionEvaluator: Sendable {
         ExpressionEvaluator(
           parameters: p, layer: 0, tensors: [:], quadrature: quadrature, memo: memo))
     ]
+    try feedback?.record(layer: 1, kernel: layers[0].values(of: metric.name).values, memo: memo)
     for l in stride(from: 1, to: p.depth, by: 1) {
       let current = layers[layers.count - 1]
       // The next layer integrates over N(0, K⁽ˡ⁾): refuse a kernel beyond the quadrature's range
@@ -197,11 +216,12 @@ public struct RecursionEvaluator: Sendable {
       for name in current.names {
         tensors[.init(name: name, layer: l)] = current.values(of: name).values
       }
-      layers.append(
-        try step(
-          l + 1, derivation.recursions,
-          ExpressionEvaluator(
-            parameters: p, layer: l, tensors: tensors, quadrature: quadrature, memo: memo)))
+      let evaluator = ExpressionEvaluator(
+        parameters: p, layer: l, tensors: tensors, quadrature: quadrature, memo: memo)
+      evaluator.feedback = feedback
+      layers.append(try step(l + 1, derivation.recursions, evaluator))
+      try feedback?.record(
+        layer: l + 1, kernel: layers[l].values(of: metric.name).values, memo: memo)
     }
     return layers
   }

@@ -1,0 +1,242 @@
+import Algebra
+import Derivation
+import Foundation
+import Quadrature
+
+/// The self-feedback atoms of a path layer (a map that carries each neuron's own preactivation
+/// forward), evaluated from the layers below it, by the definition of ``Derivation/PathClosure``:
+///
+///   R^{(ℓ)}[∂_{β…}F]_{γδ} = Σ_{p=1}^{ℓ−1} Σ_{μν} M^{(ℓ,p+1)}_{(γδ)(μν)} Cov(∂_{β…}F(z^{(ℓ)}), φ_{μν}(z^{(p)})),
+///
+/// the covariance over one neuron's leading-order Gaussian path, whose layers ℓ and p have the
+/// joint covariance [[K^{(ℓ)}, c^{ℓ−p}K^{(p)}], [c^{ℓ−p}K^{(p)}, K^{(p)}]] (c the skip
+/// coefficient), and M^{(ℓ,s)} = ∂K^{(ℓ)}/∂K^{(s)} the product of the derived kernel map's
+/// Jacobians J^{(t)} from layer s to ℓ. Derivatives act on the layer-ℓ coordinates, in the
+/// quadrature's derivative-free Hermite form over the joint covariance.
+///
+/// Layers are recorded bottom up (``record(layer:kernel:memo:)``); an atom of layer ℓ needs
+/// layers 1…ℓ recorded. With `disabled` every atom is 0: the (K, G¹, V) Gaussian closure.
+final class PathFeedback {
+  let closure: PathClosure
+  let parameters: NumericParameters
+  let quadrature: GaussianExpectation
+  let disabled: Bool
+  /// The skip coefficient c.
+  let skip: Double
+  /// K^{(l)} (row-major, S×S) of each recorded layer l, at index l − 1.
+  private var kernels: [[Double]] = []
+  /// M^{(l,s)} for s = 2…l, row-major over ordered pairs ((γ,δ), (μ,ν)), by layer l.
+  private var responses: [Int: [Int: [Double]]] = [:]
+  /// Cov(∂F(z^{(l)}), φ_{μν}(z^{(p)})) over (μ, ν), by atom integrand, l and p.
+  private var covariances: [CovarianceKey: [Double]] = [:]
+
+  struct CovarianceKey: Hashable {
+    var layer: Int
+    var past: Int
+    var derivatives: [Int]
+    var integrand: [ExpressionEvaluator.FactorKey]
+  }
+
+  init(
+    closure: PathClosure, parameters: NumericParameters, quadrature: GaussianExpectation,
+    disabled: Bool
+  ) throws {
+    self.closure = closure
+    self.parameters = parameters
+    self.quadrature = quadrature
+    self.disabled = disabled
+    let evaluator = ExpressionEvaluator(parameters: parameters, layer: 0, tensors: [:])
+    self.skip = try evaluator.value(of: closure.skip, free: [:])
+    guard skip.isFinite else { throw EvaluationError("the skip coefficient is not finite") }
+  }
+
+  var sampleCount: Int { parameters.sampleCount }
+
+  /// Records layer `layer` (the next one up): its kernel, and the responses M^{(layer,s)}.
+  func record(layer: Int, kernel: [Double], memo: GaussianAverageMemo) throws {
+    precondition(layer == kernels.count + 1, "layers are recorded bottom up")
+    kernels.append(kernel)
+    let pairs = sampleCount * sampleCount
+    var identity = [Double](repeating: 0, count: pairs * pairs)
+    for g in 0..<sampleCount {
+      for d in 0..<sampleCount {
+        let row = g * sampleCount + d
+        identity[row * pairs + row] += 0.5
+        identity[row * pairs + d * sampleCount + g] += 0.5
+      }
+    }
+    var current: [Int: [Double]] = [layer: identity]
+    if layer >= 3, let below = responses[layer - 1] {
+      let jacobian = try self.jacobian(at: layer - 1, memo: memo)
+      for (s, m) in below { current[s] = Self.product(jacobian, m, size: pairs) }
+    }
+    responses[layer] = current
+  }
+
+  /// J^{(l)}_{(αβ)(γδ)} = ∂K^{(l+1)}_{αβ}/∂K^{(l)}_{γδ}, from the derived response.
+  func jacobian(at l: Int, memo: GaussianAverageMemo) throws -> [Double] {
+    let s = sampleCount
+    let evaluator = ExpressionEvaluator(
+      parameters: parameters, layer: l,
+      tensors: [.init(name: closure.metric.name, layer: l): kernels[l - 1]],
+      quadrature: quadrature, memo: memo)
+    let idx = closure.responseIndices
+    var out = [Double](repeating: 0, count: s * s * s * s)
+    for k in out.indices {
+      let values = [k / (s * s * s), (k / (s * s)) % s, (k / s) % s, k % s]
+      var free: [Index: Int] = [:]
+      for (i, v) in zip(idx, values) { free[i] = v }
+      out[k] = try evaluator.value(of: closure.response, free: free)
+    }
+    return out
+  }
+
+  static func product(_ a: [Double], _ b: [Double], size n: Int) -> [Double] {
+    var c = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+      for k in 0..<n where a[i * n + k] != 0 {
+        let x = a[i * n + k]
+        for j in 0..<n { c[i * n + j] += x * b[k * n + j] }
+      }
+    }
+    return c
+  }
+
+  /// The value of the atom R^{(layer)}[∂_{derivatives} Π integrand]_{γδ}.
+  func value(
+    layer: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey], pair: (Int, Int)
+  ) throws -> Double {
+    if disabled || layer < 2 { return 0 }
+    guard layer <= kernels.count, let m = responses[layer] else {
+      throw EvaluationError("the self-feedback of layer \(layer) needs the layers below it")
+    }
+    let s = sampleCount
+    let pairs = s * s
+    let row = pair.0 * s + pair.1
+    var total = 0.0
+    for p in 1..<layer {
+      guard let response = m[p + 1] else { continue }
+      let cov = try covariance(
+        layer: layer, past: p, derivatives: derivatives, integrand: integrand)
+      for col in 0..<pairs where cov[col] != 0 { total += response[row * pairs + col] * cov[col] }
+    }
+    return total
+  }
+
+  /// Cov(∂F(z^{(layer)}), φ_{μν}(z^{(past)})) for every (μ, ν).
+  func covariance(
+    layer: Int, past: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]
+  ) throws -> [Double] {
+    let key = CovarianceKey(
+      layer: layer, past: past, derivatives: derivatives, integrand: integrand)
+    if let hit = covariances[key] { return hit }
+    let s = sampleCount
+    var out = [Double](repeating: 0, count: s * s)
+    // ∂_β F vanishes unless F depends on z_β.
+    let samples = Set(integrand.map(\.sample))
+    if derivatives.allSatisfy(samples.contains) {
+      let phi = try integrandTerms()
+      for mu in 0..<s {
+        for nu in 0..<s {
+          var v = 0.0
+          for term in phi {
+            let y = term.factors.map { f in
+              (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? mu : nu)
+            }
+            v +=
+              term.prefactor
+              * (try pathCovariance(
+                layer: layer, past: past, derivatives: derivatives, x: integrand, y: y))
+          }
+          out[mu * s + nu] = v
+        }
+      }
+    }
+    covariances[key] = out
+    return out
+  }
+
+  /// The terms of φ_{α₁α₂}: prefactor, and each factor's function (nil for z), derivative
+  /// order and which of α₁ (0) or α₂ (1) it is evaluated at.
+  struct IntegrandTerm {
+    var prefactor: Double
+    var factors: [(function: String?, derivative: Int, slot: Int)]
+  }
+
+  private var integrandCache: [IntegrandTerm]? = nil
+
+  func integrandTerms() throws -> [IntegrandTerm] {
+    if let integrandCache { return integrandCache }
+    let evaluator = ExpressionEvaluator(parameters: parameters, layer: 0, tensors: [:])
+    var terms: [IntegrandTerm] = []
+    for t in closure.integrand.terms {
+      var prefactor = t.coefficient.doubleValue
+      for p in t.monomial.scalars {
+        prefactor *= pow(try evaluator.scalar(p.symbol), Double(p.exponent))
+      }
+      var factors: [(function: String?, derivative: Int, slot: Int)] = []
+      for f in t.monomial.factors {
+        let index: Index
+        let function: String?
+        let derivative: Int
+        switch f {
+        case .function(let g):
+          (index, function, derivative) = (g.argument.indices[0], g.head.name, g.derivative)
+        case .tensor(let x):
+          (index, function, derivative) = (x.indices[0], nil, 0)
+        default:
+          throw EvaluationError("unsupported factor \(f) in the stochastic metric's integrand")
+        }
+        guard let slot = closure.integrandIndices.firstIndex(of: index) else {
+          throw EvaluationError("the stochastic metric's integrand has a stray index \(index)")
+        }
+        factors.append((function, derivative, slot))
+      }
+      terms.append(IntegrandTerm(prefactor: prefactor, factors: factors))
+    }
+    integrandCache = terms
+    return terms
+  }
+
+  /// Cov(∂_{derivatives} Π x(z^{(layer)}), Π y(z^{(past)})) over the leading-order path.
+  func pathCovariance(
+    layer: Int, past: Int, derivatives: [Int], x: [ExpressionEvaluator.FactorKey],
+    y: [(function: String?, derivative: Int, sample: Int)]
+  ) throws -> Double {
+    let s = sampleCount
+    // The coordinates used: (block, sample), block 0 for layer `layer`, 1 for `past`.
+    var coordinates: [(Int, Int)] = []
+    func coordinate(_ block: Int, _ sample: Int) -> Int {
+      if let k = coordinates.firstIndex(where: { $0 == (block, sample) }) { return k }
+      coordinates.append((block, sample))
+      return coordinates.count - 1
+    }
+    func factor(_ function: String?, _ derivative: Int, _ c: Int) -> GaussianFactor {
+      guard let function else { return .power(1, coordinate: c) }
+      return .activation(
+        parameters.activation(for: function), derivative: derivative, coordinate: c)
+    }
+    let xFactors = x.map { factor($0.function, $0.derivative, coordinate(0, $0.sample)) }
+    let xDerivatives = derivatives.map { coordinate(0, $0) }
+    let yFactors = y.map { factor($0.function, $0.derivative, coordinate(1, $0.sample)) }
+    let lag = pow(skip, Double(layer - past))
+    let kl = kernels[layer - 1]
+    let kp = kernels[past - 1]
+    let rows = coordinates.map { a in
+      coordinates.map { b -> Double in
+        switch (a.0, b.0) {
+        case (0, 0): return kl[a.1 * s + b.1]
+        case (1, 1): return kp[a.1 * s + b.1]
+        default: return lag * kp[a.1 * s + b.1]
+        }
+      }
+    }
+    let joint = try CovarianceMatrix(rows)
+    let both = try quadrature.derivativeExpectation(
+      of: xFactors + yFactors, derivatives: xDerivatives, covariance: joint)
+    let first = try quadrature.derivativeExpectation(
+      of: xFactors, derivatives: xDerivatives, covariance: joint)
+    let second = try quadrature.expectation(of: yFactors, covariance: joint)
+    return both - first * second
+  }
+}
