@@ -321,7 +321,11 @@ final class ExpressionEvaluator {
         guard let feedback else {
           throw EvaluationError("a self-feedback atom outside a path layer's evaluation")
         }
-        if collecting { return 1 }
+        if collecting {
+          feedback.request(
+            layer: site.metricLayer, derivatives: key.derivatives, integrand: key.integrand)
+          return 1
+        }
         let v = try feedback.value(
           layer: site.metricLayer, derivatives: key.derivatives, integrand: key.integrand,
           pair: (a[site.feedbackSlots[0]], a[site.feedbackSlots[1]]))
@@ -376,6 +380,7 @@ final class ExpressionEvaluator {
   /// threads), and stores them in the memo. One that fails is left out: the evaluation that
   /// needs it computes it again and reports the error where it arises.
   func computePending() {
+    feedback?.computePending()
     let work = pending.map { (key: $0.key, average: $0.value) }
     pending = [:]
     guard !work.isEmpty else { return }

@@ -1,5 +1,6 @@
 import Algebra
 import Derivation
+import Dispatch
 import Foundation
 import Quadrature
 
@@ -29,6 +30,9 @@ final class PathFeedback {
   private var responses: [Int: [Int: [Double]]] = [:]
   /// Cov(∂F(z^{(l)}), φ_{μν}(z^{(p)})) over (μ, ν), by atom integrand, l and p.
   private var covariances: [CovarianceKey: [Double]] = [:]
+  /// Covariances requested while an evaluator collects, in order of request.
+  private var requested: [CovarianceKey] = []
+  private var requestedSet: Set<CovarianceKey> = []
 
   struct CovarianceKey: Hashable {
     var layer: Int
@@ -123,6 +127,81 @@ final class PathFeedback {
     return total
   }
 
+  /// Records the covariances the atom R^{(layer)}[∂_{derivatives} Π integrand] needs, for
+  /// ``computePending()``.
+  func request(layer: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]) {
+    if disabled || layer < 2 { return }
+    for p in 1..<layer {
+      let key = CovarianceKey(
+        layer: layer, past: p, derivatives: derivatives, integrand: integrand)
+      if covariances[key] == nil && requestedSet.insert(key).inserted { requested.append(key) }
+    }
+  }
+
+  /// Computes the requested covariances, every (atom, past layer, μ, ν, term of φ) an
+  /// independent quadrature, on every processor; each is stored at its own index, so the values
+  /// do not depend on the number of threads. One that fails is left out: ``covariance`` computes
+  /// it again and reports the error where it arises.
+  func computePending() {
+    let keys = requested
+    requested = []
+    requestedSet = []
+    guard !keys.isEmpty, let phi = try? integrandTerms() else { return }
+    let s = sampleCount
+    struct Job {
+      var key: Int
+      var entry: Int
+      var term: Int
+    }
+    var jobs: [Job] = []
+    for (k, key) in keys.enumerated() where Self.canBeNonzero(key) {
+      for entry in 0..<(s * s) {
+        for t in phi.indices { jobs.append(Job(key: k, entry: entry, term: t)) }
+      }
+    }
+    let work = jobs
+    let results = PendingResults(count: work.count)
+    let (kernels, skip, parameters, quadrature) = (
+      self.kernels, self.skip, self.parameters, self.quadrature
+    )
+    let compute: @Sendable (Int) -> Void = { i in
+      let job = work[i]
+      let key = keys[job.key]
+      let term = phi[job.term]
+      let (mu, nu) = (job.entry / s, job.entry % s)
+      let y = term.factors.map { f in
+        (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? mu : nu)
+      }
+      results.store(
+        try? term.prefactor
+          * Self.pathCovariance(
+            kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
+            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand, y: y
+          ), at: i)
+    }
+    DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
+    var sums: [Int: [Double]] = [:]
+    var failed: Set<Int> = []
+    for (i, job) in jobs.enumerated() {
+      guard let v = results.value(at: i) else {
+        failed.insert(job.key)
+        continue
+      }
+      sums[job.key, default: [Double](repeating: 0, count: s * s)][job.entry] += v
+    }
+    results.deallocate()
+    for (k, key) in keys.enumerated() where !failed.contains(k) {
+      covariances[key] = sums[k] ?? [Double](repeating: 0, count: s * s)
+    }
+  }
+
+  /// Whether ∂_{derivatives}F can be non-zero: a derivative by a coordinate F does not depend
+  /// on gives zero.
+  static func canBeNonzero(_ key: CovarianceKey) -> Bool {
+    let samples = Set(key.integrand.map(\.sample))
+    return key.derivatives.allSatisfy(samples.contains)
+  }
+
   /// Cov(∂F(z^{(layer)}), φ_{μν}(z^{(past)})) for every (μ, ν).
   func covariance(
     layer: Int, past: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]
@@ -132,9 +211,7 @@ final class PathFeedback {
     if let hit = covariances[key] { return hit }
     let s = sampleCount
     var out = [Double](repeating: 0, count: s * s)
-    // ∂_β F vanishes unless F depends on z_β.
-    let samples = Set(integrand.map(\.sample))
-    if derivatives.allSatisfy(samples.contains) {
+    if Self.canBeNonzero(key) {
       let phi = try integrandTerms()
       for mu in 0..<s {
         for nu in 0..<s {
@@ -145,7 +222,8 @@ final class PathFeedback {
             }
             v +=
               term.prefactor
-              * (try pathCovariance(
+              * (try Self.pathCovariance(
+                kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
                 layer: layer, past: past, derivatives: derivatives, x: integrand, y: y))
           }
           out[mu * s + nu] = v
@@ -199,11 +277,12 @@ final class PathFeedback {
   }
 
   /// Cov(∂_{derivatives} Π x(z^{(layer)}), Π y(z^{(past)})) over the leading-order path.
-  func pathCovariance(
-    layer: Int, past: Int, derivatives: [Int], x: [ExpressionEvaluator.FactorKey],
-    y: [(function: String?, derivative: Int, sample: Int)]
+  static func pathCovariance(
+    kernels: [[Double]], skip: Double, parameters: NumericParameters,
+    quadrature: GaussianExpectation, layer: Int, past: Int, derivatives: [Int],
+    x: [ExpressionEvaluator.FactorKey], y: [(function: String?, derivative: Int, sample: Int)]
   ) throws -> Double {
-    let s = sampleCount
+    let s = parameters.sampleCount
     // The coordinates used: (block, sample), block 0 for layer `layer`, 1 for `past`.
     var coordinates: [(Int, Int)] = []
     func coordinate(_ block: Int, _ sample: Int) -> Int {

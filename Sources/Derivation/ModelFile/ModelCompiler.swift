@@ -293,6 +293,7 @@ struct Compilation {
       var context = TermContext(first: first, incomingName: incomingName)
       context.incomingLayer = incoming?.variable.layer
       context.outputNeuron = first ? nil : i
+      context.free = [i, a]
       var e = try compileTerm(t, &context, &families)
       carried = carried ?? context.carriedPreactivation
       let free: Set<Index> = [i, a]
@@ -342,6 +343,26 @@ struct Compilation {
     /// Where the first incoming variable indexed by the output neuron stands.
     var carriedPreactivation: SourceLocation? = nil
     var indicesUsed: Set<Index> = []
+    /// The map's free indices (its output neuron and sample): never summed.
+    var free: Set<Index> = []
+    /// Index names of the enclosing term outside the parenthesised sum being compiled: an
+    /// index of the sum that also stands outside it is summed over the whole term.
+    var outside: Set<String> = []
+  }
+
+  /// The index names a factor mentions (inside parentheses too).
+  static func indexNames(_ f: ModelSyntax.FactorSyntax) -> Set<String> {
+    switch f {
+    case .number, .name, .widthOfLayer: return []
+    case .widthOfIndex(let n): return [n.text]
+    case .tensor(let t), .call(_, let t): return Set(t.indices.map(\.text))
+    case .parenthesized(let e, _):
+      var names: Set<String> = []
+      for t in e.terms {
+        for g in t.numerator + t.denominator { names.formUnion(indexNames(g)) }
+      }
+      return names
+    }
   }
 
   func index(_ n: ModelSyntax.Name, _ c: inout TermContext) throws -> Index {
@@ -355,8 +376,18 @@ struct Compilation {
     _ families: inout [TensorHead: GaussianFamily]
   ) throws -> Expression {
     var e = Expression(t.negative ? Rational(-1) : Rational.one)
-    for f in t.numerator { e = e * (try compileFactor(f, &c, &families, inverse: false)) }
-    for f in t.denominator { e = e * (try compileFactor(f, &c, &families, inverse: true)) }
+    let factors = t.numerator.map { ($0, false) } + t.denominator.map { ($0, true) }
+    let enclosing = c.outside
+    for (k, (f, inverse)) in factors.enumerated() {
+      if case .parenthesized = f {
+        c.outside = enclosing
+        for (m, (g, _)) in factors.enumerated() where m != k {
+          c.outside.formUnion(Self.indexNames(g))
+        }
+      }
+      e = e * (try compileFactor(f, &c, &families, inverse: inverse))
+    }
+    c.outside = enclosing
     return e
   }
 
@@ -390,8 +421,21 @@ struct Compilation {
       return .symbol(.width(l), power: inverse ? -1 : 1)
     case .parenthesized(let inner, let loc):
       try scalarOnly(loc, "a parenthesised expression")
+      // Einstein's convention inside the parentheses: an index repeated in one of its terms and
+      // standing nowhere else in the enclosing term is summed in that term only.
       var sum = Expression.zero
-      for t in inner.terms { sum = sum + (try compileTerm(t, &c, &families)) }
+      for t in inner.terms {
+        var local = c
+        local.indicesUsed = []
+        var e = try compileTerm(t, &local, &families)
+        let summed = local.indicesUsed.filter { i in
+          !c.free.contains(i) && !c.outside.contains(indexName(i))
+        }
+        e = e.summed(over: Array(summed).sorted())
+        c.indicesUsed.formUnion(local.indicesUsed.subtracting(summed))
+        c.carriedPreactivation = c.carriedPreactivation ?? local.carriedPreactivation
+        sum = sum + e
+      }
       return sum
     case .call(let fn, let arg):
       try scalarOnly(fn.location, "a function")

@@ -364,7 +364,13 @@ struct ModelParser {
     if isSymbol("(") {
       _ = advance()
       let argument = try tensor()
-      try symbol(")")
+      if !isSymbol(")") {
+        throw ModelError(
+          name.location,
+          "'\(name.text)(' reads as a function applied to one tensor, and this argument goes on past it; to multiply by a parenthesised sum write '\(name.text) * (…)'"
+        )
+      }
+      _ = advance()
       return .call(name, argument)
     }
     return .name(name)
