@@ -18,6 +18,17 @@ public struct RecursionEvaluator: Sendable {
   /// control.
   public var removesFeedback = false
 
+  /// The name a negative control gives the self-feedback of a path layer (`--negative-control
+  /// R`): the atoms R[F] of its recursions, as they are printed.
+  public static let feedbackControl = "R"
+
+  /// Whether `removed` names the self-feedback of this model's path layer rather than a
+  /// statistic.
+  var removedIsFeedback: Bool {
+    removed == Self.feedbackControl && derivation.path != nil
+      && !model.statistics.contains { $0.name == Self.feedbackControl }
+  }
+
   public init(model: Model, derivation: DerivationResult) {
     self.model = model
     self.derivation = derivation
@@ -143,10 +154,14 @@ public struct RecursionEvaluator: Sendable {
       return tensor
     }
 
-    if let removed, !statistics.contains(where: { $0.name == removed && $0 != metric }) {
+    if let removed, !removedIsFeedback,
+      !statistics.contains(where: { $0.name == removed && $0 != metric })
+    {
       let known = statistics.filter { $0 != metric }.map(\.name).joined(separator: ", ")
+      let feedback =
+        derivation.path == nil ? "" : ", or the self-feedback \(Self.feedbackControl) of its path layer"
       throw EvaluationError(
-        "a negative control removes one of the model's finite-width statistics (\(known)), not '\(removed)'"
+        "a negative control removes one of the model's finite-width statistics (\(known))\(feedback), not '\(removed)'"
       )
     }
 
@@ -172,7 +187,9 @@ public struct RecursionEvaluator: Sendable {
             "the recursion overflowed at layer \(layer): \(statistic.name)[\(t.indices(at: k).map(String.init).joined())] is \(t.values[k]), beyond the range of double precision (reduce the couplings, the inputs or the depth)"
           )
         }
-        if statistic.name == removed { t = .zero(rank: t.rank, sampleCount: s) }
+        if statistic.name == removed && !removedIsFeedback {
+          t = .zero(rank: t.rank, sampleCount: s)
+        }
         tensors[statistic.name] = t
       }
       return RecursionValues(
@@ -180,14 +197,15 @@ public struct RecursionEvaluator: Sendable {
     }
 
     let quadrature = GaussianExpectation(options: p.quadratureOptions)
-    if removesFeedback && derivation.path == nil {
+    let withoutFeedback = removesFeedback || removedIsFeedback
+    if withoutFeedback && derivation.path == nil {
       throw EvaluationError(
         "the self-feedback can only be removed from a path layer (a map with a skip term)",
         at: model.location)
     }
     let feedback = try derivation.path.map {
       try PathFeedback(
-        closure: $0, parameters: p, quadrature: quadrature, disabled: removesFeedback)
+        closure: $0, parameters: p, quadrature: quadrature, disabled: withoutFeedback)
     }
     if feedback != nil, let n = p.widths.first, p.widths.contains(where: { $0 != n }) {
       throw EvaluationError(

@@ -96,7 +96,7 @@ struct CheckCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Compare against the theory with one finite-width statistic removed (set to zero at every layer), e.g. G1 or V. A run with power must then fail (exit 1).",
+      "Compare against the theory with one finite-width statistic removed (set to zero at every layer), e.g. G1 or V — or, for a model with a skip connection, R: its self-feedback, giving the (K, G1, V) Gaussian closure. A run with power must then fail (exit 1).",
       valueName: "NAME"))
   var negativeControl: String?
 
@@ -245,8 +245,13 @@ struct CheckCommand: ParsableCommand {
       modelName: model.name, source: source, activation: network.defaultActivation,
       parameters: parameters, samples: samples, seed: seed)
     if let negativeControl {
+      let feedback =
+        negativeControl == RecursionEvaluator.feedbackControl && derivation.path != nil
+        && !model.statistics.contains { $0.name == negativeControl }
       header +=
-        "\nNEGATIVE CONTROL: the theory below has \(negativeControl) removed (zero at every layer); a run with power must FAIL."
+        feedback
+        ? "\nNEGATIVE CONTROL: the theory below has the self-feedback R removed (every R atom zero): each layer is described by its own K, G1, V alone — the (K, G1, V) Gaussian closure; a run with power must FAIL."
+        : "\nNEGATIVE CONTROL: the theory below has \(negativeControl) removed (zero at every layer); a run with power must FAIL."
     }
     let run = CheckRun(
       header: header, sampler: decision.summary, modelName: model.name, modelSource: source,
