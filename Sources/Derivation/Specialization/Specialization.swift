@@ -55,7 +55,27 @@ public struct Specialization: Sendable {
           title: "Recursions (layer ℓ → ℓ+1, order 1/n)",
           equations: result.recursions.map { Equation(lhs: $0.lhs, rhs: $0.rhs) }))
     }
+    if let path = result.path {
+      let a = path.responseIndices
+      sections.append(
+        Section(
+          title: "Self-feedback R of the path layer: its ingredients, derived from the map",
+          equations: [
+            Equation(lhs: .symbol(.parameter("c")), rhs: path.skip),
+            Equation(lhs: .tensor(TensorHead("phi"), path.integrandIndices), rhs: path.integrand),
+            Equation(lhs: .tensor(TensorHead("J", layer: .ell), a), rhs: path.response),
+          ]))
+      notes += Self.feedbackDefinitions
+    }
   }
+
+  /// What the self-feedback atoms of a path layer are (the definitions the numbers use;
+  /// Derivations/residual-closure.md).
+  public static let feedbackDefinitions = [
+    "z′ = c z + u with u Gaussian given the layer, of covariance Ĝ = c₀ + (1/n) Σ_j φ(z_j) (c, φ above); one neuron's leading-order path is Gaussian with Cov(z^(t), z^(s)) = c^(t−s) K^(s) for t ≥ s.",
+    "R_γδ[F]_K(ℓ) = Σ_{p=1…ℓ−1} Σ_{μ,ν} M^(ℓ,p+1)_{(γδ)(μν)} Cov(F(z^(ℓ)), φ_μν(z^(p))): n times the covariance of a neuron's F with the path covariance S^(ℓ) = Σ_r c^{2(ℓ−r)} Ĝ^(r) through the neuron's own share of the stochastic metrics below it (derivatives in F act on layer ℓ); R = 0 is the (K, G1, V) Gaussian closure.",
+    "M^(s,s) = 1 and M^(t+1,s) = J^(t) M^(t,s): the response ∂K^(t)/∂K^(s) of the leading-order kernel, J the derivative of the K recursion above.",
+  ]
 
   /// The symbols naming the susceptibilities χ_∥ and χ_⊥ of a layer.
   public static func chiParallel(_ layer: Layer?) -> Symbol {

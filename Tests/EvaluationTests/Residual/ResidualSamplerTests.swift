@@ -6,8 +6,9 @@ import Sampling
 import Testing
 
 /// Real residual networks from Derivations/residual.model: the compiler accepts the skip
-/// connection, the derivation refuses it (naming the two-layer statistics it lacks), and the
-/// lowering gives the weights sampler the network the map describes.
+/// connection, the derivation refuses it unless the incoming layer is declared a path (naming
+/// the self-feedback it lacks), and the lowering gives the weights sampler the network the map
+/// describes.
 @Suite struct ResidualSamplerTests {
   static func model() throws -> Model {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -34,17 +35,22 @@ import Testing
       inputs: inputs, activation: .tanh)
   }
 
-  /// Catches a derivation that prints a (K, G1, V) recursion for the skip connection: it must
-  /// refuse at the skip term, naming the statistics of two layers its closure needs.
-  @Test func derivationRefusesAtTheSkipTerm() throws {
-    let model = try Self.model()
-    #expect(model.map?.carriedPreactivation?.line == 35)
+  /// Catches a derivation that prints a (K, G1, V) recursion for the skip connection of a
+  /// layer not declared a path: it must refuse at the skip term, naming the self-feedback its
+  /// closure needs and the declaration that derives it.
+  @Test func derivationWithoutPathRefusesAtTheSkipTerm() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../../Derivations/residual.model")
+    let text = try String(contentsOf: url, encoding: .utf8)
+      .replacingOccurrences(of: "per n[l-1], path", with: "per n[l-1]")
+    let model = try ModelCompiler.compile(text, file: "residual.model")
+    #expect(model.map?.carriedPreactivation?.line == 37)
     do {
       _ = try DerivationPipeline(model).run()
-      Issue.record("the residual model was derived")
+      Issue.record("the residual model was derived without its path declaration")
     } catch let e as DerivationError {
-      #expect(e.location?.line == 35 && e.location?.column == 17)
-      #expect(e.message.contains("indexed by two layers"))
+      #expect(e.location?.line == 37 && e.location?.column == 17)
+      #expect(e.message.contains("self-feedback") && e.message.contains(", path"))
     }
   }
 
@@ -101,18 +107,18 @@ import Testing
     }
   }
 
-  /// The issue's variants are accepted, sampled and refused by the derivation: the bias-free
-  /// skip, and a residual branch with its own scale `xi z + eps * (b + W σ)` — the same network
+  /// The issue's variants are accepted, derived and sampled: the bias-free skip, and a residual
+  /// branch with its own scale `xi z + eps * (b + W σ)` — the same network
   /// law as the plain model with C_b, C_W scaled by eps². Real networks at n = 4 (fixed seed,
   /// 40 000 networks) must match the reference at layer 2 (exact at any width) within 4.5
   /// standard errors. Catches a scale lost when a coupling multiplies a parenthesised branch.
   @Test(arguments: ["bias-free", "branch-scale"])
-  func variantsAreSampledAndRefused(variant: String) throws {
+  func variantsAreDerivedAndSampled(variant: String) throws {
     let model =
       variant == "bias-free"
       ? try Self.variant("xi z[i;a] + W[i,j] sigma(z[j;a])")
       : try Self.variant("xi z[i;a] + eps * (b[i] + W[i,j] sigma(z[j;a]))")
-    #expect(throws: DerivationError.self) { _ = try DerivationPipeline(model).run() }
+    #expect(try DerivationPipeline(model).run().path != nil)
     let inputs: [[Double]] = [[1, 0.5, -0.3], [0.2, -0.9, 0.8]]
     var p = Self.parameters(width: 4, depth: 2, inputs: inputs)
     p.couplings["eps"] = 0.7
