@@ -148,50 +148,94 @@ final class PathFeedback {
     requestedSet = []
     guard !keys.isEmpty, let phi = try? integrandTerms() else { return }
     let s = sampleCount
-    struct Job {
-      var key: Int
-      var entry: Int
-      var term: Int
-    }
-    var jobs: [Job] = []
-    for (k, key) in keys.enumerated() where Self.canBeNonzero(key) {
-      for entry in 0..<(s * s) {
-        for t in phi.indices { jobs.append(Job(key: k, entry: entry, term: t)) }
+    // φ symmetric in (μ, ν): the entries μ ≤ ν suffice.
+    let entries = (0..<(s * s)).filter { !phiIsSymmetric || $0 / s <= $0 % s }
+    let live = keys.indices.filter { Self.canBeNonzero(keys[$0]) }
+    let pasts = Array(Set(live.map { keys[$0].past })).sorted()
+    func y(_ term: Int, _ entry: Int) -> [(function: String?, derivative: Int, sample: Int)] {
+      phi[term].factors.map { f in
+        (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? entry / s : entry % s)
       }
     }
+    // Three kinds of quadrature, each an independent job: E[∂F] per atom, E[φ_term] per past
+    // layer and entry, E[∂F · φ_term] per atom, entry and term.
+    enum Job {
+      case first(key: Int)
+      case second(past: Int, entry: Int, term: Int)
+      case both(key: Int, entry: Int, term: Int)
+    }
+    var jobs: [Job] = live.map { .first(key: $0) }
+    for p in pasts {
+      for e in entries { for t in phi.indices { jobs.append(.second(past: p, entry: e, term: t)) } }
+    }
+    for k in live {
+      for e in entries { for t in phi.indices { jobs.append(.both(key: k, entry: e, term: t)) } }
+    }
     let work = jobs
+    let ys = Dictionary(
+      uniqueKeysWithValues: entries.flatMap { e in phi.indices.map { t in ([e, t], y(t, e)) } })
     let results = PendingResults(count: work.count)
     let (kernels, skip, parameters, quadrature) = (
       self.kernels, self.skip, self.parameters, self.quadrature
     )
     let compute: @Sendable (Int) -> Void = { i in
-      let job = work[i]
-      let key = keys[job.key]
-      let term = phi[job.term]
-      let (mu, nu) = (job.entry / s, job.entry % s)
-      let y = term.factors.map { f in
-        (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? mu : nu)
+      func expectation(
+        layer: Int, past: Int, derivatives: [Int], x: [ExpressionEvaluator.FactorKey],
+        y: [(function: String?, derivative: Int, sample: Int)]
+      ) -> Double? {
+        try? Self.pathExpectation(
+          kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
+          layer: layer, past: past, derivatives: derivatives, x: x, y: y)
       }
-      results.store(
-        try? term.prefactor
-          * Self.pathCovariance(
-            kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
-            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand, y: y
-          ), at: i)
+      switch work[i] {
+      case .first(let k):
+        let key = keys[k]
+        results.store(
+          expectation(
+            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand,
+            y: []), at: i)
+      case .second(let p, let e, let t):
+        results.store(
+          expectation(layer: p, past: p, derivatives: [], x: [], y: ys[[e, t]] ?? []), at: i)
+      case .both(let k, let e, let t):
+        let key = keys[k]
+        results.store(
+          expectation(
+            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand,
+            y: ys[[e, t]] ?? []), at: i)
+      }
     }
     DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
-    var sums: [Int: [Double]] = [:]
-    var failed: Set<Int> = []
-    for (i, job) in jobs.enumerated() {
-      guard let v = results.value(at: i) else {
-        failed.insert(job.key)
-        continue
+    var firsts: [Int: Double] = [:]
+    var seconds: [[Int]: Double] = [:]
+    var boths: [[Int]: Double] = [:]
+    for (i, job) in work.enumerated() {
+      guard let v = results.value(at: i) else { continue }
+      switch job {
+      case .first(let k): firsts[k] = v
+      case .second(let p, let e, let t): seconds[[p, e, t]] = v
+      case .both(let k, let e, let t): boths[[k, e, t]] = v
       }
-      sums[job.key, default: [Double](repeating: 0, count: s * s)][job.entry] += v
     }
     results.deallocate()
-    for (k, key) in keys.enumerated() where !failed.contains(k) {
-      covariances[key] = sums[k] ?? [Double](repeating: 0, count: s * s)
+    keys:
+    for (k, key) in keys.enumerated() {
+      var out = [Double](repeating: 0, count: s * s)
+      if Self.canBeNonzero(key) {
+        guard let first = firsts[k] else { continue }
+        for e in entries {
+          var v = 0.0
+          for t in phi.indices {
+            guard let both = boths[[k, e, t]], let second = seconds[[key.past, e, t]] else {
+              continue keys
+            }
+            v += phi[t].prefactor * (both - first * second)
+          }
+          out[e] = v
+          out[(e % s) * s + e / s] = v
+        }
+      }
+      covariances[key] = out
     }
   }
 
@@ -243,6 +287,13 @@ final class PathFeedback {
 
   private var integrandCache: [IntegrandTerm]? = nil
 
+  /// Whether φ_{μν} = φ_{νμ} (then only μ ≤ ν is integrated).
+  var phiIsSymmetric: Bool {
+    let (a, b) = (closure.integrandIndices[0], closure.integrandIndices[1])
+    return closure.integrand.renamingFreeIndices([a: b, b: a]).canonicalized()
+      == closure.integrand.canonicalized()
+  }
+
   func integrandTerms() throws -> [IntegrandTerm] {
     if let integrandCache { return integrandCache }
     let evaluator = ExpressionEvaluator(parameters: parameters, layer: 0, tensors: [:])
@@ -282,6 +333,22 @@ final class PathFeedback {
     quadrature: GaussianExpectation, layer: Int, past: Int, derivatives: [Int],
     x: [ExpressionEvaluator.FactorKey], y: [(function: String?, derivative: Int, sample: Int)]
   ) throws -> Double {
+    func e(_ d: [Int], _ x: [ExpressionEvaluator.FactorKey], _ y: [(function: String?, derivative: Int, sample: Int)]) throws -> Double {
+      try pathExpectation(
+        kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
+        layer: layer, past: past, derivatives: d, x: x, y: y)
+    }
+    return try e(derivatives, x, y) - e(derivatives, x, []) * e([], [], y)
+  }
+
+  /// E[∂_{derivatives} Π x(z^{(layer)}) · Π y(z^{(past)})] over the leading-order path, whose
+  /// layers have the joint covariance [[K^{(layer)}, c^{layer−past}K^{(past)}], […, K^{(past)}]];
+  /// only the coordinates the factors use enter (at most four).
+  static func pathExpectation(
+    kernels: [[Double]], skip: Double, parameters: NumericParameters,
+    quadrature: GaussianExpectation, layer: Int, past: Int, derivatives: [Int],
+    x: [ExpressionEvaluator.FactorKey], y: [(function: String?, derivative: Int, sample: Int)]
+  ) throws -> Double {
     let s = parameters.sampleCount
     // The coordinates used: (block, sample), block 0 for layer `layer`, 1 for `past`.
     var coordinates: [(Int, Int)] = []
@@ -310,12 +377,8 @@ final class PathFeedback {
         }
       }
     }
-    let joint = try CovarianceMatrix(rows)
-    let both = try quadrature.derivativeExpectation(
-      of: xFactors + yFactors, derivatives: xDerivatives, covariance: joint)
-    let first = try quadrature.derivativeExpectation(
-      of: xFactors, derivatives: xDerivatives, covariance: joint)
-    let second = try quadrature.expectation(of: yFactors, covariance: joint)
-    return both - first * second
+    if coordinates.isEmpty { return 1 }
+    return try quadrature.derivativeExpectation(
+      of: xFactors + yFactors, derivatives: xDerivatives, covariance: try CovarianceMatrix(rows))
   }
 }

@@ -63,8 +63,8 @@ import Testing
   /// layer 3, where the atoms' pairs (γ, δ) and the two-layer averages of four coordinates first
   /// enter (relu: kinks, every derivative in Hermite form over the two layers' joint
   /// covariance). Catches a wrong self-feedback atom, response, lag power or neuron-sum split
-  /// anywhere in the derivation or in its evaluation; the reference resolves 2e-6 (changing its
-  /// nodes 4 → 6 moves it by ≤ 1e-5 at layer 5, less before).
+  /// anywhere in the derivation or in its evaluation (the self-feedback itself is checked to
+  /// move the numbers by ≥ 1e-4, far above the tolerances).
   @Test(arguments: ["tanh-1", "tanh-2", "relu-1", "relu-2"])
   func engineAgreesWithTheIndependentReference(_ run: String) throws {
     let relu = run.hasPrefix("relu")
@@ -77,10 +77,16 @@ import Testing
       tolerance: 1e-9)
     let reference = ResidualReference(
       sigma: relu ? { max($0, 0) } : { Foundation.tanh($0) }, splitAtZero: relu, cb: cb, cw: cw,
-      xi: xi, inputs: inputs, depth: depth, quadrature: NestedGaussQuadrature(order: 8)
+      xi: xi, inputs: inputs, depth: depth,
+      quadrature: NestedGaussQuadrature(order: inputs.count == 1 ? 8 : 4)
     ).run()
     let w = Self.worst(engine, reference)
-    #expect(w.k <= 1e-10 && w.g1 <= 2e-6 && w.v <= 2e-6, "\(run): \(w)")
+    // One input: the reference's 8 nodes per panel resolve 1e-10 (measured: K 2e-13, G1 1e-10,
+    // V 1e-11). Two inputs: its four-dimensional two-layer averages get 4 nodes per panel (8
+    // would take minutes in a debug build), good to a few 1e-7 (measured: K 6e-7, V 1.8e-6).
+    let tolerance = inputs.count == 1 ? (k: 1e-10, rest: 1e-8) : (k: 5e-6, rest: 5e-6)
+    #expect(
+      w.k <= tolerance.k && w.g1 <= tolerance.rest && w.v <= tolerance.rest, "\(run): \(w)")
     // The self-feedback is not negligible here: the Gaussian closure is off by ≫ 2e-6.
     let closure = try Self.engine(
       try Self.model(), activation: relu ? .relu : .tanh,
