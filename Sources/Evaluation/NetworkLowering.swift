@@ -13,7 +13,8 @@ import Sampling
 /// - ``program(_:)`` lowers any accepted map, term by term, to a ``NetworkProgram`` for the
 ///   ``GeneralWeightsSampler`` (the referee `derive check --sampler weights` runs).
 /// - ``conditionalCovariances(_:)`` reads the *derived* stochastic metric Ĝ (step 1 of the
-///   pipeline) into a ``ConditionalCovariance`` per layer for the conditional sampler.
+///   pipeline) into a ``ConditionalCovariance`` per layer for the conditional sampler; a skip
+///   connection `xi z[i;a]` becomes its conditional mean (``ConditionalCovariance/skip``).
 ///
 /// Maps outside these shapes are refused with a message (the sampler would not be the network
 /// the model describes).
@@ -109,8 +110,14 @@ public struct NetworkLowering: Sendable {
     return NetworkSpecification(inputs: p.inputs, widths: p.widths, layers: layers)
   }
 
-  /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler.
+  /// The derived conditional covariances Ĝ, one per layer, for the conditional sampler. A map
+  /// with a skip connection (``Derivation/LayerMap/carriedPreactivation``) gets the branch's Ĝ and
+  /// the skip coefficient as the conditional mean (``ConditionalCovariance/skip``); its
+  /// derivation is not needed (step 1 is applied to the branch here).
   public func conditionalCovariances(_ p: NumericParameters) throws -> [ConditionalCovariance] {
+    if let map = model.map, map.carriedPreactivation != nil {
+      return try skipConditionalCovariances(map, p)
+    }
     guard let derivation else {
       throw EvaluationError(
         "the conditional sampler needs the derived Ĝ, and the model has no derivation",

@@ -15,15 +15,24 @@
 /// symmetrised matrix `(Ĝ + Ĝᵀ)/2`, which has the same law for the new layer's
 /// preactivations only if the program's expectation is symmetric — a property of any correct
 /// lowering, since `E[z_α z_β | previous layer]` is symmetric.
+///
+/// **A skip connection** (`z′_i = c z_i + b_i + Σ_j W_ij σ(z_j)`, the residual MLP) adds a
+/// conditional *mean*: given the previous layer, `z′_{i;·} ~ N(c z_{i;·}, Ĝ)`, independent across
+/// neurons, with `Ĝ` the covariance of the branch. ``skip`` is `c` (0: no skip); it needs the
+/// previous layer to be as wide as this one (neuron `i` carries its own preactivation).
 public struct ConditionalCovariance: Hashable, Sendable {
   /// The part of `Ĝ` independent of the previous layer (the bias variance for the MLP).
   public var constant: Double
   /// The data-dependent terms, in order.
   public var terms: [ConditionalCovarianceTerm]
+  /// The coefficient `c` of the conditional mean `c z_{i;α}` (a skip connection carrying each
+  /// neuron's own previous preactivation); 0 when the layer has none.
+  public var skip: Double
 
-  public init(constant: Double, terms: [ConditionalCovarianceTerm]) {
+  public init(constant: Double, terms: [ConditionalCovarianceTerm], skip: Double = 0) {
     self.constant = constant
     self.terms = terms
+    self.skip = skip
   }
 
   /// The covariance implied by a layer map whose terms all have independent parameters:

@@ -12,6 +12,14 @@
 /// Two-sample layers whose next metric is one term `c/n Σ_j f(z_j) f(z_j)ᵀ` (the MLP) run a fused
 /// loop (``ConditionalTwoSampleKernel``): same draws, same law, rounding differs from the generic
 /// path only in the order of sums.
+///
+/// **Skip connections.** A layer whose ``ConditionalCovariance/skip`` `c` is not 0 (the residual
+/// MLP, `z′_i = c z_i + b_i + Σ_j W_ij σ(z_j)`) draws `z′_{i;·} = c z_{i;·} + L u_i`: the same
+/// normals in the same order, plus the conditional mean (so `c = 0` is the sampler without the
+/// skip, bitwise). Its previous layer must be as wide. The metric block of such a layer records
+/// the conditional second moment `Ĝ_p + c² A_p^(ℓ−1)/n` (the neuron average of
+/// `E[z′_{i;α} z′_{i;β} | layer ℓ−1]`, again an unbiased estimate of `E[z z]` of lower variance),
+/// not `Ĝ`; its covariance across networks is then not `V/n`.
 public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
   public let inputs: [[Double]]
   public let widths: [Int]
@@ -40,6 +48,16 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
     for (layer, program) in covariances.enumerated() {
       guard program.constant.isFinite else {
         throw .invalidCoefficient(layer: layer, coefficient: program.constant)
+      }
+      guard program.skip.isFinite else {
+        throw .invalidCoefficient(layer: layer, coefficient: program.skip)
+      }
+      if program.skip != 0 {
+        guard layer > 0 else { throw .firstLayerCarriesPreactivation }
+        guard widths[layer - 1] == widths[layer] else {
+          throw .skipWidthMismatch(
+            layer: layer, previousWidth: widths[layer - 1], width: widths[layer])
+        }
       }
       for term in program.terms {
         guard term.coefficient.isFinite else {
@@ -137,14 +155,21 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
       for layer in 0..<widths.count {
         let n = widths[layer]
         let row = workspace.statistics + layer * 2 * block
-        SamplingVectorKernels.metricStatistics(metric, layout: layout, into: row + block)
+        let skip = plans[layer].skip
+        if skip == 0 {
+          SamplingVectorKernels.metricStatistics(metric, layout: layout, into: row + block)
+        } else {
+          SamplingVectorKernels.metricStatistics(
+            metric, carrying: skip * skip, of: row - 2 * block, layout: layout, into: row + block)
+        }
         let isLast = layer + 1 == widths.count
         if s == 2, usesFusedKernel, isLast || fusedNext[layer] != nil {
           let l = ConditionalTwoSampleKernel.factor(metric[0], metric[1], metric[3])
+          // z is kept when observed or carried into the next layer (a skip reads it in place).
+          let keeps = observe != nil || (!isLast && plans[layer + 1].skip != 0)
           let g = ConditionalTwoSampleKernel.run(
-            width: n, factor: l, next: fusedNext[layer], generator: &generator,
-            normals: workspace.previous,
-            z: observe == nil ? nil : z, row: row)
+            width: n, factor: l, skip: skip, next: fusedNext[layer], generator: &generator,
+            normals: workspace.previous, z: keeps ? z : nil, previous: UnsafePointer(z), row: row)
           observe?(layer, z)
           metric[0] = g.0
           metric[1] = g.1
@@ -153,7 +178,8 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
           continue
         }
         SamplingVectorKernels.choleskyFactor(metric, factor, size: s)
-        // Normals sample-major, u[β·n + i]; z_α = Σ_{β ≤ α} L_αβ u_β sample-major.
+        // Normals sample-major, u[β·n + i]; z_α = Σ_{β ≤ α} L_αβ u_β (+ skip · z_α of the
+        // previous layer, in place) sample-major.
         let u = workspace.previous
         generator.fillStandardNormals(u, count: n * s)
         for a in 0..<s {
@@ -161,7 +187,7 @@ public struct ConditionalSampler: NetworkSampler, NetworkSimulation {
           for i in 0..<n {
             var value = 0.0
             for b in 0...a { value += factor[a * s + b] * u[b * n + i] }
-            za[i] = value
+            za[i] = skip == 0 ? value : value + skip * za[i]
           }
         }
         SamplingVectorKernels.preactivationStatistics(

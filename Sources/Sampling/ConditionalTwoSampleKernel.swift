@@ -61,39 +61,88 @@ struct FusedNextMetric: Sendable {
   var activation: Activation?
 }
 
+/// The conditional mean a fused layer adds to `L u_i`: none (the MLP), or a skip `c z_i` of the
+/// previous layer's own neuron, read in place before the new value is written.
+protocol SamplingConditionalMean {
+  /// Adds the mean of neurons `i` and `i + 1` (lane 1 only when `pair`) to `x0`, `x1`.
+  func add(to x0: inout SIMD2<Double>, _ x1: inout SIMD2<Double>, neuron i: Int, pair: Bool)
+}
+
+struct SamplingNoMean: SamplingConditionalMean {
+  @inline(__always)
+  func add(to x0: inout SIMD2<Double>, _ x1: inout SIMD2<Double>, neuron i: Int, pair: Bool) {}
+}
+
+/// `c z_{i;α}` of the previous layer, sample-major with width `n`.
+struct SamplingSkipMean: SamplingConditionalMean {
+  let coefficient: Double
+  let previous: UnsafePointer<Double>
+  let width: Int
+
+  @inline(__always)
+  func add(to x0: inout SIMD2<Double>, _ x1: inout SIMD2<Double>, neuron i: Int, pair: Bool) {
+    let second = previous + width
+    let p0 = SIMD2(previous[i], pair ? previous[i &+ 1] : 0)
+    let p1 = SIMD2(second[i], pair ? second[i &+ 1] : 0)
+    x0 += coefficient * p0
+    x1 += coefficient * p1
+  }
+}
+
 /// The fused conditional layer for two samples: draws `u_i` (sample-major, as the generic path),
-/// forms `z_i = L u_i`, accumulates `A`, `D` and the next metric in one pass with everything in
-/// registers, and writes the preactivation block of the statistics row.
+/// forms `z_i = L u_i` (plus the skip `c z_i` of the previous layer when `c ≠ 0`), accumulates
+/// `A`, `D` and the next metric in one pass with everything in registers, and writes the
+/// preactivation block of the statistics row.
 enum ConditionalTwoSampleKernel {
-  /// Returns the next layer's metric `(G00, G01, G11)` (zeros when `next` is nil).
+  /// Returns the next layer's metric `(G00, G01, G11)` (zeros when `next` is nil). With
+  /// `skip ≠ 0`, `previous` holds the previous layer's preactivations (sample-major, width `n`);
+  /// `z` may be the same buffer (each neuron is read before it is written).
   @inline(__always)
   static func run(
-    width n: Int, factor l: (Double, Double, Double), next: FusedNextMetric?,
+    width n: Int, factor l: (Double, Double, Double), skip: Double, next: FusedNextMetric?,
+    generator: inout Xoshiro256PlusPlus, normals: UnsafeMutablePointer<Double>,
+    z: UnsafeMutablePointer<Double>?, previous: UnsafePointer<Double>,
+    row: UnsafeMutablePointer<Double>
+  ) -> (Double, Double, Double) {
+    if skip == 0 {
+      return run(
+        width: n, factor: l, mean: SamplingNoMean(), next: next, generator: &generator,
+        normals: normals, z: z, row: row)
+    }
+    return run(
+      width: n, factor: l, mean: SamplingSkipMean(coefficient: skip, previous: previous, width: n),
+      next: next, generator: &generator, normals: normals, z: z, row: row)
+  }
+
+  @inline(__always)
+  static func run<M: SamplingConditionalMean>(
+    width n: Int, factor l: (Double, Double, Double), mean: M, next: FusedNextMetric?,
     generator: inout Xoshiro256PlusPlus, normals: UnsafeMutablePointer<Double>,
     z: UnsafeMutablePointer<Double>?, row: UnsafeMutablePointer<Double>
   ) -> (Double, Double, Double) {
     guard let next else {
       return layer(
-        n, l, SamplingIdentity(), generator: &generator, normals: normals, z: z, row: row)
+        n, l, SamplingIdentity(), mean, generator: &generator, normals: normals, z: z, row: row)
     }
     let sums: (Double, Double, Double)
     switch next.activation {
     case nil, .linear?:
       sums = layer(
-        n, l, SamplingIdentity(), generator: &generator, normals: normals, z: z, row: row)
+        n, l, SamplingIdentity(), mean, generator: &generator, normals: normals, z: z, row: row)
     case .relu?:
-      sums = layer(n, l, SamplingRelu(), generator: &generator, normals: normals, z: z, row: row)
+      sums = layer(
+        n, l, SamplingRelu(), mean, generator: &generator, normals: normals, z: z, row: row)
     case .leakyRelu(let slope)?:
       sums = layer(
-        n, l, SamplingLeakyRelu(slope: slope), generator: &generator, normals: normals, z: z,
-        row: row)
+        n, l, SamplingLeakyRelu(slope: slope), mean, generator: &generator, normals: normals,
+        z: z, row: row)
     case .tanh?:
-      sums = layer(n, l, SamplingTanh(), generator: &generator, normals: normals, z: z, row: row)
+      sums = layer(
+        n, l, SamplingTanh(), mean, generator: &generator, normals: normals, z: z, row: row)
     case let activation?:
       sums = layer(
-        n, l, SamplingGeneralActivation(activation: activation), generator: &generator,
-        normals: normals, z: z,
-        row: row)
+        n, l, SamplingGeneralActivation(activation: activation), mean, generator: &generator,
+        normals: normals, z: z, row: row)
     }
     return (
       next.constant + next.scale * sums.0, next.constant + next.scale * sums.1,
@@ -104,8 +153,9 @@ enum ConditionalTwoSampleKernel {
   /// One layer; neurons are processed in pairs with two-lane vectors (lane = neuron), reading the
   /// sample-major draws of the generic path. The lanes are summed at the end in a fixed order.
   @inline(__always)
-  static func layer<F: SamplingPointwise>(
-    _ n: Int, _ l: (Double, Double, Double), _ f: F, generator: inout Xoshiro256PlusPlus,
+  static func layer<F: SamplingPointwise, M: SamplingConditionalMean>(
+    _ n: Int, _ l: (Double, Double, Double), _ f: F, _ mean: M,
+    generator: inout Xoshiro256PlusPlus,
     normals: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>?,
     row: UnsafeMutablePointer<Double>
   ) -> (Double, Double, Double) {
@@ -130,8 +180,9 @@ enum ConditionalTwoSampleKernel {
     var g11 = V()
     var i = 0
     @inline(__always) func accumulate(_ u0: V, _ u1: V, mask: V) {
-      let x0 = l00 * u0
-      let x1 = l10 * u0 + l11 * u1
+      var x0 = l00 * u0
+      var x1 = l10 * u0 + l11 * u1
+      mean.add(to: &x0, &x1, neuron: i, pair: mask[1] != 0)
       if let z {
         z[i] = x0[0]
         z[n &+ i] = x1[0]

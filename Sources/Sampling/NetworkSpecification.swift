@@ -152,4 +152,9 @@ public enum NetworkSpecificationError: Error, Hashable, Sendable {
   case widthTooSmallForEstimators(layer: Int, width: Int)
   /// A ``NetworkProgram`` layer whose labels, factors or families do not fit together.
   case invalidProgram(layer: Int, reason: String)
+  /// A conditional layer with a skip (``ConditionalCovariance/skip``) whose previous layer has
+  /// another width: neuron `i` carries its own preactivation, so the widths must be equal.
+  case skipWidthMismatch(layer: Int, previousWidth: Int, width: Int)
+  /// The first conditional layer has a skip: before layer 1 there is no preactivation to carry.
+  case firstLayerCarriesPreactivation
 }

@@ -38,6 +38,12 @@ extension NetworkSpecificationError: CustomStringConvertible {
         "layer \(layer + 1) has width \(width), but every width must be at least 2: the four-point function is estimated from pairs of distinct neurons of a layer"
     case .invalidProgram(let layer, let reason):
       return "the map of layer \(layer + 1) cannot be sampled: \(reason)"
+    case .skipWidthMismatch(let layer, let previousWidth, let width):
+      return
+        "layer \(layer + 1) carries each neuron's own preactivation from layer \(layer) (width \(previousWidth)) to layer \(layer + 1) (width \(width)): a skip connection needs equal widths"
+    case .firstLayerCarriesPreactivation:
+      return
+        "the first layer has a skip connection, but before layer 1 there are only the inputs: there is no preactivation to carry"
     }
   }
 }

@@ -18,6 +18,8 @@ struct SamplingLayerPlan: Sendable {
   var activations: [Activation] = []
   /// `Ĝ` constant.
   var metricConstant = 0.0
+  /// The conditional mean `skip · z_{i;α}` of the previous layer's own neuron (0: none).
+  var skip = 0.0
   /// `Ĝ += coefficient/fanIn · Σ_j left_j right_j` (symmetrised when `left ≠ right`).
   var metricTerms: [(scale: Double, left: SourceSlot, right: SourceSlot, fanIn: Int)] = []
   /// Parameter terms in draw order (weights sampler only).
@@ -47,6 +49,7 @@ struct SamplingLayerPlan: Sendable {
     _ program: ConditionalCovariance, inputDimension: Int, previousWidth: Int?
   ) {
     metricConstant = program.constant
+    skip = program.skip
     for term in program.terms {
       let fanIn = term.left == .inputs ? inputDimension : (previousWidth ?? inputDimension)
       metricTerms.append(

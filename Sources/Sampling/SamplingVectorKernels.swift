@@ -100,6 +100,23 @@ enum SamplingVectorKernels {
     for p in 0..<pairCount { out[p] *= inverse }
   }
 
+  /// Writes the metric block `(M_p, M_p M_q)` of a layer with a skip connection, with
+  /// `M_p = Ĝ_p + carried · a_p` the conditional second moment: `carried` is the square of the
+  /// skip coefficient and `a` (`pairCount` values) the previous layer's `A_p/n`.
+  static func metricStatistics(
+    _ g: UnsafePointer<Double>, carrying carried: Double, of a: UnsafePointer<Double>,
+    layout: SampleIndexLayout, into out: UnsafeMutablePointer<Double>
+  ) {
+    let s = layout.sampleCount
+    let pairCount = layout.pairCount
+    for (p, pair) in layout.pairs.enumerated() {
+      out[p] = g[pair.0 * s + pair.1] + carried * a[p]
+    }
+    for (index, pq) in layout.pairPairs.enumerated() {
+      out[pairCount + index] = out[pq.0] * out[pq.1]
+    }
+  }
+
   /// Writes the metric block `(Ĝ_p, Ĝ_p Ĝ_q)` for a full `S × S` metric.
   static func metricStatistics(
     _ g: UnsafePointer<Double>, layout: SampleIndexLayout, into out: UnsafeMutablePointer<Double>

@@ -86,7 +86,7 @@ func samplerBenchmarks() -> [BenchmarkCase] {
           seed: 1, networks: 0..<weightsNetworks, threads: 1)
         checksum += statistics.layers[9].preactivation.mean[1]
       }),
-  ] + ntkSamplerBenchmarks()
+  ] + residualSamplerBenchmarks() + ntkSamplerBenchmarks()
 }
 
 /// Runs `numpy_sampler.py --method METHOD ARGS` and returns the seconds it would take for

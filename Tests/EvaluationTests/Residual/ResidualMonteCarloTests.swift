@@ -12,6 +12,9 @@ import Testing
 /// `RESIDUAL_MC=1 swift test -c release -Xswiftc -enable-testing --filter ResidualMonteCarlo`);
 /// RESIDUAL_MC_NETWORKS sets the networks per width (default 2 000 000), RESIDUAL_MC_ONLY one
 /// activation (tanh or relu), RESIDUAL_MC_OUT a file prefix for the markdown tables.
+/// RESIDUAL_MC_SAMPLER=conditional draws the networks with the conditional sampler instead
+/// (z′ = ξ z + N(0, Ĝ), the skip as its conditional mean) and estimates E[z z] — hence G1 — by
+/// its lower-variance conditional second moment Ĝ + ξ² A/n (``LayerEstimates/metricMean``).
 ///
 /// Expectations: the two-time theory within 4 standard errors everywhere (layers 2–5); the
 /// Gaussian closure rejected (some |z| ≥ 5) for ReLU, where it is off by 10–20 % from layer 3
@@ -58,6 +61,7 @@ struct ResidualMonteCarloTests {
     let environment = ProcessInfo.processInfo.environment
     let networks = Int(environment["RESIDUAL_MC_NETWORKS"] ?? "") ?? 2_000_000
     if let only = environment["RESIDUAL_MC_ONLY"], only != c.name { return }
+    let conditional = environment["RESIDUAL_MC_SAMPLER"] == "conditional"
     let model = try ResidualSamplerTests.model()
     let isRelu = c.name == "relu"
     let reference = ResidualReference(
@@ -71,8 +75,8 @@ struct ResidualMonteCarloTests {
         couplings: ["C_b": c.cb, "C_W": c.cw, "xi": c.xi],
         widths: Array(repeating: n, count: Self.depth), inputs: Self.inputs,
         activation: c.activation)
-      let sampler = try GeneralWeightsSampler(
-        NetworkLowering(model: model, derivation: nil).program(p))
+      let lowering = NetworkLowering(model: model, derivation: nil)
+      let sampler = try lowering.sampler(conditional ? .conditional : .weights, p)
       let stats = sampler.statistics(seed: 2026 + UInt64(k), networks: 0..<networks, threads: nil)
       perWidth.append((Double(n), stats.estimates()))
     }
@@ -96,7 +100,7 @@ struct ResidualMonteCarloTests {
         let k = theory[l].k[a][b]
         let mc = Self.extrapolate(
           perWidth.map { w in
-            let e = w.estimates[l].kernel[p]
+            let e = conditional ? w.estimates[l].metricMean[p] : w.estimates[l].kernel[p]
             return (w.n, w.n * (e.value - k), w.n * e.standardError)
           })
         row(l + 1, "G1[\(a)\(b)]", theory[l].g1[a][b], closure[l].g1[a][b], mc)
