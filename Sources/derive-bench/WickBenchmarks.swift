@@ -18,7 +18,8 @@ private typealias Expression = Algebra.Expression
 /// - **T4s** integrating out W: E_W[(z·z)^m] with z_i = Σ_j W_{ij} σ(z_{j;a}) and
 ///   E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}: m terms C_W^m n_{ℓ+1}^k n_ℓ^{−m} (Σ_j σ_j σ_j)^m.
 ///
-/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM.
+/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM;
+/// `WICK_REPEATS=<k>` times every case k times (profiling).
 ///
 /// Before timing, each case's engine result is checked against FORM's — T1: the number of terms,
 /// all with coefficient 1; T2: the number of terms with each power of n (the cycle histogram of
@@ -89,6 +90,9 @@ func wickBenchmarks() -> [BenchmarkCase] {
   let environment = ProcessInfo.processInfo.environment
   if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
   if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peers = [] } }
+  if let text = environment["WICK_REPEATS"], let repeats = Int(text), repeats > 0 {
+    for i in cases.indices { cases[i].repeats = repeats }
+  }
   return cases
 }
 

@@ -225,6 +225,7 @@ public struct SlotGraph: Sendable {
     let vb = Self.slotValue(ofVertex: b)
     var touched = occurrences[a].map(\.edge) + occurrences[b].map(\.edge)
     touched.sort()
+    if let plain = swapPreservesPlainEdges(touched, va, vb) { return plain }
     var before: [[Int]] = []
     var after: [[Int]] = []
     for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
@@ -235,6 +236,45 @@ public struct SlotGraph: Sendable {
     before.sort { $0.lexicographicallyPrecedes($1) }
     after.sort { $0.lexicographicallyPrecedes($1) }
     return before == after
+  }
+
+  /// Whether exchanging the slot values `va` and `vb` maps the multiset of `touched` edges (sorted,
+  /// with repetitions) onto itself, when none of them has a slot symmetry (then an edge's form is
+  /// its shape and slots as they stand): every swapped edge is matched with an unmatched equal
+  /// one, greedily, which decides multiset equality because equality is an equivalence. Nil
+  /// when some touched edge has a symmetry (the caller compares canonical arrangements).
+  private func swapPreservesPlainEdges(_ touched: [Int], _ va: Int, _ vb: Int) -> Bool? {
+    var distinct = touched
+    var count = 0
+    for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
+      if !edges[e].symmetry.isTrivial { return nil }
+      distinct[count] = e
+      count += 1
+    }
+    // `distinct[0..<count]`: the touched edges; a matched one is marked by −1 − edge.
+    for n in 0..<count {
+      let edge = edges[distinct[n] < 0 ? -1 - distinct[n] : distinct[n]]
+      var found = false
+      for m in 0..<count where distinct[m] >= 0 {
+        let other = edges[distinct[m]]
+        guard other.shape == edge.shape, other.slots.count == edge.slots.count else { continue }
+        var equal = true
+        for (x, y) in zip(edge.slots, other.slots) {
+          let swapped = x == va ? vb : (x == vb ? va : x)
+          if swapped != y {
+            equal = false
+            break
+          }
+        }
+        if equal {
+          distinct[m] = -1 - distinct[m]
+          found = true
+          break
+        }
+      }
+      if !found { return false }
+    }
+    return true
   }
 
   /// Whether every vertex other than `a` and `excluded` that shares an edge with `a` also shares
