@@ -50,7 +50,7 @@ extension WickTable {
       lengths[components.groupComponent[n]] += 2 + g.count
     }
     for c in raws.indices { raws[c].reserveCapacity(lengths[c] + 1 + m.dummySpaces.count) }
-    func add(_ c: Int, _ shape: Int, _ slots: [Int]) {
+    func add(_ c: Int, _ shape: Int, _ slots: some Collection<Int>) {
       raws[c].append(shape)
       raws[c].append(slots.count)
       for v in slots {
@@ -113,7 +113,7 @@ extension WickTable {
   func slotGraph(_ m: WickMonomial) -> SlotGraph {
     var edges: [SlotGraph.Edge] = []
     edges.reserveCapacity(m.factors.count + m.distinct.count)
-    for f in m.factors { edges.append(edge(f.shape, f.slots)) }
+    for f in m.factors { edges.append(edge(f.shape, f.slots.array)) }
     for g in m.distinct { edges.append(edge(-1, g)) }
     return SlotGraph(vertexColours: m.dummySpaces, labellingByShape: edges)
   }
@@ -142,7 +142,7 @@ extension WickTable {
   func randomFactorsDistinguishable(_ m: WickMonomial, colours: [Int]) -> Bool {
     var seen = Set<[Int]>()
     for f in m.factors where shapes[f.shape].family != nil {
-      var values = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
+      var values: [Int] = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
       shapes[f.shape].symmetry.canonicalize(&values)
       if !seen.insert([f.shape] + values).inserted { return false }
     }
@@ -226,7 +226,7 @@ struct WickComponents {
       }
       return x
     }
-    func link(_ slots: [Int]) {
+    func link(_ slots: some Collection<Int>) {
       var first: Int? = nil
       for v in slots where v < 0 {
         let d = find(wickDummyNumber(v))
@@ -250,7 +250,7 @@ struct WickComponents {
       }
       dummyComponent[d] = componentOfRoot[r]
     }
-    func component(_ slots: [Int]) -> Int {
+    func component(_ slots: some Collection<Int>) -> Int {
       guard let v = slots.first(where: { $0 < 0 }) else { return -1 }
       return dummyComponent[wickDummyNumber(v)]
     }
