@@ -55,8 +55,8 @@ struct WickSlots: RandomAccessCollection, Hashable, Sendable {
   static func == (a: WickSlots, b: WickSlots) -> Bool {
     if a.count != b.count { return false }
     if a.count > inlineCapacity { return a.spill == b.spill }
-    for k in 0..<a.count where a[k] != b[k] { return false }
-    return true
+    // Unused inline values are 0 in both.
+    return a.s0 == b.s0 && a.s1 == b.s1 && a.s2 == b.s2 && a.s3 == b.s3
   }
 
   func hash(into hasher: inout Hasher) { hasher.combine(folded(seed: 0)) }
@@ -65,7 +65,14 @@ struct WickSlots: RandomAccessCollection, Hashable, Sendable {
   @inline(__always)
   func folded(seed: UInt64) -> UInt64 {
     var h = WickHash.mix(seed, UInt64(bitPattern: Int64(count)))
-    for v in self { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
+    if count > Self.inlineCapacity {
+      for v in spill { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
+      return h
+    }
+    if count > 0 { h = WickHash.mix(h, UInt64(bitPattern: Int64(s0))) }
+    if count > 1 { h = WickHash.mix(h, UInt64(bitPattern: Int64(s1))) }
+    if count > 2 { h = WickHash.mix(h, UInt64(bitPattern: Int64(s2))) }
+    if count > 3 { h = WickHash.mix(h, UInt64(bitPattern: Int64(s3))) }
     return h
   }
 }

@@ -85,10 +85,10 @@ extension WickTable {
     var pieces: [WickPiece] = []
     pieces.reserveCapacity(components.count)
     for c in 0..<components.count {
-      var raw = raws[c]
-      raw.append(-1)
-      raw += spaces[c]
-      pieces.append(canonicalPiece(raw: raw, spaces: spaces[c], cache: &cache))
+      // Completed in place (its capacity was reserved), not copied.
+      raws[c].append(-1)
+      raws[c] += spaces[c]
+      pieces.append(canonicalPiece(raw: raws[c], spaces: spaces[c], cache: &cache))
     }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
     out.factors = fixedFactors.sorted(by: WickFactor.precedes)
@@ -155,7 +155,7 @@ extension WickTable {
   private func canonicalPiece(raw: [Int], spaces: [Int], cache: inout WickPieceCache)
     -> WickPiece
   {
-    if let hit = cache.pieces[raw] { return hit }
+    if let hit = cache.pieces[WickPieceKey(raw)] { return hit }
     var localEdges: [SlotGraph.Edge] = []
     let end = raw.count - 1 - spaces.count
     var at = 0
@@ -183,7 +183,7 @@ extension WickTable {
     groups.sort { $0.lexicographicallyPrecedes($1) }
     let piece = WickPiece(
       encoding: leaf.form, factors: factors, groups: groups, dummySpaces: dummySpaces)
-    cache.pieces[raw] = piece
+    cache.pieces[WickPieceKey(raw)] = piece
     return piece
   }
 }
@@ -193,7 +193,20 @@ extension WickTable {
 /// isomorphism class, so the same raw component always gets the same piece.
 
 struct WickPieceCache {
-  fileprivate var pieces: [[Int]: WickPiece] = [:]
+  fileprivate var pieces: [WickPieceKey: WickPiece] = [:]
+}
+
+/// A component as met, the key of ``WickPieceCache``, hashed by one fold (``WickHash``).
+struct WickPieceKey: Hashable {
+  var raw: [Int]
+
+  init(_ raw: [Int]) { self.raw = raw }
+
+  func hash(into hasher: inout Hasher) {
+    var h = WickHash.mix(0, UInt64(bitPattern: Int64(raw.count)))
+    for v in raw { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
+    hasher.combine(h)
+  }
 }
 
 /// A canonically labelled component: its factors and constraint groups with local dummies, their
