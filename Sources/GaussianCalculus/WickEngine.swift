@@ -33,6 +33,8 @@ struct WickEngine {
   /// `randomParts` and the memo `expectations`.
   private var randomIDs: [WickMonomial: Int] = [:]
   private var randomParts: [WickMonomial] = []
+  /// The canonical layout of every interned random part (``WickLayout``).
+  private var randomLayouts: [WickLayout] = []
   private var expectations: [[WickResult]?] = []
   /// The id of the canonical form of every random part as met (so that one hash finds it).
   private var metRandomIDs: [WickMonomial: Int] = [:]
@@ -40,6 +42,9 @@ struct WickEngine {
   /// `results`.
   private var resultIDs: [WickMonomial: Int] = [:]
   private var results: [WickMonomial] = []
+  /// The canonical layout of every interned result, when known: the products of a constant part
+  /// with a result are merged from the two layouts.
+  private var resultLayouts: [WickLayout?] = []
   /// The canonical products (result ids) of a constant part, as met, with every result of a
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
@@ -80,7 +85,8 @@ struct WickEngine {
   /// The id of the canonical form of the random part `r`, interned on first meeting.
   private mutating func randomID(_ r: WickMonomial) -> Int {
     if let id = metRandomIDs[r] { return id }
-    let key = table.canonicalForm(r, cache: &pieces)
+    let layout = table.canonicalLayout(r, cache: &pieces)
+    let key = layout.monomial(scalars: r.scalars)
     let id: Int
     if let known = randomIDs[key] {
       id = known
@@ -88,24 +94,29 @@ struct WickEngine {
       id = randomParts.count
       randomIDs[key] = id
       randomParts.append(key)
+      randomLayouts.append(layout)
       expectations.append(nil)
     }
     metRandomIDs[r] = id
     return id
   }
 
-  /// The id of the canonical result `m`, interned on first meeting.
-  private mutating func resultID(_ m: WickMonomial) -> Int {
+  /// The id of the canonical result `m` (of canonical layout `layout`, when known), interned on
+  /// first meeting.
+  private mutating func resultID(_ m: WickMonomial, layout: WickLayout? = nil) -> Int {
     if let id = resultIDs[m] { return id }
     let id = results.count
     resultIDs[m] = id
     results.append(m)
+    resultLayouts.append(layout)
     return id
   }
 
   /// The canonical products of `constant` with every result of the random part `id` (result
   /// ids, in the order of its expectation). The labelling ignores scalars, so the products of the
-  /// constant's factors are memoised and its scalars multiplied in afterwards.
+  /// constant's factors are memoised and its scalars multiplied in afterwards. A product's
+  /// canonical form is the merge of the constant's canonical layout with the result's
+  /// (``WickLayout/merged(with:)``); a result without a known layout is canonicalised whole.
   private mutating func product(_ constant: WickMonomial, _ id: Int) -> [Int] {
     var bare = constant
     bare.scalars = []
@@ -115,9 +126,16 @@ struct WickEngine {
       ids = hit
     } else {
       var out: [Int] = []
+      let bareLayout = table.canonicalLayout(bare, cache: &pieces)
       for r in expectRandom(id) {
-        out.append(
-          resultID(table.canonicalForm(bare.multiplied(by: results[r.result]), cache: &pieces)))
+        let result = results[r.result]
+        if let layout = resultLayouts[r.result] {
+          let merged = bareLayout.merged(with: layout)
+          out.append(resultID(merged.monomial(scalars: result.scalars), layout: merged))
+        } else {
+          let layout = table.canonicalLayout(bare.multiplied(by: result), cache: &pieces)
+          out.append(resultID(layout.monomial(scalars: result.scalars), layout: layout))
+        }
       }
       products[key] = out
       ids = out
@@ -126,7 +144,7 @@ struct WickEngine {
     return ids.map { p in
       var m = results[p]
       m.scalars = WickPower.merge(constant.scalars, m.scalars)
-      return resultID(m)
+      return resultID(m, layout: resultLayouts[p])
     }
   }
 
@@ -208,7 +226,7 @@ struct WickEngine {
     }
     let result: [WickResult]
     if !any {
-      result = [WickResult(coefficient: .one, result: resultID(r))]
+      result = [WickResult(coefficient: .one, result: resultID(r, layout: randomLayouts[id]))]
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else {
@@ -304,9 +322,10 @@ struct WickEngine {
   private mutating func enumerateLeaves(_ r: WickMonomial) -> [WickResult] {
     var enumerator = WickPairingEnumerator(table: table, monomial: r)
     return enumerator.run(table).terms.map {
-      WickResult(
+      let layout = table.canonicalLayout($0.monomial, cache: &pieces)
+      return WickResult(
         coefficient: $0.coefficient,
-        result: resultID(table.canonicalForm($0.monomial, cache: &pieces)))
+        result: resultID(layout.monomial(scalars: $0.monomial.scalars), layout: layout))
     }
   }
 }

@@ -25,13 +25,18 @@ extension WickTable {
 
   /// The canonical relabelling of `m`, components looked up in (and added to) `cache`.
   func canonicalForm(_ m: WickMonomial, cache: inout WickPieceCache) -> WickMonomial {
-    var out = WickMonomial()
-    out.scalars = m.scalars
+    canonicalLayout(m, cache: &cache).monomial(scalars: m.scalars)
+  }
+
+  /// The canonical form of `m` as its parts (``WickLayout``): ``canonicalForm(_:cache:)`` is
+  /// its ``WickLayout/monomial(scalars:)``.
+  func canonicalLayout(_ m: WickMonomial, cache: inout WickPieceCache) -> WickLayout {
     if m.dummySpaces.isEmpty {
-      out.factors = m.factors.map { $0.canonicalSlots(shapes[$0.shape].symmetry) }
-        .sorted(by: WickFactor.precedes)
-      out.distinct = m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
-      return out
+      return WickLayout(
+        fixedFactors: m.factors.map { $0.canonicalSlots(shapes[$0.shape].symmetry) }
+          .sorted(by: WickFactor.precedes),
+        fixedGroups: m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) },
+        pieces: [])
     }
     let components = WickComponents(m)
     var fixedFactors: [WickFactor] = []
@@ -91,21 +96,9 @@ extension WickTable {
       pieces.append(canonicalPiece(raw: raws[c], spaces: spaces[c], cache: &cache))
     }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
-    out.factors = fixedFactors.sorted(by: WickFactor.precedes)
-    out.distinct = fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }
-    out.factors.reserveCapacity(m.factors.count)
-    out.dummySpaces.reserveCapacity(m.dummySpaces.count)
-    for p in pieces {
-      let offset = out.dummySpaces.count
-      func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
-      for f in p.factors {
-        out.factors.append(
-          offset == 0 ? f : WickFactor(shape: f.shape, slots: f.slots.map(shift)))
-      }
-      for g in p.groups { out.distinct.append(offset == 0 ? g : g.map(shift)) }
-      out.dummySpaces += p.dummySpaces
-    }
-    return out
+    return WickLayout(
+      fixedFactors: fixedFactors.sorted(by: WickFactor.precedes),
+      fixedGroups: fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }, pieces: pieces)
   }
 
   /// The ``SlotGraph`` of `m` (dummies as vertices, factors then constraint groups as edges,
@@ -206,6 +199,75 @@ struct WickPieceKey: Hashable {
     var h = WickHash.mix(0, UInt64(bitPattern: Int64(raw.count)))
     for v in raw { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
     hasher.combine(h)
+  }
+}
+
+/// A canonical form (``WickTable/canonicalLayout(_:cache:)``) in parts: the factors and groups
+/// without dummies (canonical slots, sorted) and the canonical pieces of the components, sorted
+/// by encoding.
+///
+/// The components of a product of two monomials are those of its operands (they share no dummy),
+/// and a component's piece depends only on its isomorphism class; so the layout of a product is
+/// the two layouts merged (``merged(with:)``), without labelling anything again.
+struct WickLayout {
+  var fixedFactors: [WickFactor]
+  var fixedGroups: [[Int]]
+  var pieces: [WickPiece]
+
+  /// The canonical monomial: the fixed factors and groups, then every piece with its dummies
+  /// numbered after the previous pieces'.
+  func monomial(scalars: [WickPower]) -> WickMonomial {
+    var out = WickMonomial()
+    out.scalars = scalars
+    out.factors = fixedFactors
+    out.distinct = fixedGroups
+    if pieces.isEmpty { return out }
+    out.factors.reserveCapacity(fixedFactors.count + pieces.reduce(0) { $0 + $1.factors.count })
+    for p in pieces {
+      let offset = out.dummySpaces.count
+      func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
+      for f in p.factors {
+        out.factors.append(
+          offset == 0 ? f : WickFactor(shape: f.shape, slots: f.slots.map(shift)))
+      }
+      for g in p.groups { out.distinct.append(offset == 0 ? g : g.map(shift)) }
+      out.dummySpaces += p.dummySpaces
+    }
+    return out
+  }
+
+  /// The layout of the product of the two monomials: fixed factors, fixed groups and pieces
+  /// merged in their orders (equal entries are identical, so the merge is the sorted union).
+  func merged(with other: WickLayout) -> WickLayout {
+    WickLayout(
+      fixedFactors: Self.merge(fixedFactors, other.fixedFactors, by: WickFactor.precedes),
+      fixedGroups: Self.merge(fixedGroups, other.fixedGroups) {
+        $0.lexicographicallyPrecedes($1)
+      },
+      pieces: Self.merge(pieces, other.pieces) {
+        $0.encoding.lexicographicallyPrecedes($1.encoding)
+      })
+  }
+
+  private static func merge<T>(_ a: [T], _ b: [T], by precedes: (T, T) -> Bool) -> [T] {
+    if b.isEmpty { return a }
+    if a.isEmpty { return b }
+    var out: [T] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count && j < b.count {
+      if precedes(b[j], a[i]) {
+        out.append(b[j])
+        j += 1
+      } else {
+        out.append(a[i])
+        i += 1
+      }
+    }
+    out += a[i...]
+    out += b[j...]
+    return out
   }
 }
 
