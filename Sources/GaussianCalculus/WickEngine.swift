@@ -61,16 +61,18 @@ struct WickEngine {
       let (constant, random) = split(n.monomial)
       let id = randomID(random)
       let key = randomParts[id]
+      var analysis: (graph: SlotGraph, colours: [Int])? = nil
       if isUnit(constant) && expectations[id] == nil {
-        let analysis = table.refinedColours(key)
-        if usesEnumeration(key, analysis.colours) {
+        let colours = table.refinedColours(key)
+        if usesEnumeration(key, colours.colours) {
           // The whole term is random: its leaves go to the assembler in compact form.
           var enumerator = WickPairingEnumerator(table: table, monomial: key)
           assembler.add(enumerator.run(table), scaledBy: n.coefficient, table)
           continue
         }
+        analysis = colours
       }
-      for r in expectRandom(id) {
+      for r in expectRandom(id, analysis: analysis) {
         let c = n.coefficient * r.coefficient
         if isUnit(constant) {
           assembler.add(WickTerm(coefficient: c, monomial: results[r.result]), table)
@@ -212,8 +214,11 @@ struct WickEngine {
     return (constant, random)
   }
 
-  /// E of the random part `id` (canonical), memoised; results in canonical form.
-  private mutating func expectRandom(_ id: Int) -> [WickResult] {
+  /// E of the random part `id` (canonical), memoised; results in canonical form. `analysis`:
+  /// its ``WickTable/refinedColours(_:)``, when already computed.
+  private mutating func expectRandom(
+    _ id: Int, analysis known: (graph: SlotGraph, colours: [Int])? = nil
+  ) -> [WickResult] {
     if let hit = expectations[id] { return hit }
     let r = randomParts[id]
     var counts = Array(repeating: 0, count: table.familyHeads.count)
@@ -230,7 +235,7 @@ struct WickEngine {
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else {
-      let analysis = table.refinedColours(r)
+      let analysis = known ?? table.refinedColours(r)
       result =
         usesEnumeration(r, analysis.colours)
         ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
