@@ -43,32 +43,43 @@ extension WickTable {
     var fixedGroups: [[Int]] = []
     // Every component as met (see ``WickPieceCache``), in one pass over the factors and groups:
     // its edges (shape, slot count, slots with dummies numbered locally by first occurrence),
-    // then −1 and the local dummies' spaces.
-    var local = Array(repeating: -1, count: m.dummySpaces.count)
-    var raws = Array(repeating: [Int](), count: components.count)
-    var spaces = Array(repeating: [Int](), count: components.count)
-    var lengths = Array(repeating: 0, count: components.count)
+    // then −1 and the local dummies' spaces — all components in one buffer, component c's in
+    // `flat[starts[c]..<starts[c + 1]]`.
+    let count = components.count
+    var lengths = Array(repeating: 0, count: count)
     for (n, f) in m.factors.enumerated() where components.factorComponent[n] >= 0 {
       lengths[components.factorComponent[n]] += 2 + f.slots.count
     }
     for (n, g) in m.distinct.enumerated() where components.groupComponent[n] >= 0 {
       lengths[components.groupComponent[n]] += 2 + g.count
     }
-    for c in raws.indices { raws[c].reserveCapacity(lengths[c] + 1 + m.dummySpaces.count) }
+    // A dummy in no factor or group is a component without edges, and is not listed.
+    var dummies = Array(repeating: 0, count: count)
+    for c in components.dummyComponent where lengths[c] > 0 { dummies[c] += 1 }
+    var starts = Array(repeating: 0, count: count + 1)
+    for c in 0..<count { starts[c + 1] = starts[c] + lengths[c] + 1 + dummies[c] }
+    var flat = Array(repeating: -1, count: starts[count])
+    // Where component c's next edge integer and next dummy space go.
+    var edgeAt = Array(starts.dropLast())
+    var spaceAt = (0..<count).map { starts[$0] + lengths[$0] + 1 }
+    var local = Array(repeating: -1, count: m.dummySpaces.count)
     func add(_ c: Int, _ shape: Int, _ slots: some Collection<Int>) {
-      raws[c].append(shape)
-      raws[c].append(slots.count)
+      flat[edgeAt[c]] = shape
+      flat[edgeAt[c] + 1] = slots.count
+      edgeAt[c] += 2
       for v in slots {
         if v >= 0 {
-          raws[c].append(v)
+          flat[edgeAt[c]] = v
         } else {
           let d = wickDummyNumber(v)
           if local[d] < 0 {
-            local[d] = spaces[c].count
-            spaces[c].append(m.dummySpaces[d])
+            local[d] = spaceAt[c] - (starts[c] + lengths[c] + 1)
+            flat[spaceAt[c]] = m.dummySpaces[d]
+            spaceAt[c] += 1
           }
-          raws[c].append(wickDummy(local[d]))
+          flat[edgeAt[c]] = wickDummy(local[d])
         }
+        edgeAt[c] += 1
       }
     }
     for (n, f) in m.factors.enumerated() {
@@ -88,12 +99,12 @@ extension WickTable {
       }
     }
     var pieces: [WickPiece] = []
-    pieces.reserveCapacity(components.count)
-    for c in 0..<components.count {
-      // Completed in place (its capacity was reserved), not copied.
-      raws[c].append(-1)
-      raws[c] += spaces[c]
-      pieces.append(canonicalPiece(raw: raws[c], spaces: spaces[c], cache: &cache))
+    pieces.reserveCapacity(count)
+    for c in 0..<count {
+      pieces.append(
+        canonicalPiece(
+          raw: flat[starts[c]..<starts[c + 1]],
+          spaces: flat[(starts[c] + lengths[c] + 1)..<starts[c + 1]], cache: &cache))
     }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
     return WickLayout(
@@ -145,18 +156,19 @@ extension WickTable {
   /// The canonical piece of a component given as met (`raw`, the ``WickPieceCache`` key: its
   /// edges as shape, slot count and slots with dummies numbered locally by first occurrence, then
   /// −1 and the local dummies' `spaces`), labelled by ``SlotGraph/smallestLeaf()``.
-  private func canonicalPiece(raw: [Int], spaces: [Int], cache: inout WickPieceCache)
-    -> WickPiece
-  {
+  private func canonicalPiece(
+    raw: ArraySlice<Int>, spaces: ArraySlice<Int>, cache: inout WickPieceCache
+  ) -> WickPiece {
     if let hit = cache.pieces[WickPieceKey(raw)] { return hit }
     var localEdges: [SlotGraph.Edge] = []
-    let end = raw.count - 1 - spaces.count
-    var at = 0
+    let end = raw.endIndex - 1 - spaces.count
+    var at = raw.startIndex
     while at < end {
       let count = raw[at + 1]
       localEdges.append(edge(raw[at], Array(raw[(at + 2)..<(at + 2 + count)])))
       at += 2 + count
     }
+    let spaces = Array(spaces)
     let graph = SlotGraph(vertexColours: spaces, labellingByShape: localEdges)
     let leaf = graph.smallestLeaf()
     var dummySpaces = Array(repeating: 0, count: spaces.count)
@@ -189,11 +201,14 @@ struct WickPieceCache {
   fileprivate var pieces: [WickPieceKey: WickPiece] = [:]
 }
 
-/// A component as met, the key of ``WickPieceCache``, hashed by one fold (``WickHash``).
+/// A component as met, the key of ``WickPieceCache``, hashed by one fold (``WickHash``): a slice of
+/// the buffer of every component of the monomial where it was met.
 struct WickPieceKey: Hashable {
-  var raw: [Int]
+  var raw: ArraySlice<Int>
 
-  init(_ raw: [Int]) { self.raw = raw }
+  init(_ raw: ArraySlice<Int>) { self.raw = raw }
+
+  static func == (a: WickPieceKey, b: WickPieceKey) -> Bool { a.raw.elementsEqual(b.raw) }
 
   func hash(into hasher: inout Hasher) {
     var h = WickHash.mix(0, UInt64(bitPattern: Int64(raw.count)))
