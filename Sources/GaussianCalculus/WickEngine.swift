@@ -40,7 +40,11 @@ struct WickEngine {
   private var metRandomIDs: [WickMonomial: Int] = [:]
   /// Canonical results (monomials without random factors), interned: a result's id indexes
   /// `results`.
-  private var resultIDs: [WickMonomial: Int] = [:]
+  /// Results are keyed by their structure (the monomial without scalars, interned) and their
+  /// scalars, so that a result with other scalars is found without hashing its factors again.
+  private var structureIDs: [WickMonomial: Int] = [:]
+  private var resultIDs: [WickResultKey: Int] = [:]
+  private var resultStructures: [Int] = []
   private var results: [WickMonomial] = []
   /// The canonical layout of every interned result, when known: the products of a constant part
   /// with a result are merged from the two layouts.
@@ -106,10 +110,29 @@ struct WickEngine {
   /// The id of the canonical result `m` (of canonical layout `layout`, when known), interned on
   /// first meeting.
   private mutating func resultID(_ m: WickMonomial, layout: WickLayout? = nil) -> Int {
-    if let id = resultIDs[m] { return id }
+    var bare = m
+    bare.scalars = []
+    let structure: Int
+    if let known = structureIDs[bare] {
+      structure = known
+    } else {
+      structure = structureIDs.count
+      structureIDs[bare] = structure
+    }
+    return resultID(structure, m.scalars, layout: layout) { m }
+  }
+
+  /// The id of the result of structure `structure` and scalars `scalars` (`m()` is that result),
+  /// interned on first meeting.
+  private mutating func resultID(
+    _ structure: Int, _ scalars: [WickPower], layout: WickLayout?, _ m: () -> WickMonomial
+  ) -> Int {
+    let key = WickResultKey(structure: structure, scalars: scalars)
+    if let id = resultIDs[key] { return id }
     let id = results.count
-    resultIDs[m] = id
-    results.append(m)
+    resultIDs[key] = id
+    results.append(m())
+    resultStructures.append(structure)
     resultLayouts.append(layout)
     return id
   }
@@ -146,7 +169,7 @@ struct WickEngine {
     return ids.map { p in
       var m = results[p]
       m.scalars = WickPower.merge(constant.scalars, m.scalars)
-      return resultID(m, layout: resultLayouts[p])
+      return resultID(resultStructures[p], m.scalars, layout: resultLayouts[p]) { m }
     }
   }
 
@@ -339,6 +362,22 @@ struct WickEngine {
 struct WickResult {
   var coefficient: Rational
   var result: Int
+}
+
+/// An interned result structure (a result without scalars) and the scalars: the key of the
+/// results.
+struct WickResultKey: Hashable {
+  var structure: Int
+  var scalars: [WickPower]
+
+  func hash(into hasher: inout Hasher) {
+    var h = WickHash.mix(0, UInt64(bitPattern: Int64(structure)))
+    for p in scalars {
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.symbol)))
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.exponent)))
+    }
+    hasher.combine(h)
+  }
 }
 
 /// A constant part as met and a random part's id: the key of the products' memo.
