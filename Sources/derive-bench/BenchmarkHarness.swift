@@ -12,6 +12,10 @@ struct Peer {
   var startup: (() -> Double?)? = nil
   /// How many times the peer is measured (its median is reported).
   var repeats = 3
+  /// One run of the peer's start-up (an empty program), when it is sampled alternately with the
+  /// peer's runs; the median of those samples is then the reported start-up, measured under the
+  /// same load as the runs (`startup` is not asked).
+  var startupSample: (() -> Double?)? = nil
 }
 
 /// What a case's times measure: elapsed time, or the CPU time of the measuring thread (and, for
@@ -81,10 +85,16 @@ func run(_ c: BenchmarkCase) -> BenchmarkResult {
   }
   var peers: [PeerResult] = []
   for peer in c.peers {
-    let peerTimes = (0..<max(1, peer.repeats)).compactMap { _ in peer.measure() }
+    var peerTimes: [Double] = []
+    var startups: [Double] = []
+    for _ in 0..<max(1, peer.repeats) {
+      if let t = peer.measure() { peerTimes.append(t) }
+      if let sample = peer.startupSample, let t = sample() { startups.append(t) }
+    }
     if !peerTimes.isEmpty {
-      peers.append(
-        PeerResult(name: peer.name, median: median(peerTimes), startup: peer.startup?()))
+      let startup =
+        peer.startupSample == nil ? peer.startup?() : startups.isEmpty ? nil : median(startups)
+      peers.append(PeerResult(name: peer.name, median: median(peerTimes), startup: startup))
     }
   }
   return BenchmarkResult(

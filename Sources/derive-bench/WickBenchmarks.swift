@@ -103,7 +103,9 @@ func wickBenchmarks() -> [BenchmarkCase] {
 /// enumerates every pairing and merges at the end) and `stepwise` (the strongest formulation: one
 /// pair contracted per module, identical terms merged after each `.sort`, as an experienced FORM
 /// user writes it — `/work/shared/anchors/bench_form_stepwise.py`). Both report FORM's start-up
-/// (an empty program, measured once per run) beside the ratio. Before the first peer
+/// (an empty program) beside the ratio: for the anchor, the median of 15 runs measured once per
+/// run; for the stepwise program (15 runs, the claim), the median of 15 empty runs alternating
+/// with its own, so that both see the same load. Before the first peer
 /// measurement, `verify` compares the engine's result with the anchor program's output (of
 /// `verification`, an untimed program run once, when given); the stepwise program's result must
 /// have as many terms as the engine's.
@@ -156,7 +158,7 @@ private func wickCase(
             precondition(ok, "engine and stepwise FORM disagree on \(name)")
           }
           return clock == .cpu ? run.cpuSeconds : run.seconds
-        }, startup: startup, repeats: 9))
+        }, startup: startup, repeats: 15, startupSample: { FormRunner.startupSample() }))
   }
   return c
 }
@@ -313,6 +315,15 @@ private enum FormRunner {
       }
     }
     return times.isEmpty ? nil : median(times)
+  }
+
+  /// One run of an empty program (by ``clock``): FORM's start-up, sampled between the stepwise
+  /// program's runs.
+  static func startupSample() -> Double? {
+    guard let exe = executable, let run = run("#-\nLocal E = 1;\n.end\n", executable: exe) else {
+      return nil
+    }
+    return clock == .cpu ? run.cpuSeconds : run.seconds
   }
 
   /// Runs `program`: its elapsed time, its CPU time (user + system, from `wait4`) and its output.
