@@ -39,11 +39,12 @@ struct WickEngine {
   /// The id of the canonical form of every random part as met (so that one hash finds it).
   private var metRandomIDs: [WickMonomial: Int] = [:]
   /// Canonical results (monomials without random factors), interned: a result's id indexes
-  /// `results`.
-  /// Results are keyed by their structure (the monomial without scalars, interned) and their
-  /// scalars, so that a result with other scalars is found without hashing its factors again.
+  /// `results`. They are keyed by their structure (the monomial without scalars, interned in
+  /// `structureIDs`) and their scalars, so that a result with other scalars is found without
+  /// hashing its factors again.
   private var structureIDs: [WickMonomial: Int] = [:]
   private var resultIDs: [WickResultKey: Int] = [:]
+  /// The structure id of every result.
   private var resultStructures: [Int] = []
   private var results: [WickMonomial] = []
   /// The canonical layout of every interned result, when known: the products of a constant part
