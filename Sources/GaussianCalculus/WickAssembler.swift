@@ -14,6 +14,8 @@ struct WickAssembler {
   /// Scalar lists of direct entries, by their exponent vectors over the table's symbols.
   private var scalarListIDs: [[Int]: Int] = [:]
   private var wickFactorIDs: [WickFactor: Int] = [:]
+  /// Canonical forms (``canonicalMonomial(_:_:)``) of results without their scalars.
+  private var canonicalBare: [WickMonomial: (Monomial, [Int])] = [:]
 
   /// The collector's scalar list of an exponent vector over the table's symbols.
   private mutating func scalars(_ exponents: [Int], _ table: WickTable) -> Int {
@@ -35,7 +37,8 @@ struct WickAssembler {
       m.dummySpaces.isEmpty && m.distinct.isEmpty
       && !m.factors.contains { table.shapes[$0.shape].isDelta }
     guard simple else {
-      add(t.coefficient, table.monomial(of: m).normalizingFreeDeltas().canonicalized())
+      let (monomial, ids) = canonicalMonomial(m, table)
+      collector.add(t.coefficient, monomial, factorIDs: ids)
       return
     }
     var exponents = Array(repeating: 0, count: table.symbols.count)
@@ -52,6 +55,37 @@ struct WickAssembler {
       }
     }
     collector.add(t.coefficient, scalarList: scalars(exponents, table), factorIDs: ids)
+  }
+
+  /// The ``Monomial`` canonical form of an engine result with dummies, δ's or constraints.
+  ///
+  /// Neither ``Algebra/Monomial/normalizingFreeDeltas()`` nor the dummy labelling looks at the
+  /// scalars (the labelling only merges them), so the canonical factors, sums and constraints are
+  /// computed once per result without its scalars — results that differ only in powers of the
+  /// widths share them, and their factors' ids in the collector — and the result's scalars,
+  /// already sorted by symbol with one non-zero power each, are put back.
+  private mutating func canonicalMonomial(_ m: WickMonomial, _ table: WickTable) -> (
+    Monomial, factorIDs: [Int]
+  ) {
+    var bare = m
+    bare.scalars = []
+    let structure: Monomial
+    let ids: [Int]
+    if let hit = canonicalBare[bare] {
+      (structure, ids) = hit
+    } else {
+      structure = table.monomial(of: bare).normalizingFreeDeltas().canonicalized()
+      ids = collector.factorIDs(of: structure)
+      canonicalBare[bare] = (structure, ids)
+    }
+    let scalars = m.scalars.map { SymbolPower(table.symbols[$0.symbol], $0.exponent) }.sorted {
+      $0.symbol < $1.symbol
+    }
+    return (
+      Monomial(
+        scalars: scalars, factors: structure.factors, summed: structure.summed,
+        distinct: structure.distinct), ids
+    )
   }
 
   /// Adds the compact leaves of a leaf enumeration, times `scale`.

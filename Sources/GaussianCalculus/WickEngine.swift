@@ -33,13 +33,23 @@ struct WickEngine {
   /// `randomParts` and the memo `expectations`.
   private var randomIDs: [WickMonomial: Int] = [:]
   private var randomParts: [WickMonomial] = []
+  /// The canonical layout of every interned random part (``WickLayout``).
+  private var randomLayouts: [WickLayout] = []
   private var expectations: [[WickResult]?] = []
   /// The id of the canonical form of every random part as met (so that one hash finds it).
   private var metRandomIDs: [WickMonomial: Int] = [:]
   /// Canonical results (monomials without random factors), interned: a result's id indexes
-  /// `results`.
-  private var resultIDs: [WickMonomial: Int] = [:]
+  /// `results`. They are keyed by their structure (the monomial without scalars, interned in
+  /// `structureIDs`) and their scalars, so that a result with other scalars is found without
+  /// hashing its factors again.
+  private var structureIDs: [WickMonomial: Int] = [:]
+  private var resultIDs: [WickResultKey: Int] = [:]
+  /// The structure id of every result.
+  private var resultStructures: [Int] = []
   private var results: [WickMonomial] = []
+  /// The canonical layout of every interned result, when known: the products of a constant part
+  /// with a result are merged from the two layouts.
+  private var resultLayouts: [WickLayout?] = []
   /// The canonical products (result ids) of a constant part, as met, with every result of a
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
@@ -56,16 +66,18 @@ struct WickEngine {
       let (constant, random) = split(n.monomial)
       let id = randomID(random)
       let key = randomParts[id]
+      var analysis: (graph: SlotGraph, colours: [Int])? = nil
       if isUnit(constant) && expectations[id] == nil {
-        let analysis = table.refinedColours(key)
-        if usesEnumeration(key, analysis.colours) {
+        let colours = table.refinedColours(key)
+        if usesEnumeration(key, colours.colours) {
           // The whole term is random: its leaves go to the assembler in compact form.
           var enumerator = WickPairingEnumerator(table: table, monomial: key)
           assembler.add(enumerator.run(table), scaledBy: n.coefficient, table)
           continue
         }
+        analysis = colours
       }
-      for r in expectRandom(id) {
+      for r in expectRandom(id, analysis: analysis) {
         let c = n.coefficient * r.coefficient
         if isUnit(constant) {
           assembler.add(WickTerm(coefficient: c, monomial: results[r.result]), table)
@@ -80,7 +92,8 @@ struct WickEngine {
   /// The id of the canonical form of the random part `r`, interned on first meeting.
   private mutating func randomID(_ r: WickMonomial) -> Int {
     if let id = metRandomIDs[r] { return id }
-    let key = table.canonicalForm(r, cache: &pieces)
+    let layout = table.canonicalLayout(r, cache: &pieces)
+    let key = layout.monomial(scalars: r.scalars)
     let id: Int
     if let known = randomIDs[key] {
       id = known
@@ -88,24 +101,48 @@ struct WickEngine {
       id = randomParts.count
       randomIDs[key] = id
       randomParts.append(key)
+      randomLayouts.append(layout)
       expectations.append(nil)
     }
     metRandomIDs[r] = id
     return id
   }
 
-  /// The id of the canonical result `m`, interned on first meeting.
-  private mutating func resultID(_ m: WickMonomial) -> Int {
-    if let id = resultIDs[m] { return id }
+  /// The id of the canonical result `m` (of canonical layout `layout`, when known), interned on
+  /// first meeting.
+  private mutating func resultID(_ m: WickMonomial, layout: WickLayout? = nil) -> Int {
+    var bare = m
+    bare.scalars = []
+    let structure: Int
+    if let known = structureIDs[bare] {
+      structure = known
+    } else {
+      structure = structureIDs.count
+      structureIDs[bare] = structure
+    }
+    return resultID(structure, m.scalars, layout: layout) { m }
+  }
+
+  /// The id of the result of structure `structure` and scalars `scalars` (`m()` is that result),
+  /// interned on first meeting.
+  private mutating func resultID(
+    _ structure: Int, _ scalars: [WickPower], layout: WickLayout?, _ m: () -> WickMonomial
+  ) -> Int {
+    let key = WickResultKey(structure: structure, scalars: scalars)
+    if let id = resultIDs[key] { return id }
     let id = results.count
-    resultIDs[m] = id
-    results.append(m)
+    resultIDs[key] = id
+    results.append(m())
+    resultStructures.append(structure)
+    resultLayouts.append(layout)
     return id
   }
 
   /// The canonical products of `constant` with every result of the random part `id` (result
   /// ids, in the order of its expectation). The labelling ignores scalars, so the products of the
-  /// constant's factors are memoised and its scalars multiplied in afterwards.
+  /// constant's factors are memoised and its scalars multiplied in afterwards. A product's
+  /// canonical form is the merge of the constant's canonical layout with the result's
+  /// (``WickLayout/merged(with:)``); a result without a known layout is canonicalised whole.
   private mutating func product(_ constant: WickMonomial, _ id: Int) -> [Int] {
     var bare = constant
     bare.scalars = []
@@ -115,9 +152,16 @@ struct WickEngine {
       ids = hit
     } else {
       var out: [Int] = []
+      let bareLayout = table.canonicalLayout(bare, cache: &pieces)
       for r in expectRandom(id) {
-        out.append(
-          resultID(table.canonicalForm(bare.multiplied(by: results[r.result]), cache: &pieces)))
+        let result = results[r.result]
+        if let layout = resultLayouts[r.result] {
+          let merged = bareLayout.merged(with: layout)
+          out.append(resultID(merged.monomial(scalars: result.scalars), layout: merged))
+        } else {
+          let layout = table.canonicalLayout(bare.multiplied(by: result), cache: &pieces)
+          out.append(resultID(layout.monomial(scalars: result.scalars), layout: layout))
+        }
       }
       products[key] = out
       ids = out
@@ -126,7 +170,7 @@ struct WickEngine {
     return ids.map { p in
       var m = results[p]
       m.scalars = WickPower.merge(constant.scalars, m.scalars)
-      return resultID(m)
+      return resultID(resultStructures[p], m.scalars, layout: resultLayouts[p]) { m }
     }
   }
 
@@ -194,8 +238,11 @@ struct WickEngine {
     return (constant, random)
   }
 
-  /// E of the random part `id` (canonical), memoised; results in canonical form.
-  private mutating func expectRandom(_ id: Int) -> [WickResult] {
+  /// E of the random part `id` (canonical), memoised; results in canonical form. `analysis`:
+  /// its ``WickTable/refinedColours(_:)``, when already computed.
+  private mutating func expectRandom(
+    _ id: Int, analysis known: (graph: SlotGraph, colours: [Int])? = nil
+  ) -> [WickResult] {
     if let hit = expectations[id] { return hit }
     let r = randomParts[id]
     var counts = Array(repeating: 0, count: table.familyHeads.count)
@@ -208,11 +255,11 @@ struct WickEngine {
     }
     let result: [WickResult]
     if !any {
-      result = [WickResult(coefficient: .one, result: resultID(r))]
+      result = [WickResult(coefficient: .one, result: resultID(r, layout: randomLayouts[id]))]
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else {
-      let analysis = table.refinedColours(r)
+      let analysis = known ?? table.refinedColours(r)
       result =
         usesEnumeration(r, analysis.colours)
         ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
@@ -304,9 +351,10 @@ struct WickEngine {
   private mutating func enumerateLeaves(_ r: WickMonomial) -> [WickResult] {
     var enumerator = WickPairingEnumerator(table: table, monomial: r)
     return enumerator.run(table).terms.map {
-      WickResult(
+      let layout = table.canonicalLayout($0.monomial, cache: &pieces)
+      return WickResult(
         coefficient: $0.coefficient,
-        result: resultID(table.canonicalForm($0.monomial, cache: &pieces)))
+        result: resultID(layout.monomial(scalars: $0.monomial.scalars), layout: layout))
     }
   }
 }
@@ -315,6 +363,22 @@ struct WickEngine {
 struct WickResult {
   var coefficient: Rational
   var result: Int
+}
+
+/// An interned result structure (a result without scalars) and the scalars: the key of the
+/// results.
+struct WickResultKey: Hashable {
+  var structure: Int
+  var scalars: [WickPower]
+
+  func hash(into hasher: inout Hasher) {
+    var h = WickHash.mix(0, UInt64(bitPattern: Int64(structure)))
+    for p in scalars {
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.symbol)))
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.exponent)))
+    }
+    hasher.combine(h)
+  }
 }
 
 /// A constant part as met and a random part's id: the key of the products' memo.

@@ -18,11 +18,34 @@ struct WickShape: Sendable {
 /// free index with id `v` in the ``WickTable``; `v < 0` is the monomial's dummy number `−1 − v`.
 struct WickFactor: Hashable, Sendable {
   var shape: Int
-  var slots: [Int]
+  var slots: WickSlots
+
+  init(shape: Int, slots: WickSlots) {
+    self.shape = shape
+    self.slots = slots
+  }
+
+  init(shape: Int, slots: [Int]) {
+    self.shape = shape
+    self.slots = WickSlots(slots)
+  }
 
   /// The slots in the canonical arrangement of the shape's symmetry (integer order).
   func canonicalSlots(_ symmetry: SlotSymmetry) -> WickFactor {
-    symmetry.isTrivial ? self : WickFactor(shape: shape, slots: symmetry.canonicalSlots(slots))
+    symmetry.isTrivial
+      ? self : WickFactor(shape: shape, slots: symmetry.canonicalSlots(slots.array))
+  }
+
+  static func == (a: WickFactor, b: WickFactor) -> Bool {
+    a.shape == b.shape && a.slots == b.slots
+  }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(folded(seed: 0)) }
+
+  /// The factor folded into one integer (``WickHash``).
+  @inline(__always)
+  func folded(seed: UInt64) -> UInt64 {
+    slots.folded(seed: WickHash.mix(seed, UInt64(bitPattern: Int64(shape))))
   }
 
   /// Integer order: shape, then slots.
@@ -90,6 +113,30 @@ struct WickMonomial: Hashable, Sendable {
   var distinct: [[Int]] = []
 
   var dummyCount: Int { dummySpaces.count }
+
+  static func == (a: WickMonomial, b: WickMonomial) -> Bool {
+    a.factors == b.factors && a.dummySpaces == b.dummySpaces && a.scalars == b.scalars
+      && a.distinct == b.distinct
+  }
+
+  /// All parts folded into one integer (``WickHash``), handed to the hasher once.
+  func hash(into hasher: inout Hasher) {
+    var h = WickHash.mix(0, UInt64(bitPattern: Int64(factors.count)))
+    for f in factors { h = f.folded(seed: h) }
+    h = WickHash.mix(h, UInt64(bitPattern: Int64(dummySpaces.count)))
+    for s in dummySpaces { h = WickHash.mix(h, UInt64(bitPattern: Int64(s))) }
+    h = WickHash.mix(h, UInt64(bitPattern: Int64(scalars.count)))
+    for p in scalars {
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.symbol)))
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(p.exponent)))
+    }
+    h = WickHash.mix(h, UInt64(bitPattern: Int64(distinct.count)))
+    for g in distinct {
+      h = WickHash.mix(h, UInt64(bitPattern: Int64(g.count)))
+      for v in g { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
+    }
+    hasher.combine(h)
+  }
 
   /// The product with `other`, whose dummies are renumbered after this monomial's.
   func multiplied(by other: WickMonomial) -> WickMonomial {

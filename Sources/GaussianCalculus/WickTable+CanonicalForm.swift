@@ -25,45 +25,61 @@ extension WickTable {
 
   /// The canonical relabelling of `m`, components looked up in (and added to) `cache`.
   func canonicalForm(_ m: WickMonomial, cache: inout WickPieceCache) -> WickMonomial {
-    var out = WickMonomial()
-    out.scalars = m.scalars
+    canonicalLayout(m, cache: &cache).monomial(scalars: m.scalars)
+  }
+
+  /// The canonical form of `m` as its parts (``WickLayout``): ``canonicalForm(_:cache:)`` is
+  /// its ``WickLayout/monomial(scalars:)``.
+  func canonicalLayout(_ m: WickMonomial, cache: inout WickPieceCache) -> WickLayout {
     if m.dummySpaces.isEmpty {
-      out.factors = m.factors.map { $0.canonicalSlots(shapes[$0.shape].symmetry) }
-        .sorted(by: WickFactor.precedes)
-      out.distinct = m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
-      return out
+      return WickLayout(
+        fixedFactors: m.factors.map { $0.canonicalSlots(shapes[$0.shape].symmetry) }
+          .sorted(by: WickFactor.precedes),
+        fixedGroups: m.distinct.map { $0.sorted() }.sorted { $0.lexicographicallyPrecedes($1) },
+        pieces: [])
     }
     let components = WickComponents(m)
     var fixedFactors: [WickFactor] = []
     var fixedGroups: [[Int]] = []
     // Every component as met (see ``WickPieceCache``), in one pass over the factors and groups:
     // its edges (shape, slot count, slots with dummies numbered locally by first occurrence),
-    // then −1 and the local dummies' spaces.
-    var local = Array(repeating: -1, count: m.dummySpaces.count)
-    var raws = Array(repeating: [Int](), count: components.count)
-    var spaces = Array(repeating: [Int](), count: components.count)
-    var lengths = Array(repeating: 0, count: components.count)
+    // then −1 and the local dummies' spaces — all components in one buffer, component c's in
+    // `flat[starts[c]..<starts[c + 1]]`.
+    let count = components.count
+    var lengths = Array(repeating: 0, count: count)
     for (n, f) in m.factors.enumerated() where components.factorComponent[n] >= 0 {
       lengths[components.factorComponent[n]] += 2 + f.slots.count
     }
     for (n, g) in m.distinct.enumerated() where components.groupComponent[n] >= 0 {
       lengths[components.groupComponent[n]] += 2 + g.count
     }
-    for c in raws.indices { raws[c].reserveCapacity(lengths[c] + 1 + m.dummySpaces.count) }
-    func add(_ c: Int, _ shape: Int, _ slots: [Int]) {
-      raws[c].append(shape)
-      raws[c].append(slots.count)
+    // A dummy in no factor or group is a component without edges, and is not listed.
+    var dummies = Array(repeating: 0, count: count)
+    for c in components.dummyComponent where lengths[c] > 0 { dummies[c] += 1 }
+    var starts = Array(repeating: 0, count: count + 1)
+    for c in 0..<count { starts[c + 1] = starts[c] + lengths[c] + 1 + dummies[c] }
+    var flat = Array(repeating: -1, count: starts[count])
+    // Where component c's next edge integer and next dummy space go.
+    var edgeAt = Array(starts.dropLast())
+    var spaceAt = (0..<count).map { starts[$0] + lengths[$0] + 1 }
+    var local = Array(repeating: -1, count: m.dummySpaces.count)
+    func add(_ c: Int, _ shape: Int, _ slots: some Collection<Int>) {
+      flat[edgeAt[c]] = shape
+      flat[edgeAt[c] + 1] = slots.count
+      edgeAt[c] += 2
       for v in slots {
         if v >= 0 {
-          raws[c].append(v)
+          flat[edgeAt[c]] = v
         } else {
           let d = wickDummyNumber(v)
           if local[d] < 0 {
-            local[d] = spaces[c].count
-            spaces[c].append(m.dummySpaces[d])
+            local[d] = spaceAt[c] - (starts[c] + lengths[c] + 1)
+            flat[spaceAt[c]] = m.dummySpaces[d]
+            spaceAt[c] += 1
           }
-          raws[c].append(wickDummy(local[d]))
+          flat[edgeAt[c]] = wickDummy(local[d])
         }
+        edgeAt[c] += 1
       }
     }
     for (n, f) in m.factors.enumerated() {
@@ -83,29 +99,17 @@ extension WickTable {
       }
     }
     var pieces: [WickPiece] = []
-    pieces.reserveCapacity(components.count)
-    for c in 0..<components.count {
-      var raw = raws[c]
-      raw.append(-1)
-      raw += spaces[c]
-      pieces.append(canonicalPiece(raw: raw, spaces: spaces[c], cache: &cache))
+    pieces.reserveCapacity(count)
+    for c in 0..<count {
+      pieces.append(
+        canonicalPiece(
+          raw: flat[starts[c]..<starts[c + 1]],
+          spaces: flat[(starts[c] + lengths[c] + 1)..<starts[c + 1]], cache: &cache))
     }
     pieces.sort { $0.encoding.lexicographicallyPrecedes($1.encoding) }
-    out.factors = fixedFactors.sorted(by: WickFactor.precedes)
-    out.distinct = fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }
-    out.factors.reserveCapacity(m.factors.count)
-    out.dummySpaces.reserveCapacity(m.dummySpaces.count)
-    for p in pieces {
-      let offset = out.dummySpaces.count
-      func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
-      for f in p.factors {
-        out.factors.append(
-          offset == 0 ? f : WickFactor(shape: f.shape, slots: f.slots.map(shift)))
-      }
-      for g in p.groups { out.distinct.append(offset == 0 ? g : g.map(shift)) }
-      out.dummySpaces += p.dummySpaces
-    }
-    return out
+    return WickLayout(
+      fixedFactors: fixedFactors.sorted(by: WickFactor.precedes),
+      fixedGroups: fixedGroups.sorted { $0.lexicographicallyPrecedes($1) }, pieces: pieces)
   }
 
   /// The ``SlotGraph`` of `m` (dummies as vertices, factors then constraint groups as edges,
@@ -113,7 +117,7 @@ extension WickTable {
   func slotGraph(_ m: WickMonomial) -> SlotGraph {
     var edges: [SlotGraph.Edge] = []
     edges.reserveCapacity(m.factors.count + m.distinct.count)
-    for f in m.factors { edges.append(edge(f.shape, f.slots)) }
+    for f in m.factors { edges.append(edge(f.shape, f.slots.array)) }
     for g in m.distinct { edges.append(edge(-1, g)) }
     return SlotGraph(vertexColours: m.dummySpaces, labellingByShape: edges)
   }
@@ -142,7 +146,7 @@ extension WickTable {
   func randomFactorsDistinguishable(_ m: WickMonomial, colours: [Int]) -> Bool {
     var seen = Set<[Int]>()
     for f in m.factors where shapes[f.shape].family != nil {
-      var values = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
+      var values: [Int] = f.slots.map { $0 >= 0 ? 2 * $0 : 2 * colours[wickDummyNumber($0)] + 1 }
       shapes[f.shape].symmetry.canonicalize(&values)
       if !seen.insert([f.shape] + values).inserted { return false }
     }
@@ -152,18 +156,19 @@ extension WickTable {
   /// The canonical piece of a component given as met (`raw`, the ``WickPieceCache`` key: its
   /// edges as shape, slot count and slots with dummies numbered locally by first occurrence, then
   /// −1 and the local dummies' `spaces`), labelled by ``SlotGraph/smallestLeaf()``.
-  private func canonicalPiece(raw: [Int], spaces: [Int], cache: inout WickPieceCache)
-    -> WickPiece
-  {
-    if let hit = cache.pieces[raw] { return hit }
+  private func canonicalPiece(
+    raw: ArraySlice<Int>, spaces: ArraySlice<Int>, cache: inout WickPieceCache
+  ) -> WickPiece {
+    if let hit = cache.pieces[WickPieceKey(raw)] { return hit }
     var localEdges: [SlotGraph.Edge] = []
-    let end = raw.count - 1 - spaces.count
-    var at = 0
+    let end = raw.endIndex - 1 - spaces.count
+    var at = raw.startIndex
     while at < end {
       let count = raw[at + 1]
       localEdges.append(edge(raw[at], Array(raw[(at + 2)..<(at + 2 + count)])))
       at += 2 + count
     }
+    let spaces = Array(spaces)
     let graph = SlotGraph(vertexColours: spaces, labellingByShape: localEdges)
     let leaf = graph.smallestLeaf()
     var dummySpaces = Array(repeating: 0, count: spaces.count)
@@ -183,7 +188,7 @@ extension WickTable {
     groups.sort { $0.lexicographicallyPrecedes($1) }
     let piece = WickPiece(
       encoding: leaf.form, factors: factors, groups: groups, dummySpaces: dummySpaces)
-    cache.pieces[raw] = piece
+    cache.pieces[WickPieceKey(raw)] = piece
     return piece
   }
 }
@@ -193,7 +198,92 @@ extension WickTable {
 /// isomorphism class, so the same raw component always gets the same piece.
 
 struct WickPieceCache {
-  fileprivate var pieces: [[Int]: WickPiece] = [:]
+  fileprivate var pieces: [WickPieceKey: WickPiece] = [:]
+}
+
+/// A component as met, the key of ``WickPieceCache``, hashed by one fold (``WickHash``): a slice of
+/// the buffer of every component of the monomial where it was met.
+struct WickPieceKey: Hashable {
+  var raw: ArraySlice<Int>
+
+  init(_ raw: ArraySlice<Int>) { self.raw = raw }
+
+  static func == (a: WickPieceKey, b: WickPieceKey) -> Bool { a.raw.elementsEqual(b.raw) }
+
+  func hash(into hasher: inout Hasher) {
+    var h = WickHash.mix(0, UInt64(bitPattern: Int64(raw.count)))
+    for v in raw { h = WickHash.mix(h, UInt64(bitPattern: Int64(v))) }
+    hasher.combine(h)
+  }
+}
+
+/// A canonical form (``WickTable/canonicalLayout(_:cache:)``) in parts: the factors and groups
+/// without dummies (canonical slots, sorted) and the canonical pieces of the components, sorted
+/// by encoding.
+///
+/// The components of a product of two monomials are those of its operands (they share no dummy),
+/// and a component's piece depends only on its isomorphism class; so the layout of a product is
+/// the two layouts merged (``merged(with:)``), without labelling anything again.
+struct WickLayout {
+  var fixedFactors: [WickFactor]
+  var fixedGroups: [[Int]]
+  var pieces: [WickPiece]
+
+  /// The canonical monomial: the fixed factors and groups, then every piece with its dummies
+  /// numbered after the previous pieces'.
+  func monomial(scalars: [WickPower]) -> WickMonomial {
+    var out = WickMonomial()
+    out.scalars = scalars
+    out.factors = fixedFactors
+    out.distinct = fixedGroups
+    if pieces.isEmpty { return out }
+    out.factors.reserveCapacity(fixedFactors.count + pieces.reduce(0) { $0 + $1.factors.count })
+    for p in pieces {
+      let offset = out.dummySpaces.count
+      func shift(_ v: Int) -> Int { v < 0 ? v - offset : v }
+      for f in p.factors {
+        out.factors.append(
+          offset == 0 ? f : WickFactor(shape: f.shape, slots: f.slots.map(shift)))
+      }
+      for g in p.groups { out.distinct.append(offset == 0 ? g : g.map(shift)) }
+      out.dummySpaces += p.dummySpaces
+    }
+    return out
+  }
+
+  /// The layout of the product of the two monomials: fixed factors, fixed groups and pieces
+  /// merged in their orders (equal entries are identical, so the merge is the sorted union).
+  func merged(with other: WickLayout) -> WickLayout {
+    WickLayout(
+      fixedFactors: Self.merge(fixedFactors, other.fixedFactors, by: WickFactor.precedes),
+      fixedGroups: Self.merge(fixedGroups, other.fixedGroups) {
+        $0.lexicographicallyPrecedes($1)
+      },
+      pieces: Self.merge(pieces, other.pieces) {
+        $0.encoding.lexicographicallyPrecedes($1.encoding)
+      })
+  }
+
+  private static func merge<T>(_ a: [T], _ b: [T], by precedes: (T, T) -> Bool) -> [T] {
+    if b.isEmpty { return a }
+    if a.isEmpty { return b }
+    var out: [T] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count && j < b.count {
+      if precedes(b[j], a[i]) {
+        out.append(b[j])
+        j += 1
+      } else {
+        out.append(a[i])
+        i += 1
+      }
+    }
+    out += a[i...]
+    out += b[j...]
+    return out
+  }
 }
 
 /// A canonically labelled component: its factors and constraint groups with local dummies, their
@@ -226,7 +316,7 @@ struct WickComponents {
       }
       return x
     }
-    func link(_ slots: [Int]) {
+    func link(_ slots: some Collection<Int>) {
       var first: Int? = nil
       for v in slots where v < 0 {
         let d = find(wickDummyNumber(v))
@@ -250,7 +340,7 @@ struct WickComponents {
       }
       dummyComponent[d] = componentOfRoot[r]
     }
-    func component(_ slots: [Int]) -> Int {
+    func component(_ slots: some Collection<Int>) -> Int {
       guard let v = slots.first(where: { $0 < 0 }) else { return -1 }
       return dummyComponent[wickDummyNumber(v)]
     }

@@ -60,7 +60,13 @@ struct WickTable {
   mutating func shape(of f: Factor) -> Int {
     let slots = f.slots
     let template = f.withSlots(Array(repeating: Self.placeholder, count: slots.count))
-    if let id = shapeIDs[template] { return id }
+    // A few shapes are compared directly: cheaper than hashing a factor (its names' Unicode
+    // normalisation); the id is the same either way.
+    if shapes.count <= 8 {
+      if let id = shapes.firstIndex(where: { $0.template == template }) { return id }
+    } else if let id = shapeIDs[template] {
+      return id
+    }
     var family: Int? = nil
     if case .tensor(let t) = f { family = familyHeads.firstIndex(of: t.head) }
     var isDelta = false

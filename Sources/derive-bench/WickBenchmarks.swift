@@ -18,7 +18,10 @@ private typealias Expression = Algebra.Expression
 /// - **T4s** integrating out W: E_W[(z·z)^m] with z_i = Σ_j W_{ij} σ(z_{j;a}) and
 ///   E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}: m terms C_W^m n_{ℓ+1}^k n_ℓ^{−m} (Σ_j σ_j σ_j)^m.
 ///
-/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM.
+/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM;
+/// `WICK_REPEATS=<k>` times every case k times (profiling); `WICK_CLOCK=cpu` measures CPU time
+/// instead of elapsed time — the engine's thread's, FORM's user + system time (and its start-up's
+/// likewise) — which the other processes of a loaded machine inflate far less.
 ///
 /// Before timing, each case's engine result is checked against FORM's — T1: the number of terms,
 /// all with coefficient 1; T2: the number of terms with each power of n (the cycle histogram of
@@ -89,6 +92,10 @@ func wickBenchmarks() -> [BenchmarkCase] {
   let environment = ProcessInfo.processInfo.environment
   if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
   if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peers = [] } }
+  if let text = environment["WICK_REPEATS"], let repeats = Int(text), repeats > 0 {
+    for i in cases.indices { cases[i].repeats = repeats }
+  }
+  if FormRunner.clock == .cpu { for i in cases.indices { cases[i].clock = .cpu } }
   return cases
 }
 
@@ -96,7 +103,9 @@ func wickBenchmarks() -> [BenchmarkCase] {
 /// enumerates every pairing and merges at the end) and `stepwise` (the strongest formulation: one
 /// pair contracted per module, identical terms merged after each `.sort`, as an experienced FORM
 /// user writes it — `/work/shared/anchors/bench_form_stepwise.py`). Both report FORM's start-up
-/// (an empty program, measured once per run) beside the ratio. Before the first peer
+/// (an empty program) beside the ratio: for the anchor, the median of 15 runs measured once per
+/// run; for the stepwise program (15 runs, the claim), the median of 15 empty runs alternating
+/// with its own, so that both see the same load. Before the first peer
 /// measurement, `verify` compares the engine's result with the anchor program's output (of
 /// `verification`, an untimed program run once, when given); the stepwise program's result must
 /// have as many terms as the engine's.
@@ -109,6 +118,7 @@ private func wickCase(
   var c = BenchmarkCase(group: "wick", name: name, repeats: repeats) { box.result = engine() }
   guard let formPath = FormRunner.executable else { return c }
   let startup = { FormRunner.startup }
+  let clock = FormRunner.clock
   if let form {
     c.peers.append(
       Peer(
@@ -129,7 +139,7 @@ private func wickCase(
                   .utf8))
             precondition(ok, "engine and FORM disagree on \(name)")
           }
-          return run.seconds
+          return clock == .cpu ? run.cpuSeconds : run.seconds
         }, startup: startup))
   }
   if let stepwise {
@@ -147,8 +157,8 @@ private func wickCase(
                   .utf8))
             precondition(ok, "engine and stepwise FORM disagree on \(name)")
           }
-          return run.seconds
-        }, startup: startup))
+          return clock == .cpu ? run.cpuSeconds : run.seconds
+        }, startup: startup, repeats: 15, startupSample: { FormRunner.startupSample() }))
   }
   return c
 }
@@ -279,8 +289,8 @@ private struct FormOutput {
   }
 }
 
-/// Runs FORM programs in a temporary directory and times them (wall clock from spawn to exit,
-/// including FORM's start-up of a few milliseconds).
+/// Runs FORM programs in a temporary directory and times them (wall clock from spawn to exit, and
+/// the process's CPU time), FORM's start-up of a few milliseconds included.
 private enum FormRunner {
   /// The `form` executable, or nil when FORM is not installed.
   static let executable: String? = {
@@ -292,16 +302,34 @@ private enum FormRunner {
     return nil
   }()
 
-  /// FORM's start-up: the median wall time of 9 runs of an empty program, measured once, the
-  /// first time a peer asks (a lazily initialised constant).
+  /// The clock of the Wick cases (`WICK_CLOCK=cpu`: CPU time; elapsed time otherwise).
+  static let clock: BenchmarkClock =
+    ProcessInfo.processInfo.environment["WICK_CLOCK"] == "cpu" ? .cpu : .wall
+
+  /// FORM's start-up: the median time (by ``clock``) of 15 runs of an empty program, measured
+  /// once, the first time a peer asks (a lazily initialised constant).
   static let startup: Double? = executable.flatMap { exe in
-    let times = (0..<9).compactMap { _ in
-      run("#-\nLocal E = 1;\n.end\n", executable: exe)?.seconds
+    let times = (0..<15).compactMap { _ in
+      run("#-\nLocal E = 1;\n.end\n", executable: exe).map {
+        clock == .cpu ? $0.cpuSeconds : $0.seconds
+      }
     }
     return times.isEmpty ? nil : median(times)
   }
 
-  static func run(_ program: String, executable: String) -> (seconds: Double, output: FormOutput)? {
+  /// One run of an empty program (by ``clock``): FORM's start-up, sampled between the stepwise
+  /// program's runs.
+  static func startupSample() -> Double? {
+    guard let exe = executable, let run = run("#-\nLocal E = 1;\n.end\n", executable: exe) else {
+      return nil
+    }
+    return clock == .cpu ? run.cpuSeconds : run.seconds
+  }
+
+  /// Runs `program`: its elapsed time, its CPU time (user + system, from `wait4`) and its output.
+  static func run(_ program: String, executable: String) -> (
+    seconds: Double, cpuSeconds: Double, output: FormOutput
+  )? {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("wick-bench-\(UUID().uuidString)")
     guard (try? fm.createDirectory(at: dir, withIntermediateDirectories: true)) != nil else {
@@ -312,7 +340,7 @@ private enum FormRunner {
     guard (try? program.write(to: file, atomically: true, encoding: .utf8)) != nil else {
       return nil
     }
-    // posix_spawn + waitpid rather than Foundation's Process, whose run-loop machinery adds tens
+    // posix_spawn + wait4 rather than Foundation's Process, whose run-loop machinery adds tens
     // of milliseconds per launch on a loaded machine; FORM's own start-up (a few ms) is counted.
     let output = dir.appendingPathComponent("task.log").path
     var actions = posix_spawn_file_actions_t()
@@ -333,11 +361,14 @@ private enum FormRunner {
     let start = DispatchTime.now().uptimeNanoseconds
     guard posix_spawn(&pid, executable, &actions, nil, &argv, environ) == 0 else { return nil }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    func secondsOf(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    let cpuSeconds = secondsOf(usage.ru_utime) + secondsOf(usage.ru_stime)
     guard status == 0, let data = fm.contents(atPath: output) else { return nil }
     let text = String(decoding: data, as: UTF8.self)
-    return (seconds, parse(text))
+    return (seconds, cpuSeconds, parse(text))
   }
 
   static func parse(_ text: String) -> FormOutput {

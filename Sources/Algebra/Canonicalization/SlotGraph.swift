@@ -113,21 +113,27 @@ public struct SlotGraph: Sendable {
 
   /// Seed colour and the sorted (label, class) pairs of the occurrences, ranked.
   func initialColours() -> [Int] {
-    let keys: [[Int]] = vertexColours.indices.map { d in
-      var pairs: [(Int, Int)] = occurrences[d].map { occ in
+    // The keys one after the other in `keys`, vertex d's from `starts[d]`.
+    var keys: [Int] = []
+    var starts: [Int] = []
+    starts.reserveCapacity(vertexCount + 1)
+    var pairs: [(Int, Int)] = []
+    for d in vertexColours.indices {
+      pairs.removeAll(keepingCapacity: true)
+      for occ in occurrences[d] {
         let edge = edges[occ.edge]
-        return (edge.label, edge.classes[occ.slot])
+        pairs.append((edge.label, edge.classes[occ.slot]))
       }
       pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-      var key = [vertexColours[d]]
-      key.reserveCapacity(1 + 2 * pairs.count)
+      starts.append(keys.count)
+      keys.append(vertexColours[d])
       for (l, c) in pairs {
-        key.append(l)
-        key.append(c)
+        keys.append(l)
+        keys.append(c)
       }
-      return key
     }
-    return Self.ranks(keys)
+    starts.append(keys.count)
+    return Self.ranks(flat: keys, starts: starts)
   }
 
   /// Refines `start` (dense ranks) until the number of cells is stable. A vertex's key starts
@@ -140,10 +146,21 @@ public struct SlotGraph: Sendable {
     var colours = start
     var cells = Self.cellCount(colours)
     var neighbours: [(Int, Int)] = []
+    // A vertex's key is its colour, then for each of its occurrences in lexicographic order of
+    // their keys, the occurrence key's length and the key: edge label, slot class, the number
+    // of other vertices in the edge and their (slot class, colour) pairs, sorted. The keys of a
+    // round are written one after the other into `keys` (vertex d's from `keyStart[d]`), the
+    // occurrence keys of the vertex being keyed into `occurrenceKeys`.
+    var keys: [Int] = []
+    var keyStart = Array(repeating: 0, count: k + 1)
+    var occurrenceKeys: [Int] = []
+    var occurrenceStart: [Int] = []
+    var occurrenceOrder: [Int] = []
     while cells < k {
-      let keys: [[Int]] = (0..<k).map { d in
-        var occurrenceKeys: [[Int]] = []
-        occurrenceKeys.reserveCapacity(occurrences[d].count)
+      keys.removeAll(keepingCapacity: true)
+      for d in 0..<k {
+        occurrenceKeys.removeAll(keepingCapacity: true)
+        occurrenceStart.removeAll(keepingCapacity: true)
         for occ in occurrences[d] {
           let edge = edges[occ.edge]
           neighbours.removeAll(keepingCapacity: true)
@@ -152,29 +169,53 @@ public struct SlotGraph: Sendable {
             if other != d { neighbours.append((edge.classes[s], colours[other])) }
           }
           neighbours.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-          var key = [edge.label, edge.classes[occ.slot], neighbours.count]
-          key.reserveCapacity(3 + 2 * neighbours.count)
+          occurrenceStart.append(occurrenceKeys.count)
+          occurrenceKeys.append(edge.label)
+          occurrenceKeys.append(edge.classes[occ.slot])
+          occurrenceKeys.append(neighbours.count)
           for (c, colour) in neighbours {
-            key.append(c)
-            key.append(colour)
+            occurrenceKeys.append(c)
+            occurrenceKeys.append(colour)
           }
-          occurrenceKeys.append(key)
         }
-        occurrenceKeys.sort { $0.lexicographicallyPrecedes($1) }
-        var key = [colours[d]]
-        for o in occurrenceKeys {
-          key.append(o.count)
-          key += o
+        occurrenceStart.append(occurrenceKeys.count)
+        let count = occurrenceStart.count - 1
+        occurrenceOrder.removeAll(keepingCapacity: true)
+        occurrenceOrder.append(contentsOf: 0..<count)
+        occurrenceOrder.sort { a, b in
+          occurrenceKeys[occurrenceStart[a]..<occurrenceStart[a + 1]].lexicographicallyPrecedes(
+            occurrenceKeys[occurrenceStart[b]..<occurrenceStart[b + 1]])
         }
-        return key
+        keyStart[d] = keys.count
+        keys.append(colours[d])
+        for o in occurrenceOrder {
+          keys.append(occurrenceStart[o + 1] - occurrenceStart[o])
+          keys.append(contentsOf: occurrenceKeys[occurrenceStart[o]..<occurrenceStart[o + 1]])
+        }
       }
-      let refined = Self.ranks(keys)
+      keyStart[k] = keys.count
+      let refined = Self.ranks(flat: keys, starts: keyStart)
       let count = Self.cellCount(refined)
       colours = refined
       if count == cells { break }
       cells = count
     }
     return colours
+  }
+
+  /// Dense ranks (0, 1, …) in lexicographic order of the keys `flat[starts[i]..<starts[i + 1]]`
+  /// (the same as ``ranks(_:)`` of the keys as arrays).
+  static func ranks(flat: [Int], starts: [Int]) -> [Int] {
+    let n = starts.count - 1
+    func key(_ i: Int) -> ArraySlice<Int> { flat[starts[i]..<starts[i + 1]] }
+    let order = (0..<n).sorted { key($0).lexicographicallyPrecedes(key($1)) }
+    var out = Array(repeating: 0, count: n)
+    var rank = 0
+    for (m, i) in order.enumerated() {
+      if m > 0 && !key(i).elementsEqual(key(order[m - 1])) { rank += 1 }
+      out[i] = rank
+    }
+    return out
   }
 
   /// Dense ranks (0, 1, …) of the keys in lexicographic order.
@@ -225,6 +266,7 @@ public struct SlotGraph: Sendable {
     let vb = Self.slotValue(ofVertex: b)
     var touched = occurrences[a].map(\.edge) + occurrences[b].map(\.edge)
     touched.sort()
+    if let plain = swapPreservesPlainEdges(touched, va, vb) { return plain }
     var before: [[Int]] = []
     var after: [[Int]] = []
     for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
@@ -235,6 +277,45 @@ public struct SlotGraph: Sendable {
     before.sort { $0.lexicographicallyPrecedes($1) }
     after.sort { $0.lexicographicallyPrecedes($1) }
     return before == after
+  }
+
+  /// Whether exchanging the slot values `va` and `vb` maps the multiset of `touched` edges (sorted,
+  /// with repetitions) onto itself, when none of them has a slot symmetry (then an edge's form is
+  /// its shape and slots as they stand): every swapped edge is matched with an unmatched equal
+  /// one, greedily, which decides multiset equality because equality is an equivalence. Nil
+  /// when some touched edge has a symmetry (the caller compares canonical arrangements).
+  private func swapPreservesPlainEdges(_ touched: [Int], _ va: Int, _ vb: Int) -> Bool? {
+    var distinct = touched
+    var count = 0
+    for (n, e) in touched.enumerated() where n == 0 || touched[n - 1] != e {
+      if !edges[e].symmetry.isTrivial { return nil }
+      distinct[count] = e
+      count += 1
+    }
+    // `distinct[0..<count]`: the touched edges; a matched one is marked by −1 − edge.
+    for n in 0..<count {
+      let edge = edges[distinct[n] < 0 ? -1 - distinct[n] : distinct[n]]
+      var found = false
+      for m in 0..<count where distinct[m] >= 0 {
+        let other = edges[distinct[m]]
+        guard other.shape == edge.shape, other.slots.count == edge.slots.count else { continue }
+        var equal = true
+        for (x, y) in zip(edge.slots, other.slots) {
+          let swapped = x == va ? vb : (x == vb ? va : x)
+          if swapped != y {
+            equal = false
+            break
+          }
+        }
+        if equal {
+          distinct[m] = -1 - distinct[m]
+          found = true
+          break
+        }
+      }
+      if !found { return false }
+    }
+    return true
   }
 
   /// Whether every vertex other than `a` and `excluded` that shares an edge with `a` also shares

@@ -131,17 +131,37 @@ extension Term {
   public func multiplied(by other: Term) -> Term {
     var a = monomial
     var b = other.monomial
-    let aIndices = Set(a.allIndices)
+    // Renaming needs a summed index on one side; products of unsummed factors (the common case
+    // while a product is being built) skip the index sets.
+    if !a.summed.isEmpty || !b.summed.isEmpty {
+      rename(&a, &b)
+    }
+    var scalars = a.scalars
+    for p in b.scalars { scalars.append(p) }
+    let merged = mergeScalars(scalars)
+    let m = Monomial(
+      scalars: merged, factors: a.factors + b.factors, summed: (a.summed + b.summed).sorted(),
+      distinct: a.distinct + b.distinct)
+    return Term(coefficient * other.coefficient, m)
+  }
+
+  /// Renames the dummies of `b` apart from every index of `a`, then those of `a` apart from the
+  /// indices of `b` (see ``multiplied(by:)``).
+  private func rename(_ a: inout Monomial, _ b: inout Monomial) {
     let bIndices = Set(b.allIndices)
     var next = Swift.max(a.maxDummyNumber, b.maxDummyNumber) + 1
-    if b.summed.contains(where: { aIndices.contains($0) }) {
-      var map: [Index: Index] = [:]
-      for s in b.summed {
-        map[s] = Index(s.space, .dummy(next))
-        next += 1
+    if !b.summed.isEmpty {
+      let aIndices = Set(a.allIndices)
+      if b.summed.contains(where: { aIndices.contains($0) }) {
+        var map: [Index: Index] = [:]
+        for s in b.summed {
+          map[s] = Index(s.space, .dummy(next))
+          next += 1
+        }
+        b = b.renamed(map)
       }
-      b = b.renamed(map)
     }
+    if a.summed.isEmpty { return }
     let bFree = Set(b.freeIndices)
     if a.summed.contains(where: {
       bFree.contains($0) || (bIndices.contains($0) && !b.summed.contains($0))
@@ -153,13 +173,6 @@ extension Term {
       }
       a = a.renamed(map)
     }
-    var scalars = a.scalars
-    for p in b.scalars { scalars.append(p) }
-    let merged = mergeScalars(scalars)
-    let m = Monomial(
-      scalars: merged, factors: a.factors + b.factors, summed: (a.summed + b.summed).sorted(),
-      distinct: a.distinct + b.distinct)
-    return Term(coefficient * other.coefficient, m)
   }
 }
 

@@ -104,6 +104,16 @@ public struct TermCollector {
 
   /// Adds `c` times `m`.
   public mutating func add(_ c: Rational, _ m: Monomial) {
+    add(c, m, factorIDs: nil)
+  }
+
+  /// The ids (``factorID(_:)``) of the factors of `m`, in order: what ``add(_:_:factorIDs:)``
+  /// takes, for callers that add many monomials with the same factors.
+  public mutating func factorIDs(of m: Monomial) -> [Int] { m.factors.map { factorID($0) } }
+
+  /// Adds `c` times `m`, whose factors have the ids `ids` (``factorIDs(of:)``), or are interned
+  /// here when `ids` is nil.
+  public mutating func add(_ c: Rational, _ m: Monomial, factorIDs ids: [Int]?) {
     coefficients.append(c)
     bare.append(m.replacingFactors(with: []))
     scalarList.append(-1)
@@ -111,7 +121,11 @@ public struct TermCollector {
     raw.append(m.inverseWidthOrder)
     raw.append(m.widthDegree)
     raw.append(m.factors.count)
-    for f in m.factors { raw.append(factorID(f)) }
+    if let ids {
+      raw += ids
+    } else {
+      for f in m.factors { raw.append(factorID(f)) }
+    }
     raw.append(m.scalars.count)
     for p in m.scalars { raw.append(power(p)) }
     raw.append(m.summed.count)
