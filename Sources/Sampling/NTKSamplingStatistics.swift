@@ -142,7 +142,8 @@ public struct NTKSamplingStatistics: Hashable, Sendable, Codable {
         block.lower >= next, block.lower < block.upper,
         block.upper <= SamplingStatistics.maximumNetworks, block.moments.count == widths.count,
         block.moments.allSatisfy({
-          $0.count == block.upper - block.lower && $0.mean.count == dimension
+          $0.count == block.upper - block.lower && $0.pattern == .dense(dimension)
+            && $0.mean.count == dimension
             && $0.comoment.count == dimension * (dimension + 1) / 2
         })
       else { throw fail("NTK blocks out of order, out of range or of the wrong shape") }
