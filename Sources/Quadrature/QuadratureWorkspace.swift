@@ -40,6 +40,8 @@ struct QuadratureWorkspace {
   let peakLocation: UnsafeMutablePointer<Double>  // r
   let exponents: UnsafeMutablePointer<Int>  // monomials × r
   let closure: (([Double]) -> Double)?
+  /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
+  let foldsOutermostLevel: Bool
 
   // Gauss–Legendre rules, flattened.
   let ruleCount: Int
@@ -96,6 +98,7 @@ struct QuadratureWorkspace {
     maximumPieceLength = plan.options.maximumPieceLength
     fixedNodes = plan.options.nodesPerPiece
     closure = plan.closure
+    foldsOutermostLevel = plan.foldsOutermostLevel
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -335,8 +338,17 @@ struct QuadratureWorkspace {
     let count = monomialCount
     let accumulator = accumulators + j * count
     accumulator.initialize(repeating: 0, count: count)
-    let points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
-    let pointCount = buildBreakpoints(level: j, into: points)
+    var points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
+    var pointCount = buildBreakpoints(level: j, into: points)
+    let folds = j == 0 && foldsOutermostLevel
+    if folds {
+      // The right half of the mesh: 0, then the breakpoints above it (points[0] = −U < 0).
+      var first = 1
+      while first < pointCount - 1 && points[first] <= 0 { first += 1 }
+      points += first - 1
+      pointCount -= first - 1
+      points[0] = 0
+    }
     var lengthCap = maximumPieceLength
     if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
     let isLeaf = j == rank - 1
@@ -427,6 +439,9 @@ struct QuadratureWorkspace {
           for m in 0..<count { accumulator[m] += factor * inner[m] }
         }
       }
+    }
+    if folds {
+      for m in 0..<count { accumulator[m] *= 2 }
     }
   }
 
