@@ -76,6 +76,8 @@ public struct GaussianExpectation: Sendable {
     /// even (tanh, erf, sin, z and their derivatives, an even number of them odd), integrate
     /// the outermost level over [0, U] only and double it: u ↦ −u maps z to −z and leaves
     /// the integrand unchanged, so each half-space holds half the integral (half the work).
+    /// Likewise the leaf interpolant (``useLeafInterpolation``) of a coordinate whose factors
+    /// all have a parity is sampled on half its interval.
     public var useParityFolding: Bool
 
     /// Options with the documented defaults.

@@ -42,6 +42,9 @@ struct QuadratureWorkspace {
   let closure: (([Double]) -> Double)?
   /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
   let foldsOutermostLevel: Bool
+  /// ``GaussianExpectation/Options/useParityFolding``: also lets the leaf interpolant use the
+  /// parity of its coordinate's factors.
+  let usesParity: Bool
 
   // Gauss–Legendre rules, flattened.
   let ruleCount: Int
@@ -99,6 +102,7 @@ struct QuadratureWorkspace {
     fixedNodes = plan.options.nodesPerPiece
     closure = plan.closure
     foldsOutermostLevel = plan.foldsOutermostLevel
+    usesParity = plan.options.useParityFolding
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -286,8 +290,18 @@ struct QuadratureWorkspace {
     radius *= truncation
     let offset = partial + j * dimension + s
     let useStatic = staticLeafCount > 0
+    // g(−c) = p g(c) when every factor of s has a parity (their product p); only with
+    // parity folding on, so that the reference options sample the whole interval.
+    var parity: Int? = usesParity ? 1 : nil
+    for f in factorStart[s]..<factorStart[s + 1] {
+      guard let p = factors[f].parity, let q = parity else {
+        parity = nil
+        break
+      }
+      parity = p * q
+    }
     leafInterpolant = LeafInterpolant(
-      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance)
+      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity
     ) { c in
       offset.pointee = c
       if useStatic {

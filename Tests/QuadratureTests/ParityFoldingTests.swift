@@ -108,4 +108,24 @@ struct ParityFoldingTests {
         "\(factors.map(\.function)): \(value) vs \(exact)")
     }
   }
+
+  /// g(c) = E[sin(c + 0.7u)] = sin(c) e^{−0.245} (odd) and E[cos(c + 0.7u)] (even), sampled
+  /// on [0, 9] only and read on [−9, 9] through the parity.
+  @Test func leafInterpolantUsesTheParity() throws {
+    let damping = exp(-0.5 * 0.49)
+    for (parity, g) in [(-1, { (c: Double) in sin(c) * damping }), (1, { cos($0) * damping })] {
+      var sampled: [Double] = []
+      let interpolant = try #require(
+        LeafInterpolant(radius: 9, initialPieces: 8, tolerance: 5e-14, parity: parity) { c in
+          sampled.append(c)
+          return g(c)
+        })
+      defer { interpolant.deallocate() }
+      #expect(sampled.allSatisfy { $0 >= 0 })
+      for i in 0...1000 {
+        let c = -9 + 18 * Double(i) / 1000
+        #expect(abs(interpolant(c) - g(c)) <= 1e-12, "parity \(parity), c = \(c)")
+      }
+    }
+  }
 }
