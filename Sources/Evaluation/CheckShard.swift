@@ -290,7 +290,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     guard layout.sampleCount <= NTKStatisticsLayout.maximumSampleCount else {
       return "NTK statistics for more than \(NTKStatisticsLayout.maximumSampleCount) inputs"
     }
-    let dimension = NTKStatisticsLayout(samples: layout).dimension
+    let pattern = CoMomentPattern.ntk(NTKStatisticsLayout(samples: layout))
     let n0 = inputs.first?.count ?? 0
     for (step, entry) in ntk.enumerated() {
       let expected = widths.map { $0 << step }
@@ -303,9 +303,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
         let fanIn = index == 0 ? n0 : expected[index - 1]
         let moments = layer.moments
         guard layer.layer == index + 1, layer.width == expected[index], layer.fanIn == fanIn,
-          moments.count == count, moments.pattern == .dense(dimension),
-          moments.mean.count == dimension,
-          moments.comoment.count == dimension * (dimension + 1) / 2,
+          moments.count == count, moments.pattern == pattern,
+          moments.mean.count == pattern.dimension, moments.comoment.count == pattern.entryCount,
           moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
         else { return "scan step \(step), layer \(index + 1): malformed NTK statistics" }
       }

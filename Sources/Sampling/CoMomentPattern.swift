@@ -30,6 +30,9 @@ public struct CoMomentPattern: Hashable, Sendable {
     /// the `P(P+1)/2` pairs of pairs `p ≤ q` in lexicographic order
     /// (``CoMomentPattern/pairProducts(pairCount:)``).
     case pairProducts
+    /// The per-layer NTK vector of ``NTKStatisticsLayout``
+    /// (``CoMomentPattern/ntk(_:)``).
+    case ntk
   }
 
   public let kind: Kind
@@ -67,8 +70,26 @@ public struct CoMomentPattern: Hashable, Sendable {
       blockCount: pairCount, factors: factors)
   }
 
+  /// The pattern of the NTK vector of `layout` (``NTKStatisticsLayout``): the block of the `P`
+  /// means `H̄_p` and `P` metrics `Ĝ_q`; the products `H̄_p H̄_q` (pairs of pairs) and
+  /// `H̄_p Ĝ_q` with their factors; the conditional means `β`, `φ` and the direct means, whose
+  /// variances alone are read.
+  public static func ntk(_ layout: NTKStatisticsLayout) -> CoMomentPattern {
+    let pairCount = layout.samples.pairCount
+    var factors: [Int] = []
+    for (p, q) in layout.samples.pairPairs {
+      factors += [layout.meanOffset + p, layout.meanOffset + q]
+    }
+    for p in 0..<pairCount {
+      for q in 0..<pairCount { factors += [layout.meanOffset + p, layout.metricOffset + q] }
+    }
+    return CoMomentPattern(
+      kind: .ntk, dimension: layout.dimension, blockCount: 2 * pairCount, factors: factors)
+  }
+
   /// The pattern of `kind` for `dimension` components, or nil when no such pattern has that
-  /// dimension (a `pairProducts` dimension is `P + P(P+1)/2`).
+  /// dimension (a `pairProducts` dimension is `P + P(P+1)/2`, an `ntk` one that of an
+  /// ``NTKStatisticsLayout``).
   public init?(kind: Kind, dimension: Int) {
     guard dimension >= 0 else { return nil }
     switch kind {
@@ -79,6 +100,16 @@ public struct CoMomentPattern: Hashable, Sendable {
       while p + p * (p + 1) / 2 < dimension { p += 1 }
       guard p + p * (p + 1) / 2 == dimension else { return nil }
       self = .pairProducts(pairCount: p)
+    case .ntk:
+      var s = 1
+      while s < NTKStatisticsLayout.maximumSampleCount
+        && NTKStatisticsLayout(samples: SampleIndexLayout(sampleCount: s)).dimension < dimension
+      {
+        s += 1
+      }
+      let layout = NTKStatisticsLayout(samples: SampleIndexLayout(sampleCount: s))
+      guard layout.dimension == dimension else { return nil }
+      self = .ntk(layout)
     }
   }
 

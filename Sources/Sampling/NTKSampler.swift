@@ -197,10 +197,12 @@ public struct NTKSampler: NetworkSampler {
         statisticsLength: statisticsLength))
     let rows = Double(SamplingStatistics.chunkSize) * Double(statisticsLength)
     let pattern = layout.momentPattern
-    let e = Double(ntkLayout.dimension)
+    let ntkPattern = CoMomentPattern.ntk(ntkLayout)
     let moments =
       Double(widths.count)
-      * (2 * Double(pattern.dimension + pattern.entryCount) + e + e * (e + 1) / 2)
+      * Double(
+        2 * (pattern.dimension + pattern.entryCount) + ntkPattern.dimension
+          + ntkPattern.entryCount)
     let chunks = Double(
       (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize)
     let wave = Swift.min(chunks, 8 * workers)
@@ -255,6 +257,7 @@ public struct NTKSampler: NetworkSampler {
     }
     var chunk = NTKChunkMoments(preactivation: [], metric: [], ntk: [])
     let pattern = layout.momentPattern
+    let ntkPattern = CoMomentPattern.ntk(ntkLayout)
     for layer in 0..<depth {
       chunk.preactivation.append(
         SampleMoments(
@@ -266,7 +269,7 @@ public struct NTKSampler: NetworkSampler {
       chunk.ntk.append(
         SampleMoments(
           rows: rows, count: count, stride: length, offset: depth * 2 * block + layer * e,
-          dimension: e))
+          pattern: ntkPattern))
     }
     return chunk
   }

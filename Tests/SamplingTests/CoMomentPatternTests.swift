@@ -138,3 +138,34 @@ import Testing
     }
   }
 }
+
+extension CoMomentPatternTests {
+  /// The NTK estimators read the same numbers from ``CoMomentPattern/ntk(_:)`` moments as from
+  /// dense ones, and the pattern keeps far fewer co-moments.
+  @Test func ntkEstimatesEqualTheDenseOnes() {
+    let layout = NTKStatisticsLayout(samples: SampleIndexLayout(sampleCount: 2))
+    let pattern = CoMomentPattern.ntk(layout)
+    let d = layout.dimension
+    #expect(pattern.dimension == d)
+    #expect(CoMomentPattern(kind: .ntk, dimension: d) == pattern)
+    #expect(CoMomentPattern(kind: .ntk, dimension: d + 1) == nil)
+    #expect(pattern.entryCount * 4 < d * (d + 1) / 2)
+    var generator = Xoshiro256PlusPlus(seed: 12)
+    let count = 70
+    let rows = (0..<(count * d)).map { _ in 1 + generator.nextStandardNormal() }
+    rows.withUnsafeBufferPointer { buffer in
+      func estimates(_ pattern: CoMomentPattern) -> NTKLayerEstimates {
+        var moments = SampleMoments(
+          rows: buffer.baseAddress!, count: 40, stride: d, offset: 0, pattern: pattern)
+        moments.merge(
+          SampleMoments(
+            rows: buffer.baseAddress! + 40 * d, count: count - 40, stride: d, offset: 0,
+            pattern: pattern))
+        return NTKLayerEstimates(
+          statistics: NTKLayerStatistics(layer: 2, width: 6, fanIn: 5, moments: moments),
+          layout: layout)
+      }
+      #expect(estimates(pattern) == estimates(.dense(d)))
+    }
+  }
+}
