@@ -218,8 +218,10 @@ extension SampleMoments: Codable {
   private enum CodingKeys: String, CodingKey { case count, mean, comoment, pattern }
 
   /// Decodes the count, means and co-moments; the pattern is named by its kind (absent:
-  /// dense) and sized by the number of means. The lengths are checked by the statistics that
-  /// hold the moments (``SamplingStatistics``), which know the shape to expect.
+  /// dense) and sized by the number of means, and the co-moments must be as many as it keeps
+  /// (so that a damaged file cannot make a merge index out of range). Whether the pattern is
+  /// the one expected is checked by the statistics that hold the moments
+  /// (``SamplingStatistics``), which know the shape.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let count = try container.decode(Int.self, forKey: .count)
@@ -231,6 +233,11 @@ extension SampleMoments: Codable {
       throw DecodingError.dataCorruptedError(
         forKey: .pattern, in: container,
         debugDescription: "no \(kind) co-moment pattern has \(mean.count) components")
+    }
+    guard comoment.count == pattern.entryCount else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .comoment, in: container,
+        debugDescription: "comoment has the wrong length for its \(kind) pattern")
     }
     self.pattern = pattern
     self.count = count
