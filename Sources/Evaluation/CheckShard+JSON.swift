@@ -6,7 +6,9 @@ import Sampling
 /// reads back: every object's keys sorted by their UTF-8 bytes, doubles in their shortest
 /// round-trip form, `/` escaped — the bytes Foundation's `JSONEncoder` with `.sortedKeys` wrote
 /// for format version 3 (the shard files kept their bytes when the project got one JSON writer);
-/// version 4 holds each scan step's blocks (``StatisticsBlock``) instead of its total.
+/// version 4 holds each scan step's blocks (``StatisticsBlock``) instead of its total; version 5
+/// keeps only the co-moments the estimators read (``Sampling/CoMomentPattern``, named by a
+/// `pattern` member of the moments that keep fewer than all).
 extension CheckShard {
   /// The shard file: one line of JSON, keys sorted (deterministic bytes for the same content).
   ///
@@ -93,12 +95,16 @@ extension CheckShard {
     ])
   }
 
-  /// `SampleMoments`: count, mean, packed co-moments.
+  /// `SampleMoments`: count, mean, the kept co-moments and, unless dense, the pattern's kind.
   static func json(_ moments: SampleMoments) throws -> JSONValue {
-    .object(sortingKeys: [
+    var members: [String: JSONValue] = [
       "count": .int(moments.count),
       "mean": .array(try moments.mean.map(number)),
       "comoment": .array(try moments.comoment.map(number)),
-    ])
+    ]
+    if moments.pattern.kind != .dense {
+      members["pattern"] = .string(moments.pattern.kind.rawValue)
+    }
+    return .object(sortingKeys: members)
   }
 }

@@ -16,7 +16,7 @@ import Sampling
 public struct CheckShard: Codable, Sendable, Equatable {
   /// The file format tag and version; other values are refused.
   public static let formatName = "derive-check-shard"
-  public static let formatVersion = 4
+  public static let formatVersion = 5
 
   public var format: String
   public var version: Int
@@ -75,8 +75,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
   /// A 64-bit FNV-1a hash, as 16 hexadecimal digits, of a canonical serialization of the run's
   /// numbers: the range, scan, seed, network count and sampler, then per scan step the sample
   /// count, the widths and, per block, its level, index and networks and, per layer, its number,
-  /// width and both moment blocks (count, the IEEE bit patterns of every mean and co-moment, and
-  /// the array lengths), then — only when present, so shards without the NTK keep their
+  /// width and both moment blocks (the co-moment pattern's kind unless dense, count, the IEEE
+  /// bit patterns of every mean and kept co-moment, and the array lengths), then — only when present, so shards without the NTK keep their
   /// checksums — the NTK statistics (learning rates, input dimension, and per step and block its
   /// level, index, networks and moments). It detects edits and damage, not deliberate forgery (it is not a
   /// cryptographic signature).
@@ -90,6 +90,9 @@ public struct CheckShard: Codable, Sendable, Equatable {
     }
     func mix(_ value: Int) { mix(UInt64(bitPattern: Int64(value))) }
     func mix(_ moments: SampleMoments) {
+      if moments.pattern.kind != .dense {
+        for byte in moments.pattern.kind.rawValue.utf8 { mix(Int(byte)) }
+      }
       mix(moments.count)
       mix(moments.mean.count)
       for x in moments.mean { mix(x.bitPattern) }
@@ -238,7 +241,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
       widths.allSatisfy({ (1...Self.maximumWidth).contains($0) })
     else { return "widths out of range" }
     let layout = SampleIndexLayout(sampleCount: s)
-    let dimension = layout.pairCount + layout.fourPointCount
+    let pattern = layout.momentPattern
     let count = upper - lower
     for (step, statistics) in statistics.enumerated() {
       let expected = widths.map { $0 << step }
@@ -250,8 +253,9 @@ public struct CheckShard: Codable, Sendable, Equatable {
           return "scan step \(step): layer \(index + 1) is numbered or sized wrongly"
         }
         for moments in [layer.preactivation, layer.metric] {
-          guard moments.count == count, moments.mean.count == dimension,
-            moments.comoment.count == dimension * (dimension + 1) / 2
+          guard moments.count == count, moments.pattern == pattern,
+            moments.mean.count == pattern.dimension,
+            moments.comoment.count == pattern.entryCount
           else {
             return
               "scan step \(step), layer \(index + 1): mean or comoment has the wrong length or count"
@@ -286,7 +290,7 @@ public struct CheckShard: Codable, Sendable, Equatable {
     guard layout.sampleCount <= NTKStatisticsLayout.maximumSampleCount else {
       return "NTK statistics for more than \(NTKStatisticsLayout.maximumSampleCount) inputs"
     }
-    let dimension = NTKStatisticsLayout(samples: layout).dimension
+    let pattern = CoMomentPattern.ntk(NTKStatisticsLayout(samples: layout))
     let n0 = inputs.first?.count ?? 0
     for (step, entry) in ntk.enumerated() {
       let expected = widths.map { $0 << step }
@@ -299,8 +303,8 @@ public struct CheckShard: Codable, Sendable, Equatable {
         let fanIn = index == 0 ? n0 : expected[index - 1]
         let moments = layer.moments
         guard layer.layer == index + 1, layer.width == expected[index], layer.fanIn == fanIn,
-          moments.count == count, moments.mean.count == dimension,
-          moments.comoment.count == dimension * (dimension + 1) / 2,
+          moments.count == count, moments.pattern == pattern,
+          moments.mean.count == pattern.dimension, moments.comoment.count == pattern.entryCount,
           moments.mean.allSatisfy(\.isFinite), moments.comoment.allSatisfy(\.isFinite)
         else { return "scan step \(step), layer \(index + 1): malformed NTK statistics" }
       }

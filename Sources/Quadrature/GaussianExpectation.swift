@@ -23,7 +23,10 @@
 ///   or the weight is negligible are skipped;
 /// * a smooth innermost level (no kinks) is integrated on one static mesh, planned with the
 ///   same bound for the worst placement of its features at the strictest tolerance, whose
-///   weights are computed once (unless ``Options/useStaticLeafMesh`` is off).
+///   weights are computed once (unless ``Options/useStaticLeafMesh`` is off);
+/// * an integrand even under z ↦ −z (every factor odd or even, three or more levels) has its
+///   outermost level integrated over [0, U] only and doubled (unless
+///   ``Options/useParityFolding`` is off).
 ///
 /// Accuracy contract: for the activations of `Activation` and covariances with entries up to
 /// ~10², the absolute error is below ~10⁻¹² · ⟨|F|⟩_K — i.e. 10⁻¹² relative whenever the result
@@ -69,6 +72,13 @@ public struct GaussianExpectation: Sendable {
     /// (`LeafInterpolant`): an outer point then costs one polynomial sum instead of a leaf
     /// quadrature.
     public var useLeafInterpolation: Bool
+    /// With three or more Cholesky levels and factors of definite parity whose product is
+    /// even (tanh, erf, sin, z and their derivatives, an even number of them odd), integrate
+    /// the outermost level over [0, U] only and double it: u ↦ −u maps z to −z and leaves
+    /// the integrand unchanged, so each half-space holds half the integral (half the work).
+    /// Likewise the leaf interpolant (``useLeafInterpolation``) of a coordinate whose factors
+    /// all have a parity is sampled on half its interval.
+    public var useParityFolding: Bool
 
     /// Options with the documented defaults.
     ///
@@ -78,9 +88,10 @@ public struct GaussianExpectation: Sendable {
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
       useHermiteSeries: Bool = true, useStaticLeafMesh: Bool = true,
-      useLeafInterpolation: Bool = true
+      useLeafInterpolation: Bool = true, useParityFolding: Bool = true
     ) {
       self.useLeafInterpolation = useLeafInterpolation
+      self.useParityFolding = useParityFolding
       self.tolerance = tolerance
       self.truncation = truncation
       self.maximumPieceLength = maximumPieceLength
@@ -93,15 +104,16 @@ public struct GaussianExpectation: Sendable {
     }
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
-    /// mesh and a wider truncation, no closed forms, no Hermite series, no static leaf mesh
-    /// and no leaf interpolant (always the adaptive nested quadrature, an independent check of
-    /// the others). (Brute
+    /// mesh and a wider truncation, no closed forms, no Hermite series, no static leaf mesh,
+    /// no leaf interpolant and no parity folding (always the adaptive nested quadrature over
+    /// the whole space, an independent check of the others). (Brute
     /// force — many nodes on uniform pieces — is no better: its rounding error on cancelling
     /// integrands is ~10⁻¹³.)
     public static var reference: Options {
       Options(
         tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
-        useHermiteSeries: false, useStaticLeafMesh: false, useLeafInterpolation: false)
+        useHermiteSeries: false, useStaticLeafMesh: false, useLeafInterpolation: false,
+        useParityFolding: false)
     }
 
     /// Whether every knob is in its valid range.

@@ -35,6 +35,20 @@ extension GaussianFactor.Function {
     }
   }
 
+  /// +1 when the function is even, f(−z) = f(z); −1 when it is odd, f(−z) = −f(z); nil when
+  /// it is neither. Odd activations (linear, tanh, erf, sin) have derivatives of alternating
+  /// parity; zᵏ has parity (−1)ᵏ.
+  var parity: Int? {
+    switch self {
+    case .power(let k): return k % 2 == 0 ? 1 : -1
+    case .activation(let activation, let order):
+      switch activation {
+      case .linear, .tanh, .erf, .sin: return order % 2 == 0 ? -1 : 1
+      case .relu, .leakyRelu, .gelu, .swish, .softplus: return nil
+      }
+    }
+  }
+
   /// The angular frequency of oscillation in z (1 for sin and its derivatives, else 0).
   var oscillationFrequency: Double {
     if case .activation(.sin, _) = self { return 1 }

@@ -10,14 +10,17 @@ import Foundation
 /// highest coefficients sum to at most the tolerance times the piece's scale Σ|a_j|, or a
 /// hundredth of the largest |g| sampled where that is larger), and then
 /// each outer point costs one Clenshaw sum instead of a leaf quadrature.
+///
+/// When F_s has a parity p (F_s(−z) = p F_s(z)), so has g: g(−c) = p g(c). Then only [0, R] is
+/// sampled (half the work) and g(c) is read as p g(|c|) for c < 0.
 struct LeafInterpolant {
   /// The polynomial degree on every piece.
   static let degree = 13
   /// The most pieces (beyond, the leaf is integrated directly).
   static let pieceCapacity = 512
 
-  /// −R, and the width and number of the cells of the finest bisection (a cell lies in one
-  /// piece).
+  /// −R (0 with a parity), and the width and number of the cells of the finest bisection (a
+  /// cell lies in one piece).
   let lowerBound: Double
   let cellWidth: Double
   let cellCount: Int
@@ -27,12 +30,20 @@ struct LeafInterpolant {
   let pieceMid: UnsafeMutablePointer<Double>
   let pieceInverseHalf: UnsafeMutablePointer<Double>
   let coefficients: UnsafeMutablePointer<Double>
+  /// g(−c) = parity · g(c) when set (±1): only [0, R] is interpolated.
+  let parity: Double?
 
   /// Interpolates `g` on [−`radius`, `radius`] to `tolerance` relative to its values,
   /// starting from `initialPieces` equal pieces; nil when that takes more than
-  /// ``pieceCapacity`` pieces or a bisection finer than 2⁻¹² of the interval.
-  init?(radius: Double, initialPieces: Int, tolerance: Double, _ g: (Double) -> Double) {
+  /// ``pieceCapacity`` pieces or a bisection finer than 2⁻¹² of the interval. With a
+  /// `parity` (±1, g(−c) = parity · g(c)), only [0, `radius`] is sampled, from half as many
+  /// pieces of the same width.
+  init?(
+    radius: Double, initialPieces: Int, tolerance: Double, parity: Int? = nil,
+    _ g: (Double) -> Double
+  ) {
     guard radius > 0, radius.isFinite, initialPieces >= 1 else { return nil }
+    guard parity == nil || parity == 1 || parity == -1 else { return nil }
     let n = Self.degree
     let points = (0...n).map { Foundation.cos(Double.pi * (Double($0) + 0.5) / Double(n + 1)) }
     let cosines = (0...n).map { j in
@@ -51,12 +62,14 @@ struct LeafInterpolant {
       }
       return (result, values.reduce(0) { Swift.max($0, abs($1)) })
     }
-    let width = 2 * radius / Double(initialPieces)
+    let start = parity == nil ? -radius : 0
+    let pieces = parity == nil ? initialPieces : Swift.max(1, initialPieces / 2)
+    let width = (radius - start) / Double(pieces)
     var pending: [(a: Double, b: Double, depth: Int, fit: [Double])] = []
     var scale = 0.0
-    for p in 0..<initialPieces {
-      let a = -radius + Double(p) * width
-      let b = p == initialPieces - 1 ? radius : a + width
+    for p in 0..<pieces {
+      let a = start + Double(p) * width
+      let b = p == pieces - 1 ? radius : a + width
       let fit = interpolate(a, b)
       scale = Swift.max(scale, fit.largest)
       pending.append((a, b, 0, fit.coefficients))
@@ -82,9 +95,10 @@ struct LeafInterpolant {
     }
     accepted.sort { $0.a < $1.a }
     let finest = accepted.reduce(0) { Swift.max($0, $1.depth) }
-    let cells = initialPieces << finest
-    lowerBound = -radius
-    cellWidth = 2 * radius / Double(cells)
+    let cells = pieces << finest
+    lowerBound = start
+    cellWidth = (radius - start) / Double(cells)
+    self.parity = parity.map(Double.init)
     cellCount = cells
     cellPiece = .allocate(capacity: cells)
     pieceMid = .allocate(capacity: accepted.count)
@@ -105,6 +119,12 @@ struct LeafInterpolant {
 
   /// g(c), for c within the interpolated interval (clamped to it).
   func callAsFunction(_ c: Double) -> Double {
+    guard let parity, c < 0 else { return value(c) }
+    return parity * value(-c)
+  }
+
+  /// The interpolant on the sampled interval (clamped to it).
+  private func value(_ c: Double) -> Double {
     let cell = Swift.min(Swift.max(Int((c - lowerBound) / cellWidth), 0), cellCount - 1)
     let piece = cellPiece[cell]
     let t = Swift.min(Swift.max((c - pieceMid[piece]) * pieceInverseHalf[piece], -1), 1)

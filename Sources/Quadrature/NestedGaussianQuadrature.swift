@@ -77,6 +77,12 @@ struct NestedGaussianQuadrature {
   let rules: GaussLegendreRuleTable
   let options: GaussianExpectation.Options
   let closure: (([Double]) -> Double)?
+  /// Whether the outermost level is integrated over [0, U] only and doubled: set for a plain
+  /// expectation (no closure, no moments) of at least three levels whose factors all have a
+  /// parity with an even product. Then F(L(−u)) = F(−z) = F(z), so the integrand is even in
+  /// u and the half-space u₀ > 0 holds half the integral; the mesh of [0, U] is the full
+  /// mesh's right half (split at 0), so the accuracy is the full mesh's, at half the work.
+  let foldsOutermostLevel: Bool
 
   /// - Parameters:
   ///   - factorisation: Cholesky factor of the covariance of the coordinates in use.
@@ -101,6 +107,11 @@ struct NestedGaussianQuadrature {
     self.options = options
     self.closure = closure
     self.monomials = NestedGaussianQuadrature.exponents(dimension: r, maximumDegree: maximumDegree)
+    let parities = functions.joined().map(\.parity)
+    foldsOutermostLevel =
+      options.useParityFolding && r >= 3 && closure == nil && maximumDegree == 0
+      && !parities.contains(nil)
+      && parities.reduce(1) { $0 * ($1 ?? 0) } == 1
 
     // The level at which each coordinate is complete: its last non-zero column (0 if none).
     var completedAt = [Int](repeating: 0, count: d)

@@ -40,6 +40,11 @@ struct QuadratureWorkspace {
   let peakLocation: UnsafeMutablePointer<Double>  // r
   let exponents: UnsafeMutablePointer<Int>  // monomials × r
   let closure: (([Double]) -> Double)?
+  /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
+  let foldsOutermostLevel: Bool
+  /// ``GaussianExpectation/Options/useParityFolding``: also lets the leaf interpolant use the
+  /// parity of its coordinate's factors.
+  let usesParity: Bool
 
   // Gauss–Legendre rules, flattened.
   let ruleCount: Int
@@ -96,6 +101,8 @@ struct QuadratureWorkspace {
     maximumPieceLength = plan.options.maximumPieceLength
     fixedNodes = plan.options.nodesPerPiece
     closure = plan.closure
+    foldsOutermostLevel = plan.foldsOutermostLevel
+    usesParity = plan.options.useParityFolding
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -283,8 +290,18 @@ struct QuadratureWorkspace {
     radius *= truncation
     let offset = partial + j * dimension + s
     let useStatic = staticLeafCount > 0
+    // g(−c) = p g(c) when every factor of s has a parity (their product p); only with
+    // parity folding on, so that the reference options sample the whole interval.
+    var parity: Int? = usesParity ? 1 : nil
+    for f in factorStart[s]..<factorStart[s + 1] {
+      guard let p = factors[f].parity, let q = parity else {
+        parity = nil
+        break
+      }
+      parity = p * q
+    }
     leafInterpolant = LeafInterpolant(
-      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance)
+      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity
     ) { c in
       offset.pointee = c
       if useStatic {
@@ -335,8 +352,17 @@ struct QuadratureWorkspace {
     let count = monomialCount
     let accumulator = accumulators + j * count
     accumulator.initialize(repeating: 0, count: count)
-    let points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
-    let pointCount = buildBreakpoints(level: j, into: points)
+    var points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
+    var pointCount = buildBreakpoints(level: j, into: points)
+    let folds = j == 0 && foldsOutermostLevel
+    if folds {
+      // The right half of the mesh: 0, then the breakpoints above it (points[0] = −U < 0).
+      var first = 1
+      while first < pointCount - 1 && points[first] <= 0 { first += 1 }
+      points += first - 1
+      pointCount -= first - 1
+      points[0] = 0
+    }
     var lengthCap = maximumPieceLength
     if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
     let isLeaf = j == rank - 1
@@ -427,6 +453,9 @@ struct QuadratureWorkspace {
           for m in 0..<count { accumulator[m] += factor * inner[m] }
         }
       }
+    }
+    if folds {
+      for m in 0..<count { accumulator[m] *= 2 }
     }
   }
 

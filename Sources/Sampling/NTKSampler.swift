@@ -196,10 +196,13 @@ public struct NTKSampler: NetworkSampler {
         maxWidth: maxWidth, sampleCount: layout.sampleCount, pairCount: layout.pairCount,
         statisticsLength: statisticsLength))
     let rows = Double(SamplingStatistics.chunkSize) * Double(statisticsLength)
-    let block = Double(blockLength)
-    let e = Double(ntkLayout.dimension)
+    let pattern = layout.momentPattern
+    let ntkPattern = CoMomentPattern.ntk(ntkLayout)
     let moments =
-      Double(widths.count) * (2 * (block + block * (block + 1) / 2) + e + e * (e + 1) / 2)
+      Double(widths.count)
+      * Double(
+        2 * (pattern.dimension + pattern.entryCount) + ntkPattern.dimension
+          + ntkPattern.entryCount)
     let chunks = Double(
       (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize)
     let wave = Swift.min(chunks, 8 * workers)
@@ -253,18 +256,20 @@ public struct NTKSampler: NetworkSampler {
       (rows + r * length).update(from: workspace.statistics, count: length)
     }
     var chunk = NTKChunkMoments(preactivation: [], metric: [], ntk: [])
+    let pattern = layout.momentPattern
+    let ntkPattern = CoMomentPattern.ntk(ntkLayout)
     for layer in 0..<depth {
       chunk.preactivation.append(
         SampleMoments(
-          rows: rows, count: count, stride: length, offset: layer * 2 * block, dimension: block))
+          rows: rows, count: count, stride: length, offset: layer * 2 * block, pattern: pattern))
       chunk.metric.append(
         SampleMoments(
           rows: rows, count: count, stride: length, offset: layer * 2 * block + block,
-          dimension: block))
+          pattern: pattern))
       chunk.ntk.append(
         SampleMoments(
           rows: rows, count: count, stride: length, offset: depth * 2 * block + layer * e,
-          dimension: e))
+          pattern: ntkPattern))
     }
     return chunk
   }

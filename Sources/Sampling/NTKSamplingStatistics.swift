@@ -8,7 +8,8 @@ public struct NTKLayerStatistics: Hashable, Sendable {
   /// The width feeding it, `n_{layer−1}` (`n0` for layer 1): the `n` of FORMULAS.md §12's
   /// `1/n` normalisation of `Θ¹, A, B, D, F`.
   public let fanIn: Int
-  /// Moments of the ``NTKStatisticsLayout`` vector.
+  /// Moments of the ``NTKStatisticsLayout`` vector, keeping the co-moments the estimators read
+  /// (``CoMomentPattern/ntk(_:)``).
   public internal(set) var moments: SampleMoments
 
   init(layer: Int, width: Int, fanIn: Int, moments: SampleMoments) {
@@ -63,10 +64,10 @@ public struct NTKSamplingStatistics: Hashable, Sendable, Codable {
 
   /// The blocks' moments merged left to right (empty moments without blocks).
   private func total() -> [NTKLayerStatistics] {
-    let dimension = NTKStatisticsLayout(samples: layout).dimension
+    let pattern = CoMomentPattern.ntk(NTKStatisticsLayout(samples: layout))
     var moments =
       blocks.first?.moments
-      ?? Array(repeating: SampleMoments(dimension: dimension), count: widths.count)
+      ?? Array(repeating: SampleMoments(pattern: pattern), count: widths.count)
     for block in blocks.dropFirst() {
       for k in moments.indices { moments[k].merge(block.moments[k]) }
     }
@@ -133,7 +134,7 @@ public struct NTKSamplingStatistics: Hashable, Sendable, Codable {
     guard layout.sampleCount <= NTKStatisticsLayout.maximumSampleCount, inputDimension >= 1,
       base.layout == layout, base.widths == widths
     else { throw fail("NTK statistics of another shape") }
-    let dimension = NTKStatisticsLayout(samples: layout).dimension
+    let pattern = CoMomentPattern.ntk(NTKStatisticsLayout(samples: layout))
     var next = 0
     for block in blocks {
       guard (0...StatisticsBlock.maximumLevel).contains(block.level), block.index >= 0,
@@ -142,8 +143,9 @@ public struct NTKSamplingStatistics: Hashable, Sendable, Codable {
         block.lower >= next, block.lower < block.upper,
         block.upper <= SamplingStatistics.maximumNetworks, block.moments.count == widths.count,
         block.moments.allSatisfy({
-          $0.count == block.upper - block.lower && $0.mean.count == dimension
-            && $0.comoment.count == dimension * (dimension + 1) / 2
+          $0.count == block.upper - block.lower && $0.pattern == pattern
+            && $0.mean.count == pattern.dimension
+            && $0.comoment.count == pattern.entryCount
         })
       else { throw fail("NTK blocks out of order, out of range or of the wrong shape") }
       next = block.upper

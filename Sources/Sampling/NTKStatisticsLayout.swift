@@ -16,8 +16,8 @@
 /// FORMULAS.md §12's order: `α₁α₂` are the NTK's samples; in `B` and `F` the pair `(α₁, α₃)`
 /// sits on one neuron and `(α₂, α₄)` on the other.
 public struct NTKStatisticsLayout: Hashable, Sendable {
-  /// The largest sample count the NTK statistics support (the vector grows like `S⁴` and its
-  /// co-moments like `S⁸`).
+  /// The largest sample count the NTK statistics support (the vector grows like `S⁴`; the
+  /// co-moments kept, ``CoMomentPattern/ntk(_:)``, grow like it).
   public static let maximumSampleCount = 4
 
   public let samples: SampleIndexLayout

@@ -102,14 +102,15 @@ private func sampleChunk<Simulation: NetworkSimulation>(
     simulation.simulate(network: network, seed: seed, workspace: workspace, observe: nil)
     (rows + r * length).update(from: workspace.statistics, count: length)
   }
+  let pattern = simulation.layout.momentPattern
   return (0..<depth).map { layer in
     LayerStatistics(
       layer: layer + 1, width: simulation.widths[layer],
       preactivation: SampleMoments(
-        rows: rows, count: count, stride: length, offset: layer * 2 * block, dimension: block),
+        rows: rows, count: count, stride: length, offset: layer * 2 * block, pattern: pattern),
       metric: SampleMoments(
         rows: rows, count: count, stride: length, offset: layer * 2 * block + block,
-        dimension: block))
+        pattern: pattern))
   }
 }
 
@@ -138,8 +139,9 @@ extension NetworkSimulation {
       width * s * 2 + Double(layout.pairCount) * width + width
       + 2 * Double(Swift.max(maxTerms, 1)) * width * s + 2 * s * s + Double(statisticsLength)
     let rows = Double(SamplingStatistics.chunkSize) * Double(statisticsLength)
-    let block = Double(blockLength)
-    let moments = Double(widths.count) * 2 * (block + block * (block + 1) / 2)
+    let pattern = layout.momentPattern
+    let moments =
+      Double(widths.count) * 2 * Double(pattern.dimension + pattern.entryCount)
     let chunks = Double(
       (Swift.max(0, networks) + SamplingStatistics.chunkSize - 1) / SamplingStatistics.chunkSize)
     let wave = Swift.min(chunks, 8 * workers)

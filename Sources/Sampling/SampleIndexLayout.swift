@@ -29,6 +29,10 @@ public struct SampleIndexLayout: Hashable, Sendable {
   /// `P(P+1)/2` with `P` the pair count.
   public var fourPointCount: Int { pairPairs.count }
 
+  /// The co-moments a layer's moments keep: the vector `(x_p, x_p x_q)` of `P` pairs and their
+  /// pairs of pairs, in this layout's order (``CoMomentPattern/pairProducts(pairCount:)``).
+  public var momentPattern: CoMomentPattern { .pairProducts(pairCount: pairCount) }
+
   /// The index of the unordered pair `{α, β}`.
   public func pairIndex(_ alpha: Int, _ beta: Int) -> Int {
     let (a, b) = alpha <= beta ? (alpha, beta) : (beta, alpha)

@@ -1,33 +1,54 @@
 /// Mergeable first and second moments of a vector statistic over networks: the count, the mean
-/// and the co-moment matrix `M = Σ_networks (x − x̄)(x − x̄)ᵀ` (packed upper triangle).
+/// and the co-moments `M_ij = Σ_networks (x_i − x̄_i)(x_j − x̄_j)` that its ``pattern`` keeps
+/// (all of them, packed upper triangle, for ``CoMomentPattern/dense(_:)``).
 ///
 /// Merging uses the pairwise update of Chan, Golub & LeVeque (1979):
 /// `x̄ = x̄_a + δ n_b/n`, `M = M_a + M_b + δδᵀ n_a n_b / n` with `δ = x̄_b − x̄_a`, exact in real
 /// arithmetic and numerically stable (no `Σx²` cancellation). Merging two runs over disjoint
-/// network ranges therefore equals one run over their union up to rounding.
-public struct SampleMoments: Hashable, Sendable, Codable {
+/// network ranges therefore equals one run over their union up to rounding. Each kept `M_ij` is
+/// computed and merged by the same operations whatever the pattern, so a pattern decides which
+/// co-moments exist, never their bits.
+public struct SampleMoments: Hashable, Sendable {
   /// Number of networks accumulated.
   public private(set) var count: Int
   /// The mean of each component.
   public private(set) var mean: [Double]
-  /// The co-moments `M_ij`, `i ≤ j`, packed row by row: `(0,0), (0,1), …, (0,d−1), (1,1), …`.
+  /// The kept co-moments, in the ``pattern``'s storage order (for a dense pattern `M_ij`,
+  /// `i ≤ j`, packed row by row: `(0,0), (0,1), …, (0,d−1), (1,1), …`).
   public private(set) var comoment: [Double]
+  /// Which co-moments are kept.
+  public let pattern: CoMomentPattern
 
-  /// No observations of a `dimension`-component statistic.
+  /// No observations of a `dimension`-component statistic, every co-moment kept.
   public init(dimension: Int) {
+    self.init(pattern: .dense(dimension))
+  }
+
+  /// No observations of a statistic whose co-moments `pattern` selects.
+  public init(pattern: CoMomentPattern) {
+    self.pattern = pattern
     count = 0
-    mean = Array(repeating: 0, count: dimension)
-    comoment = Array(repeating: 0, count: dimension * (dimension + 1) / 2)
+    mean = Array(repeating: 0, count: pattern.dimension)
+    comoment = Array(repeating: 0, count: pattern.entryCount)
   }
 
   /// Moments of the `count` rows of `rows` (row `r` at `rows + r·stride`, components
-  /// `offset ..< offset + dimension`), by two passes: the mean, then the co-moments of the
-  /// centred values, each `M_ij` a ``SamplingVectorKernels/dot(_:_:count:)`` of two centred
-  /// columns (a fixed summation order).
+  /// `offset ..< offset + dimension`), every co-moment kept. See
+  /// ``init(rows:count:stride:offset:pattern:)``.
   init(rows: UnsafePointer<Double>, count: Int, stride: Int, offset: Int, dimension: Int) {
-    self.init(dimension: dimension)
+    self.init(rows: rows, count: count, stride: stride, offset: offset, pattern: .dense(dimension))
+  }
+
+  /// Moments of the `count` rows of `rows` (row `r` at `rows + r·stride`, components
+  /// `offset ..< offset + pattern.dimension`), by two passes: the mean, then the kept co-moments
+  /// of the centred values, each `M_ij` a ``SamplingVectorKernels/dot(_:_:count:)`` of two
+  /// centred columns (a fixed summation order).
+  init(rows: UnsafePointer<Double>, count: Int, stride: Int, offset: Int, pattern: CoMomentPattern)
+  {
+    self.init(pattern: pattern)
     guard count > 0 else { return }
     self.count = count
+    let dimension = pattern.dimension
     mean.withUnsafeMutableBufferPointer { mean in
       for r in 0..<count {
         let row = rows + r * stride + offset
@@ -43,9 +64,41 @@ public struct SampleMoments: Hashable, Sendable, Codable {
             let row = rows + r * stride + offset
             for i in 0..<dimension { centred[i * count + r] = row[i] - mean[i] }
           }
-          Self.packedGram(centred, count: count, dimension: dimension, into: m)
+          Self.patternGram(centred, count: count, pattern: pattern, into: m)
         }
       }
+    }
+  }
+
+  /// The kept co-moments of centred columns (`count` values each at `columns + i·count`) in
+  /// `pattern`'s storage order: the block by ``packedGram(_:count:dimension:into:)``, the other
+  /// entries one ``SamplingVectorKernels/dot(_:_:count:)`` each — the same bits as the dense
+  /// matrix's entries.
+  static func patternGram(
+    _ columns: UnsafePointer<Double>, count: Int, pattern: CoMomentPattern,
+    into m: UnsafeMutableBufferPointer<Double>
+  ) {
+    let block = pattern.blockCount
+    let triangle = block * (block + 1) / 2
+    guard let base = m.baseAddress else { return }
+    packedGram(
+      columns, count: count, dimension: block,
+      into: UnsafeMutableBufferPointer(start: base, count: triangle))
+    var k = triangle
+    pattern.factors.withUnsafeBufferPointer { factors in
+      for product in 0..<factors.count / 2 {
+        let y = columns + (block + product) * count
+        m[k] = SamplingVectorKernels.dot(columns + factors[2 * product] * count, y, count: count)
+        m[k + 1] = SamplingVectorKernels.dot(
+          columns + factors[2 * product + 1] * count, y, count: count)
+        m[k + 2] = SamplingVectorKernels.dot(y, y, count: count)
+        k += 3
+      }
+    }
+    for t in (block + pattern.productCount)..<pattern.dimension {
+      let column = columns + t * count
+      m[k] = SamplingVectorKernels.dot(column, column, count: count)
+      k += 1
     }
   }
 
@@ -104,21 +157,18 @@ public struct SampleMoments: Hashable, Sendable, Codable {
   /// Number of components.
   public var dimension: Int { mean.count }
 
-  /// Index of `M_ij` in ``comoment``.
-  @inline(__always)
-  func packedIndex(_ i: Int, _ j: Int) -> Int {
-    let (a, b) = i <= j ? (i, j) : (j, i)
-    return a * dimension - a * (a - 1) / 2 + (b - a)
-  }
-
-  /// The unbiased sample covariance `M_ij / (count − 1)` (0 with fewer than two networks).
+  /// The unbiased sample covariance `M_ij / (count − 1)` (0 with fewer than two networks);
+  /// `M_ij` must be one the ``pattern`` keeps.
   public func covariance(_ i: Int, _ j: Int) -> Double {
-    count > 1 ? comoment[packedIndex(i, j)] / Double(count - 1) : 0
+    guard let index = pattern.index(i, j) else {
+      preconditionFailure("co-moment (\(i), \(j)) is not kept by the \(pattern.kind) pattern")
+    }
+    return count > 1 ? comoment[index] / Double(count - 1) : 0
   }
 
-  /// Adds the observations of `other` (same dimension), as if accumulated in one run.
+  /// Adds the observations of `other` (same pattern), as if accumulated in one run.
   public mutating func merge(_ other: SampleMoments) {
-    precondition(other.dimension == dimension, "merging moments of different dimensions")
+    precondition(other.pattern == pattern, "merging moments of different shapes")
     guard other.count > 0 else { return }
     guard count > 0 else {
       self = other
@@ -128,18 +178,79 @@ public struct SampleMoments: Hashable, Sendable, Codable {
     let nb = Double(other.count)
     let n = na + nb
     let d = dimension
+    let pattern = pattern
     withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { delta in
       for i in 0..<d { delta[i] = other.mean[i] - mean[i] }
       for i in 0..<d { mean[i] += delta[i] * (nb / n) }
       let weight = na * nb / n
-      var k = 0
-      for i in 0..<d {
-        for j in i..<d {
-          comoment[k] += other.comoment[k] + delta[i] * delta[j] * weight
-          k += 1
+      comoment.withUnsafeMutableBufferPointer { m in
+        other.comoment.withUnsafeBufferPointer { o in
+          let block = pattern.blockCount
+          var k = 0
+          for i in 0..<block {
+            for j in i..<block {
+              m[k] += o[k] + delta[i] * delta[j] * weight
+              k += 1
+            }
+          }
+          pattern.factors.withUnsafeBufferPointer { factors in
+            for product in 0..<factors.count / 2 {
+              let y = block + product
+              let dy = delta[y]
+              m[k] += o[k] + delta[factors[2 * product]] * dy * weight
+              m[k + 1] += o[k + 1] + delta[factors[2 * product + 1]] * dy * weight
+              m[k + 2] += o[k + 2] + dy * dy * weight
+              k += 3
+            }
+          }
+          for t in (block + pattern.productCount)..<d {
+            m[k] += o[k] + delta[t] * delta[t] * weight
+            k += 1
+          }
         }
       }
     }
     count += other.count
+  }
+}
+
+extension SampleMoments: Codable {
+  private enum CodingKeys: String, CodingKey { case count, mean, comoment, pattern }
+
+  /// Decodes the count, means and co-moments; the pattern is named by its kind (absent:
+  /// dense) and sized by the number of means, and the co-moments must be as many as it keeps
+  /// (so that a damaged file cannot make a merge index out of range). Whether the pattern is
+  /// the one expected is checked by the statistics that hold the moments
+  /// (``SamplingStatistics``), which know the shape.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let count = try container.decode(Int.self, forKey: .count)
+    let mean = try container.decode([Double].self, forKey: .mean)
+    let comoment = try container.decode([Double].self, forKey: .comoment)
+    let kind =
+      try container.decodeIfPresent(CoMomentPattern.Kind.self, forKey: .pattern) ?? .dense
+    guard let pattern = CoMomentPattern(kind: kind, dimension: mean.count) else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .pattern, in: container,
+        debugDescription: "no \(kind) co-moment pattern has \(mean.count) components")
+    }
+    guard comoment.count == pattern.entryCount else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .comoment, in: container,
+        debugDescription: "comoment has the wrong length for its \(kind) pattern")
+    }
+    self.pattern = pattern
+    self.count = count
+    self.mean = mean
+    self.comoment = comoment
+  }
+
+  /// The pattern's kind is written only when it is not dense.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(count, forKey: .count)
+    try container.encode(mean, forKey: .mean)
+    try container.encode(comoment, forKey: .comoment)
+    if pattern.kind != .dense { try container.encode(pattern.kind, forKey: .pattern) }
   }
 }

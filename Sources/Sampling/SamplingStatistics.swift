@@ -8,6 +8,10 @@
 ///   `h` averages `z_{i;α}z_{i;β}z_{k;γ}z_{k;δ}` over ordered pairs of distinct neurons `i ≠ k`.
 /// * ``metric``: the stochastic metric `Ĝ_p` of this layer (computed from the previous layer by
 ///   the layer's ``ConditionalCovariance``; constant for layer 1), then `Ĝ_p Ĝ_q`.
+///
+/// Both keep the co-moments the estimators read (``CoMomentPattern/pairProducts(pairCount:)``,
+/// ``SampleIndexLayout/momentPattern``): those among the `P` pair components, and those of each
+/// pair-of-pairs component with its two pairs and itself.
 public struct LayerStatistics: Hashable, Sendable, Codable {
   /// The layer, 1-based as in the book (`z^(layer)`).
   public let layer: Int
@@ -21,9 +25,8 @@ public struct LayerStatistics: Hashable, Sendable, Codable {
   init(layer: Int, width: Int, layout: SampleIndexLayout) {
     self.layer = layer
     self.width = width
-    let dimension = layout.pairCount + layout.fourPointCount
-    preactivation = SampleMoments(dimension: dimension)
-    metric = SampleMoments(dimension: dimension)
+    preactivation = SampleMoments(pattern: layout.momentPattern)
+    metric = SampleMoments(pattern: layout.momentPattern)
   }
 
   /// A layer's moments.
@@ -159,7 +162,7 @@ public struct SamplingStatistics: Hashable, Sendable, Codable {
   static func shapeProblem(
     of blocks: [StatisticsBlock], layout: SampleIndexLayout, widths: [Int]
   ) -> String? {
-    let dimension = layout.pairCount + layout.fourPointCount
+    let pattern = layout.momentPattern
     var next = 0
     for block in blocks {
       guard (0...StatisticsBlock.maximumLevel).contains(block.level), block.index >= 0,
@@ -173,8 +176,9 @@ public struct SamplingStatistics: Hashable, Sendable, Codable {
           return "a block's layer \(k + 1) is numbered or sized wrongly"
         }
         for moments in [layer.preactivation, layer.metric] {
-          guard moments.count == block.upper - block.lower, moments.mean.count == dimension,
-            moments.comoment.count == dimension * (dimension + 1) / 2
+          guard moments.count == block.upper - block.lower, moments.pattern == pattern,
+            moments.mean.count == pattern.dimension,
+            moments.comoment.count == pattern.entryCount
           else { return "a block's moments have the wrong length or count" }
         }
       }
