@@ -75,6 +75,19 @@ public struct RecursionEvaluator: Sendable {
     return try parameters.map { try evaluate($0, memo: memo) }
   }
 
+  /// The quadrature time of a path layer's self-feedback, estimated before any work: every
+  /// layer ℓ needs two-layer averages with each layer below it, about S⁴ per pair of layers
+  /// (atoms × entries), at a measured 2–3 ms each for tanh and up to 45 ms for relu, whose
+  /// second derivatives take the Hermite form (release, loaded 2-core machine); 20 ms is
+  /// charged. Depth 5 with 2 inputs: 3 s; the limit allows depth 43 with 2 inputs, 10 with 4.
+  static func feedbackSeconds(depth: Int, inputs: Int) -> Double {
+    let pairs = Double(depth) * Double(depth - 1) / 2
+    return 0.02 * pairs * pow(Double(inputs), 4)
+  }
+
+  /// The longest self-feedback evaluation started (``feedbackSeconds(depth:inputs:)``).
+  static let maximumFeedbackSeconds = 300.0
+
   /// The most inputs an evaluation accepts.
   public static let maximumInputs = 32
 
@@ -206,6 +219,14 @@ public struct RecursionEvaluator: Sendable {
     let feedback = try derivation.path.map {
       try PathFeedback(
         closure: $0, parameters: p, quadrature: quadrature, disabled: withoutFeedback)
+    }
+    if feedback != nil, !withoutFeedback {
+      let seconds = Self.feedbackSeconds(depth: p.depth, inputs: s)
+      guard seconds <= Self.maximumFeedbackSeconds else {
+        throw EvaluationError(
+          "the self-feedback of a skip connection needs Gaussian averages over every pair of layers: \(s) inputs at depth \(p.depth) is about \(Int(seconds)) s of quadrature (the limit is \(Int(Self.maximumFeedbackSeconds)) s); use fewer inputs or layers",
+          at: model.location)
+      }
     }
     if feedback != nil, let n = p.widths.first, p.widths.contains(where: { $0 != n }) {
       throw EvaluationError(
