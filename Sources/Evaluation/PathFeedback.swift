@@ -154,7 +154,10 @@ final class PathFeedback {
     let pasts = Array(Set(live.map { keys[$0].past })).sorted()
     func y(_ term: Int, _ entry: Int) -> [(function: String?, derivative: Int, sample: Int)] {
       phi[term].factors.map { f in
-        (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? entry / s : entry % s)
+        (
+          function: f.function, derivative: f.derivative,
+          sample: f.slot == 0 ? entry / s : entry % s
+        )
       }
     }
     // Three kinds of quadrature, each an independent job: E[∂F] per atom, E[φ_term] per past
@@ -218,8 +221,7 @@ final class PathFeedback {
       }
     }
     results.deallocate()
-    keys:
-    for (k, key) in keys.enumerated() {
+    keys: for (k, key) in keys.enumerated() {
       var out = [Double](repeating: 0, count: s * s)
       if Self.canBeNonzero(key) {
         guard let first = firsts[k] else { continue }
@@ -333,7 +335,10 @@ final class PathFeedback {
     quadrature: GaussianExpectation, layer: Int, past: Int, derivatives: [Int],
     x: [ExpressionEvaluator.FactorKey], y: [(function: String?, derivative: Int, sample: Int)]
   ) throws -> Double {
-    func e(_ d: [Int], _ x: [ExpressionEvaluator.FactorKey], _ y: [(function: String?, derivative: Int, sample: Int)]) throws -> Double {
+    func e(
+      _ d: [Int], _ x: [ExpressionEvaluator.FactorKey],
+      _ y: [(function: String?, derivative: Int, sample: Int)]
+    ) throws -> Double {
       try pathExpectation(
         kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
         layer: layer, past: past, derivatives: d, x: x, y: y)

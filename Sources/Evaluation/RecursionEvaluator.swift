@@ -172,7 +172,8 @@ public struct RecursionEvaluator: Sendable {
     {
       let known = statistics.filter { $0 != metric }.map(\.name).joined(separator: ", ")
       let feedback =
-        derivation.path == nil ? "" : ", or the self-feedback \(Self.feedbackControl) of its path layer"
+        derivation.path == nil
+        ? "" : ", or the self-feedback \(Self.feedbackControl) of its path layer"
       throw EvaluationError(
         "a negative control removes one of the model's finite-width statistics (\(known))\(feedback), not '\(removed)'"
       )

@@ -99,7 +99,8 @@ extension DerivationPipeline {
           // 1/(n(n−1)) = n⁻² + n⁻³ + O(n⁻⁴), enough for order 1/n of an O(1) moment.
           let normalisation =
             Expression.symbol(feeding, power: -2) + Expression.symbol(feeding, power: -3)
-          let pair = normalisation * own(p, a[0]) * own(p, a[1]) * own(q, a[2])
+          let pair =
+            normalisation * own(p, a[0]) * own(p, a[1]) * own(q, a[2])
             * own(q, a[3])
           let moment = try correlator(
             pair.summed(over: [p, q], distinct: true), "four-point function of two neurons")
@@ -206,7 +207,9 @@ extension DerivationPipeline {
       )
     }
     let metric = try stochasticMetric(branch, families: families)
-    if let t = metric.terms.first(where: { t in t.monomial.factors.contains { $0.slots.contains(i[0]) } }) {
+    if let t = metric.terms.first(where: { t in
+      t.monomial.factors.contains { $0.slots.contains(i[0]) }
+    }) {
       throw refuse(
         "the conditional variance of a neuron depends on the neuron itself (the term \(t) of Ĝ): the path closure needs one stochastic metric shared by all neurons"
       )

@@ -23,7 +23,8 @@ import Testing
     _ model: Model, activation: Activation, couplings: [String: Double], inputs: [[Double]],
     depth: Int, tolerance: Double? = nil, withoutFeedback: Bool = false
   ) throws -> [RecursionValues] {
-    var evaluator = RecursionEvaluator(model: model, derivation: try DerivationPipeline(model).run())
+    var evaluator = RecursionEvaluator(
+      model: model, derivation: try DerivationPipeline(model).run())
     evaluator.removesFeedback = withoutFeedback
     var p = NumericParameters(
       couplings: couplings, widths: Array(repeating: 10, count: depth), inputs: inputs,
