@@ -9,26 +9,7 @@ extension Expression {
   public func expandingAverageDerivatives() -> Expression {
     replacingAverages { g in
       guard !g.derivatives.isEmpty, let variable = g.integrandVariable else { return nil }
-      var body = Expression.one
-      for f in g.integrand { body = body * .factor(f) }
-      for β in g.derivatives { body = body.differentiated(by: Tensor(variable, [β])) }
-      return Expression(
-        body.expanded().terms.map { t in
-          let m = t.monomial
-          let deltas = m.factors.filter {
-            if case .delta = $0 { return true } else { return false }
-          }
-          let rest = m.factors.filter { if case .delta = $0 { return false } else { return true } }
-          return Term(
-            t.coefficient,
-            m.replacingFactors(
-              with: deltas
-                + [
-                  .average(
-                    GaussianAverage(
-                      metric: g.metric, derivatives: [], integrand: rest, feedback: g.feedback))
-                ]))
-        })
+      return g.applyingDerivatives(variable: variable)
     }
   }
 
@@ -94,6 +75,33 @@ extension Expression {
 }
 
 extension GaussianAverage {
+  /// The atom with its derivatives applied to the integrand by the product and chain rules:
+  /// atoms without derivatives (same metric and feedback pair) times sample δ's. A self-feedback
+  /// atom left with no factor is a covariance of a constant, zero, and is dropped.
+  func applyingDerivatives(variable: TensorHead) -> Expression {
+    var body = Expression.one
+    for f in integrand { body = body * .factor(f) }
+    for β in derivatives { body = body.differentiated(by: Tensor(variable, [β])) }
+    return Expression(
+      body.expanded().terms.compactMap { t in
+        let m = t.monomial
+        let deltas = m.factors.filter {
+          if case .delta = $0 { return true } else { return false }
+        }
+        let rest = m.factors.filter { if case .delta = $0 { return false } else { return true } }
+        if isFeedback && rest.isEmpty { return nil }
+        return Term(
+          t.coefficient,
+          m.replacingFactors(
+            with: deltas
+              + [
+                .average(
+                  GaussianAverage(
+                    metric: metric, derivatives: [], integrand: rest, feedback: feedback))
+              ]))
+      })
+  }
+
   /// The single-neuron variable the integrand depends on (from its first factor).
   public var integrandVariable: TensorHead? {
     for f in integrand {

@@ -101,28 +101,7 @@ extension Expression {
           return false
         })
       else { return nil }
-      var body = Expression.one
-      for f in g.integrand { body = body * .factor(f) }
-      for β in g.derivatives { body = body.differentiated(by: Tensor(variable, [β])) }
-      return Expression(
-        body.expanded().terms.compactMap { t in
-          let deltas = t.monomial.factors.filter {
-            if case .delta = $0 { return true } else { return false }
-          }
-          let rest = t.monomial.factors.filter {
-            if case .delta = $0 { return false } else { return true }
-          }
-          if rest.isEmpty { return nil }
-          return Term(
-            t.coefficient,
-            t.monomial.replacingFactors(
-              with: deltas
-                + [
-                  .average(
-                    GaussianAverage(
-                      metric: g.metric, derivatives: [], integrand: rest, feedback: g.feedback))
-                ]))
-        })
+      return g.applyingDerivatives(variable: variable)
     }
   }
 }

@@ -78,24 +78,10 @@ import Testing
   /// networks and statistics agree to 1e-12 relative.
   @Test(arguments: [Activation.relu, .tanh, .linear])
   func fusedKernelMatchesGenericPath(activation: Activation) throws {
-    let fused = try ConditionalSampler(
-      inputs: [[1, 0.5, 0], [0.2, -0.9, 0.8]], widths: [7, 7, 7],
-      covariances: Self.laws(activation, skip: 0.9, depth: 3))
-    var generic = fused
-    generic.usesFusedKernel = false
-    for (a, b) in zip(
-      fused.preactivations(seed: 5, network: 3), generic.preactivations(seed: 5, network: 3))
-    {
-      for (x, y) in zip(a.values, b.values) { #expect(abs(x - y) <= 1e-12 * max(abs(y), 1)) }
-    }
-    let x = fused.statistics(seed: 5, networks: 0..<200, threads: 1)
-    let y = generic.statistics(seed: 5, networks: 0..<200, threads: 1)
-    for (u, v) in zip(x.layers, y.layers) {
-      for (p, q) in zip(u.preactivation.mean + u.metric.mean, v.preactivation.mean + v.metric.mean)
-      {
-        #expect(abs(p - q) <= 1e-12 * max(abs(q), 1))
-      }
-    }
+    SamplingSamplerTests.expectFusedMatchesGeneric(
+      try ConditionalSampler(
+        inputs: [[1, 0.5, 0], [0.2, -0.9, 0.8]], widths: [7, 7, 7],
+        covariances: Self.laws(activation, skip: 0.9, depth: 3)))
   }
 
   /// A skip needs equal consecutive widths and a previous layer; both are refused when built.

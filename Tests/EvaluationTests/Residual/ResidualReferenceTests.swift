@@ -87,25 +87,8 @@ import Testing
         couplings: ["C_b": cb, "C_W": cw], widths: Array(repeating: 7, count: depth),
         inputs: inputs,
         activation: isRelu ? .relu : .tanh))
-    for (x, y) in zip(correct, layers) {
-      let (k, g, v) = (y.values(of: "K"), y.values(of: "G1"), y.values(of: "V"))
-      var worst = (k: 0.0, g1: 0.0, v: 0.0)
-      let d = inputs.count
-      for a in 0..<d {
-        for b in 0..<d {
-          worst.k = max(worst.k, abs(x.k[a][b] - k[a, b]))
-          worst.g1 = max(worst.g1, abs(x.g1[a][b] - g[a, b]) / max(1, abs(g[a, b])))
-          for c in 0..<d {
-            for e in 0..<d {
-              let mine = x.v[((a * d + b) * d + c) * d + e]
-              worst.v = max(worst.v, abs(mine - v[a, b, c, e]) / max(1, abs(v[a, b, c, e])))
-            }
-          }
-        }
-      }
-      let layer = y.layer
-      #expect(worst.k <= 1e-8 && worst.g1 <= 1e-6 && worst.v <= 1e-6, "layer \(layer): \(worst)")
-    }
+    let worst = ResidualEngineTests.worst(layers, correct)
+    #expect(worst.k <= 1e-8 && worst.g1 <= 1e-6 && worst.v <= 1e-6, "\(worst)")
   }
 
   /// For linear σ the four-point structure δδV + perms is preserved exactly by a residual
