@@ -198,6 +198,7 @@ public struct LaTeXRenderer: ExpressionRenderer {
     "∥": "\\parallel", "⊥": "\\perp", "→": "\\to", "★": "^\\star", "≠": "\\neq",
     "≤": "\\leq", "≥": "\\geq", "∞": "\\infty", "±": "\\pm", "×": "\\times", "⟨": "\\langle",
     "⟩": "\\rangle", "∂": "\\partial", "∑": "\\sum", "√": "\\surd", "≈": "\\approx",
+    "′": "'", "−": "-", "₀": "_0", "…": "\\ldots", "Ĝ": "\\hat{G}", "ℓ": "\\ell",
   ]
 
   // MARK: Sums of terms
