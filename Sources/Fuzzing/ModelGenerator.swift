@@ -19,6 +19,21 @@ public struct ModelGenerator: Sendable {
   /// the worked example of `Derivations/README.md`).
   public static let seedModels: [String] = [
     """
+    model residual
+    index i : neuron l+1
+    index j : neuron l
+    index a : sample
+    coupling C_b C_W xi
+    function sigma
+    gaussian b[i] : C_b
+    gaussian W[i,j] : C_W / n(j)
+    input x[j;a]
+    incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[l-1], path
+    map z[i;a] = xi z[i;a] + b[i] + W[i,j] sigma(z[j;a])
+    first z[i;a] = b[i] + W[i,j] x[j;a]
+    derive K G1 V to order 1
+    """,
+    """
     model mlp
     index i : neuron l+1
     index j : neuron l
@@ -102,6 +117,7 @@ public struct ModelGenerator: Sendable {
     lines.append("input x[j;a]")
     lines.append(
       "incoming z[j;a] : nearly-gaussian metric K, correction G1, vertex V, per n[\(layer(base: -1, using: &rng))]"
+        + (rng.chance(0.3) ? ", path" : "")
     )
     let context = Context(couplings: couplings, parameters: parameters)
     lines.append("map z[i;a] = " + sum(context, depth: 0, variable: "z", using: &rng))

@@ -76,6 +76,11 @@ public struct NumericLargeDepthAsymptotics: Sendable {
     guard let state = model.state else {
       throw EvaluationError("the model declares no statistics", at: model.location)
     }
+    if derivation.path != nil {
+      throw EvaluationError(
+        "no large-depth fit for a map with a skip connection: its recursions read the self-feedback of every earlier layer, whose cost grows like the depth squared (iterate it with derive eval to a few tens of layers)",
+        at: model.location)
+    }
     let metric = state.metric.name
     let others = model.derivedStatistics.filter { $0.name != metric }
     guard let vertex = others.first(where: { $0.rank == 4 }) else {
