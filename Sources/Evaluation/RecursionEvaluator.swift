@@ -77,15 +77,16 @@ public struct RecursionEvaluator: Sendable {
 
   /// The quadrature time of a path layer's self-feedback, estimated before any work: every
   /// layer ℓ needs two-layer averages with each layer below it, about S⁴ per pair of layers
-  /// (atoms × entries), at a measured 2–3 ms each for tanh and up to 45 ms for relu, whose
-  /// second derivatives take the Hermite form (release, loaded 2-core machine); 20 ms is
-  /// charged. Depth 5 with 2 inputs: 3 s; the limit allows depth 43 with 2 inputs, 10 with 4.
-  static func feedbackSeconds(depth: Int, inputs: Int) -> Double {
+  /// (atoms × entries), measured at 2–3 ms each for tanh and 40–45 ms for relu, whose second
+  /// derivatives take the Hermite form (release, loaded 2-core machine; relu, 4 inputs, depth 5:
+  /// 105 s). Charged: 5 ms, and 50 ms for a kinked activation. The limit then allows, with 2 / 4
+  /// inputs, depth 87 / 22 for tanh and 27 / 7 for relu.
+  static func feedbackSeconds(depth: Int, inputs: Int, kinked: Bool) -> Double {
     let pairs = Double(depth) * Double(depth - 1) / 2
-    return 0.02 * pairs * pow(Double(inputs), 4)
+    return (kinked ? 0.05 : 0.005) * pairs * pow(Double(inputs), 4)
   }
 
-  /// The longest self-feedback evaluation started (``feedbackSeconds(depth:inputs:)``).
+  /// The longest self-feedback evaluation started (``feedbackSeconds(depth:inputs:kinked:)``).
   static let maximumFeedbackSeconds = 300.0
 
   /// The most inputs an evaluation accepts.
@@ -222,7 +223,10 @@ public struct RecursionEvaluator: Sendable {
         closure: $0, parameters: p, quadrature: quadrature, disabled: withoutFeedback)
     }
     if feedback != nil, !withoutFeedback {
-      let seconds = Self.feedbackSeconds(depth: p.depth, inputs: s)
+      let kinked = RecursionEvaluator.functionNames(model).contains {
+        !p.activation(for: $0).kinks.isEmpty
+      }
+      let seconds = Self.feedbackSeconds(depth: p.depth, inputs: s, kinked: kinked)
       guard seconds <= Self.maximumFeedbackSeconds else {
         throw EvaluationError(
           "the self-feedback of a skip connection needs Gaussian averages over every pair of layers: \(s) inputs at depth \(p.depth) is about \(Int(seconds)) s of quadrature (the limit is \(Int(Self.maximumFeedbackSeconds)) s); use fewer inputs or layers",
