@@ -41,10 +41,23 @@ final class PathFeedback {
     var integrand: [ExpressionEvaluator.FactorKey]
   }
 
+  /// Covariances shared by the evaluations of one scan (the widths change, the leading-order
+  /// kernels they are computed from do not), keyed by the atom and both layers' kernels.
+  final class Shared {
+    struct Key: Hashable {
+      var covariance: CovarianceKey
+      var kernels: [Double]
+    }
+    var values: [Key: [Double]] = [:]
+  }
+
+  let shared: Shared
+
   init(
     closure: PathClosure, parameters: NumericParameters, quadrature: GaussianExpectation,
-    disabled: Bool
+    disabled: Bool, shared: Shared = Shared()
   ) throws {
+    self.shared = shared
     self.closure = closure
     self.parameters = parameters
     self.quadrature = quadrature
@@ -128,14 +141,24 @@ final class PathFeedback {
   }
 
   /// Records the covariances the atom R^{(layer)}[∂_{derivatives} Π integrand] needs, for
-  /// ``computePending()``.
+  /// ``computePending()`` (those another evaluation of the scan computed are taken from it).
   func request(layer: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]) {
     if disabled || layer < 2 { return }
     for p in 1..<layer {
       let key = CovarianceKey(
         layer: layer, past: p, derivatives: derivatives, integrand: integrand)
-      if covariances[key] == nil && requestedSet.insert(key).inserted { requested.append(key) }
+      if covariances[key] != nil { continue }
+      if let known = shared.values[sharedKey(key)] {
+        covariances[key] = known
+        continue
+      }
+      if requestedSet.insert(key).inserted { requested.append(key) }
     }
+  }
+
+  /// The key of a covariance among the scan's evaluations.
+  func sharedKey(_ key: CovarianceKey) -> Shared.Key {
+    Shared.Key(covariance: key, kernels: kernels[key.layer - 1] + kernels[key.past - 1])
   }
 
   /// Computes the requested covariances, every (atom, past layer, μ, ν, term of φ) an
@@ -238,6 +261,7 @@ final class PathFeedback {
         }
       }
       covariances[key] = out
+      shared.values[sharedKey(key)] = out
     }
   }
 

@@ -72,7 +72,8 @@ public struct RecursionEvaluator: Sendable {
   /// order: the Gaussian averages, which depend on the kernel only, are computed once for all.
   public func evaluate(each parameters: [NumericParameters]) throws -> [[RecursionValues]] {
     let memo = GaussianAverageMemo()
-    return try parameters.map { try evaluate($0, memo: memo) }
+    let shared = PathFeedback.Shared()
+    return try parameters.map { try evaluate($0, memo: memo, feedback: shared) }
   }
 
   /// The quadrature time of a path layer's self-feedback, estimated before any work: every
@@ -92,7 +93,10 @@ public struct RecursionEvaluator: Sendable {
   /// The most inputs an evaluation accepts.
   public static let maximumInputs = 32
 
-  func evaluate(_ p: NumericParameters, memo: GaussianAverageMemo) throws -> [RecursionValues] {
+  func evaluate(
+    _ p: NumericParameters, memo: GaussianAverageMemo,
+    feedback shared: PathFeedback.Shared = PathFeedback.Shared()
+  ) throws -> [RecursionValues] {
     let s = p.sampleCount
     guard s >= 1, s <= Self.maximumInputs else {
       throw EvaluationError("give between 1 and \(Self.maximumInputs) inputs (got \(s))")
@@ -220,7 +224,8 @@ public struct RecursionEvaluator: Sendable {
     }
     let feedback = try derivation.path.map {
       try PathFeedback(
-        closure: $0, parameters: p, quadrature: quadrature, disabled: withoutFeedback)
+        closure: $0, parameters: p, quadrature: quadrature, disabled: withoutFeedback,
+        shared: shared)
     }
     if feedback != nil, !withoutFeedback {
       let kinked = RecursionEvaluator.functionNames(model).contains {
