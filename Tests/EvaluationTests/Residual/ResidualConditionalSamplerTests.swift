@@ -122,18 +122,8 @@ import Testing
       cb: 0.1, cw: relu ? 0.4 : 0.5, xi: 0.9, inputs: Self.inputs, depth: 2,
       quadrature: NestedGaussQuadrature(order: 8)
     ).run()[1]
-    let layout = sampler.layout
-    for (index, (a, b)) in layout.pairs.enumerated() {
-      for k in [layer.kernel[index], layer.metricMean[index]] {
-        #expect(abs(k.zScore(against: reference.k[a][b])) <= 4.5, "K[\(a)\(b)]: \(k)")
-      }
-    }
-    for (index, (p, q)) in layout.pairPairs.enumerated() {
-      let ((a, b), (c, d)) = (layout.pairs[p], layout.pairs[q])
-      let v = reference.v[((a * 2 + b) * 2 + c) * 2 + d] / 4
-      let e = layer.fourPoint[index]
-      #expect(abs(e.zScore(against: v)) <= 4.5, "V[\(a)\(b)\(c)\(d)]/n: \(e) vs \(v)")
-    }
+    ResidualSamplerTests.expectLayerTwoAgrees(
+      layer, reference, layout: sampler.layout, width: 4, metricMean: true)
   }
 
   /// ξ = 0: the residual model's conditional law is the MLP's (the branch's Ĝ equals the Ĝ the

@@ -93,15 +93,26 @@ import Testing
       sigma: { Foundation.tanh($0) }, splitAtZero: false, cb: 0.1, cw: 0.5, xi: 0.9,
       inputs: inputs, depth: 2, quadrature: NestedGaussQuadrature(order: 8)
     ).run()
-    let layout = sampler.layout
-    let layer = estimates[1]
-    for (p, (a, b)) in layout.pairs.enumerated() {
-      let k = layer.kernel[p]
-      #expect(abs(k.zScore(against: reference[1].k[a][b])) <= 4.5, "K[\(a)\(b)]: \(k)")
+    Self.expectLayerTwoAgrees(estimates[1], reference[1], layout: sampler.layout, width: 4)
+  }
+
+  /// Layer 2 of sampled networks (two inputs) against the reference within 4.5 standard
+  /// errors: E[z z] (its direct estimate and, with `metricMean`, the sampler's conditional one)
+  /// against K₂, and n·Cov(z_i z_i, z_j z_j) against V₂ (G1 = 0 there).
+  static func expectLayerTwoAgrees(
+    _ layer: LayerEstimates, _ reference: ResidualReference.Layer, layout: SampleIndexLayout,
+    width: Int, metricMean: Bool = false
+  ) {
+    for (index, (a, b)) in layout.pairs.enumerated() {
+      let kernels =
+        metricMean ? [layer.kernel[index], layer.metricMean[index]] : [layer.kernel[index]]
+      for k in kernels {
+        #expect(abs(k.zScore(against: reference.k[a][b])) <= 4.5, "K[\(a)\(b)]: \(k)")
+      }
     }
     for (index, (p, q)) in layout.pairPairs.enumerated() {
       let ((a, b), (c, d)) = (layout.pairs[p], layout.pairs[q])
-      let v = reference[1].v[((a * 2 + b) * 2 + c) * 2 + d] / 4
+      let v = reference.v[((a * 2 + b) * 2 + c) * 2 + d] / Double(width)
       let e = layer.fourPoint[index]
       #expect(abs(e.zScore(against: v)) <= 4.5, "V[\(a)\(b)\(c)\(d)]/n: \(e) vs \(v)")
     }
@@ -131,16 +142,6 @@ import Testing
       inputs: inputs, depth: 2, quadrature: NestedGaussQuadrature(order: 8),
       firstLayer: (0.1, 0.5)
     ).run()[1]
-    let layout = sampler.layout
-    for (index, (a, b)) in layout.pairs.enumerated() {
-      let k = layer.kernel[index]
-      #expect(abs(k.zScore(against: reference.k[a][b])) <= 4.5, "K[\(a)\(b)]: \(k)")
-    }
-    for (index, (p, q)) in layout.pairPairs.enumerated() {
-      let ((a, b), (c, d)) = (layout.pairs[p], layout.pairs[q])
-      let v = reference.v[((a * 2 + b) * 2 + c) * 2 + d] / 4
-      let e = layer.fourPoint[index]
-      #expect(abs(e.zScore(against: v)) <= 4.5, "V[\(a)\(b)\(c)\(d)]/n: \(e) vs \(v)")
-    }
+    Self.expectLayerTwoAgrees(layer, reference, layout: sampler.layout, width: 4)
   }
 }
