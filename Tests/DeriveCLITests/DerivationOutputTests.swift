@@ -24,6 +24,9 @@ import Testing
     ("mlp-ntk.tex", ["mlp-ntk.model"]),
     ("mlp-no-bias-ntk.tex", ["mlp-no-bias-ntk.model"]),
     ("deep-linear-ntk.tex", ["deep-linear-ntk.model"]),
+    ("residual.tex", ["residual.model"]),
+    ("residual-no-bias.tex", ["residual-no-bias.model"]),
+    ("residual-scaled.tex", ["residual-scaled.model"]),
   ]
 
   @Test(arguments: cases.map(\.file))
