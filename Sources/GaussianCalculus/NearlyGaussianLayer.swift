@@ -96,7 +96,7 @@ public struct NearlyGaussianLayer: Sendable {
 
   /// The neuron index a factor depends on if it is a function of (or equal to) a component of
   /// the variable.
-  func neuron(of f: Factor) -> Index? {
+  public func neuron(of f: Factor) -> Index? {
     switch f {
     case .function(let g) where g.argument.head == variable: return g.argument.indices.first
     case .tensor(let t) where t.head == variable: return t.indices.first
@@ -105,7 +105,7 @@ public struct NearlyGaussianLayer: Sendable {
   }
 
   /// The single-neuron version of a factor: z_{j;α} → z_α.
-  func stripped(_ f: Factor) -> Factor {
+  public func stripped(_ f: Factor) -> Factor {
     switch f {
     case .function(let g):
       return .function(

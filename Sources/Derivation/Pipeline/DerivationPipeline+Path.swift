@@ -40,10 +40,10 @@ extension DerivationPipeline {
     else { throw refuse("the output index is not a neuron index") }
     let feeding = Symbol.width(outLayer.shifted(by: -1))
     let n = Expression.symbol(feeding)
-    let (skip, branch) = try splitSkip(map, variable: incoming.variable, refuse: refuse)
+    let (skip, branch) = try splitSkip(map, incoming: incoming, refuse: refuse)
     let metric = try branchMetric(branch, families: families, refuse: refuse)
     let integrand = try metricIntegrand(
-      metric, variable: incoming.variable, layer: inLayer, width: feeding, refuse: refuse)
+      metric, incoming: incoming, layer: inLayer, width: feeding, refuse: refuse)
 
     // The correlators of the outgoing layer, with the own neurons p, q summed over the incoming
     // layer (they are neurons of it, carried forward).
@@ -137,8 +137,8 @@ extension DerivationPipeline {
     return (recursions, closure, metric)
   }
 
-  /// A statistic's value from the correlator's part: divided by the term's coefficient, its
-  /// slot m holding the sample index α_{arguments[m]}.
+  /// A statistic's value from the correlator's part (already multiplied by n^order): divided by
+  /// the term's coefficient, its slot m holding the sample index α_{arguments[m]}.
   func read(_ value: Expression, term: CumulantTerm, samples a: [Index]) -> Expression {
     var v = value
     if term.coefficient != .one { v = Expression(Rational.one / term.coefficient) * v }
@@ -150,20 +150,13 @@ extension DerivationPipeline {
   /// The skip coefficient c (the terms c·z[i;a] of the map) and the other terms (the branch).
   /// A term that mentions the own neuron's preactivation in any other way is refused.
   func splitSkip(
-    _ map: LayerMap, variable: TensorHead, refuse: (String) -> DerivationError
+    _ map: LayerMap, incoming: NearlyGaussianLayer, refuse: (String) -> DerivationError
   ) throws -> (skip: Expression, branch: LayerMap) {
+    let variable = incoming.variable
     var skip = Expression.zero
     var branch: [Term] = []
     for t in map.rhs.expanded().terms {
-      let own = t.monomial.factors.contains { f in
-        switch f {
-        case .tensor(let x): return x.head == variable && x.indices.first == map.neuron
-        case .function(let g):
-          return g.argument.head == variable && g.argument.indices.first == map.neuron
-        default: return false
-        }
-      }
-      guard own else {
+      guard t.monomial.factors.contains(where: { incoming.neuron(of: $0) == map.neuron }) else {
         branch.append(t)
         continue
       }
@@ -220,46 +213,23 @@ extension DerivationPipeline {
   /// φ_{α₁α₂} of Ĝ = c₀ + (1/n) Σ_j φ(z_j): every term of Ĝ is either free of the incoming layer
   /// or one sum over its neurons, weighted 1/n, of functions of that neuron's preactivation.
   func metricIntegrand(
-    _ metric: Expression, variable: TensorHead, layer: Layer, width: Symbol,
+    _ metric: Expression, incoming: NearlyGaussianLayer, layer: Layer, width: Symbol,
     refuse: (String) -> DerivationError
   ) throws -> Expression {
     var integrand = Expression.zero
     for t in metric.expanded().terms {
       let sums = t.monomial.summed
-      let reads = t.monomial.factors.contains { f in
-        switch f {
-        case .tensor(let x): return x.head == variable
-        case .function(let g): return g.argument.head == variable
-        default: return false
-        }
-      }
-      if sums.isEmpty && !reads { continue }
+      let neurons = t.monomial.factors.map(incoming.neuron(of:))
+      if sums.isEmpty && neurons.allSatisfy({ $0 == nil }) { continue }
       guard sums.count == 1, let j = sums.first, j.space == .neuron(layer),
-        t.monomial.exponent(of: width) == -1,
-        t.monomial.factors.allSatisfy({ f in
-          switch f {
-          case .tensor(let x): return x.head == variable && x.indices.first == j
-          case .function(let g): return g.argument.head == variable && g.argument.indices.first == j
-          default: return false
-          }
-        })
+        t.monomial.exponent(of: width) == -1, neurons.allSatisfy({ $0 == j })
       else {
         throw refuse(
           "the stochastic metric's term \(t) is not of the form (1/n) Σ_j f(z_j): the path closure needs Ĝ = c₀ + (1/n) Σ_j φ(z_j)"
         )
       }
-      let stripped: [Factor] = t.monomial.factors.map { f in
-        switch f {
-        case .tensor(let x): return .tensor(Tensor(variable, Array(x.indices.dropFirst())))
-        case .function(let g):
-          return .function(
-            FunctionApplication(
-              g.head, derivative: g.derivative,
-              Tensor(variable, Array(g.argument.indices.dropFirst()))))
-        default: return f
-        }
-      }
-      let m = t.monomial.replacingFactors(with: stripped).replacingSums([], constraints: [])
+      let m = t.monomial.replacingFactors(with: t.monomial.factors.map(incoming.stripped))
+        .replacingSums([], constraints: [])
       integrand = integrand + .symbol(width) * Expression(Term(t.coefficient, m))
     }
     return integrand.canonicalized()

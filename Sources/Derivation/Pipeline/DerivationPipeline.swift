@@ -311,11 +311,7 @@ public struct DerivationPipeline: Sendable {
           at: map.location, requireAll: false)
         var value = orders.part(coefficient, ofOrder: term.order)
         for _ in 0..<term.order { value = n * value }
-        if term.coefficient != .one { value = Expression(Rational.one / term.coefficient) * value }
-        // The statistic's slot m holds the sample index α_{arguments[m]}.
-        var rename: [Index: Index] = [:]
-        for (m, s) in term.arguments.enumerated() where m != s { rename[a[s]] = a[m] }
-        values[term.statistic] = value.renamingFreeIndices(rename).canonicalized()
+        values[term.statistic] = read(value, term: term, samples: a)
       }
       // Closure: the correlator must be exactly the ansatz with the statistics read off.
       var rebuilt = Expression.zero
