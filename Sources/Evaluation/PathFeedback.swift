@@ -30,6 +30,8 @@ final class PathFeedback {
   private var responses: [Int: [Int: [Double]]] = [:]
   /// Cov(∂F(z^{(l)}), φ_{μν}(z^{(p)})) over (μ, ν), by atom integrand, l and p.
   private var covariances: [CovarianceKey: [Double]] = [:]
+  /// The error of each covariance whose quadrature failed.
+  private var failures: [CovarianceKey: Error] = [:]
   /// Covariances requested while an evaluator collects, in order of request.
   private var requested: [CovarianceKey] = []
   private var requestedSet: Set<CovarianceKey> = []
@@ -145,15 +147,18 @@ final class PathFeedback {
   func request(layer: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]) {
     if disabled || layer < 2 { return }
     for p in 1..<layer {
-      let key = CovarianceKey(
-        layer: layer, past: p, derivatives: derivatives, integrand: integrand)
-      if covariances[key] != nil { continue }
-      if let known = shared.values[sharedKey(key)] {
-        covariances[key] = known
-        continue
-      }
-      if requestedSet.insert(key).inserted { requested.append(key) }
+      enqueue(CovarianceKey(layer: layer, past: p, derivatives: derivatives, integrand: integrand))
     }
+  }
+
+  /// Records one covariance for ``computePending()`` unless it is known.
+  func enqueue(_ key: CovarianceKey) {
+    if covariances[key] != nil { return }
+    if let known = shared.values[sharedKey(key)] {
+      covariances[key] = known
+      return
+    }
+    if requestedSet.insert(key).inserted { requested.append(key) }
   }
 
   /// The key of a covariance among the scan's evaluations.
@@ -163,8 +168,8 @@ final class PathFeedback {
 
   /// Computes the requested covariances, every (atom, past layer, μ, ν, term of φ) an
   /// independent quadrature, on every processor; each is stored at its own index, so the values
-  /// do not depend on the number of threads. One that fails is left out: ``covariance`` computes
-  /// it again and reports the error where it arises.
+  /// do not depend on the number of threads. A covariance whose quadrature fails is left out,
+  /// its error recorded for ``covariance``.
   func computePending() {
     let keys = requested
     requested = []
@@ -204,39 +209,44 @@ final class PathFeedback {
     let (kernels, skip, parameters, quadrature) = (
       self.kernels, self.skip, self.parameters, self.quadrature
     )
-    let compute: @Sendable (Int) -> Void = { i in
+    @Sendable func evaluate(_ job: Job) throws -> Double {
       func expectation(
         layer: Int, past: Int, derivatives: [Int], x: [ExpressionEvaluator.FactorKey],
         y: [(function: String?, derivative: Int, sample: Int)]
-      ) -> Double? {
-        try? Self.pathExpectation(
+      ) throws -> Double {
+        try Self.pathExpectation(
           kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
           layer: layer, past: past, derivatives: derivatives, x: x, y: y)
       }
-      switch work[i] {
+      switch job {
       case .first(let k):
         let key = keys[k]
-        results.store(
-          expectation(
-            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand,
-            y: []), at: i)
+        return try expectation(
+          layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand, y: [])
       case .second(let p, let e, let t):
-        results.store(
-          expectation(layer: p, past: p, derivatives: [], x: [], y: ys[[e, t]] ?? []), at: i)
+        return try expectation(layer: p, past: p, derivatives: [], x: [], y: ys[[e, t]] ?? [])
       case .both(let k, let e, let t):
         let key = keys[k]
-        results.store(
-          expectation(
-            layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand,
-            y: ys[[e, t]] ?? []), at: i)
+        return try expectation(
+          layer: key.layer, past: key.past, derivatives: key.derivatives, x: key.integrand,
+          y: ys[[e, t]] ?? [])
       }
     }
-    DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
+    DispatchQueue.concurrentPerform(iterations: work.count) { i in
+      results.store(try? evaluate(work[i]), at: i)
+    }
     var firsts: [Int: Double] = [:]
     var seconds: [[Int]: Double] = [:]
     var boths: [[Int]: Double] = [:]
+    var failure: Error? = nil
     for (i, job) in work.enumerated() {
-      guard let v = results.value(at: i) else { continue }
+      guard let v = results.value(at: i) else {
+        // Evaluated once more, alone, for its error.
+        if failure == nil {
+          do { _ = try evaluate(job) } catch { failure = error }
+        }
+        continue
+      }
       switch job {
       case .first(let k): firsts[k] = v
       case .second(let p, let e, let t): seconds[[p, e, t]] = v
@@ -247,11 +257,15 @@ final class PathFeedback {
     keys: for (k, key) in keys.enumerated() {
       var out = [Double](repeating: 0, count: s * s)
       if Self.canBeNonzero(key) {
-        guard let first = firsts[k] else { continue }
+        guard let first = firsts[k] else {
+          failures[key] = failure
+          continue
+        }
         for e in entries {
           var v = 0.0
           for t in phi.indices {
             guard let both = boths[[k, e, t]], let second = seconds[[key.past, e, t]] else {
+              failures[key] = failure
               continue keys
             }
             v += phi[t].prefactor * (both - first * second)
@@ -272,36 +286,20 @@ final class PathFeedback {
     return key.derivatives.allSatisfy(samples.contains)
   }
 
-  /// Cov(∂F(z^{(layer)}), φ_{μν}(z^{(past)})) for every (μ, ν).
+  /// Cov(∂F(z^{(layer)}), φ_{μν}(z^{(past)})) for every (μ, ν): known, or computed now by
+  /// ``computePending()``.
   func covariance(
     layer: Int, past: Int, derivatives: [Int], integrand: [ExpressionEvaluator.FactorKey]
   ) throws -> [Double] {
     let key = CovarianceKey(
       layer: layer, past: past, derivatives: derivatives, integrand: integrand)
     if let hit = covariances[key] { return hit }
-    let s = sampleCount
-    var out = [Double](repeating: 0, count: s * s)
-    if Self.canBeNonzero(key) {
-      let phi = try integrandTerms()
-      for mu in 0..<s {
-        for nu in 0..<s {
-          var v = 0.0
-          for term in phi {
-            let y = term.factors.map { f in
-              (function: f.function, derivative: f.derivative, sample: f.slot == 0 ? mu : nu)
-            }
-            v +=
-              term.prefactor
-              * (try Self.pathCovariance(
-                kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
-                layer: layer, past: past, derivatives: derivatives, x: integrand, y: y))
-          }
-          out[mu * s + nu] = v
-        }
-      }
-    }
-    covariances[key] = out
-    return out
+    _ = try integrandTerms()
+    enqueue(key)
+    computePending()
+    if let hit = covariances[key] { return hit }
+    throw failures[key]
+      ?? EvaluationError("the self-feedback's Gaussian averages at layer \(layer) failed")
   }
 
   /// The terms of φ_{α₁α₂}: prefactor, and each factor's function (nil for z), derivative
@@ -351,23 +349,6 @@ final class PathFeedback {
     }
     integrandCache = terms
     return terms
-  }
-
-  /// Cov(∂_{derivatives} Π x(z^{(layer)}), Π y(z^{(past)})) over the leading-order path.
-  static func pathCovariance(
-    kernels: [[Double]], skip: Double, parameters: NumericParameters,
-    quadrature: GaussianExpectation, layer: Int, past: Int, derivatives: [Int],
-    x: [ExpressionEvaluator.FactorKey], y: [(function: String?, derivative: Int, sample: Int)]
-  ) throws -> Double {
-    func e(
-      _ d: [Int], _ x: [ExpressionEvaluator.FactorKey],
-      _ y: [(function: String?, derivative: Int, sample: Int)]
-    ) throws -> Double {
-      try pathExpectation(
-        kernels: kernels, skip: skip, parameters: parameters, quadrature: quadrature,
-        layer: layer, past: past, derivatives: d, x: x, y: y)
-    }
-    return try e(derivatives, x, y) - e(derivatives, x, []) * e([], [], y)
   }
 
   /// E[∂_{derivatives} Π x(z^{(layer)}) · Π y(z^{(past)})] over the leading-order path, whose
