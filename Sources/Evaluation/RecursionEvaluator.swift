@@ -22,11 +22,18 @@ public struct RecursionEvaluator: Sendable {
   /// R`): the atoms R[F] of its recursions, as they are printed.
   public static let feedbackControl = "R"
 
-  /// Whether `removed` names the self-feedback of this model's path layer rather than a
-  /// statistic.
+  /// Whether a negative control `name` removes the self-feedback of the model's path layer
+  /// rather than a statistic.
+  public static func controlRemovesFeedback(
+    _ name: String?, model: Model, derivation: DerivationResult
+  ) -> Bool {
+    name == feedbackControl && derivation.path != nil
+      && !model.statistics.contains { $0.name == feedbackControl }
+  }
+
+  /// Whether `removed` names the self-feedback of this model's path layer.
   var removedIsFeedback: Bool {
-    removed == Self.feedbackControl && derivation.path != nil
-      && !model.statistics.contains { $0.name == Self.feedbackControl }
+    Self.controlRemovesFeedback(removed, model: model, derivation: derivation)
   }
 
   public init(model: Model, derivation: DerivationResult) {

@@ -245,9 +245,8 @@ struct CheckCommand: ParsableCommand {
       modelName: model.name, source: source, activation: network.defaultActivation,
       parameters: parameters, samples: samples, seed: seed)
     if let negativeControl {
-      let feedback =
-        negativeControl == RecursionEvaluator.feedbackControl && derivation.path != nil
-        && !model.statistics.contains { $0.name == negativeControl }
+      let feedback = RecursionEvaluator.controlRemovesFeedback(
+        negativeControl, model: model, derivation: derivation)
       header +=
         feedback
         ? "\nNEGATIVE CONTROL: the theory below has the self-feedback R removed (every R atom zero): each layer is described by its own K, G1, V alone — the (K, G1, V) Gaussian closure; a run with power must FAIL."
