@@ -185,20 +185,27 @@ struct AsymptoticsCommand: ParsableCommand {
     return values
   }
 
+  /// The first lines of both reports: the model, the activation and the couplings given.
+  static func header(model: Model, activation: String, couplings: [String: Double]) -> [String] {
+    let given = model.couplings.compactMap { name in
+      couplings[name].map { "\(name) = \(EvalCommand.number($0))" }
+    }
+    return [
+      "model: \(model.name)",
+      "activation: \(activation)" + (given.isEmpty ? "" : ", " + given.joined(separator: ", ")),
+    ]
+  }
+
   /// One line per law, `KEY ≈ c ℓ^p`, with exact fractions where the number is one.
   static func text(
     _ report: LargeDepthAsymptotics.Report, model: Model, activation: String,
     couplings: [String: Double]
   ) -> String {
-    let given = model.couplings.compactMap { name in
-      couplings[name].map { "\(name) = \(EvalCommand.number($0))" }
-    }
-    var lines = [
-      "model: \(model.name)",
-      "activation: \(activation)" + (given.isEmpty ? "" : ", " + given.joined(separator: ", ")),
-      "class: \(report.criticalClass) (leading large-depth behaviour X(ℓ) ≈ c ℓ^p, one input, equal widths)",
-      "",
-    ]
+    var lines =
+      header(model: model, activation: activation, couplings: couplings) + [
+        "class: \(report.criticalClass) (leading large-depth behaviour X(ℓ) ≈ c ℓ^p, one input, equal widths)",
+        "",
+      ]
     let width = report.laws.map(\.key.count).max() ?? 0
     for (key, law) in report.laws {
       let name = key.padding(toLength: width, withPad: " ", startingAt: 0)
@@ -235,16 +242,12 @@ struct AsymptoticsCommand: ParsableCommand {
     _ report: NumericLargeDepthAsymptotics.Report, model: Model, activation: String,
     couplings: [String: Double], reason: String
   ) -> String {
-    let given = model.couplings.compactMap { name in
-      couplings[name].map { "\(name) = \(EvalCommand.number($0))" }
-    }
-    var lines = [
-      "model: \(model.name)",
-      "activation: \(activation)" + (given.isEmpty ? "" : ", " + given.joined(separator: ", ")),
-      "class: numeric fit (no derived power law here: \(reason))",
-      "  the derived recursions iterated to depth N = \(report.depth) (one input, equal widths); powers from the windows [N/8,N/4], [N/4,N/2], [N/2,N] extrapolated by Richardson's rule; ± is the larger of the extrapolation and its change between windows. The laws describe ℓ ≤ N: a crossover beyond N (an isolated K* > 0 is approached like 1/ℓ only once |K'' (K - K*)| ℓ ≫ 1) is not seen",
-      "",
-    ]
+    var lines =
+      header(model: model, activation: activation, couplings: couplings) + [
+        "class: numeric fit (no derived power law here: \(reason))",
+        "  the derived recursions iterated to depth N = \(report.depth) (one input, equal widths); powers from the windows [N/8,N/4], [N/4,N/2], [N/2,N] extrapolated by Richardson's rule; ± is the larger of the extrapolation and its change between windows. The laws describe ℓ ≤ N: a crossover beyond N (an isolated K* > 0 is approached like 1/ℓ only once |K'' (K - K*)| ℓ ≫ 1) is not seen",
+        "",
+      ]
     let width = report.laws.map(\.key.count).max() ?? 0
     let metric = model.state?.metric.name
     for (key, fit) in report.laws {
