@@ -118,57 +118,122 @@ final class ExpressionEvaluator {
 
   /// The value of `e` with the free indices set by `free` (0-based values).
   func value(of e: Expression, free: [Index: Int]) throws -> Double {
+    let order = Array(free.keys)
+    let compiled = try compile(e, free: order)
+    return try value(of: compiled, free: order.map { free[$0] ?? 0 })
+  }
+
+  /// The value of one term with the free indices set by `free`.
+  func value(of t: Term, free: [Index: Int]) throws -> Double {
+    let order = Array(free.keys)
+    guard let compiled = try compile(t, free: order) else { return 0 }
+    return try value(of: compiled, free: order.map { free[$0] ?? 0 })
+  }
+
+  /// `e`'s terms compiled against the free indices `free` (their values are passed, in this
+  /// order, to ``value(of:free:)-(CompiledExpression,_)``): compile once, evaluate for every
+  /// entry of a tensor.
+  func compile(_ e: Expression, free: [Index]) throws -> CompiledExpression {
+    CompiledExpression(terms: try e.terms.compactMap { try compile($0, free: free) })
+  }
+
+  /// The sum of the compiled terms with the free indices set to `values`.
+  func value(of e: CompiledExpression, free values: [Int]) throws -> Double {
     var total = 0.0
-    for t in e.terms { total += try value(of: t, free: free) }
+    for t in e.terms { total += try value(of: t, free: values) }
     return total
   }
 
-  /// The value of one term: its sums run over an array of index slots (the free indices, then
-  /// the summed ones), with every factor compiled once per call against those slots
-  /// (``CompiledFactor``), so the inner loop does no hashing and no allocation.
-  func value(of t: Term, free: [Index: Int]) throws -> Double {
+  /// A term compiled against an array of index slots (the free indices, then the summed ones):
+  /// its scalar prefactor, the ranges of its sums, and every factor compiled once
+  /// (``CompiledFactor``), so that evaluating it does no hashing and no allocation in its inner
+  /// loop, and its averages' per-site caches serve every entry it is evaluated for.
+  final class CompiledTerm {
+    let prefactor: Double
+    let slots: [Index: Int]
+    let firstSummed: Int
+    let ranges: [Int]
+    /// Slots whose values must be pairwise distinct (the term's distinctness constraints).
+    let groups: [[Int]]
+    let factors: [CompiledFactor]
+    /// See ``ExpressionEvaluator/derivativeDomains(_:firstSummed:count:)``.
+    let domains: [[Int]?]
+    /// The current values of every slot.
+    var assignment: [Int]
+
+    init(
+      prefactor: Double, slots: [Index: Int], firstSummed: Int, ranges: [Int], groups: [[Int]],
+      factors: [CompiledFactor]
+    ) {
+      self.prefactor = prefactor
+      self.slots = slots
+      self.firstSummed = firstSummed
+      self.ranges = ranges
+      self.groups = groups
+      self.factors = factors
+      self.domains = ExpressionEvaluator.derivativeDomains(
+        factors, firstSummed: firstSummed, count: ranges.count)
+      self.assignment = [Int](repeating: 0, count: firstSummed + ranges.count)
+    }
+  }
+
+  /// The terms of an expression, compiled (those with a zero prefactor left out).
+  struct CompiledExpression {
+    var terms: [CompiledTerm]
+  }
+
+  /// `t` compiled against the free indices `free`, or nil when its prefactor is zero.
+  func compile(_ t: Term, free: [Index]) throws -> CompiledTerm? {
     var prefactor = t.coefficient.doubleValue
     for p in t.monomial.scalars { prefactor *= pow(try scalar(p.symbol), Double(p.exponent)) }
-    if prefactor == 0 { return 0 }
+    if prefactor == 0 { return nil }
     var slotOf: [Index: Int] = [:]
-    var assignment: [Int] = []
-    for (index, v) in free {
-      slotOf[index] = assignment.count
-      assignment.append(v)
-    }
+    for (slot, index) in free.enumerated() { slotOf[index] = slot }
     let summed = t.monomial.summed
-    let firstSummed = assignment.count
-    for index in summed {
+    for (k, index) in summed.enumerated() {
       // A summed index shadows a free one of the same name.
-      slotOf[index] = assignment.count
-      assignment.append(0)
+      slotOf[index] = free.count + k
     }
     let ranges = try summed.map { try range(of: $0) }
     let groups = t.monomial.distinct.map { $0.compactMap { slotOf[$0] } }.filter {
       $0.count > 1
     }
     let factors = try t.monomial.factors.map { try compile($0, slots: slotOf) }
+    return CompiledTerm(
+      prefactor: prefactor, slots: slotOf, firstSummed: free.count, ranges: ranges,
+      groups: groups, factors: factors)
+  }
+
+  /// The value of a compiled term with its free slots set to `values`.
+  func value(of t: CompiledTerm, free values: [Int]) throws -> Double {
+    if t.ranges.contains(0) { return 0 }
+    for (slot, v) in values.enumerated() { t.assignment[slot] = v }
     var total = 0.0
+    let prefactor = t.prefactor
+    let groups = t.groups
+    let factors = t.factors
+    let ranges = t.ranges
+    let domains = t.domains
+    let firstSummed = t.firstSummed
+    let count = ranges.count
     func evaluate() throws {
       for group in groups {
         for i in 1..<group.count {
-          for j in 0..<i where assignment[group[i]] == assignment[group[j]] { return }
+          for j in 0..<i where t.assignment[group[i]] == t.assignment[group[j]] { return }
         }
       }
       var product = prefactor
       for f in factors {
-        product *= try value(of: f, assignment, slots: slotOf)
+        product *= try value(of: f, t.assignment, slots: t.slots)
         if product == 0 { return }
       }
       total += product
     }
-    if ranges.contains(0) { return 0 }
-    let domains = Self.derivativeDomains(factors, firstSummed: firstSummed, count: summed.count)
     // The summed slots in lexicographic order, the first outermost; a slot constrained by an
     // average runs over its domain only, in increasing order, so the non-zero products are
     // added in the same order as over the full ranges.
     func enumerate(_ k: Int) throws {
-      if k == summed.count {
+      if k == count {
         try evaluate()
         return
       }
@@ -176,17 +241,17 @@ final class ExpressionEvaluator {
       if let sources = domains[k] {
         var values: [Int] = []
         for source in sources {
-          let v = assignment[source]
+          let v = t.assignment[source]
           if v < ranges[k] && !values.contains(v) { values.append(v) }
         }
         values.sort()
         for v in values {
-          assignment[slot] = v
+          t.assignment[slot] = v
           try enumerate(k + 1)
         }
       } else {
         for v in 0..<ranges[k] {
-          assignment[slot] = v
+          t.assignment[slot] = v
           try enumerate(k + 1)
         }
       }
@@ -240,6 +305,8 @@ final class ExpressionEvaluator {
     /// The slots of a self-feedback atom's pair (γ, δ); empty for an average.
     let feedbackSlots: [Int]
     var cache: [Int: Double] = [:]
+    /// The assignments (by the same code as ``cache``) already recorded while collecting.
+    var requested: Set<Int> = []
 
     init(
       metricLayer: Int, metricName: String, derivativeSlots: [Int],
@@ -312,6 +379,7 @@ final class ExpressionEvaluator {
       for item in site.integrand { code = code * s + a[item.slot] }
       for slot in site.feedbackSlots { code = code * s + a[slot] }
       if let hit = site.cache[code] { return hit }
+      if collecting && !site.requested.insert(code).inserted { return 1 }
       let key = AverageKey(
         metricLayer: site.metricLayer, derivatives: site.derivativeSlots.map { a[$0] }.sorted(),
         integrand: site.integrand.map {

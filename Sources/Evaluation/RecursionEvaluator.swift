@@ -160,11 +160,19 @@ public struct RecursionEvaluator: Sendable {
     /// Every entry of a derived statistic, from its equation (zero without one): each entry
     /// its symmetry does not relate to an earlier one is evaluated, and the others are copies
     /// of it, so that symmetric entries are bitwise equal.
-    func tensorValues(_ rec: [Recursion], _ statistic: Statistic, evaluator: ExpressionEvaluator)
-      throws -> SampleTensor
-    {
+    func tensorValues(
+      _ rec: [Recursion], _ statistic: Statistic, evaluator: ExpressionEvaluator,
+      compiled: inout [String: ExpressionEvaluator.CompiledExpression]
+    ) throws -> SampleTensor {
       var tensor = SampleTensor.zero(rank: statistic.rank, sampleCount: s)
       guard let r = rec.first(where: { $0.quantity == statistic.name }) else { return tensor }
+      let equation: ExpressionEvaluator.CompiledExpression
+      if let known = compiled[statistic.name] {
+        equation = known
+      } else {
+        equation = try evaluator.compile(r.rhs, free: r.freeIndices)
+        compiled[statistic.name] = equation
+      }
       let representative = canonical[statistic.name] ?? Array(tensor.values.indices)
       for k in tensor.values.indices {
         let c = representative[k]
@@ -172,9 +180,7 @@ public struct RecursionEvaluator: Sendable {
           tensor.values[k] = tensor.values[c]
           continue
         }
-        var free: [Index: Int] = [:]
-        for (slot, value) in zip(r.freeIndices, tensor.indices(at: k)) { free[slot] = value }
-        tensor.values[k] = try evaluator.value(of: r.rhs, free: free)
+        tensor.values[k] = try evaluator.value(of: equation, free: tensor.indices(at: k))
       }
       return tensor
     }
@@ -199,15 +205,18 @@ public struct RecursionEvaluator: Sendable {
     {
       // A first pass finds the Gaussian averages the layer needs; they are computed together,
       // in parallel; the second pass evaluates the entries with all of them known.
+      // The equations are compiled once; their averages' per-site caches serve both passes
+      // and every entry.
+      var compiled: [String: ExpressionEvaluator.CompiledExpression] = [:]
       evaluator.collecting = true
       for statistic in statistics {
-        _ = try tensorValues(equations, statistic, evaluator: evaluator)
+        _ = try tensorValues(equations, statistic, evaluator: evaluator, compiled: &compiled)
       }
       evaluator.collecting = false
       evaluator.computePending()
       var tensors: [String: SampleTensor] = [:]
       for statistic in statistics {
-        var t = try tensorValues(equations, statistic, evaluator: evaluator)
+        var t = try tensorValues(equations, statistic, evaluator: evaluator, compiled: &compiled)
         if let k = t.values.firstIndex(where: { !$0.isFinite }) {
           throw EvaluationError(
             "the recursion overflowed at layer \(layer): \(statistic.name)[\(t.indices(at: k).map(String.init).joined())] is \(t.values[k]), beyond the range of double precision (reduce the couplings, the inputs or the depth)"

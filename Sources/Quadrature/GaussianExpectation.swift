@@ -79,6 +79,16 @@ public struct GaussianExpectation: Sendable {
     /// Likewise the leaf interpolant (``useLeafInterpolation``) of a coordinate whose factors
     /// all have a parity is sampled on half its interval.
     public var useParityFolding: Bool
+    /// Integrate a level whose integrand is smooth (every feature a transition of width > 0,
+    /// no kinks) by the trapezoidal rule Σₖ h φ(kh) F(kh) on one uniform grid through 0,
+    /// instead of graded Gauss–Legendre pieces: for an integrand analytic in the strip
+    /// |Im u| < a the rule errs by at most 2M/(e^{2πa/h} − 1), M = ∫|φF| along the strip's
+    /// edges, whatever the features' positions — so the grid needs no mesh building, its step
+    /// comes from the features' widths alone, and it resolves the Gaussian weight with about
+    /// 20 nodes where Gauss–Legendre pieces over [−U, U] need 30–40 (see
+    /// `QuadratureWorkspace.uniformStep`). Also used for a smooth static leaf mesh when it has
+    /// fewer nodes.
+    public var useUniformRule: Bool
 
     /// Options with the documented defaults.
     ///
@@ -88,8 +98,10 @@ public struct GaussianExpectation: Sendable {
       tolerance: Double = 5e-14, truncation: Double = 9, maximumPieceLength: Double = 18,
       gradingRatio: Double = 4, nodesPerPiece: Int? = nil, useClosedForms: Bool = true,
       useHermiteSeries: Bool = true, useStaticLeafMesh: Bool = true,
-      useLeafInterpolation: Bool = true, useParityFolding: Bool = true
+      useLeafInterpolation: Bool = true, useParityFolding: Bool = true,
+      useUniformRule: Bool = true
     ) {
+      self.useUniformRule = useUniformRule
       self.useLeafInterpolation = useLeafInterpolation
       self.useParityFolding = useParityFolding
       self.tolerance = tolerance
@@ -105,7 +117,7 @@ public struct GaussianExpectation: Sendable {
 
     /// A slower, over-resolved setting for reference values: tolerance 10⁻¹⁷, a finer graded
     /// mesh and a wider truncation, no closed forms, no Hermite series, no static leaf mesh,
-    /// no leaf interpolant and no parity folding (always the adaptive nested quadrature over
+    /// no leaf interpolant, no parity folding and no uniform rule (always the adaptive nested quadrature over
     /// the whole space, an independent check of the others). (Brute
     /// force — many nodes on uniform pieces — is no better: its rounding error on cancelling
     /// integrands is ~10⁻¹³.)
@@ -113,7 +125,7 @@ public struct GaussianExpectation: Sendable {
       Options(
         tolerance: 1e-17, truncation: 9.5, gradingRatio: 2.5, useClosedForms: false,
         useHermiteSeries: false, useStaticLeafMesh: false, useLeafInterpolation: false,
-        useParityFolding: false)
+        useParityFolding: false, useUniformRule: false)
     }
 
     /// Whether every knob is in its valid range.

@@ -8,6 +8,10 @@ struct QuadratureFeature: Hashable, Sendable {
   var location: Double
   /// The distance, in units of z, to the nearest complex trouble; 0 for a kink.
   var width: Double
+  /// How fast the function grows towards that trouble: the order of the pole (tanh's
+  /// derivative of order n has poles of order n + 1), used by the uniform rule's bound as
+  /// (1 − a/width)^(−strength) on a strip of half-width a.
+  var strength: Double = 1
 }
 
 extension GaussianFactor.Function {
@@ -26,11 +30,20 @@ extension GaussianFactor.Function {
       case .relu: return order <= 1 ? [QuadratureFeature(location: 0, width: 0)] : []
       case .leakyRelu(let slope):
         return order <= 1 && slope != 1 ? [QuadratureFeature(location: 0, width: 0)] : []
-      case .tanh: return [QuadratureFeature(location: 0, width: Double.pi / 2)]
+      // Poles of order n + 1 for the n-th derivative (softplus: a logarithm, then poles);
+      // erf and GELU are entire, their derivatives a polynomial times the same growth.
+      case .tanh:
+        return [QuadratureFeature(location: 0, width: Double.pi / 2, strength: Double(order + 1))]
       case .erf(let scale):
-        return scale == 0 ? [] : [QuadratureFeature(location: 0, width: 1 / abs(scale))]
-      case .gelu: return [QuadratureFeature(location: 0, width: 1)]
-      case .swish, .softplus: return [QuadratureFeature(location: 0, width: Double.pi)]
+        return scale == 0
+          ? []
+          : [QuadratureFeature(location: 0, width: 1 / abs(scale), strength: 1 + Double(order) / 2)]
+      case .gelu:
+        return [QuadratureFeature(location: 0, width: 1, strength: 1 + Double(order) / 2)]
+      case .swish:
+        return [QuadratureFeature(location: 0, width: Double.pi, strength: Double(order + 1))]
+      case .softplus:
+        return [QuadratureFeature(location: 0, width: Double.pi, strength: Double(max(order, 1)))]
       }
     }
   }

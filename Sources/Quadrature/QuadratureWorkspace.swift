@@ -34,10 +34,13 @@ struct QuadratureWorkspace {
   let featureLocation: UnsafeMutablePointer<Double>
   let featureInverseSlope: UnsafeMutablePointer<Double>
   let featureWidth: UnsafeMutablePointer<Double>
+  let featureStrength: UnsafeMutablePointer<Double>
   let oscillation: UnsafeMutablePointer<Double>  // r
   let growth: UnsafeMutablePointer<Double>  // r
   let logPeak: UnsafeMutablePointer<Double>  // r
   let peakLocation: UnsafeMutablePointer<Double>  // r
+  /// Per level: integrated by the uniform rule (``NestedGaussianQuadrature/Level/usesUniformRule``).
+  let uniformLevel: UnsafeMutablePointer<Bool>  // r
   let exponents: UnsafeMutablePointer<Int>  // monomials × r
   let closure: (([Double]) -> Double)?
   /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
@@ -131,10 +134,12 @@ struct QuadratureWorkspace {
     featureLocation = copy(features.map(\.location))
     featureInverseSlope = copy(features.map(\.inverseSlope))
     featureWidth = copy(features.map(\.width))
+    featureStrength = copy(features.map(\.strength))
     oscillation = copy(levels.map(\.oscillation))
     growth = copy(levels.map(\.growth))
     logPeak = copy(levels.map(\.logPeak))
     peakLocation = copy(levels.map(\.peakLocation))
+    uniformLevel = copy(levels.map(\.usesUniformRule))
     exponents = copy(plan.monomials.flatMap { $0 })
 
     let rules = plan.rules.rules
@@ -172,6 +177,7 @@ struct QuadratureWorkspace {
     leafInterpolant?.deallocate()
     factors.deinitialize(count: factorStart[dimension])
     factors.deallocate()
+    uniformLevel.deallocate()
     for pointer in [
       completedStart, completed, pendingStart, pending, factorStart, featureStart,
       featureCoordinate, exponents, ruleStart, ruleOrder,
@@ -179,7 +185,8 @@ struct QuadratureWorkspace {
       pointer.deallocate()
     }
     for pointer in [
-      lower, featureLocation, featureInverseSlope, featureWidth, oscillation, growth, logPeak,
+      lower, featureLocation, featureInverseSlope, featureWidth, featureStrength, oscillation,
+      growth, logPeak,
       peakLocation, ruleNodes, ruleWeights, partial, u, accumulators, breakpoints, centers,
       poleRadii, leafU,
       leafWeight, leafValue, leafScratch, leafZ, powers, staticLeafU, staticLeafWeight,
@@ -232,6 +239,28 @@ struct QuadratureWorkspace {
       if nodes < bestNodes {
         bestNodes = nodes
         best = plan
+      }
+    }
+    if uniformLevel[j] {
+      // The uniform rule's grid, when it has fewer nodes (see `integrateUniform`).
+      let h = uniformStep(level: j, logTolerance: logTolerance)
+      let cutoff = logTolerance - 2.3
+      var last = 0
+      while Double(last + 1) * h <= truncation
+        && (Double(last + 1) * h <= peakLocation[j]
+          || logImportance(level: j, at: Double(last + 1) * h) >= cutoff)
+      {
+        last += 1
+      }
+      if 2 * last + 1 < bestNodes && 2 * last + 1 <= QuadratureWorkspace.staticLeafCapacity {
+        for k in -last...last {
+          let u = Double(k) * h
+          staticLeafU[k + last] = u
+          staticLeafWeight[k + last] =
+            h * QuadratureWorkspace.inverseRootTwoPi * Foundation.exp(-0.5 * u * u)
+        }
+        staticLeafCount = 2 * last + 1
+        return
       }
     }
     guard !best.isEmpty, bestNodes <= QuadratureWorkspace.staticLeafCapacity else { return }
@@ -352,6 +381,10 @@ struct QuadratureWorkspace {
     let count = monomialCount
     let accumulator = accumulators + j * count
     accumulator.initialize(repeating: 0, count: count)
+    if uniformLevel[j] && j < rank - 1 {
+      integrateUniform(level: j, logTolerance: logTolerance)
+      return
+    }
     var points = breakpoints + j * QuadratureWorkspace.breakpointCapacity
     var pointCount = buildBreakpoints(level: j, into: points)
     let folds = j == 0 && foldsOutermostLevel
@@ -366,11 +399,6 @@ struct QuadratureWorkspace {
     var lengthCap = maximumPieceLength
     if oscillation[j] > 0 { lengthCap = Swift.min(lengthCap, 32 / oscillation[j]) }
     let isLeaf = j == rank - 1
-    let d = dimension
-    let r = rank
-    let logCap = Foundation.log(1e-3)
-    let here = partial + j * d
-    let next = partial + (j + 1) * d
     for p in 0..<(pointCount - 1) {
       let a0 = points[p]
       let b0 = points[p + 1]
@@ -400,57 +428,10 @@ struct QuadratureWorkspace {
           continue
         }
         statistics.levelNodes[j] += n
-        if let leafInterpolant, j == r - 2 {
-          // The last level is the interpolant: its offset is known at each node, so the
-          // nodes are summed here, without descending (the same operations in the same order
-          // as through `integrate(level: j + 1, …)`).
-          let leaf = completed[completedStart[r - 1]]
-          let leafOffset = here[leaf]
-          let leafSlope = lower[leaf * r + j]
-          for i in 0..<n {
-            let uj = mid + half * nodes[i]
-            if logTolerance - logImportance(level: j, at: uj) >= 0 { continue }
-            var g = 1.0
-            for c in completedStart[j]..<completedStart[j + 1] {
-              let s = completed[c]
-              let zs = here[s] + lower[s * r + j] * uj
-              for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
-            }
-            if g == 0 { continue }
-            let inner = leafInterpolant(leafOffset + leafSlope * uj)
-            statistics.leafEvaluations += 1
-            let weight =
-              half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
-              * ElementaryFunctions.exp(-0.5 * uj * uj)
-            accumulator[0] += weight * g * inner
-          }
-          continue
-        }
         for i in 0..<n {
-          let uj = mid + half * nodes[i]
-          let innerTolerance = logTolerance - logImportance(level: j, at: uj)
-          // The whole inner integral is below the tolerance: skip it.
-          if innerTolerance >= 0 { continue }
-          var g = 1.0
-          for c in completedStart[j]..<completedStart[j + 1] {
-            let s = completed[c]
-            let zs = here[s] + lower[s * r + j] * uj
-            z[s] = zs
-            for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
-          }
-          if g == 0 { continue }
-          u[j] = uj
-          for c in pendingStart[j]..<pendingStart[j + 1] {
-            let s = pending[c]
-            next[s] = here[s] + lower[s * r + j] * uj
-          }
-          integrate(level: j + 1, logTolerance: Swift.min(logCap, innerTolerance))
-          let weight =
-            half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
-            * ElementaryFunctions.exp(-0.5 * uj * uj)
-          let factor = weight * g
-          let inner = accumulators + (j + 1) * count
-          for m in 0..<count { accumulator[m] += factor * inner[m] }
+          visit(
+            level: j, node: mid + half * nodes[i], weight: half * weights[i],
+            logTolerance: logTolerance)
         }
       }
     }
@@ -458,6 +439,146 @@ struct QuadratureWorkspace {
       for m in 0..<count { accumulator[m] *= 2 }
     }
   }
+
+  /// Level j by the uniform rule: Σₖ h φ(kh) F(kh) over the nodes kh ∈ [−T, T] (k ≥ 0 only,
+  /// the nodes k > 0 doubled, when the outermost level folds), h from
+  /// ``uniformStep(level:logTolerance:)`` and T where the level's weight (1+|u|)^D e^{−u²/2}
+  /// falls a tenth below the tolerance (or U). The grid is symmetric about 0, so the folded
+  /// sum equals the full one for an even integrand.
+  private mutating func integrateUniform(level j: Int, logTolerance: Double) {
+    let h = uniformStep(level: j, logTolerance: logTolerance)
+    let folds = j == 0 && foldsOutermostLevel
+    let cutoff = logTolerance - 2.3
+    var nodes = 0
+    var k = 0
+    while true {
+      let uk = Double(k) * h
+      if uk > truncation || (uk > peakLocation[j] && logImportance(level: j, at: uk) < cutoff) {
+        break
+      }
+      if k == 0 {
+        visit(level: j, node: 0, weight: h, logTolerance: logTolerance)
+        nodes += 1
+      } else {
+        visit(level: j, node: uk, weight: folds ? 2 * h : h, logTolerance: logTolerance)
+        nodes += 1
+        if !folds {
+          visit(level: j, node: -uk, weight: h, logTolerance: logTolerance)
+          nodes += 1
+        }
+      }
+      k += 1
+    }
+    statistics.pieces += 1
+    statistics.levelNodes[j] += nodes
+  }
+
+  /// The step h of the uniform rule on level j for the error e^{logTolerance} relative to the
+  /// integrand's scale.
+  ///
+  /// The trapezoidal rule on ℝ errs by at most 2M/(e^{2πa/h} − 1) for an integrand w analytic
+  /// in the strip |Im u| < a with ∫|w(x ± ia)| dx ≤ M (Trefethen & Weideman, SIAM Review 56,
+  /// 2014, Thm 5.1). Here w = φ·F: |φ(x + ia)| = φ(x) e^{a²/2}; an oscillation of frequency ω
+  /// grows like e^{ωa}, polynomial growth of degree D like (1 + a)^D 2^D; and each smooth
+  /// feature of width d (the model of `quadratureFeatures`: the nearest complex trouble at
+  /// distance d, a pole of order p) contributes a factor (1 − a/d)^(−p) — the model of the
+  /// Gauss–Legendre bound of ``chooseRule(level:from:to:logTolerance:)``, with the pole's
+  /// order. With ln M(a) ≤ a²/2 + ωa + D ln(2(1 + a)) − Σ p ln(1 − a/d) + ln 20 (a factor 10
+  /// of margin), the bound meets the tolerance for h = 2πa / (ln M(a) − ln tol); the largest
+  /// such h over a few strip widths a (fractions of the narrowest width, and a grid for an
+  /// entire integrand) is returned. The bound does not depend on where the features sit, so
+  /// one step serves every outer point.
+  func uniformStep(level j: Int, logTolerance: Double) -> Double {
+    var narrowest = Double.infinity
+    for k in featureStart[j]..<featureStart[j + 1] {
+      narrowest = Swift.min(narrowest, featureWidth[k])
+    }
+    let omega = oscillation[j]
+    let degree = growth[j]
+    func step(_ a: Double) -> Double {
+      var logM = 0.5 * a * a + omega * a + QuadratureWorkspace.logTwenty
+      if degree > 0 { logM += degree * Foundation.log(2 * (1 + a)) }
+      for k in featureStart[j]..<featureStart[j + 1] {
+        logM -= featureStrength[k] * Foundation.log1p(-a / featureWidth[k])
+      }
+      return 2 * Double.pi * a / Swift.max(logM - logTolerance, 1)
+    }
+    var best = 0.0
+    if narrowest.isFinite {
+      for fraction in QuadratureWorkspace.stripFractions {
+        best = Swift.max(best, step(fraction * narrowest))
+      }
+    }
+    for a in QuadratureWorkspace.stripWidths where a < 0.95 * narrowest {
+      best = Swift.max(best, step(a))
+    }
+    return best
+  }
+
+  /// ln 20: the factor 2 of the trapezoidal bound and a factor 10 of margin.
+  static let logTwenty = Foundation.log(20.0)
+  /// Strip widths tried by ``uniformStep(level:logTolerance:)``, as fractions of the narrowest
+  /// feature's width, and absolute.
+  static let stripFractions = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
+  static let stripWidths = [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]
+
+  /// One node uⱼ of an outer level j < r − 1 with weight `weight`·φ(uⱼ): the factors of the
+  /// coordinates completed at j times the inner integral (the leaf interpolant when j = r − 2
+  /// and one is planned; otherwise levels j + 1… at the tolerance relaxed by φ's weight at
+  /// uⱼ), added to the level's accumulators. A node whose whole inner integral is below the
+  /// tolerance, or where a factor vanishes, adds nothing.
+  @inline(__always)
+  private mutating func visit(level j: Int, node uj: Double, weight: Double, logTolerance: Double) {
+    let r = rank
+    let d = dimension
+    let innerTolerance = logTolerance - logImportance(level: j, at: uj)
+    if innerTolerance >= 0 { return }
+    let here = partial + j * d
+    let count = monomialCount
+    let accumulator = accumulators + j * count
+    if let leafInterpolant, j == r - 2 {
+      // The last level is the interpolant: its offset is known at each node, so the node is
+      // summed here, without descending (the same operations in the same order as through
+      // `integrate(level: j + 1, …)`).
+      var g = 1.0
+      for c in completedStart[j]..<completedStart[j + 1] {
+        let s = completed[c]
+        let zs = here[s] + lower[s * r + j] * uj
+        for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
+      }
+      if g == 0 { return }
+      let leaf = completed[completedStart[r - 1]]
+      let inner = leafInterpolant(here[leaf] + lower[leaf * r + j] * uj)
+      statistics.leafEvaluations += 1
+      let full =
+        weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * uj * uj)
+      accumulator[0] += full * g * inner
+      return
+    }
+    var g = 1.0
+    for c in completedStart[j]..<completedStart[j + 1] {
+      let s = completed[c]
+      let zs = here[s] + lower[s * r + j] * uj
+      z[s] = zs
+      for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
+    }
+    if g == 0 { return }
+    u[j] = uj
+    let next = partial + (j + 1) * d
+    for c in pendingStart[j]..<pendingStart[j + 1] {
+      let s = pending[c]
+      next[s] = here[s] + lower[s * r + j] * uj
+    }
+    integrate(level: j + 1, logTolerance: Swift.min(QuadratureWorkspace.logCap, innerTolerance))
+    let full =
+      weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * uj * uj)
+    let factor = full * g
+    let inner = accumulators + (j + 1) * count
+    for m in 0..<count { accumulator[m] += factor * inner[m] }
+  }
+
+  /// The loosest tolerance of an inner integral, ln 10⁻³.
+  static let logCap = Foundation.log(1e-3)
 
   /// The innermost level: all coordinates are known at each node, evaluated in batches.
   private mutating func accumulateLeaf(
