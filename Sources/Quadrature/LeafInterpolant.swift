@@ -13,34 +13,55 @@ import Foundation
 ///
 /// When F_s has a parity p (F_s(−z) = p F_s(z)), so has g: g(−c) = p g(c). Then only [0, R] is
 /// sampled (half the work) and g(c) is read as p g(|c|) for c < 0.
+///
+/// When g's troubles are known (``Trouble``: where its nearest complex singularities sit), the
+/// initial pieces are graded instead of equal: interpolation on a piece converges at the
+/// Bernstein-ellipse rate set by its distance from the nearest trouble, so each initial piece
+/// is made as wide as that a-priori bound allows, and bisection only corrects where the model
+/// is off — instead of bisecting equal pieces down to that width and discarding every parent's
+/// samples.
 struct LeafInterpolant {
+  /// A complex trouble of g at `location` ± i·`width` (in units of c), of pole order
+  /// `strength`.
+  struct Trouble {
+    var location: Double
+    var width: Double
+    var strength: Double
+  }
+
   /// The polynomial degree on every piece.
   static let degree = 13
   /// The most pieces (beyond, the leaf is integrated directly).
   static let pieceCapacity = 512
 
-  /// −R (0 with a parity), and the width and number of the cells of the finest bisection (a
-  /// cell lies in one piece).
+  /// −R (0 with a parity), and the width and number of the lookup cells (no wider than the
+  /// narrowest piece, so a cell meets at most two pieces).
   let lowerBound: Double
   let cellWidth: Double
   let cellCount: Int
-  /// Per cell, the index of its piece.
+  /// Per cell, the index of the piece holding its left end.
   let cellPiece: UnsafeMutablePointer<Int>
-  /// Per piece: its midpoint, 1/half-width and Chebyshev coefficients (degree + 1 each).
+  /// Per piece: its right end, midpoint, 1/half-width and Chebyshev coefficients (degree + 1
+  /// each).
+  let pieceUpper: UnsafeMutablePointer<Double>
   let pieceMid: UnsafeMutablePointer<Double>
   let pieceInverseHalf: UnsafeMutablePointer<Double>
   let coefficients: UnsafeMutablePointer<Double>
   /// g(−c) = parity · g(c) when set (±1): only [0, R] is interpolated.
   let parity: Double?
 
+  /// The most lookup cells.
+  static let cellCapacity = 1 << 15
+
   /// Interpolates `g` on [−`radius`, `radius`] to `tolerance` relative to its values,
-  /// starting from `initialPieces` equal pieces; nil when that takes more than
-  /// ``pieceCapacity`` pieces or a bisection finer than 2⁻¹² of the interval. With a
+  /// starting from `initialPieces` equal pieces — or, with `troubles`, from pieces graded by
+  /// the distance to the nearest one, none wider than those; nil when that takes more than
+  /// ``pieceCapacity`` pieces or a bisection 12 levels below an initial piece. With a
   /// `parity` (±1, g(−c) = parity · g(c)), only [0, `radius`] is sampled, from half as many
   /// pieces of the same width.
   init?(
     radius: Double, initialPieces: Int, tolerance: Double, parity: Int? = nil,
-    _ g: (Double) -> Double
+    troubles: [Trouble] = [], _ g: (Double) -> Double
   ) {
     guard radius > 0, radius.isFinite, initialPieces >= 1 else { return nil }
     guard parity == nil || parity == 1 || parity == -1 else { return nil }
@@ -67,9 +88,10 @@ struct LeafInterpolant {
     let width = (radius - start) / Double(pieces)
     var pending: [(a: Double, b: Double, depth: Int, fit: [Double])] = []
     var scale = 0.0
-    for p in 0..<pieces {
-      let a = start + Double(p) * width
-      let b = p == pieces - 1 ? radius : a + width
+    for (a, b) in Self.initialPieces(
+      from: start, to: radius, widest: width, troubles: troubles, tolerance: tolerance,
+      parity: parity != nil)
+    {
       let fit = interpolate(a, b)
       scale = Swift.max(scale, fit.largest)
       pending.append((a, b, 0, fit.coefficients))
@@ -94,27 +116,83 @@ struct LeafInterpolant {
       pending.append((piece.a, middle, piece.depth + 1, interpolate(piece.a, middle).coefficients))
     }
     accepted.sort { $0.a < $1.a }
-    let finest = accepted.reduce(0) { Swift.max($0, $1.depth) }
-    let cells = pieces << finest
+    let narrowest = accepted.reduce(Double.infinity) { Swift.min($0, $1.b - $1.a) }
+    let cells = Swift.min(
+      Self.cellCapacity, Swift.max(1, Int(((radius - start) / narrowest).rounded(.up))))
     lowerBound = start
     cellWidth = (radius - start) / Double(cells)
+    // A cell narrower than every piece meets at most two; with the capacity reached it may
+    // meet more, which the lookup's walk still handles.
     self.parity = parity.map(Double.init)
     cellCount = cells
     cellPiece = .allocate(capacity: cells)
+    pieceUpper = .allocate(capacity: accepted.count)
     pieceMid = .allocate(capacity: accepted.count)
     pieceInverseHalf = .allocate(capacity: accepted.count)
     coefficients = .allocate(capacity: accepted.count * (n + 1))
-    var cell = 0
     for (index, piece) in accepted.enumerated() {
+      pieceUpper[index] = index == accepted.count - 1 ? Double.infinity : piece.b
       pieceMid[index] = 0.5 * (piece.a + piece.b)
       pieceInverseHalf[index] = 2 / (piece.b - piece.a)
       for j in 0...n { coefficients[index * (n + 1) + j] = piece.fit[j] }
-      let span = 1 << (finest - piece.depth)
-      for _ in 0..<span {
-        cellPiece[cell] = index
-        cell += 1
-      }
     }
+    var index = 0
+    for cell in 0..<cells {
+      let left = start + Double(cell) * cellWidth
+      while left >= pieceUpper[index] { index += 1 }
+      cellPiece[cell] = index
+    }
+  }
+
+  /// The initial pieces of [`start`, `end`]: equal pieces no wider than `widest`, or, with
+  /// troubles, pieces graded by the distance to the nearest trouble.
+  ///
+  /// Degree-n Chebyshev interpolation on a piece of half-width h converges like ρ⁻ⁿ, ρ the
+  /// Bernstein ellipse through the nearest singularity: for one at distance D from the
+  /// piece's midpoint (in the complex plane), ρ ≥ D/h + √(D²/h² + 1) = e^{arsinh(D/h)}. The
+  /// piece meets the tolerance (with a factor 10 of margin per pole order) when
+  /// arsinh(D/h) ≥ L = (ln(1/tol) + 2.3(1 + p))/n, i.e. h ≤ D / sinh L. Each piece is given
+  /// that half-width at the distance of its nearer end, capped by `widest`; with `parity`
+  /// the troubles' mirror images count too.
+  static func initialPieces(
+    from start: Double, to end: Double, widest: Double, troubles: [Trouble], tolerance: Double,
+    parity: Bool
+  ) -> [(Double, Double)] {
+    var result: [(Double, Double)] = []
+    guard !troubles.isEmpty else {
+      let count = Swift.max(1, Int(((end - start) / widest).rounded()))
+      let width = (end - start) / Double(count)
+      for p in 0..<count {
+        let a = start + Double(p) * width
+        result.append((a, p == count - 1 ? end : a + width))
+      }
+      return result
+    }
+    let images =
+      parity
+      ? troubles
+        + troubles.map { Trouble(location: -$0.location, width: $0.width, strength: $0.strength) }
+      : troubles
+    func halfWidth(at x: Double) -> Double {
+      var h = 0.5 * widest
+      for t in images {
+        let distance = ((x - t.location) * (x - t.location) + t.width * t.width).squareRoot()
+        let l = (-Foundation.log(tolerance) + 2.3 * (1 + t.strength)) / Double(degree)
+        h = Swift.min(h, 0.5 * distance / Foundation.sinh(l))
+      }
+      return h
+    }
+    var a = start
+    while a < end && result.count < pieceCapacity / 2 {
+      var width = 2 * halfWidth(at: a)
+      width = Swift.min(width, 2 * halfWidth(at: a + width))
+      // A last sliver joins the piece before it.
+      let b = end - (a + width) < 0.25 * width ? end : a + width
+      result.append((a, b))
+      a = b
+    }
+    if a < end { result.append((a, end)) }
+    return result
   }
 
   /// g(c), for c within the interpolated interval (clamped to it).
@@ -126,7 +204,8 @@ struct LeafInterpolant {
   /// The interpolant on the sampled interval (clamped to it).
   private func value(_ c: Double) -> Double {
     let cell = Swift.min(Swift.max(Int((c - lowerBound) / cellWidth), 0), cellCount - 1)
-    let piece = cellPiece[cell]
+    var piece = cellPiece[cell]
+    while c >= pieceUpper[piece] { piece += 1 }
     let t = Swift.min(Swift.max((c - pieceMid[piece]) * pieceInverseHalf[piece], -1), 1)
     let a = coefficients + piece * (Self.degree + 1)
     // Clenshaw: Σ a_j T_j(t).
@@ -143,6 +222,7 @@ struct LeafInterpolant {
 
   func deallocate() {
     cellPiece.deallocate()
+    pieceUpper.deallocate()
     pieceMid.deallocate()
     pieceInverseHalf.deallocate()
     coefficients.deallocate()

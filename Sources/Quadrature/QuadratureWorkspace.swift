@@ -34,13 +34,20 @@ struct QuadratureWorkspace {
   let featureLocation: UnsafeMutablePointer<Double>
   let featureInverseSlope: UnsafeMutablePointer<Double>
   let featureWidth: UnsafeMutablePointer<Double>
-  let featureStrength: UnsafeMutablePointer<Double>
   let oscillation: UnsafeMutablePointer<Double>  // r
   let growth: UnsafeMutablePointer<Double>  // r
   let logPeak: UnsafeMutablePointer<Double>  // r
   let peakLocation: UnsafeMutablePointer<Double>  // r
+  /// ``GaussianExpectation/Options/useUniformRule``: also grades the leaf interpolant's initial
+  /// pieces by its troubles (off for the reference options, which keep equal pieces).
+  let usesUniformLeafPieces: Bool
   /// Per level: integrated by the uniform rule (``NestedGaussianQuadrature/Level/usesUniformRule``).
   let uniformLevel: UnsafeMutablePointer<Bool>  // r
+  /// Per level, the strip half-widths a the uniform rule's bound tries and ln M(a) at each
+  /// (``uniformStep(level:logTolerance:)``), ``stripCapacity`` slots per level, the unused
+  /// ones with a = 0.
+  let stripWidth: UnsafeMutablePointer<Double>  // r × stripCapacity
+  let stripLogBound: UnsafeMutablePointer<Double>  // r × stripCapacity
   let exponents: UnsafeMutablePointer<Int>  // monomials × r
   let closure: (([Double]) -> Double)?
   /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
@@ -86,6 +93,28 @@ struct QuadratureWorkspace {
   /// The innermost integral as an interpolated function of its one offset (see
   /// `prepareLeafInterpolant`), when planned.
   var leafInterpolant: LeafInterpolant?
+  /// The uniform rule's grids already built, per level, by quantised tolerance (see
+  /// ``uniformGrid(level:logTolerance:)``).
+  var uniformGrids: [[UniformGrid?]]
+  /// Scratch of ``batchCapacity`` values for the batched last outer level.
+  var batchCapacity = 0
+  var batchZ: UnsafeMutablePointer<Double>
+  var batchValue: UnsafeMutablePointer<Double>
+  var batchScratch: UnsafeMutablePointer<Double>
+
+  /// The nodes of one uniform grid, in summation order (0, then h, −h, 2h, −2h, …, or 0, h,
+  /// 2h, … when the outermost level folds), with their full weights h φ(u) (2h φ(u) for a
+  /// folded node k > 0) and the log-importance of the level's weight there. Only nodes whose
+  /// importance exceeds the tolerance are kept (the others' inner integrals are negligible).
+  struct UniformGrid {
+    var nodes: [Double]
+    var weights: [Double]
+    var importance: [Double]
+  }
+  /// The troubles of each coordinate's leaf function g(c) = ⟨F_s(c + L_{s,r−1}u)⟩, in units
+  /// of c, from the last level's features: a trouble of width w (in z) smoothed by the leaf's
+  /// standard deviation |L_{s,r−1}| sits about √(w² + L²) from the axis.
+  let leafTroubles: [[LeafInterpolant.Trouble]]
 
   /// Breakpoints a level may hold (more are dropped, which only coarsens the mesh).
   static let breakpointCapacity = 512
@@ -106,6 +135,7 @@ struct QuadratureWorkspace {
     closure = plan.closure
     foldsOutermostLevel = plan.foldsOutermostLevel
     usesParity = plan.options.useParityFolding
+    usesUniformLeafPieces = plan.options.useUniformRule
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -134,12 +164,38 @@ struct QuadratureWorkspace {
     featureLocation = copy(features.map(\.location))
     featureInverseSlope = copy(features.map(\.inverseSlope))
     featureWidth = copy(features.map(\.width))
-    featureStrength = copy(features.map(\.strength))
     oscillation = copy(levels.map(\.oscillation))
     growth = copy(levels.map(\.growth))
     logPeak = copy(levels.map(\.logPeak))
     peakLocation = copy(levels.map(\.peakLocation))
     uniformLevel = copy(levels.map(\.usesUniformRule))
+    var troubles = [[LeafInterpolant.Trouble]](repeating: [], count: d)
+    if let last = levels.last {
+      for feature in last.features where feature.width > 0 {
+        let slope = 1 / feature.inverseSlope
+        troubles[feature.coordinate].append(
+          LeafInterpolant.Trouble(
+            location: feature.location,
+            width: abs(slope) * (feature.width * feature.width + 1).squareRoot(),
+            strength: feature.strength))
+      }
+    }
+    leafTroubles = troubles
+    uniformGrids = [[UniformGrid?]](
+      repeating: [UniformGrid?](repeating: nil, count: UniformGrid.cacheCapacity), count: r)
+    batchZ = .allocate(capacity: 1)
+    batchValue = .allocate(capacity: 1)
+    batchScratch = .allocate(capacity: 1)
+    var widths = [Double](repeating: 0, count: r * QuadratureWorkspace.stripCapacity)
+    var bounds = widths
+    for (j, level) in levels.enumerated() {
+      for (slot, strip) in QuadratureWorkspace.strips(of: level).enumerated() {
+        widths[j * QuadratureWorkspace.stripCapacity + slot] = strip.width
+        bounds[j * QuadratureWorkspace.stripCapacity + slot] = strip.logBound
+      }
+    }
+    stripWidth = copy(widths)
+    stripLogBound = copy(bounds)
     exponents = copy(plan.monomials.flatMap { $0 })
 
     let rules = plan.rules.rules
@@ -178,6 +234,9 @@ struct QuadratureWorkspace {
     factors.deinitialize(count: factorStart[dimension])
     factors.deallocate()
     uniformLevel.deallocate()
+    batchZ.deallocate()
+    batchValue.deallocate()
+    batchScratch.deallocate()
     for pointer in [
       completedStart, completed, pendingStart, pending, factorStart, featureStart,
       featureCoordinate, exponents, ruleStart, ruleOrder,
@@ -185,7 +244,8 @@ struct QuadratureWorkspace {
       pointer.deallocate()
     }
     for pointer in [
-      lower, featureLocation, featureInverseSlope, featureWidth, featureStrength, oscillation,
+      lower, featureLocation, featureInverseSlope, featureWidth, stripWidth,
+      stripLogBound, oscillation,
       growth, logPeak,
       peakLocation, ruleNodes, ruleWeights, partial, u, accumulators, breakpoints, centers,
       poleRadii, leafU,
@@ -330,7 +390,8 @@ struct QuadratureWorkspace {
       parity = p * q
     }
     leafInterpolant = LeafInterpolant(
-      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity
+      radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity,
+      troubles: usesUniformLeafPieces ? leafTroubles[s] : []
     ) { c in
       offset.pointee = c
       if useStatic {
@@ -429,9 +490,14 @@ struct QuadratureWorkspace {
         }
         statistics.levelNodes[j] += n
         for i in 0..<n {
-          visit(
-            level: j, node: mid + half * nodes[i], weight: half * weights[i],
-            logTolerance: logTolerance)
+          let uj = mid + half * nodes[i]
+          let innerTolerance = logTolerance - logImportance(level: j, at: uj)
+          // The whole inner integral is below the tolerance: skip it.
+          if innerTolerance >= 0 { continue }
+          let weight =
+            half * weights[i] * QuadratureWorkspace.inverseRootTwoPi
+            * ElementaryFunctions.exp(-0.5 * uj * uj)
+          visit(level: j, node: uj, fullWeight: weight, innerTolerance: innerTolerance)
         }
       }
     }
@@ -440,41 +506,127 @@ struct QuadratureWorkspace {
     }
   }
 
-  /// Level j by the uniform rule: Σₖ h φ(kh) F(kh) over the nodes kh ∈ [−T, T] (k ≥ 0 only,
-  /// the nodes k > 0 doubled, when the outermost level folds), h from
-  /// ``uniformStep(level:logTolerance:)`` and T where the level's weight (1+|u|)^D e^{−u²/2}
-  /// falls a tenth below the tolerance (or U). The grid is symmetric about 0, so the folded
-  /// sum equals the full one for an even integrand.
+  /// Level j by the uniform rule: Σₖ h φ(kh) F(kh) over the nodes of
+  /// ``uniformGrid(level:logTolerance:)``. The last outer level before a leaf interpolant is
+  /// summed in batches (``sumUniformLastLevel(level:grid:interpolant:)``).
   private mutating func integrateUniform(level j: Int, logTolerance: Double) {
-    let h = uniformStep(level: j, logTolerance: logTolerance)
+    let grid = uniformGrid(level: j, logTolerance: logTolerance)
+    statistics.pieces += 1
+    statistics.levelNodes[j] += grid.nodes.count
+    if let leafInterpolant, j == rank - 2 {
+      sumUniformLastLevel(level: j, grid: grid, interpolant: leafInterpolant)
+      return
+    }
+    let quantised = UniformGrid.quantised(logTolerance)
+    for i in grid.nodes.indices {
+      visit(
+        level: j, node: grid.nodes[i], fullWeight: grid.weights[i],
+        innerTolerance: quantised - grid.importance[i])
+    }
+  }
+
+  /// The uniform grid of level j for the tolerance e^{logTolerance}, rounded down to a
+  /// multiple of 1/``UniformGrid/steps`` nat (so a level's inner integrals, whose tolerances
+  /// vary with the outer node, share a few grids, at most a factor e stricter than asked): step h from
+  /// ``uniformStep(level:logTolerance:)``, nodes out to where the level's weight
+  /// (1+|u|)^D e^{−u²/2} falls below the tolerance, or U. The grid is symmetric about 0, so a
+  /// folded sum equals the full one for an even integrand.
+  mutating func uniformGrid(level j: Int, logTolerance: Double) -> UniformGrid {
+    let key = UniformGrid.key(logTolerance)
+    if key < UniformGrid.cacheCapacity, let known = uniformGrids[j][key] { return known }
+    let tolerance = UniformGrid.quantised(logTolerance)
+    let h = uniformStep(level: j, logTolerance: tolerance)
     let folds = j == 0 && foldsOutermostLevel
-    let cutoff = logTolerance - 2.3
-    var nodes = 0
+    var grid = UniformGrid(nodes: [], weights: [], importance: [])
+    func add(_ u: Double, _ weight: Double) {
+      let importance = logImportance(level: j, at: u)
+      guard importance > tolerance else { return }
+      grid.nodes.append(u)
+      grid.weights.append(
+        weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * u * u))
+      grid.importance.append(importance)
+    }
     var k = 0
     while true {
       let uk = Double(k) * h
-      if uk > truncation || (uk > peakLocation[j] && logImportance(level: j, at: uk) < cutoff) {
+      if uk > truncation
+        || (uk > peakLocation[j] && logImportance(level: j, at: uk) < tolerance - 2.3)
+      {
         break
       }
       if k == 0 {
-        visit(level: j, node: 0, weight: h, logTolerance: logTolerance)
-        nodes += 1
+        add(0, h)
       } else {
-        visit(level: j, node: uk, weight: folds ? 2 * h : h, logTolerance: logTolerance)
-        nodes += 1
-        if !folds {
-          visit(level: j, node: -uk, weight: h, logTolerance: logTolerance)
-          nodes += 1
-        }
+        add(uk, folds ? 2 * h : h)
+        if !folds { add(-uk, h) }
       }
       k += 1
     }
-    statistics.pieces += 1
-    statistics.levelNodes[j] += nodes
+    if key < UniformGrid.cacheCapacity { uniformGrids[j][key] = grid }
+    return grid
+  }
+
+  /// The last outer level j = r − 2 on a uniform grid, in batches: the factors of the
+  /// coordinates completed at j at every node at once, then the leaf interpolant at every
+  /// node's offset, summed with the grid's weights.
+  private mutating func sumUniformLastLevel(
+    level j: Int, grid: UniformGrid, interpolant: LeafInterpolant
+  ) {
+    let n = grid.nodes.count
+    if n > batchCapacity {
+      batchZ.deallocate()
+      batchValue.deallocate()
+      batchScratch.deallocate()
+      batchCapacity = Swift.max(n, 2 * batchCapacity)
+      batchZ = .allocate(capacity: batchCapacity)
+      batchValue = .allocate(capacity: batchCapacity)
+      batchScratch = .allocate(capacity: batchCapacity)
+    }
+    let r = rank
+    let here = partial + j * dimension
+    let values = batchValue
+    let z = batchZ
+    values.initialize(repeating: 1, count: n)
+    grid.nodes.withUnsafeBufferPointer { nodes in
+      for c in completedStart[j]..<completedStart[j + 1] {
+        let s = completed[c]
+        let offset = here[s]
+        let slope = lower[s * r + j]
+        for i in 0..<n { z[i] = offset + slope * nodes[i] }
+        for f in factorStart[s]..<factorStart[s + 1] {
+          factors[f].multiply(values, at: z, count: n, scratch: batchScratch)
+        }
+      }
+      let leaf = completed[completedStart[r - 1]]
+      let offset = here[leaf]
+      let slope = lower[leaf * r + j]
+      for i in 0..<n { z[i] = offset + slope * nodes[i] }
+    }
+    var sum = 0.0
+    grid.weights.withUnsafeBufferPointer { weights in
+      for i in 0..<n where values[i] != 0 {
+        sum += weights[i] * values[i] * interpolant(z[i])
+      }
+    }
+    statistics.leafEvaluations += n
+    accumulators[j * monomialCount] += sum
   }
 
   /// The step h of the uniform rule on level j for the error e^{logTolerance} relative to the
-  /// integrand's scale.
+  /// integrand's scale: the largest 2πa / (ln M(a) − ln tol) over the level's strips (see
+  /// ``strips(of:)``).
+  func uniformStep(level j: Int, logTolerance: Double) -> Double {
+    var best = 0.0
+    let start = j * QuadratureWorkspace.stripCapacity
+    for slot in start..<(start + QuadratureWorkspace.stripCapacity) where stripWidth[slot] > 0 {
+      let a = stripWidth[slot]
+      best = Swift.max(best, 2 * Double.pi * a / Swift.max(stripLogBound[slot] - logTolerance, 1))
+    }
+    return best
+  }
+
+  /// The strips |Im u| < a the uniform rule's bound is evaluated on for `level`, with
+  /// ln M(a), the log of the bound on the integrand along their edges.
   ///
   /// The trapezoidal rule on ℝ errs by at most 2M/(e^{2πa/h} − 1) for an integrand w analytic
   /// in the strip |Im u| < a with ∫|w(x ± ia)| dx ≤ M (Trefethen & Weideman, SIAM Review 56,
@@ -484,55 +636,48 @@ struct QuadratureWorkspace {
   /// distance d, a pole of order p) contributes a factor (1 − a/d)^(−p) — the model of the
   /// Gauss–Legendre bound of ``chooseRule(level:from:to:logTolerance:)``, with the pole's
   /// order. With ln M(a) ≤ a²/2 + ωa + D ln(2(1 + a)) − Σ p ln(1 − a/d) + ln 20 (a factor 10
-  /// of margin), the bound meets the tolerance for h = 2πa / (ln M(a) − ln tol); the largest
-  /// such h over a few strip widths a (fractions of the narrowest width, and a grid for an
-  /// entire integrand) is returned. The bound does not depend on where the features sit, so
-  /// one step serves every outer point.
-  func uniformStep(level j: Int, logTolerance: Double) -> Double {
-    var narrowest = Double.infinity
-    for k in featureStart[j]..<featureStart[j + 1] {
-      narrowest = Swift.min(narrowest, featureWidth[k])
-    }
-    let omega = oscillation[j]
-    let degree = growth[j]
-    func step(_ a: Double) -> Double {
-      var logM = 0.5 * a * a + omega * a + QuadratureWorkspace.logTwenty
-      if degree > 0 { logM += degree * Foundation.log(2 * (1 + a)) }
-      for k in featureStart[j]..<featureStart[j + 1] {
-        logM -= featureStrength[k] * Foundation.log1p(-a / featureWidth[k])
+  /// of margin), the bound meets the tolerance e^{ln tol} for h = 2πa / (ln M(a) − ln tol).
+  /// The strips are fractions of the narrowest feature's width and, below it, a grid of
+  /// absolute widths (for an entire integrand). The bound does not depend on where the
+  /// features sit, so one step serves every outer point.
+  static func strips(of level: NestedGaussianQuadrature.Level) -> [(
+    width: Double, logBound: Double
+  )] {
+    let narrowest = level.features.map(\.width).min() ?? .infinity
+    var widths = narrowest.isFinite ? stripFractions.map { $0 * narrowest } : []
+    widths += stripWidths.filter { $0 < 0.95 * narrowest }
+    return widths.map { a in
+      var logM = 0.5 * a * a + level.oscillation * a + logTwenty
+      if level.growth > 0 { logM += level.growth * Foundation.log(2 * (1 + a)) }
+      for feature in level.features where feature.width > 0 {
+        logM -= feature.strength * Foundation.log1p(-a / feature.width)
       }
-      return 2 * Double.pi * a / Swift.max(logM - logTolerance, 1)
+      return (a, logM)
     }
-    var best = 0.0
-    if narrowest.isFinite {
-      for fraction in QuadratureWorkspace.stripFractions {
-        best = Swift.max(best, step(fraction * narrowest))
-      }
-    }
-    for a in QuadratureWorkspace.stripWidths where a < 0.95 * narrowest {
-      best = Swift.max(best, step(a))
-    }
-    return best
   }
 
   /// ln 20: the factor 2 of the trapezoidal bound and a factor 10 of margin.
   static let logTwenty = Foundation.log(20.0)
-  /// Strip widths tried by ``uniformStep(level:logTolerance:)``, as fractions of the narrowest
-  /// feature's width, and absolute.
+  /// Strip widths tried by the uniform rule's bound, as fractions of the narrowest feature's
+  /// width, and absolute.
   static let stripFractions = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
   static let stripWidths = [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]
+  /// Strips per level: all of both lists.
+  static let stripCapacity = stripFractions.count + stripWidths.count
 
-  /// One node uⱼ of an outer level j < r − 1 with weight `weight`·φ(uⱼ): the factors of the
-  /// coordinates completed at j times the inner integral (the leaf interpolant when j = r − 2
-  /// and one is planned; otherwise levels j + 1… at the tolerance relaxed by φ's weight at
-  /// uⱼ), added to the level's accumulators. A node whose whole inner integral is below the
-  /// tolerance, or where a factor vanishes, adds nothing.
+  /// One node uⱼ of an outer level j < r − 1 with full weight `fullWeight` (the rule's weight
+  /// times φ(uⱼ)): the factors of the coordinates completed at j times the inner integral (the
+  /// leaf interpolant when j = r − 2 and one is planned; otherwise levels j + 1… at
+  /// `innerTolerance`, the level's tolerance relaxed by φ's weight at uⱼ), added to the level's
+  /// accumulators. A node whose whole inner integral is below the tolerance
+  /// (`innerTolerance` ≥ 0), or where a factor vanishes, adds nothing.
   @inline(__always)
-  private mutating func visit(level j: Int, node uj: Double, weight: Double, logTolerance: Double) {
+  private mutating func visit(
+    level j: Int, node uj: Double, fullWeight: Double, innerTolerance: Double
+  ) {
+    if innerTolerance >= 0 { return }
     let r = rank
     let d = dimension
-    let innerTolerance = logTolerance - logImportance(level: j, at: uj)
-    if innerTolerance >= 0 { return }
     let here = partial + j * d
     let count = monomialCount
     let accumulator = accumulators + j * count
@@ -550,9 +695,7 @@ struct QuadratureWorkspace {
       let leaf = completed[completedStart[r - 1]]
       let inner = leafInterpolant(here[leaf] + lower[leaf * r + j] * uj)
       statistics.leafEvaluations += 1
-      let full =
-        weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * uj * uj)
-      accumulator[0] += full * g * inner
+      accumulator[0] += fullWeight * g * inner
       return
     }
     var g = 1.0
@@ -570,9 +713,7 @@ struct QuadratureWorkspace {
       next[s] = here[s] + lower[s * r + j] * uj
     }
     integrate(level: j + 1, logTolerance: Swift.min(QuadratureWorkspace.logCap, innerTolerance))
-    let full =
-      weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * uj * uj)
-    let factor = full * g
+    let factor = fullWeight * g
     let inner = accumulators + (j + 1) * count
     for m in 0..<count { accumulator[m] += factor * inner[m] }
   }
@@ -879,5 +1020,25 @@ struct QuadratureWorkspace {
     let re = (0.5 * (modulus + x)).squareRoot()
     let im = (0.5 * (modulus - x)).squareRoot()
     return (re, y < 0 ? -im : im)
+  }
+}
+
+extension QuadratureWorkspace.UniformGrid {
+  /// Tolerances are rounded down to multiples of 1/`steps` nat.
+  static let steps = 1.0
+  /// Grids cached per level (keys beyond are built on each use; the default tolerance's key
+  /// is 31).
+  static let cacheCapacity = 64
+
+  /// The grid cache's key of a log-tolerance: the number of steps below 0.
+  static func key(_ logTolerance: Double) -> Int {
+    let x = (-logTolerance * steps).rounded(.up)
+    // NaN (never produced by the recursion) is taken as the strictest key.
+    return x >= 0 ? Int(Swift.min(x, 1e6)) : x < 0 ? 0 : 1_000_000
+  }
+
+  /// The log-tolerance a grid is built for: `logTolerance` rounded down to its key.
+  static func quantised(_ logTolerance: Double) -> Double {
+    -Double(key(logTolerance)) / steps
   }
 }

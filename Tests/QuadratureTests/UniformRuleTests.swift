@@ -80,10 +80,10 @@ struct UniformRuleTests {
       #expect(
         2 * nodes(uniform.statistics) < nodes(graded.statistics),
         "scale \(scale): \(uniform.statistics.levelNodes) vs \(graded.statistics.levelNodes)")
-      // Both are held to ~10⁻¹² of the integrand's scale; at scale 0.1 (tanh z ≈ z, values
-      // ≈ 10⁻³) both sit about 10⁻¹¹ (relative) from the reference.
+      // Both bound their error by ~10⁻¹³ of |tanh| ≤ 1, not of the value: at scale 0.1
+      // (tanh z ≈ z, values ≈ 2·10⁻³) each sits 1–2·10⁻¹¹ (relative) from the reference.
       #expect(
-        abs(uniform.values[0] - graded.values[0]) <= 1e-11 * abs(graded.values[0]),
+        abs(uniform.values[0] - graded.values[0]) <= 3e-11 * abs(graded.values[0]),
         "scale \(scale): \(uniform.values[0]) vs \(graded.values[0])")
     }
   }
