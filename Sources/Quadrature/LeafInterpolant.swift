@@ -38,6 +38,7 @@ struct LeafInterpolant {
   /// narrowest piece, so a cell meets at most two pieces).
   let lowerBound: Double
   let cellWidth: Double
+  let inverseCellWidth: Double
   let cellCount: Int
   /// Per cell, the index of the piece holding its left end.
   let cellPiece: UnsafeMutablePointer<Int>
@@ -50,6 +51,17 @@ struct LeafInterpolant {
   /// g(−c) = parity · g(c) when set (±1): only [0, R] is interpolated.
   let parity: Double?
 
+  /// The Chebyshev points cos(π(k + ½)/(n + 1)), k = 0…n, n = ``degree``.
+  static let points = (0...degree).map {
+    Foundation.cos(Double.pi * (Double($0) + 0.5) / Double(degree + 1))
+  }
+  /// cos(jπ(k + ½)/(n + 1)) by j, then k: the discrete cosine transform to coefficients.
+  static let cosines = (0...degree).map { j in
+    (0...degree).map { k in
+      Foundation.cos(Double(j) * Double.pi * (Double(k) + 0.5) / Double(degree + 1))
+    }
+  }
+
   /// The most lookup cells.
   static let cellCapacity = 1 << 15
 
@@ -58,18 +70,19 @@ struct LeafInterpolant {
   /// the distance to the nearest one, none wider than those; nil when that takes more than
   /// ``pieceCapacity`` pieces or a bisection 12 levels below an initial piece. With a
   /// `parity` (±1, g(−c) = parity · g(c)), only [0, `radius`] is sampled, from half as many
-  /// pieces of the same width.
+  /// pieces of the same width. With a `spread` σ — the standard deviation of the offsets the
+  /// interpolant will be read at, which reach c with weight at most e^{−c²/2σ²} — a piece
+  /// at distance x from 0 is held to `tolerance`·e^{x²/2σ²} (``localTolerance(_:at:spread:)``):
+  /// its error is weighted by that much less.
   init?(
     radius: Double, initialPieces: Int, tolerance: Double, parity: Int? = nil,
-    troubles: [Trouble] = [], _ g: (Double) -> Double
+    troubles: [Trouble] = [], spread: Double? = nil, _ g: (Double) -> Double
   ) {
     guard radius > 0, radius.isFinite, initialPieces >= 1 else { return nil }
     guard parity == nil || parity == 1 || parity == -1 else { return nil }
     let n = Self.degree
-    let points = (0...n).map { Foundation.cos(Double.pi * (Double($0) + 0.5) / Double(n + 1)) }
-    let cosines = (0...n).map { j in
-      (0...n).map { k in Foundation.cos(Double(j) * Double.pi * (Double(k) + 0.5) / Double(n + 1)) }
-    }
+    let points = Self.points
+    let cosines = Self.cosines
     /// Chebyshev coefficients of g on [a, b] from its values at the Chebyshev points.
     func interpolate(_ a: Double, _ b: Double) -> (coefficients: [Double], largest: Double) {
       let mid = 0.5 * (a + b)
@@ -90,7 +103,7 @@ struct LeafInterpolant {
     var scale = 0.0
     for (a, b) in Self.initialPieces(
       from: start, to: radius, widest: width, troubles: troubles, tolerance: tolerance,
-      parity: parity != nil)
+      parity: parity != nil, spread: spread)
     {
       let fit = interpolate(a, b)
       scale = Swift.max(scale, fit.largest)
@@ -105,7 +118,9 @@ struct LeafInterpolant {
       // |Σ a_j| ≤ Σ|a_j| bounds the piece's values; the bound is relative to them, but never
       // finer than a hundredth of the largest |g|.
       let local = piece.fit.reduce(0) { $0 + abs($1) }
-      if tail <= tolerance * Swift.max(local, 0.01 * scale) {
+      let allowed = Self.localTolerance(
+        tolerance, at: Self.nearestToZero(piece.a, piece.b), spread: spread)
+      if tail <= allowed * Swift.max(local, 0.01 * scale) {
         accepted.append(piece)
         continue
       }
@@ -121,6 +136,7 @@ struct LeafInterpolant {
       Self.cellCapacity, Swift.max(1, Int(((radius - start) / narrowest).rounded(.up))))
     lowerBound = start
     cellWidth = (radius - start) / Double(cells)
+    inverseCellWidth = 1 / cellWidth
     // A cell narrower than every piece meets at most two; with the capacity reached it may
     // meet more, which the lookup's walk still handles.
     self.parity = parity.map(Double.init)
@@ -156,7 +172,7 @@ struct LeafInterpolant {
   /// the troubles' mirror images count too.
   static func initialPieces(
     from start: Double, to end: Double, widest: Double, troubles: [Trouble], tolerance: Double,
-    parity: Bool
+    parity: Bool, spread: Double? = nil
   ) -> [(Double, Double)] {
     var result: [(Double, Double)] = []
     guard !troubles.isEmpty else {
@@ -173,19 +189,20 @@ struct LeafInterpolant {
       ? troubles
         + troubles.map { Trouble(location: -$0.location, width: $0.width, strength: $0.strength) }
       : troubles
-    func halfWidth(at x: Double) -> Double {
+    func halfWidth(at x: Double, near: Double) -> Double {
       var h = 0.5 * widest
+      let logTolerance = Foundation.log(localTolerance(tolerance, at: near, spread: spread))
       for t in images {
         let distance = ((x - t.location) * (x - t.location) + t.width * t.width).squareRoot()
-        let l = (-Foundation.log(tolerance) + 2.3 * (1 + t.strength)) / Double(degree)
+        let l = Swift.max(0.05, (-logTolerance + 2.3 * (1 + t.strength)) / Double(degree))
         h = Swift.min(h, 0.5 * distance / Foundation.sinh(l))
       }
       return h
     }
     var a = start
     while a < end && result.count < pieceCapacity / 2 {
-      var width = 2 * halfWidth(at: a)
-      width = Swift.min(width, 2 * halfWidth(at: a + width))
+      var width = 2 * halfWidth(at: a, near: nearestToZero(a, a))
+      width = Swift.min(width, 2 * halfWidth(at: a + width, near: nearestToZero(a, a + width)))
       // A last sliver joins the piece before it.
       let b = end - (a + width) < 0.25 * width ? end : a + width
       result.append((a, b))
@@ -193,6 +210,18 @@ struct LeafInterpolant {
     }
     if a < end { result.append((a, end)) }
     return result
+  }
+
+  /// The tolerance of a piece whose point nearest 0 is at distance `x`: `tolerance` ·
+  /// e^{x²/2σ²} with a `spread` σ (the exponent capped at 60), `tolerance` without.
+  static func localTolerance(_ tolerance: Double, at x: Double, spread: Double?) -> Double {
+    guard let spread, spread > 0 else { return tolerance }
+    return tolerance * Foundation.exp(Swift.min(0.5 * x * x / (spread * spread), 60))
+  }
+
+  /// The distance from 0 of the point of [a, b] nearest to it.
+  static func nearestToZero(_ a: Double, _ b: Double) -> Double {
+    a >= 0 ? a : b <= 0 ? -b : 0
   }
 
   /// g(c), for c within the interpolated interval (clamped to it).
@@ -203,7 +232,7 @@ struct LeafInterpolant {
 
   /// The interpolant on the sampled interval (clamped to it).
   private func value(_ c: Double) -> Double {
-    let cell = Swift.min(Swift.max(Int((c - lowerBound) / cellWidth), 0), cellCount - 1)
+    let cell = Swift.min(Swift.max(Int((c - lowerBound) * inverseCellWidth), 0), cellCount - 1)
     var piece = cellPiece[cell]
     while c >= pieceUpper[piece] { piece += 1 }
     let t = Swift.min(Swift.max((c - pieceMid[piece]) * pieceInverseHalf[piece], -1), 1)

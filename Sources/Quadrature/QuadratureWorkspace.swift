@@ -181,8 +181,7 @@ struct QuadratureWorkspace {
       }
     }
     leafTroubles = troubles
-    uniformGrids = [[UniformGrid?]](
-      repeating: [UniformGrid?](repeating: nil, count: UniformGrid.cacheCapacity), count: r)
+    uniformGrids = [[UniformGrid?]](repeating: [], count: r)
     batchZ = .allocate(capacity: 1)
     batchValue = .allocate(capacity: 1)
     batchScratch = .allocate(capacity: 1)
@@ -375,8 +374,20 @@ struct QuadratureWorkspace {
     else { return }
     let s = completed[completedStart[j]]
     var radius = 0.0
-    for m in 0..<j { radius += abs(lower[s * rank + m]) }
+    var variance = 0.0
+    for m in 0..<j {
+      radius += abs(lower[s * rank + m])
+      variance += lower[s * rank + m] * lower[s * rank + m]
+    }
     radius *= truncation
+    // With the uniform rule, the offsets' spread σ relaxes the far pieces (an offset c is
+    // reached with weight at most e^{−c²/2σ²}) and bounds the radius where that weight falls
+    // a tenth below the tolerance; beyond, the interpolant's clamped value errs by at most
+    // 2 sup|g| on that weight.
+    let spread = usesUniformLeafPieces ? variance.squareRoot() : nil
+    if let spread {
+      radius = Swift.min(radius, spread * (2 * (2.3 - logTolerance)).squareRoot())
+    }
     let offset = partial + j * dimension + s
     let useStatic = staticLeafCount > 0
     // g(−c) = p g(c) when every factor of s has a parity (their product p); only with
@@ -391,7 +402,7 @@ struct QuadratureWorkspace {
     }
     leafInterpolant = LeafInterpolant(
       radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity,
-      troubles: usesUniformLeafPieces ? leafTroubles[s] : []
+      troubles: usesUniformLeafPieces ? leafTroubles[s] : [], spread: spread
     ) { c in
       offset.pointee = c
       if useStatic {
@@ -533,7 +544,7 @@ struct QuadratureWorkspace {
   /// folded sum equals the full one for an even integrand.
   mutating func uniformGrid(level j: Int, logTolerance: Double) -> UniformGrid {
     let key = UniformGrid.key(logTolerance)
-    if key < UniformGrid.cacheCapacity, let known = uniformGrids[j][key] { return known }
+    if key < uniformGrids[j].count, let known = uniformGrids[j][key] { return known }
     let tolerance = UniformGrid.quantised(logTolerance)
     let h = uniformStep(level: j, logTolerance: tolerance)
     let folds = j == 0 && foldsOutermostLevel
@@ -562,7 +573,12 @@ struct QuadratureWorkspace {
       }
       k += 1
     }
-    if key < UniformGrid.cacheCapacity { uniformGrids[j][key] = grid }
+    if key < UniformGrid.cacheCapacity {
+      if key >= uniformGrids[j].count {
+        uniformGrids[j] += [UniformGrid?](repeating: nil, count: key + 1 - uniformGrids[j].count)
+      }
+      uniformGrids[j][key] = grid
+    }
     return grid
   }
 
