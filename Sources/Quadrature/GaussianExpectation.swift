@@ -21,9 +21,16 @@
 ///   Bernstein-ellipse bound meets ``Options/tolerance``; the tolerance of an inner integral is
 ///   relaxed by the Gaussian weight of its outer point, and pieces where a ReLU factor vanishes
 ///   or the weight is negligible are skipped;
+/// * a level whose features are all smooth and not narrow (tanh, erf, GELU, … at moderate
+///   variance: no kinks) is instead integrated by the trapezoidal rule on one uniform grid
+///   through 0, its step from the a-priori strip bound of the features' widths and pole orders
+///   (unless ``Options/useUniformRule`` is off): about 20 nodes per level where graded pieces
+///   need 30–40, and no mesh to build per outer point;
 /// * a smooth innermost level (no kinks) is integrated on one static mesh, planned with the
-///   same bound for the worst placement of its features at the strictest tolerance, whose
-///   weights are computed once (unless ``Options/useStaticLeafMesh`` is off);
+///   same bound for the worst placement of its features at the strictest tolerance (or the
+///   uniform grid, when smaller), whose weights are computed once (unless
+///   ``Options/useStaticLeafMesh`` is off); from three levels on, the innermost integral is a
+///   piecewise Chebyshev interpolant of its one offset (``Options/useLeafInterpolation``);
 /// * an integrand even under z ↦ −z (every factor odd or even, three or more levels) has its
 ///   outermost level integrated over [0, U] only and doubled (unless
 ///   ``Options/useParityFolding`` is off).

@@ -573,7 +573,7 @@ struct QuadratureWorkspace {
       }
       k += 1
     }
-    if key < UniformGrid.cacheCapacity {
+    if key < UniformGrid.cacheCapacity && grid.nodes.count <= UniformGrid.cachedNodes {
       if key >= uniformGrids[j].count {
         uniformGrids[j] += [UniformGrid?](repeating: nil, count: key + 1 - uniformGrids[j].count)
       }
@@ -1045,6 +1045,9 @@ extension QuadratureWorkspace.UniformGrid {
   /// Grids cached per level (keys beyond are built on each use; the default tolerance's key
   /// is 31).
   static let cacheCapacity = 64
+  /// Grids of more nodes (an oscillation resolved at a large variance) are built on each use
+  /// rather than kept, so the cache stays below a few megabytes.
+  static let cachedNodes = 1024
 
   /// The grid cache's key of a log-tolerance: the number of steps below 0.
   static func key(_ logTolerance: Double) -> Int {

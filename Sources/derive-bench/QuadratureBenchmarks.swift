@@ -11,12 +11,23 @@ import Quadrature
 /// one-time cost of creating a `GaussianExpectation` (its table of Gauss–Legendre rules).
 func quadratureBenchmarks() -> [BenchmarkCase] {
   let quadrature = GaussianExpectation(options: .init(useClosedForms: false))
+  // The same without the uniform rule: graded Gauss–Legendre pieces on every level, the
+  // algorithm before it, measured in the same run.
+  let graded = GaussianExpectation(options: .init(useClosedForms: false, useUniformRule: false))
   guard
     let k2 = try? CovarianceMatrix(k11: 1.0, k12: 0.6, k22: 1.3),
     let correlated = try? CovarianceMatrix(k11: 1.0, k12: 0.999, k22: 1.0),
     let nested = try? CovarianceMatrix(k11: 1.0, k12: 0.95 * 1.3.squareRoot(), k22: 1.3),
     let k4 = try? CovarianceMatrix([
       [1.0, 0.5, 0.3, 0.2], [0.5, 1.2, 0.4, 0.1], [0.3, 0.4, 0.9, 0.3], [0.2, 0.1, 0.3, 1.1],
+    ]),
+    // Layer 5 of the 8-input tanh eval of Benchmarks/README.md (C_b 0.1, C_W 1), four inputs:
+    // variances ≈ 0.3, correlations ≈ 0.87.
+    let deep = try? CovarianceMatrix([
+      [0.29680371564946, 0.262738675640075, 0.259474475432165, 0.259369932078578],
+      [0.262738675640075, 0.29826109376587, 0.254624610452556, 0.2523548736835],
+      [0.259474475432165, 0.254624610452556, 0.301243048608274, 0.267985204418297],
+      [0.259369932078578, 0.2523548736835, 0.267985204418297, 0.295199154591483],
     ])
   else { return [] }
   func pair(_ activation: Activation) -> [GaussianFactor] {
@@ -25,12 +36,20 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
   func four(_ activation: Activation) -> [GaussianFactor] {
     (0..<4).map { .activation(activation, coordinate: $0) }
   }
-  func expectation(_ factors: [GaussianFactor], _ k: CovarianceMatrix) -> () -> Void {
-    {
-      let value = (try? quadrature.expectation(of: factors, covariance: k)) ?? .nan
+  func expectation(
+    _ factors: [GaussianFactor], _ k: CovarianceMatrix, _ integrator: GaussianExpectation? = nil
+  ) -> () -> Void {
+    let integrator = integrator ?? quadrature
+    return {
+      let value = (try? integrator.expectation(of: factors, covariance: k)) ?? .nan
       precondition(value.isFinite, "quadrature failed")
     }
   }
+  // ⟨σ₀² σ₁ σ₂⟩: the three-input average of V's entries V[(aa)(bc)].
+  let squareAndPair: [GaussianFactor] = [
+    .activation(.tanh, coordinate: 0), .activation(.tanh, coordinate: 0),
+    .activation(.tanh, coordinate: 1), .activation(.tanh, coordinate: 2),
+  ]
   let hermite: () -> Void = {
     let value =
       (try? quadrature.derivativeExpectation(
@@ -68,5 +87,20 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
       group: "quadrature", name: "relu-4d", repeats: 7, body: expectation(four(.relu), k4)),
     BenchmarkCase(
       group: "quadrature", name: "tanh-4d", repeats: 3, body: expectation(four(.tanh), k4)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d-graded", repeats: 3,
+      body: expectation(four(.tanh), k4, graded)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d-deep", repeats: 21,
+      body: expectation(four(.tanh), deep)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d-deep-graded", repeats: 21,
+      body: expectation(four(.tanh), deep, graded)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-3d-deep", repeats: 21,
+      body: expectation(squareAndPair, deep)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-3d-deep-graded", repeats: 21,
+      body: expectation(squareAndPair, deep, graded)),
   ]
 }
