@@ -273,7 +273,9 @@ struct QuadratureWorkspace {
   /// nodes and a dot product — no mesh building, rule selection or exponentials. Of a few
   /// uniform piece lengths (multiples of the narrowest feature's width) the one with the
   /// fewest nodes is kept; if even that exceeds ``staticLeafCapacity`` nodes, the adaptive
-  /// mesh is used.
+  /// mesh is used. When the level takes the uniform rule, its grid (out to where the weight
+  /// falls a tenth below the tolerance) replaces the pieces if it has fewer nodes — its bound
+  /// holds wherever the features sit, so it serves every outer point as it stands.
   mutating func prepareStaticLeaf(logTolerance: Double) {
     staticLeafCount = 0
     let j = rank - 1
