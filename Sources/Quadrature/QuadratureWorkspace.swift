@@ -419,22 +419,35 @@ struct QuadratureWorkspace {
   /// The innermost level on the static mesh: Σᵢ Wᵢ Π_s f_s(c_s + L_{sj}uᵢ).
   private mutating func integrateStaticLeaf(level j: Int) {
     let n = staticLeafCount
-    let here = partial + j * dimension
     let values = staticLeafValue
+    completedFactors(
+      level: j, at: staticLeafU, count: n, into: values, z: staticLeafZ,
+      scratch: staticLeafScratch)
+    var sum = 0.0
+    for i in 0..<n { sum += staticLeafWeight[i] * values[i] }
+    accumulators[j * monomialCount] = sum
+    statistics.leafEvaluations += n
+  }
+
+  /// values[i] = the product of the factors of the coordinates completed at level j at the
+  /// node uⱼ = `nodes[i]`, i < n: each coordinate's z_s = c_s + L_{sj}uⱼ for all nodes at once
+  /// into `z`, then its factors in a batch (`scratch`: n values).
+  private func completedFactors(
+    level j: Int, at nodes: UnsafePointer<Double>, count n: Int,
+    into values: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>,
+    scratch: UnsafeMutablePointer<Double>
+  ) {
+    let here = partial + j * dimension
     values.initialize(repeating: 1, count: n)
     for c in completedStart[j]..<completedStart[j + 1] {
       let s = completed[c]
       let offset = here[s]
       let slope = lower[s * rank + j]
-      for i in 0..<n { staticLeafZ[i] = offset + slope * staticLeafU[i] }
+      for i in 0..<n { z[i] = offset + slope * nodes[i] }
       for f in factorStart[s]..<factorStart[s + 1] {
-        factors[f].multiply(values, at: staticLeafZ, count: n, scratch: staticLeafScratch)
+        factors[f].multiply(values, at: z, count: n, scratch: scratch)
       }
     }
-    var sum = 0.0
-    for i in 0..<n { sum += staticLeafWeight[i] * values[i] }
-    accumulators[j * monomialCount] = sum
-    statistics.leafEvaluations += n
   }
 
   // MARK: - Recursion
@@ -604,17 +617,10 @@ struct QuadratureWorkspace {
     let here = partial + j * dimension
     let values = batchValue
     let z = batchZ
-    values.initialize(repeating: 1, count: n)
     grid.nodes.withUnsafeBufferPointer { nodes in
-      for c in completedStart[j]..<completedStart[j + 1] {
-        let s = completed[c]
-        let offset = here[s]
-        let slope = lower[s * r + j]
-        for i in 0..<n { z[i] = offset + slope * nodes[i] }
-        for f in factorStart[s]..<factorStart[s + 1] {
-          factors[f].multiply(values, at: z, count: n, scratch: batchScratch)
-        }
-      }
+      guard let nodes = nodes.baseAddress else { return }
+      completedFactors(
+        level: j, at: nodes, count: n, into: values, z: z, scratch: batchScratch)
       let leaf = completed[completedStart[r - 1]]
       let offset = here[leaf]
       let slope = lower[leaf * r + j]
