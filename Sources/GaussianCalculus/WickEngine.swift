@@ -262,34 +262,22 @@ struct WickEngine {
       let analysis = known ?? table.refinedColours(r)
       result =
         usesEnumeration(r, analysis.colours)
-        ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
+        ? enumerateLeaves(r)
+        : mergeOrbits(r, analysis.graph, analysis.colours, layout: randomLayouts[id])
     }
     expectations[id] = result
     return result
   }
 
-  /// Orbit merging: pair the first random factor with each distinct partner.
+  /// Orbit merging: pair the first random factor with each distinct partner. `layout` is the
+  /// canonical layout of `r` (`r` is its ``WickLayout/monomial(scalars:)``).
   private mutating func mergeOrbits(
-    _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int]
+    _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int], layout: WickLayout
   ) -> [WickResult] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickResult(coefficient: .one, result: resultID(r))]
     }
-    let family = table.shapes[r.factors[first].shape].family
-    // Partners grouped into classes that an automorphism fixing `first` exchanges (one
-    // representative per class, times the class size).
-    let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
-    var partners: [(position: Int, count: Int)] = []
-    var seen: [[Int]: Int] = [:]
-    for q in r.factors.indices
-    where q != first && table.shapes[r.factors[q].shape].family == family {
-      if let k = seen[signatures[q]] {
-        partners[k].count += 1
-      } else {
-        seen[signatures[q]] = partners.count
-        partners.append((q, 1))
-      }
-    }
+    let partners = partnerClasses(r, first: first, graph, colours, layout: layout)
     // Coefficients of equal results added, in first-insertion order (never hashing order).
     var position: [Int: Int] = [:]
     var merged: [WickResult] = []
@@ -311,6 +299,81 @@ struct WickEngine {
       }
     }
     return merged.filter { !$0.coefficient.isZero }
+  }
+
+  /// The partners of the factor `first` of `r` (the factors of its family), grouped into classes
+  /// that automorphisms of `r` fixing `first` exchange: one representative per class (its first
+  /// factor) and the class size, in factor order. Two relations, each witnessed by such an
+  /// automorphism, are joined (an orbit contains the classes of both):
+  /// - equal signatures (``partnerSignatures(_:first:twins:)``): a permutation of twin dummies;
+  /// - the same position in isomorphic components other than `first`'s: exchanging two
+  ///   components with equal canonical pieces, each mapped onto the piece by its canonical
+  ///   labelling, is an automorphism that fixes every other factor. In `r`, the canonical
+  ///   monomial of `layout`, each piece's factors are consecutive, after the fixed factors, and
+  ///   pieces with equal encodings have equal factors at equal local positions.
+  private func partnerClasses(
+    _ r: WickMonomial, first: Int, _ graph: SlotGraph, _ colours: [Int], layout: WickLayout
+  ) -> [(position: Int, count: Int)] {
+    let family = table.shapes[r.factors[first].shape].family
+    let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
+    // The piece of every factor (−1 for fixed factors), its local position, and each piece's
+    // class: the first piece with the same encoding.
+    var piece = Array(repeating: -1, count: r.factors.count)
+    var local = Array(repeating: 0, count: r.factors.count)
+    var pieceClass = Array(repeating: 0, count: layout.pieces.count)
+    var at = layout.fixedFactors.count
+    for (p, x) in layout.pieces.enumerated() {
+      pieceClass[p] =
+        p > 0 && layout.pieces[p - 1].encoding == x.encoding ? pieceClass[p - 1] : p
+      for t in x.factors.indices {
+        piece[at + t] = p
+        local[at + t] = t
+      }
+      at += x.factors.count
+    }
+    // Union-find over factors: `parent[q]` points towards the class's first factor.
+    var parent = Array(r.factors.indices)
+    func find(_ q: Int) -> Int {
+      var q = q
+      while parent[q] != q { q = parent[q] }
+      return q
+    }
+    func join(_ a: Int, _ b: Int) {
+      let x = find(a)
+      let y = find(b)
+      if x < y { parent[y] = x } else if y < x { parent[x] = y }
+    }
+    var bySignature: [[Int]: Int] = [:]
+    var byPosition: [Int: Int] = [:]
+    var isPartner = Array(repeating: false, count: r.factors.count)
+    for q in r.factors.indices
+    where q != first && table.shapes[r.factors[q].shape].family == family {
+      isPartner[q] = true
+      if let k = bySignature[signatures[q]] {
+        join(k, q)
+      } else {
+        bySignature[signatures[q]] = q
+      }
+      if piece[q] >= 0 && piece[q] != piece[first] {
+        let key = pieceClass[piece[q]] * r.factors.count + local[q]
+        if let k = byPosition[key] {
+          join(k, q)
+        } else {
+          byPosition[key] = q
+        }
+      }
+    }
+    var partners: [(position: Int, count: Int)] = []
+    var slot = Array(repeating: -1, count: r.factors.count)
+    for q in r.factors.indices where isPartner[q] {
+      let root = find(q)
+      if slot[root] < 0 {
+        slot[root] = partners.count
+        partners.append((root, 0))
+      }
+      partners[slot[root]].count += 1
+    }
+    return partners
   }
 
   /// For every factor of `r`, a signature such that two factors with equal signatures are
