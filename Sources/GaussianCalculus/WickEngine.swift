@@ -67,7 +67,7 @@ struct WickEngine {
       let id = randomID(random)
       let key = randomParts[id]
       var analysis: (graph: SlotGraph, colours: [Int])? = nil
-      if isUnit(constant) && expectations[id] == nil {
+      if isUnit(constant) && expectations[id] == nil && !mergesWithoutRefinement(id) {
         let colours = table.refinedColours(key)
         if usesEnumeration(key, colours.colours) {
           // The whole term is random: its leaves go to the assembler in compact form.
@@ -174,6 +174,23 @@ struct WickEngine {
     }
   }
 
+  /// Whether the random part `id` is computed by orbit merging without colour refinement: two of
+  /// its components with equal canonical pieces hold random factors. Exchanging them is an
+  /// automorphism, so refinement cannot tell those factors apart
+  /// (``WickTable/randomFactorsDistinguishable(_:colours:)`` is false) and ``usesEnumeration(_:_:)``
+  /// would choose orbit merging too (except under `.leafEnumeration`).
+  private func mergesWithoutRefinement(_ id: Int) -> Bool {
+    if strategy == .leafEnumeration { return false }
+    let pieces = randomLayouts[id].pieces
+    var previousIsRandom = false
+    for (p, x) in pieces.enumerated() {
+      let isRandom = x.factors.contains { table.shapes[$0.shape].family != nil }
+      if isRandom && previousIsRandom && pieces[p - 1].encoding == x.encoding { return true }
+      previousIsRandom = isRandom
+    }
+    return false
+  }
+
   /// Whether the random part `r` (canonical, with random factors of even counts, colours from
   /// ``WickTable/refinedColours(_:)``) is computed by leaf enumeration.
   private func usesEnumeration(_ r: WickMonomial, _ colours: [Int]) -> Bool {
@@ -258,6 +275,10 @@ struct WickEngine {
       result = [WickResult(coefficient: .one, result: resultID(r, layout: randomLayouts[id]))]
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
+    } else if known == nil && mergesWithoutRefinement(id) {
+      // Twins have equal dummy spaces, the coarsest colouring that ``SlotGraph/twinClasses(_:)``
+      // accepts; the classes do not depend on the colouring.
+      result = mergeOrbits(r, table.slotGraph(r), r.dummySpaces, layout: randomLayouts[id])
     } else {
       let analysis = known ?? table.refinedColours(r)
       result =
