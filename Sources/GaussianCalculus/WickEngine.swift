@@ -298,18 +298,23 @@ struct WickEngine {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickResult(coefficient: .one, result: resultID(r))]
     }
-    let partners = partnerClasses(r, first: first, graph, colours, layout: layout)
+    let placement = layout.placement()
+    let partners = partnerClasses(r, first: first, graph, colours, layout, placement)
     // Coefficients of equal results added, in first-insertion order (never hashing order).
     var position: [Int: Int] = [:]
     var merged: [WickResult] = []
     for (q, count) in partners {
-      for sub in table.paired(r, first, q, coefficient: Rational(count)) {
-        let (constant, random) = split(sub.monomial)
-        let id = randomID(random)
+      let parts =
+        pairedInPieces(r, first, q, coefficient: Rational(count), layout, placement)
+        ?? table.paired(r, first, q, coefficient: Rational(count)).map { sub in
+          let (constant, random) = split(sub.monomial)
+          return (sub.coefficient, constant, randomID(random))
+        }
+      for (coefficient, constant, id) in parts {
         let expectation = expectRandom(id)
         let ids = isUnit(constant) ? expectation.map(\.result) : product(constant, id)
         for (res, p) in zip(expectation, ids) {
-          let c = sub.coefficient * res.coefficient
+          let c = coefficient * res.coefficient
           if let k = position[p] {
             merged[k].coefficient += c
           } else {
@@ -320,6 +325,56 @@ struct WickEngine {
       }
     }
     return merged.filter { !$0.coefficient.isZero }
+  }
+
+  /// The terms of pairing the factors `first` and `q` of the random part `r` (the canonical
+  /// monomial of `layout`, factors placed by `placement`), each as its coefficient, its constant
+  /// part and the id of its random part — computed on the components of `first` and `q` alone.
+  ///
+  /// The pairing only touches those components: the covariance's δ's and internal dummies link
+  /// slots of `first` and `q`, and dummies summed out are theirs. So every term is (a term of
+  /// pairing inside the touched components) × (the other components, unchanged), whose
+  /// components are all random (`r` is a random part): the constant part is the touched one's,
+  /// and the canonical layout of the random part is the touched random part's merged with the
+  /// other pieces' (``WickLayout/merged(with:)``). Nil (the caller pairs in all of `r`) when
+  /// `first` or `q` has no dummy, or when a term keeps a δ between free indices — then the other
+  /// indices of its class are renamed in every factor, untouched components included.
+  private mutating func pairedInPieces(
+    _ r: WickMonomial, _ first: Int, _ q: Int, coefficient: Rational, _ layout: WickLayout,
+    _ placement: WickLayout.Placement
+  ) -> [(Rational, WickMonomial, Int)]? {
+    let pf = placement.piece[first]
+    let pq = placement.piece[q]
+    if pf < 0 || pq < 0 || !r.scalars.isEmpty { return nil }
+    let touched = WickLayout(
+      fixedFactors: [], fixedGroups: [],
+      pieces: pf == pq ? [layout.pieces[pf]] : [layout.pieces[pf], layout.pieces[pq]])
+    var rest = layout
+    rest.pieces.removeAll(keepingCapacity: false)
+    for (p, x) in layout.pieces.enumerated() where p != pf && p != pq { rest.pieces.append(x) }
+    let a = touched.monomial(scalars: [])
+    let qa = pf == pq ? placement.local[q] : layout.pieces[pf].factors.count + placement.local[q]
+    let subs = table.paired(a, placement.local[first], qa, coefficient: coefficient)
+    for sub in subs where sub.monomial.factors.contains(where: { table.shapes[$0.shape].isDelta }) {
+      return nil
+    }
+    return subs.map { sub in
+      let (constant, random) = split(sub.monomial)
+      let merged = table.canonicalLayout(random, cache: &pieces).merged(with: rest)
+      return (sub.coefficient, constant, randomID(layout: merged))
+    }
+  }
+
+  /// The id of the random part of canonical layout `layout`, interned on first meeting.
+  private mutating func randomID(layout: WickLayout) -> Int {
+    let key = layout.monomial(scalars: [])
+    if let known = randomIDs[key] { return known }
+    let id = randomParts.count
+    randomIDs[key] = id
+    randomParts.append(key)
+    randomLayouts.append(layout)
+    expectations.append(nil)
+    return id
   }
 
   /// The partners of the factor `first` of `r` (the factors of its family), grouped into classes
@@ -333,24 +388,18 @@ struct WickEngine {
   ///   monomial of `layout`, each piece's factors are consecutive, after the fixed factors, and
   ///   pieces with equal encodings have equal factors at equal local positions.
   private func partnerClasses(
-    _ r: WickMonomial, first: Int, _ graph: SlotGraph, _ colours: [Int], layout: WickLayout
+    _ r: WickMonomial, first: Int, _ graph: SlotGraph, _ colours: [Int], _ layout: WickLayout,
+    _ placement: WickLayout.Placement
   ) -> [(position: Int, count: Int)] {
     let family = table.shapes[r.factors[first].shape].family
     let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
-    // The piece of every factor (−1 for fixed factors), its local position, and each piece's
-    // class: the first piece with the same encoding.
-    var piece = Array(repeating: -1, count: r.factors.count)
-    var local = Array(repeating: 0, count: r.factors.count)
+    let piece = placement.piece
+    let local = placement.local
+    // Each piece's class: the first piece with the same encoding.
     var pieceClass = Array(repeating: 0, count: layout.pieces.count)
-    var at = layout.fixedFactors.count
     for (p, x) in layout.pieces.enumerated() {
       pieceClass[p] =
         p > 0 && layout.pieces[p - 1].encoding == x.encoding ? pieceClass[p - 1] : p
-      for t in x.factors.indices {
-        piece[at + t] = p
-        local[at + t] = t
-      }
-      at += x.factors.count
     }
     // Union-find over factors: `parent[q]` points towards the class's first factor.
     var parent = Array(r.factors.indices)
