@@ -54,6 +54,8 @@ struct WickEngine {
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
   private var pieces = WickPieceCache()
+  /// ``localPartnerClasses(_:)`` of the pieces met, by encoding.
+  private var pieceLocalClasses: [[Int]: [Int]] = [:]
 
   init(table: WickTable, strategy: WickContraction.Options.Strategy) {
     self.table = table
@@ -276,15 +278,12 @@ struct WickEngine {
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
     } else if known == nil && mergesWithoutRefinement(id) {
-      // Twins have equal dummy spaces, the coarsest colouring that ``SlotGraph/twinClasses(_:)``
-      // accepts; the classes do not depend on the colouring.
-      result = mergeOrbits(r, table.slotGraph(r), r.dummySpaces, layout: randomLayouts[id])
+      result = mergeOrbits(r, layout: randomLayouts[id])
     } else {
       let analysis = known ?? table.refinedColours(r)
       result =
         usesEnumeration(r, analysis.colours)
-        ? enumerateLeaves(r)
-        : mergeOrbits(r, analysis.graph, analysis.colours, layout: randomLayouts[id])
+        ? enumerateLeaves(r) : mergeOrbits(r, layout: randomLayouts[id])
     }
     expectations[id] = result
     return result
@@ -292,14 +291,12 @@ struct WickEngine {
 
   /// Orbit merging: pair the first random factor with each distinct partner. `layout` is the
   /// canonical layout of `r` (`r` is its ``WickLayout/monomial(scalars:)``).
-  private mutating func mergeOrbits(
-    _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int], layout: WickLayout
-  ) -> [WickResult] {
+  private mutating func mergeOrbits(_ r: WickMonomial, layout: WickLayout) -> [WickResult] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickResult(coefficient: .one, result: resultID(r))]
     }
     let placement = layout.placement()
-    let partners = partnerClasses(r, first: first, graph, colours, layout, placement)
+    let partners = partnerClasses(r, first: first, layout, placement)
     // Coefficients of equal results added, in first-insertion order (never hashing order).
     var position: [Int: Int] = [:]
     var merged: [WickResult] = []
@@ -379,28 +376,44 @@ struct WickEngine {
 
   /// The partners of the factor `first` of `r` (the factors of its family), grouped into classes
   /// that automorphisms of `r` fixing `first` exchange: one representative per class (its first
-  /// factor) and the class size, in factor order. Two relations, each witnessed by such an
-  /// automorphism, are joined (an orbit contains the classes of both):
-  /// - equal signatures (``partnerSignatures(_:first:twins:)``): a permutation of twin dummies;
-  /// - the same position in isomorphic components other than `first`'s: exchanging two
+  /// factor) and the class size, in factor order. `r` is the canonical monomial of `layout`:
+  /// each piece's factors are consecutive, after the fixed factors, and pieces with equal
+  /// encodings have equal factors at equal local positions. Relations, each witnessed by such an
+  /// automorphism, are joined (an orbit contains the classes of all):
+  /// - equal factors without dummies;
+  /// - in `first`'s component, equal signatures (``partnerSignatures(_:pinning:twins:)``,
+  ///   `first`'s dummies pinned): a permutation of twin dummies;
+  /// - in the other components, equal local classes (``localPartnerClasses(_:)``: equal
+  ///   unpinned signatures in the component) in isomorphic components: exchanging two
   ///   components with equal canonical pieces, each mapped onto the piece by its canonical
-  ///   labelling, is an automorphism that fixes every other factor. In `r`, the canonical
-  ///   monomial of `layout`, each piece's factors are consecutive, after the fixed factors, and
-  ///   pieces with equal encodings have equal factors at equal local positions.
-  private func partnerClasses(
-    _ r: WickMonomial, first: Int, _ graph: SlotGraph, _ colours: [Int], _ layout: WickLayout,
-    _ placement: WickLayout.Placement
+  ///   labelling, fixes every other factor, and a permutation of twin dummies inside one
+  ///   component does too.
+  /// Twins are found per component: exchanging two dummies of different components is an
+  /// automorphism only when neither shares an edge with another dummy, and then their components
+  /// are isomorphic single dummies, whose factors the second relation joins.
+  private mutating func partnerClasses(
+    _ r: WickMonomial, first: Int, _ layout: WickLayout, _ placement: WickLayout.Placement
   ) -> [(position: Int, count: Int)] {
     let family = table.shapes[r.factors[first].shape].family
-    let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
     let piece = placement.piece
     let local = placement.local
-    // Each piece's class: the first piece with the same encoding.
+    let pf = piece[first]
+    // Signatures of the factors of `first`'s piece, by local position, its dummies pinned.
+    var firstSignatures: [[Int]] = []
+    if pf >= 0 {
+      let m = layout.pieces[pf].monomial
+      firstSignatures = partnerSignatures(
+        m, pinning: m.factors[local[first]],
+        twins: table.slotGraph(m).twinClasses(m.dummySpaces))
+    }
+    // Each piece's class: the first piece with the same encoding; and the local classes of a
+    // class's factors, once needed.
     var pieceClass = Array(repeating: 0, count: layout.pieces.count)
     for (p, x) in layout.pieces.enumerated() {
       pieceClass[p] =
         p > 0 && layout.pieces[p - 1].encoding == x.encoding ? pieceClass[p - 1] : p
     }
+    var localClasses = Array(repeating: [Int](), count: layout.pieces.count)
     // Union-find over factors: `parent[q]` points towards the class's first factor.
     var parent = Array(r.factors.indices)
     func find(_ q: Int) -> Int {
@@ -413,24 +426,23 @@ struct WickEngine {
       let y = find(b)
       if x < y { parent[y] = x } else if y < x { parent[x] = y }
     }
+    var byFactor: [WickFactor: Int] = [:]
     var bySignature: [[Int]: Int] = [:]
-    var byPosition: [Int: Int] = [:]
+    var byClass: [Int: Int] = [:]
     var isPartner = Array(repeating: false, count: r.factors.count)
     for q in r.factors.indices
     where q != first && table.shapes[r.factors[q].shape].family == family {
       isPartner[q] = true
-      if let k = bySignature[signatures[q]] {
-        join(k, q)
+      if piece[q] < 0 {
+        if let k = byFactor[r.factors[q]] { join(k, q) } else { byFactor[r.factors[q]] = q }
+      } else if piece[q] == pf {
+        let signature = firstSignatures[local[q]]
+        if let k = bySignature[signature] { join(k, q) } else { bySignature[signature] = q }
       } else {
-        bySignature[signatures[q]] = q
-      }
-      if piece[q] >= 0 && piece[q] != piece[first] {
-        let key = pieceClass[piece[q]] * r.factors.count + local[q]
-        if let k = byPosition[key] {
-          join(k, q)
-        } else {
-          byPosition[key] = q
-        }
+        let c = pieceClass[piece[q]]
+        if localClasses[c].isEmpty { localClasses[c] = localPartnerClasses(layout.pieces[c]) }
+        let key = c * r.factors.count + localClasses[c][local[q]]
+        if let k = byClass[key] { join(k, q) } else { byClass[key] = q }
       }
     }
     var partners: [(position: Int, count: Int)] = []
@@ -446,15 +458,40 @@ struct WickEngine {
     return partners
   }
 
+  /// For every factor of a piece, the first local position of a factor with the same signature
+  /// (``partnerSignatures(_:pinning:twins:)``, nothing pinned), memoised by the piece's
+  /// encoding.
+  private mutating func localPartnerClasses(_ piece: WickPiece) -> [Int] {
+    if let hit = pieceLocalClasses[piece.encoding] { return hit }
+    let m = piece.monomial
+    let signatures = partnerSignatures(
+      m, pinning: nil, twins: table.slotGraph(m).twinClasses(m.dummySpaces))
+    var firstWith: [[Int]: Int] = [:]
+    var classes: [Int] = []
+    for (t, s) in signatures.enumerated() {
+      if let k = firstWith[s] {
+        classes.append(k)
+      } else {
+        firstWith[s] = t
+        classes.append(t)
+      }
+    }
+    pieceLocalClasses[piece.encoding] = classes
+    return classes
+  }
+
   /// For every factor of `r`, a signature such that two factors with equal signatures are
-  /// exchanged by an automorphism of `r` that fixes the factor `first`: its shape, its free
-  /// indices, the dummies it shares with `first`, the twin class (``SlotGraph/twinClasses(_:)``,
-  /// without `first`'s dummies) of each other dummy, and which of its slots hold the same dummy.
-  /// Permutations inside twin classes are automorphisms, and one maps a factor onto any other
-  /// with the same signature.
-  private func partnerSignatures(_ r: WickMonomial, first: Int, twins: [Int]) -> [[Int]] {
+  /// exchanged by an automorphism of `r` that fixes the factor `pinning` (when given): its shape,
+  /// its free indices, the dummies it shares with `pinning`, the twin class
+  /// (``SlotGraph/twinClasses(_:)``, without `pinning`'s dummies) of each other dummy, and which
+  /// of its slots hold the same dummy. Permutations inside twin classes are automorphisms, and
+  /// one maps a factor onto any other with the same signature. `twins` may come from any
+  /// colouring that twins share (the dummy spaces, the coarsest): the classes are the same.
+  private func partnerSignatures(_ r: WickMonomial, pinning first: WickFactor?, twins: [Int])
+    -> [[Int]]
+  {
     var pinned = Array(repeating: false, count: r.dummySpaces.count)
-    for v in r.factors[first].slots where v < 0 { pinned[wickDummyNumber(v)] = true }
+    for v in first?.slots ?? WickSlots([]) where v < 0 { pinned[wickDummyNumber(v)] = true }
     // A class's label: its smallest member outside `first`.
     var label = Array(repeating: -1, count: twins.count)
     for d in twins.indices where !pinned[d] && label[twins[d]] < 0 {

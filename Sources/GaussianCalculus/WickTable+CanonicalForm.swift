@@ -317,6 +317,11 @@ struct WickPiece {
   var factors: [WickFactor]
   var groups: [[Int]]
   var dummySpaces: [Int]
+
+  /// The piece as a monomial (its factors, groups and dummies, no scalars).
+  var monomial: WickMonomial {
+    WickMonomial(scalars: [], factors: factors, dummySpaces: dummySpaces, distinct: groups)
+  }
 }
 
 /// The connected components of a monomial: dummies linked by sharing a factor or a constraint
