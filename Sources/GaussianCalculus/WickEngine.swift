@@ -54,7 +54,7 @@ struct WickEngine {
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
   private var pieces = WickPieceCache()
-  /// ``localPartnerClasses(_:)`` of the pieces met, by encoding.
+  /// ``localPartnerClasses(_:pinning:)`` of the pieces met, by encoding and pinned position.
   private var pieceLocalClasses: [[Int]: [Int]] = [:]
 
   init(table: WickTable, strategy: WickContraction.Options.Strategy) {
@@ -381,9 +381,9 @@ struct WickEngine {
   /// encodings have equal factors at equal local positions. Relations, each witnessed by such an
   /// automorphism, are joined (an orbit contains the classes of all):
   /// - equal factors without dummies;
-  /// - in `first`'s component, equal signatures (``partnerSignatures(_:pinning:twins:)``,
-  ///   `first`'s dummies pinned): a permutation of twin dummies;
-  /// - in the other components, equal local classes (``localPartnerClasses(_:)``: equal
+  /// - in `first`'s component, equal signatures (``localPartnerClasses(_:pinning:)``, `first`'s
+  ///   dummies pinned): a permutation of twin dummies;
+  /// - in the other components, equal local classes (``localPartnerClasses(_:pinning:)``: equal
   ///   unpinned signatures in the component) in isomorphic components: exchanging two
   ///   components with equal canonical pieces, each mapped onto the piece by its canonical
   ///   labelling, fixes every other factor, and a permutation of twin dummies inside one
@@ -398,14 +398,8 @@ struct WickEngine {
     let piece = placement.piece
     let local = placement.local
     let pf = piece[first]
-    // Signatures of the factors of `first`'s piece, by local position, its dummies pinned.
-    var firstSignatures: [[Int]] = []
-    if pf >= 0 {
-      let m = layout.pieces[pf].monomial
-      firstSignatures = partnerSignatures(
-        m, pinning: m.factors[local[first]],
-        twins: table.slotGraph(m).twinClasses(m.dummySpaces))
-    }
+    // The classes of the factors of `first`'s piece, its dummies pinned.
+    let firstClasses = pf >= 0 ? localPartnerClasses(layout.pieces[pf], pinning: local[first]) : []
     // Each piece's class: the first piece with the same encoding; and the local classes of a
     // class's factors, once needed.
     var pieceClass = Array(repeating: 0, count: layout.pieces.count)
@@ -427,7 +421,7 @@ struct WickEngine {
       if x < y { parent[y] = x } else if y < x { parent[x] = y }
     }
     var byFactor: [WickFactor: Int] = [:]
-    var bySignature: [[Int]: Int] = [:]
+    var byFirstClass: [Int: Int] = [:]
     var byClass: [Int: Int] = [:]
     var isPartner = Array(repeating: false, count: r.factors.count)
     for q in r.factors.indices
@@ -436,11 +430,13 @@ struct WickEngine {
       if piece[q] < 0 {
         if let k = byFactor[r.factors[q]] { join(k, q) } else { byFactor[r.factors[q]] = q }
       } else if piece[q] == pf {
-        let signature = firstSignatures[local[q]]
-        if let k = bySignature[signature] { join(k, q) } else { bySignature[signature] = q }
+        let c = firstClasses[local[q]]
+        if let k = byFirstClass[c] { join(k, q) } else { byFirstClass[c] = q }
       } else {
         let c = pieceClass[piece[q]]
-        if localClasses[c].isEmpty { localClasses[c] = localPartnerClasses(layout.pieces[c]) }
+        if localClasses[c].isEmpty {
+          localClasses[c] = localPartnerClasses(layout.pieces[c], pinning: nil)
+        }
         let key = c * r.factors.count + localClasses[c][local[q]]
         if let k = byClass[key] { join(k, q) } else { byClass[key] = q }
       }
@@ -459,13 +455,15 @@ struct WickEngine {
   }
 
   /// For every factor of a piece, the first local position of a factor with the same signature
-  /// (``partnerSignatures(_:pinning:twins:)``, nothing pinned), memoised by the piece's
-  /// encoding.
-  private mutating func localPartnerClasses(_ piece: WickPiece) -> [Int] {
-    if let hit = pieceLocalClasses[piece.encoding] { return hit }
+  /// (``partnerSignatures(_:pinning:twins:)``, the dummies of the factor at local position
+  /// `pinning` pinned, when given), memoised by the piece's encoding and `pinning`.
+  private mutating func localPartnerClasses(_ piece: WickPiece, pinning: Int?) -> [Int] {
+    let key = piece.encoding + [pinning ?? -1]
+    if let hit = pieceLocalClasses[key] { return hit }
     let m = piece.monomial
     let signatures = partnerSignatures(
-      m, pinning: nil, twins: table.slotGraph(m).twinClasses(m.dummySpaces))
+      m, pinning: pinning.map { m.factors[$0] },
+      twins: table.slotGraph(m).twinClasses(m.dummySpaces))
     var firstWith: [[Int]: Int] = [:]
     var classes: [Int] = []
     for (t, s) in signatures.enumerated() {
@@ -476,7 +474,7 @@ struct WickEngine {
         classes.append(t)
       }
     }
-    pieceLocalClasses[piece.encoding] = classes
+    pieceLocalClasses[key] = classes
     return classes
   }
 
