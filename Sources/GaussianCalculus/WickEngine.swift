@@ -53,6 +53,8 @@ struct WickEngine {
   /// The canonical products (result ids) of a constant part, as met, with every result of a
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
+  /// The canonical layouts of the constant parts (without scalars) met by ``product(_:_:)``.
+  private var constantLayouts: [WickMonomial: WickLayout] = [:]
   private var pieces = WickPieceCache()
   /// ``localPartnerClasses(_:pinning:)`` of the pieces met, by encoding and pinned position.
   private var pieceLocalClasses: [[Int]: [Int]] = [:]
@@ -154,7 +156,13 @@ struct WickEngine {
       ids = hit
     } else {
       var out: [Int] = []
-      let bareLayout = table.canonicalLayout(bare, cache: &pieces)
+      let bareLayout: WickLayout
+      if let known = constantLayouts[bare] {
+        bareLayout = known
+      } else {
+        bareLayout = table.canonicalLayout(bare, cache: &pieces)
+        constantLayouts[bare] = bareLayout
+      }
       for r in expectRandom(id) {
         let result = results[r.result]
         if let layout = resultLayouts[r.result] {
