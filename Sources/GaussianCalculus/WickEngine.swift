@@ -53,7 +53,11 @@ struct WickEngine {
   /// The canonical products (result ids) of a constant part, as met, with every result of a
   /// random part, in the order of the random part's expectation.
   private var products: [WickProductKey: [Int]] = [:]
+  /// The canonical layouts of the constant parts (without scalars) met by ``product(_:_:)``.
+  private var constantLayouts: [WickMonomial: WickLayout] = [:]
   private var pieces = WickPieceCache()
+  /// ``localPartnerClasses(_:pinning:)`` of the pieces met, by encoding and pinned position.
+  private var pieceLocalClasses: [[Int]: [Int]] = [:]
 
   init(table: WickTable, strategy: WickContraction.Options.Strategy) {
     self.table = table
@@ -67,7 +71,7 @@ struct WickEngine {
       let id = randomID(random)
       let key = randomParts[id]
       var analysis: (graph: SlotGraph, colours: [Int])? = nil
-      if isUnit(constant) && expectations[id] == nil {
+      if isUnit(constant) && expectations[id] == nil && !mergesWithoutRefinement(id) {
         let colours = table.refinedColours(key)
         if usesEnumeration(key, colours.colours) {
           // The whole term is random: its leaves go to the assembler in compact form.
@@ -152,7 +156,13 @@ struct WickEngine {
       ids = hit
     } else {
       var out: [Int] = []
-      let bareLayout = table.canonicalLayout(bare, cache: &pieces)
+      let bareLayout: WickLayout
+      if let known = constantLayouts[bare] {
+        bareLayout = known
+      } else {
+        bareLayout = table.canonicalLayout(bare, cache: &pieces)
+        constantLayouts[bare] = bareLayout
+      }
       for r in expectRandom(id) {
         let result = results[r.result]
         if let layout = resultLayouts[r.result] {
@@ -172,6 +182,23 @@ struct WickEngine {
       m.scalars = WickPower.merge(constant.scalars, m.scalars)
       return resultID(resultStructures[p], m.scalars, layout: resultLayouts[p]) { m }
     }
+  }
+
+  /// Whether the random part `id` is computed by orbit merging without colour refinement: two of
+  /// its components with equal canonical pieces hold random factors. Exchanging them is an
+  /// automorphism, so refinement cannot tell those factors apart
+  /// (``WickTable/randomFactorsDistinguishable(_:colours:)`` is false) and ``usesEnumeration(_:_:)``
+  /// would choose orbit merging too (except under `.leafEnumeration`).
+  private func mergesWithoutRefinement(_ id: Int) -> Bool {
+    if strategy == .leafEnumeration { return false }
+    let pieces = randomLayouts[id].pieces
+    var previousIsRandom = false
+    for (p, x) in pieces.enumerated() {
+      let isRandom = x.factors.contains { table.shapes[$0.shape].family != nil }
+      if isRandom && previousIsRandom && pieces[p - 1].encoding == x.encoding { return true }
+      previousIsRandom = isRandom
+    }
+    return false
   }
 
   /// Whether the random part `r` (canonical, with random factors of even counts, colours from
@@ -258,49 +285,41 @@ struct WickEngine {
       result = [WickResult(coefficient: .one, result: resultID(r, layout: randomLayouts[id]))]
     } else if counts.contains(where: { $0 % 2 == 1 }) {
       result = []
+    } else if known == nil && mergesWithoutRefinement(id) {
+      result = mergeOrbits(r, layout: randomLayouts[id])
     } else {
       let analysis = known ?? table.refinedColours(r)
       result =
         usesEnumeration(r, analysis.colours)
-        ? enumerateLeaves(r) : mergeOrbits(r, analysis.graph, analysis.colours)
+        ? enumerateLeaves(r) : mergeOrbits(r, layout: randomLayouts[id])
     }
     expectations[id] = result
     return result
   }
 
-  /// Orbit merging: pair the first random factor with each distinct partner.
-  private mutating func mergeOrbits(
-    _ r: WickMonomial, _ graph: SlotGraph, _ colours: [Int]
-  ) -> [WickResult] {
+  /// Orbit merging: pair the first random factor with each distinct partner. `layout` is the
+  /// canonical layout of `r` (`r` is its ``WickLayout/monomial(scalars:)``).
+  private mutating func mergeOrbits(_ r: WickMonomial, layout: WickLayout) -> [WickResult] {
     guard let first = r.factors.firstIndex(where: { table.shapes[$0.shape].family != nil }) else {
       return [WickResult(coefficient: .one, result: resultID(r))]
     }
-    let family = table.shapes[r.factors[first].shape].family
-    // Partners grouped into classes that an automorphism fixing `first` exchanges (one
-    // representative per class, times the class size).
-    let signatures = partnerSignatures(r, first: first, twins: graph.twinClasses(colours))
-    var partners: [(position: Int, count: Int)] = []
-    var seen: [[Int]: Int] = [:]
-    for q in r.factors.indices
-    where q != first && table.shapes[r.factors[q].shape].family == family {
-      if let k = seen[signatures[q]] {
-        partners[k].count += 1
-      } else {
-        seen[signatures[q]] = partners.count
-        partners.append((q, 1))
-      }
-    }
+    let placement = layout.placement()
+    let partners = partnerClasses(r, first: first, layout, placement)
     // Coefficients of equal results added, in first-insertion order (never hashing order).
     var position: [Int: Int] = [:]
     var merged: [WickResult] = []
     for (q, count) in partners {
-      for sub in table.paired(r, first, q, coefficient: Rational(count)) {
-        let (constant, random) = split(sub.monomial)
-        let id = randomID(random)
+      let parts =
+        pairedInPieces(r, first, q, coefficient: Rational(count), layout, placement)
+        ?? table.paired(r, first, q, coefficient: Rational(count)).map { sub in
+          let (constant, random) = split(sub.monomial)
+          return (sub.coefficient, constant, randomID(random))
+        }
+      for (coefficient, constant, id) in parts {
         let expectation = expectRandom(id)
         let ids = isUnit(constant) ? expectation.map(\.result) : product(constant, id)
         for (res, p) in zip(expectation, ids) {
-          let c = sub.coefficient * res.coefficient
+          let c = coefficient * res.coefficient
           if let k = position[p] {
             merged[k].coefficient += c
           } else {
@@ -313,15 +332,172 @@ struct WickEngine {
     return merged.filter { !$0.coefficient.isZero }
   }
 
+  /// The terms of pairing the factors `first` and `q` of the random part `r` (the canonical
+  /// monomial of `layout`, factors placed by `placement`), each as its coefficient, its constant
+  /// part and the id of its random part — computed on the components of `first` and `q` alone.
+  ///
+  /// The pairing only touches those components: the covariance's δ's and internal dummies link
+  /// slots of `first` and `q`, and dummies summed out are theirs. So every term is (a term of
+  /// pairing inside the touched components) × (the other components, unchanged), whose
+  /// components are all random (`r` is a random part): the constant part is the touched one's,
+  /// and the canonical layout of the random part is the touched random part's merged with the
+  /// other pieces' (``WickLayout/merged(with:)``). Nil (the caller pairs in all of `r`) when
+  /// `first` or `q` has no dummy, or when a term keeps a δ between free indices — then the other
+  /// indices of its class are renamed in every factor, untouched components included.
+  private mutating func pairedInPieces(
+    _ r: WickMonomial, _ first: Int, _ q: Int, coefficient: Rational, _ layout: WickLayout,
+    _ placement: WickLayout.Placement
+  ) -> [(Rational, WickMonomial, Int)]? {
+    let pf = placement.piece[first]
+    let pq = placement.piece[q]
+    if pf < 0 || pq < 0 || !r.scalars.isEmpty { return nil }
+    let touched = WickLayout(
+      fixedFactors: [], fixedGroups: [],
+      pieces: pf == pq ? [layout.pieces[pf]] : [layout.pieces[pf], layout.pieces[pq]])
+    var rest = layout
+    rest.pieces.removeAll(keepingCapacity: false)
+    for (p, x) in layout.pieces.enumerated() where p != pf && p != pq { rest.pieces.append(x) }
+    let a = touched.monomial(scalars: [])
+    let qa = pf == pq ? placement.local[q] : layout.pieces[pf].factors.count + placement.local[q]
+    let subs = table.paired(a, placement.local[first], qa, coefficient: coefficient)
+    for sub in subs where sub.monomial.factors.contains(where: { table.shapes[$0.shape].isDelta }) {
+      return nil
+    }
+    return subs.map { sub in
+      let (constant, random) = split(sub.monomial)
+      let merged = table.canonicalLayout(random, cache: &pieces).merged(with: rest)
+      return (sub.coefficient, constant, randomID(layout: merged))
+    }
+  }
+
+  /// The id of the random part of canonical layout `layout`, interned on first meeting.
+  private mutating func randomID(layout: WickLayout) -> Int {
+    let key = layout.monomial(scalars: [])
+    if let known = randomIDs[key] { return known }
+    let id = randomParts.count
+    randomIDs[key] = id
+    randomParts.append(key)
+    randomLayouts.append(layout)
+    expectations.append(nil)
+    return id
+  }
+
+  /// The partners of the factor `first` of `r` (the factors of its family), grouped into classes
+  /// that automorphisms of `r` fixing `first` exchange: one representative per class (its first
+  /// factor) and the class size, in factor order. `r` is the canonical monomial of `layout`:
+  /// each piece's factors are consecutive, after the fixed factors, and pieces with equal
+  /// encodings have equal factors at equal local positions. Relations, each witnessed by such an
+  /// automorphism, are joined (an orbit contains the classes of all):
+  /// - equal factors without dummies;
+  /// - in `first`'s component, equal signatures (``localPartnerClasses(_:pinning:)``, `first`'s
+  ///   dummies pinned): a permutation of twin dummies;
+  /// - in the other components, equal local classes (``localPartnerClasses(_:pinning:)``: equal
+  ///   unpinned signatures in the component) in isomorphic components: exchanging two
+  ///   components with equal canonical pieces, each mapped onto the piece by its canonical
+  ///   labelling, fixes every other factor, and a permutation of twin dummies inside one
+  ///   component does too.
+  /// Twins are found per component: exchanging two dummies of different components is an
+  /// automorphism only when neither shares an edge with another dummy, and then their components
+  /// are isomorphic single dummies, whose factors the second relation joins.
+  private mutating func partnerClasses(
+    _ r: WickMonomial, first: Int, _ layout: WickLayout, _ placement: WickLayout.Placement
+  ) -> [(position: Int, count: Int)] {
+    let family = table.shapes[r.factors[first].shape].family
+    let piece = placement.piece
+    let local = placement.local
+    let pf = piece[first]
+    // The classes of the factors of `first`'s piece, its dummies pinned.
+    let firstClasses = pf >= 0 ? localPartnerClasses(layout.pieces[pf], pinning: local[first]) : []
+    // Each piece's class: the first piece with the same encoding; and the local classes of a
+    // class's factors, once needed.
+    var pieceClass = Array(repeating: 0, count: layout.pieces.count)
+    for (p, x) in layout.pieces.enumerated() {
+      pieceClass[p] =
+        p > 0 && layout.pieces[p - 1].encoding == x.encoding ? pieceClass[p - 1] : p
+    }
+    var localClasses = Array(repeating: [Int](), count: layout.pieces.count)
+    // Union-find over factors: `parent[q]` points towards the class's first factor.
+    var parent = Array(r.factors.indices)
+    func find(_ q: Int) -> Int {
+      var q = q
+      while parent[q] != q { q = parent[q] }
+      return q
+    }
+    func join(_ a: Int, _ b: Int) {
+      let x = find(a)
+      let y = find(b)
+      if x < y { parent[y] = x } else if y < x { parent[x] = y }
+    }
+    var byFactor: [WickFactor: Int] = [:]
+    var byFirstClass: [Int: Int] = [:]
+    var byClass: [Int: Int] = [:]
+    var isPartner = Array(repeating: false, count: r.factors.count)
+    for q in r.factors.indices
+    where q != first && table.shapes[r.factors[q].shape].family == family {
+      isPartner[q] = true
+      if piece[q] < 0 {
+        if let k = byFactor[r.factors[q]] { join(k, q) } else { byFactor[r.factors[q]] = q }
+      } else if piece[q] == pf {
+        let c = firstClasses[local[q]]
+        if let k = byFirstClass[c] { join(k, q) } else { byFirstClass[c] = q }
+      } else {
+        let c = pieceClass[piece[q]]
+        if localClasses[c].isEmpty {
+          localClasses[c] = localPartnerClasses(layout.pieces[c], pinning: nil)
+        }
+        let key = c * r.factors.count + localClasses[c][local[q]]
+        if let k = byClass[key] { join(k, q) } else { byClass[key] = q }
+      }
+    }
+    var partners: [(position: Int, count: Int)] = []
+    var slot = Array(repeating: -1, count: r.factors.count)
+    for q in r.factors.indices where isPartner[q] {
+      let root = find(q)
+      if slot[root] < 0 {
+        slot[root] = partners.count
+        partners.append((root, 0))
+      }
+      partners[slot[root]].count += 1
+    }
+    return partners
+  }
+
+  /// For every factor of a piece, the first local position of a factor with the same signature
+  /// (``partnerSignatures(_:pinning:twins:)``, the dummies of the factor at local position
+  /// `pinning` pinned, when given), memoised by the piece's encoding and `pinning`.
+  private mutating func localPartnerClasses(_ piece: WickPiece, pinning: Int?) -> [Int] {
+    let key = piece.encoding + [pinning ?? -1]
+    if let hit = pieceLocalClasses[key] { return hit }
+    let m = piece.monomial
+    let signatures = partnerSignatures(
+      m, pinning: pinning.map { m.factors[$0] },
+      twins: table.slotGraph(m).twinClasses(m.dummySpaces))
+    var firstWith: [[Int]: Int] = [:]
+    var classes: [Int] = []
+    for (t, s) in signatures.enumerated() {
+      if let k = firstWith[s] {
+        classes.append(k)
+      } else {
+        firstWith[s] = t
+        classes.append(t)
+      }
+    }
+    pieceLocalClasses[key] = classes
+    return classes
+  }
+
   /// For every factor of `r`, a signature such that two factors with equal signatures are
-  /// exchanged by an automorphism of `r` that fixes the factor `first`: its shape, its free
-  /// indices, the dummies it shares with `first`, the twin class (``SlotGraph/twinClasses(_:)``,
-  /// without `first`'s dummies) of each other dummy, and which of its slots hold the same dummy.
-  /// Permutations inside twin classes are automorphisms, and one maps a factor onto any other
-  /// with the same signature.
-  private func partnerSignatures(_ r: WickMonomial, first: Int, twins: [Int]) -> [[Int]] {
+  /// exchanged by an automorphism of `r` that fixes the factor `pinning` (when given): its shape,
+  /// its free indices, the dummies it shares with `pinning`, the twin class
+  /// (``SlotGraph/twinClasses(_:)``, without `pinning`'s dummies) of each other dummy, and which
+  /// of its slots hold the same dummy. Permutations inside twin classes are automorphisms, and
+  /// one maps a factor onto any other with the same signature. `twins` may come from any
+  /// colouring that twins share (the dummy spaces, the coarsest): the classes are the same.
+  private func partnerSignatures(_ r: WickMonomial, pinning first: WickFactor?, twins: [Int])
+    -> [[Int]]
+  {
     var pinned = Array(repeating: false, count: r.dummySpaces.count)
-    for v in r.factors[first].slots where v < 0 { pinned[wickDummyNumber(v)] = true }
+    for v in first?.slots ?? WickSlots([]) where v < 0 { pinned[wickDummyNumber(v)] = true }
     // A class's label: its smallest member outside `first`.
     var label = Array(repeating: -1, count: twins.count)
     for d in twins.indices where !pinned[d] && label[twins[d]] < 0 {

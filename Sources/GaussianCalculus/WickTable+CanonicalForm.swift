@@ -251,6 +251,30 @@ struct WickLayout {
     return out
   }
 
+  /// Where the factors of ``monomial(scalars:)`` come from: the piece of every factor (−1 for
+  /// a fixed factor) and its position among the piece's factors.
+  struct Placement {
+    var piece: [Int]
+    var local: [Int]
+  }
+
+  /// The ``Placement`` of the factors of ``monomial(scalars:)``: the fixed factors, then each
+  /// piece's factors in order.
+  func placement() -> Placement {
+    let count = fixedFactors.count + pieces.reduce(0) { $0 + $1.factors.count }
+    var out = Placement(
+      piece: Array(repeating: -1, count: count), local: Array(repeating: 0, count: count))
+    var at = fixedFactors.count
+    for (p, x) in pieces.enumerated() {
+      for t in x.factors.indices {
+        out.piece[at + t] = p
+        out.local[at + t] = t
+      }
+      at += x.factors.count
+    }
+    return out
+  }
+
   /// The layout of the product of the two monomials: fixed factors, fixed groups and pieces
   /// merged in their orders (equal entries are identical, so the merge is the sorted union).
   func merged(with other: WickLayout) -> WickLayout {
@@ -293,6 +317,11 @@ struct WickPiece {
   var factors: [WickFactor]
   var groups: [[Int]]
   var dummySpaces: [Int]
+
+  /// The piece as a monomial (its factors, groups and dummies, no scalars).
+  var monomial: WickMonomial {
+    WickMonomial(scalars: [], factors: factors, dummySpaces: dummySpaces, distinct: groups)
+  }
 }
 
 /// The connected components of a monomial: dummies linked by sharing a factor or a constraint

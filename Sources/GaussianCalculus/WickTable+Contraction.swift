@@ -44,6 +44,9 @@ extension WickTable {
   func normalized(_ m: WickMonomial, coefficient: Rational, deltas extra: [(Int, Int)])
     -> [WickTerm]
   {
+    if m.distinct.isEmpty, let t = normalizedWithoutGroups(m, coefficient: coefficient, extra) {
+      return [t]
+    }
     var deltas: [(Int, Int)] = []
     var factors: [WickFactor] = []
     factors.reserveCapacity(m.factors.count)
@@ -84,6 +87,74 @@ extension WickTable {
     out.distinct = groups
     let alive = (0..<m.dummySpaces.count).map { c.survives($0) }
     return summingOut(WickTerm(coefficient: coefficient, monomial: out), alive: alive)
+  }
+
+  /// ``normalized(_:coefficient:deltas:)`` of a monomial without constraint groups in one pass,
+  /// or nil when two different free indices meet (a δ between them stays: the general path
+  /// writes it). The same rules, hence the same term: a class of slot values joined by δ's
+  /// becomes its free index, else its smallest dummy (which δ's are taken first does not matter);
+  /// without groups nothing vanishes and every dummy left in no factor is summed out with
+  /// multiplier 1, smallest first; the rest are numbered in order of first occurrence.
+  private func normalizedWithoutGroups(
+    _ m: WickMonomial, coefficient: Rational, _ extra: [(Int, Int)]
+  ) -> WickTerm? {
+    let k = m.dummySpaces.count
+    // Union-find as in ``Algebra/SlotDeltas/contract``: a dummy's parent is a slot value.
+    var parent = (0..<k).map(wickDummy)
+    func root(_ v: Int) -> Int {
+      var v = v
+      while v < 0 {
+        let p = parent[wickDummyNumber(v)]
+        if p == v { return v }
+        v = p
+      }
+      return v
+    }
+    func join(_ a: Int, _ b: Int) -> Bool {
+      let ra = root(a)
+      let rb = root(b)
+      if ra == rb { return true }
+      if ra >= 0 && rb >= 0 { return false }
+      let (gone, kept) =
+        ra < 0 && rb < 0 ? (Swift.min(ra, rb), Swift.max(ra, rb)) : (ra < 0 ? (ra, rb) : (rb, ra))
+      parent[wickDummyNumber(gone)] = kept
+      return true
+    }
+    var out = WickMonomial()
+    out.factors.reserveCapacity(m.factors.count)
+    for f in m.factors {
+      if shapes[f.shape].isDelta {
+        if !join(f.slots[0], f.slots[1]) { return nil }
+      } else {
+        out.factors.append(f)
+      }
+    }
+    for (a, b) in extra where !join(a, b) { return nil }
+    if k == 0 {
+      out.scalars = m.scalars
+      return WickTerm(coefficient: coefficient, monomial: out)
+    }
+    // Dummies (roots) numbered in order of first occurrence.
+    var renumber = Array(repeating: -1, count: k)
+    out.dummySpaces.reserveCapacity(k)
+    for n in out.factors.indices {
+      out.factors[n].slots = out.factors[n].slots.map { v in
+        let r = root(v)
+        if r >= 0 { return r }
+        let d = wickDummyNumber(r)
+        if renumber[d] < 0 {
+          renumber[d] = out.dummySpaces.count
+          out.dummySpaces.append(m.dummySpaces[d])
+        }
+        return wickDummy(renumber[d])
+      }
+    }
+    var scalars = m.scalars
+    for d in 0..<k where renumber[d] < 0 && parent[d] == wickDummy(d) {
+      scalars = WickPower.adding(scalars, symbol: spaceWidth[m.dummySpaces[d]], exponent: 1)
+    }
+    out.scalars = scalars
+    return WickTerm(coefficient: coefficient, monomial: out)
   }
 
   /// Sums out the `alive` dummies that occur in no factor (``Algebra/SlotDeltas/summingOut``),

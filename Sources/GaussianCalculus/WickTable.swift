@@ -86,10 +86,20 @@ struct WickTable {
   mutating func compile(_ t: Term) -> WickTerm? {
     let m = t.monomial
     var dummy: [Index: Int] = [:]
+    dummy.reserveCapacity(m.summed.count)
     var spacesOfDummies: [Int] = []
+    spacesOfDummies.reserveCapacity(m.summed.count)
+    // Summed indices come sorted, so those of one space are consecutive: one look-up per run.
+    var lastSpace: (IndexSpace, Int)? = nil
     for s in m.summed where dummy[s] == nil {
       dummy[s] = spacesOfDummies.count
-      spacesOfDummies.append(space(s.space))
+      if let (x, id) = lastSpace, x == s.space {
+        spacesOfDummies.append(id)
+      } else {
+        let id = space(s.space)
+        lastSpace = (s.space, id)
+        spacesOfDummies.append(id)
+      }
     }
     func value(_ i: Index) -> Int {
       if let d = dummy[i] { return wickDummy(d) }

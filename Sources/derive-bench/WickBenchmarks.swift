@@ -18,7 +18,9 @@ private typealias Expression = Algebra.Expression
 /// - **T4s** integrating out W: E_W[(z·z)^m] with z_i = Σ_j W_{ij} σ(z_{j;a}) and
 ///   E[W_{ij} W_{kl}] = (C_W/n_ℓ) δ_{ik} δ_{jl}: m terms C_W^m n_{ℓ+1}^k n_ℓ^{−m} (Σ_j σ_j σ_j)^m.
 ///
-/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM;
+/// Environment: `WICK_CASES=<substring>` keeps only the matching cases; `WICK_PEER=0` skips FORM,
+/// `WICK_PEER=stepwise` runs only the stepwise program where a case has one (the anchor's
+/// coefficient check is then skipped: the stepwise result is checked by its number of terms);
 /// `WICK_REPEATS=<k>` times every case k times (profiling); `WICK_CLOCK=cpu` measures CPU time
 /// instead of elapsed time — the engine's thread's, FORM's user + system time (and its start-up's
 /// likewise) — which the other processes of a loaded machine inflate far less.
@@ -92,6 +94,11 @@ func wickBenchmarks() -> [BenchmarkCase] {
   let environment = ProcessInfo.processInfo.environment
   if let only = environment["WICK_CASES"] { cases = cases.filter { $0.name.contains(only) } }
   if environment["WICK_PEER"] == "0" { for i in cases.indices { cases[i].peers = [] } }
+  if environment["WICK_PEER"] == "stepwise" {
+    for i in cases.indices where cases[i].peers.contains(where: { $0.name == stepwisePeerName }) {
+      cases[i].peers.removeAll { $0.name != stepwisePeerName }
+    }
+  }
   if let text = environment["WICK_REPEATS"], let repeats = Int(text), repeats > 0 {
     for i in cases.indices { cases[i].repeats = repeats }
   }
@@ -145,7 +152,7 @@ private func wickCase(
   if let stepwise {
     c.peers.append(
       Peer(
-        name: "form (stepwise)",
+        name: stepwisePeerName,
         measure: {
           guard let run = FormRunner.run(stepwise, executable: formPath) else { return nil }
           if !box.stepwiseVerified, let result = box.result {
@@ -162,6 +169,10 @@ private func wickCase(
   }
   return c
 }
+
+/// The name of the stepwise FORM peer (the claim); `WICK_PEER=stepwise` keeps only it where it
+/// exists.
+private let stepwisePeerName = "form (stepwise)"
 
 /// Holds the last engine result so that the peer closure can verify it.
 private final class ResultBox: @unchecked Sendable {

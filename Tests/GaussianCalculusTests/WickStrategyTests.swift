@@ -92,6 +92,54 @@ import Testing
       }
       return used.isEmpty ? e : e.summed(over: used)
     }
+
+    /// A product of copies of one block (1–2 pairs of random factors of one family, 0–1
+    /// constants; 2–3 copies of one pair, 2 of two) whose neuron indices are renamed per copy
+    /// and summed — sometimes pairwise distinct within each copy, sometimes some of them free and
+    /// shared by the copies — and whose sample indices the
+    /// copies share (free, or summed over all copies, which links them); sometimes times one more
+    /// pair of random factors. At most 8 random factors: leaf enumeration and the reference
+    /// stay fast.
+    mutating func repeatedBlocks() -> Expression {
+      let family = rng.int(0...5)
+      let pairs = rng.int(1...2)
+      var block = Expression.one
+      for _ in 0..<pairs {
+        block = block * randomFactor(family: family) * randomFactor(family: family)
+      }
+      if rng.chance(0.5) { block = block * constantFactor() }
+      let indices = Set(block.terms.flatMap { $0.monomial.freeIndices })
+      // Some neuron indices stay free and shared by the copies (a δ between two of them renames
+      // factors of every copy).
+      let neurons = indices.filter { $0.space != .sample }.sorted()
+      let shared = rng.chance(0.3) ? neurons.filter { _ in rng.chance(0.5) } : []
+      let local = neurons.filter { !shared.contains($0) }
+      let distinct = rng.chance(0.3)
+      var e = Expression(Rational(rng.int(1...3)))
+      let copies = pairs == 1 ? rng.int(2...3) : 2
+      for c in 0..<copies {
+        var map: [Index: Index] = [:]
+        for (n, i) in local.enumerated() { map[i] = Index(i.space, .named("c\(c)_\(n)")) }
+        var copy = block.renamingFreeIndices(map)
+        let renamed = local.compactMap { map[$0] }
+        let group = renamed.filter { $0.space == renamed.first?.space }
+        if distinct && group.count >= 2 {
+          copy = copy.summed(over: group, distinct: true)
+          copy = copy.summed(over: renamed.filter { !group.contains($0) })
+        } else {
+          copy = copy.summed(over: renamed)
+        }
+        e = e * copy
+      }
+      if pairs * copies <= 3 && rng.chance(0.3) {
+        let f = rng.int(0...5)
+        e = e * randomFactor(family: f) * randomFactor(family: f)
+        let extra = Set(e.terms.flatMap { $0.monomial.freeIndices }).filter { $0.space != .sample }
+        e = e.summed(over: extra.sorted())
+      }
+      let samples = indices.filter { $0.space == .sample }.sorted()
+      return rng.chance(0.4) ? e.summed(over: samples) : e
+    }
   }
 
   @Test(arguments: 0..<6) func strategiesAgreeOnRandomProducts(batch: Int) {
@@ -106,6 +154,43 @@ import Testing
         let result = WickContraction(Self.families, options: .init(strategy: s)).expectation(of: e)
         #expect(result == reference, "strategy \(s) on \(e)")
       }
+    }
+  }
+
+  /// Random parts with isomorphic components (copies of one block), where orbit merging joins
+  /// partners at the same position in equal components and pairs inside the two touched
+  /// components only: against the reference. Catches a wrong orbit (a wrong multiplicity), a
+  /// random part assembled from the wrong pieces, and a δ between free indices in the touched
+  /// components that must rename factors of the others.
+  @Test(arguments: 0..<4) func strategiesAgreeOnRepeatedBlocks(batch: Int) {
+    var g = Generator(rng: SeededRandom(seed: 0xB10C + UInt64(batch)))
+    for _ in 0..<25 {
+      let e = g.repeatedBlocks()
+      let reference = WickContraction(Self.families, options: .init(strategy: .reference))
+        .expectation(of: e)
+      for s in Fixtures.strategies where s != .reference {
+        let result = WickContraction(Self.families, options: .init(strategy: s)).expectation(of: e)
+        #expect(result == reference, "strategy \(s) on \(e)")
+      }
+    }
+  }
+
+  /// Two isomorphic components sharing the free indices i₀, i₁: pairing W_{i₀j} with W_{i₁j}
+  /// leaves δ_{i₀i₁}, which renames i₁ in the other component too (the engine pairs in the
+  /// whole monomial then). Against the reference, whose value is
+  /// C_W² (δ_{i₀i₁} + n⁻¹ δ_{i₀i₁} + n⁻¹).
+  @Test func freeDeltaRenamesTheOtherComponents() {
+    let i0 = F.neuron("i0", F.next), i1 = F.neuron("i1", F.next)
+    let j = F.neuron("j"), k = F.neuron("k")
+    let e =
+      (Expression.tensor(F.W, [i0, j]) * .tensor(F.W, [i1, j]) * .tensor(F.W, [i0, k])
+      * .tensor(F.W, [i1, k])).summed(over: [j, k])
+    let reference = WickContraction(Self.families, options: .init(strategy: .reference))
+      .expectation(of: e)
+    #expect(reference.terms.count == 3)
+    for s in Fixtures.strategies where s != .reference {
+      let result = WickContraction(Self.families, options: .init(strategy: s)).expectation(of: e)
+      #expect(result == reference, "strategy \(s)")
     }
   }
 
