@@ -101,15 +101,7 @@ extension WickTable {
     let k = m.dummySpaces.count
     // Union-find as in ``Algebra/SlotDeltas/contract``: a dummy's parent is a slot value.
     var parent = (0..<k).map(wickDummy)
-    func root(_ v: Int) -> Int {
-      var v = v
-      while v < 0 {
-        let p = parent[wickDummyNumber(v)]
-        if p == v { return v }
-        v = p
-      }
-      return v
-    }
+    func root(_ v: Int) -> Int { WickSlotClasses.root(of: v, in: parent) }
     func join(_ a: Int, _ b: Int) -> Bool {
       let ra = root(a)
       let rb = root(b)
