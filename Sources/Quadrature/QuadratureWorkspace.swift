@@ -187,7 +187,8 @@ struct QuadratureWorkspace {
     batchScratch = .allocate(capacity: 1)
     var widths = [Double](repeating: 0, count: r * QuadratureWorkspace.stripCapacity)
     var bounds = widths
-    for (j, level) in levels.enumerated() {
+    // Only the levels that take the uniform rule need their strips.
+    for (j, level) in levels.enumerated() where level.usesUniformRule {
       for (slot, strip) in QuadratureWorkspace.strips(of: level).enumerated() {
         widths[j * QuadratureWorkspace.stripCapacity + slot] = strip.width
         bounds[j * QuadratureWorkspace.stripCapacity + slot] = strip.logBound
