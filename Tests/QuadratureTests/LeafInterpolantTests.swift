@@ -59,4 +59,67 @@ struct LeafInterpolantTests {
       #expect(abs(interpolant(c) - g(c)) <= 1e-12 * max(abs(g(c)), 0.01), "c = \(c)")
     }
   }
+
+  /// tanh on [−6, 6] (poles at ±iπ/2), odd: initial pieces graded by its trouble (the
+  /// a-priori widths, then the acceptance test) meet the tolerance everywhere, with fewer
+  /// samples than equal pieces bisected until accepted (which discards every parent's samples).
+  @Test func gradedPiecesMeetTheToleranceWithFewerSamples() throws {
+    var equalSamples = 0
+    var gradedSamples = 0
+    let equal = try #require(
+      LeafInterpolant(radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1) { c in
+        equalSamples += 1
+        return tanh(c)
+      })
+    defer { equal.deallocate() }
+    let graded = try #require(
+      LeafInterpolant(
+        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1,
+        troubles: [.init(location: 0, width: Double.pi / 2, strength: 1)]
+      ) { c in
+        gradedSamples += 1
+        return tanh(c)
+      })
+    defer { graded.deallocate() }
+    #expect(gradedSamples < equalSamples, "\(gradedSamples) vs \(equalSamples) samples")
+    for i in 0...1200 {
+      let c = -6 + 12 * Double(i) / 1200
+      #expect(abs(graded(c) - tanh(c)) <= 1e-12 * max(abs(tanh(c)), 0.01), "c = \(c)")
+    }
+  }
+
+  /// With a spread σ the error may grow like e^{c²/2σ²} (the weight with which offsets reach c
+  /// falls as fast) and no faster, and the relaxation saves samples; within one σ of 0 the
+  /// strict tolerance holds.
+  @Test func spreadRelaxesOnlyWhereTheWeightIsSmall() throws {
+    let sigma = 0.8
+    let trouble = LeafInterpolant.Trouble(location: 0, width: Double.pi / 2, strength: 1)
+    var strictSamples = 0
+    var relaxedSamples = 0
+    let strict = try #require(
+      LeafInterpolant(
+        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1, troubles: [trouble]
+      ) { c in
+        strictSamples += 1
+        return tanh(c)
+      })
+    strict.deallocate()
+    let interpolant = try #require(
+      LeafInterpolant(
+        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1, troubles: [trouble],
+        spread: sigma
+      ) { c in
+        relaxedSamples += 1
+        return tanh(c)
+      })
+    defer { interpolant.deallocate() }
+    #expect(relaxedSamples < strictSamples, "\(relaxedSamples) vs \(strictSamples) samples")
+    for i in 0...1200 {
+      let c = -6 + 12 * Double(i) / 1200
+      let relaxed = abs(c) <= sigma ? 1 : exp(min(0.5 * c * c / (sigma * sigma), 60))
+      #expect(
+        abs(interpolant(c) - tanh(c)) <= 1e-12 * relaxed * max(abs(tanh(c)), 0.01),
+        "c = \(c)")
+    }
+  }
 }
