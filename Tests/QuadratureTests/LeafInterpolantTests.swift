@@ -60,31 +60,41 @@ struct LeafInterpolantTests {
     }
   }
 
+  /// The trouble of tanh: poles at ±iπ/2.
+  static let tanhTrouble = LeafInterpolant.Trouble(
+    location: 0, width: Double.pi / 2, strength: 1)
+
+  /// tanh interpolated on [−6, 6] as an odd function to 5·10⁻¹⁴, with the number of samples
+  /// it took; the caller deallocates it.
+  static func tanhInterpolant(
+    troubles: [LeafInterpolant.Trouble] = [], spread: Double? = nil
+  ) throws -> (interpolant: LeafInterpolant, samples: Int) {
+    var samples = 0
+    let interpolant = try #require(
+      LeafInterpolant(
+        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1, troubles: troubles,
+        spread: spread
+      ) { c in
+        samples += 1
+        return tanh(c)
+      })
+    return (interpolant, samples)
+  }
+
   /// tanh on [−6, 6] (poles at ±iπ/2), odd: initial pieces graded by its trouble (the
   /// a-priori widths, then the acceptance test) meet the tolerance everywhere, with fewer
   /// samples than equal pieces bisected until accepted (which discards every parent's samples).
   @Test func gradedPiecesMeetTheToleranceWithFewerSamples() throws {
-    var equalSamples = 0
-    var gradedSamples = 0
-    let equal = try #require(
-      LeafInterpolant(radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1) { c in
-        equalSamples += 1
-        return tanh(c)
-      })
-    defer { equal.deallocate() }
-    let graded = try #require(
-      LeafInterpolant(
-        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1,
-        troubles: [.init(location: 0, width: Double.pi / 2, strength: 1)]
-      ) { c in
-        gradedSamples += 1
-        return tanh(c)
-      })
-    defer { graded.deallocate() }
-    #expect(gradedSamples < equalSamples, "\(gradedSamples) vs \(equalSamples) samples")
+    let equal = try Self.tanhInterpolant()
+    equal.interpolant.deallocate()
+    let graded = try Self.tanhInterpolant(troubles: [Self.tanhTrouble])
+    defer { graded.interpolant.deallocate() }
+    #expect(
+      graded.samples < equal.samples, "\(graded.samples) vs \(equal.samples) samples")
     for i in 0...1200 {
       let c = -6 + 12 * Double(i) / 1200
-      #expect(abs(graded(c) - tanh(c)) <= 1e-12 * max(abs(tanh(c)), 0.01), "c = \(c)")
+      #expect(
+        abs(graded.interpolant(c) - tanh(c)) <= 1e-12 * max(abs(tanh(c)), 0.01), "c = \(c)")
     }
   }
 
@@ -93,32 +103,17 @@ struct LeafInterpolantTests {
   /// strict tolerance holds.
   @Test func spreadRelaxesOnlyWhereTheWeightIsSmall() throws {
     let sigma = 0.8
-    let trouble = LeafInterpolant.Trouble(location: 0, width: Double.pi / 2, strength: 1)
-    var strictSamples = 0
-    var relaxedSamples = 0
-    let strict = try #require(
-      LeafInterpolant(
-        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1, troubles: [trouble]
-      ) { c in
-        strictSamples += 1
-        return tanh(c)
-      })
-    strict.deallocate()
-    let interpolant = try #require(
-      LeafInterpolant(
-        radius: 6, initialPieces: 8, tolerance: 5e-14, parity: -1, troubles: [trouble],
-        spread: sigma
-      ) { c in
-        relaxedSamples += 1
-        return tanh(c)
-      })
-    defer { interpolant.deallocate() }
-    #expect(relaxedSamples < strictSamples, "\(relaxedSamples) vs \(strictSamples) samples")
+    let strict = try Self.tanhInterpolant(troubles: [Self.tanhTrouble])
+    strict.interpolant.deallocate()
+    let relaxed = try Self.tanhInterpolant(troubles: [Self.tanhTrouble], spread: sigma)
+    defer { relaxed.interpolant.deallocate() }
+    #expect(
+      relaxed.samples < strict.samples, "\(relaxed.samples) vs \(strict.samples) samples")
     for i in 0...1200 {
       let c = -6 + 12 * Double(i) / 1200
-      let relaxed = abs(c) <= sigma ? 1 : exp(min(0.5 * c * c / (sigma * sigma), 60))
+      let allowed = abs(c) <= sigma ? 1 : exp(min(0.5 * c * c / (sigma * sigma), 60))
       #expect(
-        abs(interpolant(c) - tanh(c)) <= 1e-12 * relaxed * max(abs(tanh(c)), 0.01),
+        abs(relaxed.interpolant(c) - tanh(c)) <= 1e-12 * allowed * max(abs(tanh(c)), 0.01),
         "c = \(c)")
     }
   }
