@@ -230,11 +230,70 @@ struct LeafInterpolant {
     return parity * value(-c)
   }
 
-  /// The interpolant on the sampled interval (clamped to it).
-  private func value(_ c: Double) -> Double {
+  /// out[i] = g(c[i]) for i < n: the same values as ``callAsFunction(_:)``, bit for bit, four
+  /// at a time — the Clenshaw recurrences of four offsets interleaved, so that their
+  /// dependent chains overlap instead of running one after another.
+  func values(at c: UnsafePointer<Double>, count n: Int, into out: UnsafeMutablePointer<Double>) {
+    var i = 0
+    while i + 4 <= n {
+      let (x0, s0) = folded(c[i])
+      let (x1, s1) = folded(c[i + 1])
+      let (x2, s2) = folded(c[i + 2])
+      let (x3, s3) = folded(c[i + 3])
+      let (a0, t0) = local(x0)
+      let (a1, t1) = local(x1)
+      let (a2, t2) = local(x2)
+      let (a3, t3) = local(x3)
+      let t = SIMD4(t0, t1, t2, t3)
+      let twoT = 2 * t
+      var b1 = SIMD4<Double>()
+      var b2 = SIMD4<Double>()
+      for j in stride(from: Self.degree, through: 1, by: -1) {
+        let b0 = SIMD4(a0[j], a1[j], a2[j], a3[j]) + twoT * b1 - b2
+        b2 = b1
+        b1 = b0
+      }
+      let v = SIMD4(s0, s1, s2, s3) * (SIMD4(a0[0], a1[0], a2[0], a3[0]) + t * b1 - b2)
+      out[i] = v[0]
+      out[i + 1] = v[1]
+      out[i + 2] = v[2]
+      out[i + 3] = v[3]
+      i += 4
+    }
+    while i < n {
+      out[i] = self(c[i])
+      i += 1
+    }
+  }
+
+  /// c folded onto the interpolated half-line with the sign it brings (with a parity), or c
+  /// and 1.
+  @inline(__always)
+  private func folded(_ c: Double) -> (Double, Double) {
+    guard let parity, c < 0 else { return (c, 1) }
+    return (-c, parity)
+  }
+
+  /// The coefficients of the piece holding c and c's local coordinate t ∈ [−1, 1] in it.
+  @inline(__always)
+  private func local(_ c: Double) -> (UnsafeMutablePointer<Double>, Double) {
+    let piece = self.piece(c)
+    let t = Swift.min(Swift.max((c - pieceMid[piece]) * pieceInverseHalf[piece], -1), 1)
+    return (coefficients + piece &* (Self.degree + 1), t)
+  }
+
+  /// The piece holding c (clamped to the interpolated interval).
+  @inline(__always)
+  private func piece(_ c: Double) -> Int {
     let cell = Swift.min(Swift.max(Int((c - lowerBound) * inverseCellWidth), 0), cellCount - 1)
     var piece = cellPiece[cell]
     while c >= pieceUpper[piece] { piece += 1 }
+    return piece
+  }
+
+  /// The interpolant on the sampled interval (clamped to it).
+  private func value(_ c: Double) -> Double {
+    let piece = self.piece(c)
     let t = Swift.min(Swift.max((c - pieceMid[piece]) * pieceInverseHalf[piece], -1), 1)
     let a = coefficients + piece * (Self.degree + 1)
     // Clenshaw: Σ a_j T_j(t).

@@ -627,10 +627,12 @@ struct QuadratureWorkspace {
       let slope = lower[leaf * r + j]
       for i in 0..<n { z[i] = offset + slope * nodes[i] }
     }
+    let inner = batchScratch
+    interpolant.values(at: z, count: n, into: inner)
     var sum = 0.0
     grid.weights.withUnsafeBufferPointer { weights in
       for i in 0..<n where values[i] != 0 {
-        sum += weights[i] * values[i] * interpolant(z[i])
+        sum += weights[i] * values[i] * inner[i]
       }
     }
     statistics.leafEvaluations += n

@@ -60,6 +60,34 @@ struct LeafInterpolantTests {
     }
   }
 
+  /// The batched evaluation (four Clenshaw sums interleaved) gives the scalar values bit for
+  /// bit, with and without a parity, for counts that leave a remainder of 0…3 and offsets
+  /// beyond the interval (clamped).
+  @Test func batchedValuesEqualScalarValues() throws {
+    for parity in [nil, 1, -1] as [Int?] {
+      let interpolant = try #require(
+        LeafInterpolant(radius: 5, initialPieces: 8, tolerance: 5e-14, parity: parity) { c in
+          parity == -1 ? tanh(c) : 1 / (1 + c * c)
+        })
+      defer { interpolant.deallocate() }
+      for n in [0, 1, 4, 7, 33, 102] {
+        let offsets = (0..<n).map { -6 + 12 * Double($0) / Double(max(n - 1, 1)) }
+        var out = [Double](repeating: .nan, count: n)
+        offsets.withUnsafeBufferPointer { c in
+          out.withUnsafeMutableBufferPointer { o in
+            guard let c = c.baseAddress, let o = o.baseAddress else { return }
+            interpolant.values(at: c, count: n, into: o)
+          }
+        }
+        for i in 0..<n {
+          #expect(
+            out[i].bitPattern == interpolant(offsets[i]).bitPattern,
+            "parity \(String(describing: parity)), n = \(n), c = \(offsets[i])")
+        }
+      }
+    }
+  }
+
   /// The trouble of tanh: poles at ±iπ/2.
   static let tanhTrouble = LeafInterpolant.Trouble(
     location: 0, width: Double.pi / 2, strength: 1)
