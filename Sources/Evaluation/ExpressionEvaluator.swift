@@ -462,6 +462,9 @@ final class ExpressionEvaluator {
       }
     }
     let integrator = quadrature
+    // This layer's averages share leaf interpolants (⟨σ_a²σ_bσ_c⟩ and ⟨σ_aσ_b²σ_c⟩ end on the
+    // same one); the cache lives for this batch only.
+    let leafCache = LeafInterpolantCache()
     let results = PendingResults(count: work.count)
     let known = matrices
     let compute: @Sendable (Int) -> Void = { i in
@@ -469,7 +472,8 @@ final class ExpressionEvaluator {
       guard let covariance = known[average.metricLayer] else { return }
       results.store(
         try? integrator.derivativeExpectation(
-          of: average.factors, derivatives: average.derivatives, covariance: covariance), at: i)
+          of: average.factors, derivatives: average.derivatives, covariance: covariance,
+          leafCache: leafCache), at: i)
     }
     // A few averages (one or two inputs) are not worth waking other threads for.
     if work.count < 8 {

@@ -192,11 +192,16 @@ public struct GaussianExpectation: Sendable {
   /// - Throws: ``GaussianExpectationError`` for a coordinate out of range, more than four
   ///   coordinates in use, a derivative order outside 0…4, a negative power, a derivative of
   ///   order ≥ 2 of a kinked activation (use
-  ///   ``derivativeExpectation(of:derivatives:covariance:method:)``), or a covariance that is not
+  ///   ``derivativeExpectation(of:derivatives:covariance:method:leafCache:)``), or a covariance that is not
   ///   positive semidefinite.
-  public func expectation(of factors: [GaussianFactor], covariance: CovarianceMatrix) throws
-    -> Double
-  {
+  ///
+  /// With a `leafCache`, a run whose innermost level is interpolated (three or more
+  /// coordinates) reuses an interpolant another run built from the same key (see
+  /// ``LeafInterpolantCache``); the result is bit for bit the same.
+  public func expectation(
+    of factors: [GaussianFactor], covariance: CovarianceMatrix,
+    leafCache: LeafInterpolantCache? = nil
+  ) throws -> Double {
     let problem = try ProductProblem(factors: factors, covariance: covariance)
     if problem.isIdenticallyZero { return 0 }
     if problem.coordinates.isEmpty { return 1 }
@@ -212,7 +217,7 @@ public struct GaussianExpectation: Sendable {
     {
       return series.value
     }
-    return try moments(of: problem, maximumDegree: 0).values[0]
+    return try moments(of: problem, maximumDegree: 0, leafCache: leafCache).values[0]
   }
 
   /// ⟨F(z)⟩_K for an arbitrary integrand of all d ≤ 4 coordinates.
@@ -252,7 +257,9 @@ public struct GaussianExpectation: Sendable {
 
   /// ⟨u^α F⟩ for all |α| ≤ `maximumDegree`, u the standard-normal Cholesky coordinates of the
   /// problem's marginal covariance.
-  func moments(of problem: ProductProblem, maximumDegree: Int) throws -> (
+  func moments(
+    of problem: ProductProblem, maximumDegree: Int, leafCache: LeafInterpolantCache? = nil
+  ) throws -> (
     monomials: [[Int]], values: [Double], factorisation: CholeskyFactor
   ) {
     let factorisation = try CholeskyFactor(problem.marginal)
@@ -261,7 +268,8 @@ public struct GaussianExpectation: Sendable {
     let engine = NestedGaussianQuadrature(
       factorisation: factorisation, functions: functions,
       features: [[QuadratureFeature]](repeating: [], count: problem.coordinates.count),
-      maximumDegree: maximumDegree, rules: rules, options: options, closure: nil)
+      maximumDegree: maximumDegree, rules: rules, options: options, closure: nil,
+      leafCache: leafCache)
     try engine.checkWork()
     let values = engine.run().values
     return (engine.monomials, values, factorisation)

@@ -97,6 +97,8 @@ struct NestedGaussianQuadrature {
   /// u and the half-space u₀ > 0 holds half the integral; the mesh of [0, U] is the full
   /// mesh's right half (split at 0), so the accuracy is the full mesh's, at half the work.
   let foldsOutermostLevel: Bool
+  /// Leaf interpolants shared with other runs (see ``LeafInterpolantCache``).
+  let leafCache: LeafInterpolantCache?
 
   /// - Parameters:
   ///   - factorisation: Cholesky factor of the covariance of the coordinates in use.
@@ -107,8 +109,9 @@ struct NestedGaussianQuadrature {
     factorisation: CholeskyFactor, functions: [[GaussianFactor.Function]],
     features extraFeatures: [[QuadratureFeature]], maximumDegree: Int,
     rules: GaussLegendreRuleTable, options: GaussianExpectation.Options,
-    closure: (([Double]) -> Double)?
+    closure: (([Double]) -> Double)?, leafCache: LeafInterpolantCache? = nil
   ) {
+    self.leafCache = leafCache
     let d = factorisation.dimension
     let r = factorisation.rank
     let lower = factorisation.lower
@@ -209,9 +212,13 @@ struct NestedGaussianQuadrature {
     defer { workspace.deallocate() }
     let logTolerance = Foundation.log(options.tolerance)
     if rank > 1 && options.useStaticLeafMesh {
-      workspace.prepareStaticLeaf(logTolerance: logTolerance)
       if options.useLeafInterpolation {
         workspace.prepareLeafInterpolant(logTolerance: logTolerance)
+      }
+      // Without an interpolant (or one that was not built here), the static mesh serves
+      // the leaf itself.
+      if workspace.leafInterpolant == nil && !workspace.staticLeafPlanned {
+        workspace.prepareStaticLeaf(logTolerance: logTolerance)
       }
     }
     workspace.integrate(level: 0, logTolerance: logTolerance)

@@ -83,6 +83,8 @@ struct QuadratureWorkspace {
   // The static leaf mesh (see `prepareStaticLeaf`): nodes and full weights h·wᵢ·φ(uᵢ), and
   // scratch for the values at them.
   var staticLeafCount = 0
+  /// Whether ``prepareStaticLeaf(logTolerance:)`` has run.
+  var staticLeafPlanned = false
   let staticLeafU: UnsafeMutablePointer<Double>
   let staticLeafWeight: UnsafeMutablePointer<Double>
   let staticLeafValue: UnsafeMutablePointer<Double>
@@ -91,8 +93,12 @@ struct QuadratureWorkspace {
   /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
   static let staticLeafCapacity = 320
   /// The innermost integral as an interpolated function of its one offset (see
-  /// `prepareLeafInterpolant`), when planned.
-  var leafInterpolant: LeafInterpolant?
+  /// `prepareLeafInterpolant`), when planned; shared with `leafCache`, when there is one.
+  var leafInterpolant: SharedLeafInterpolant?
+  /// Interpolants shared with other runs (``NestedGaussianQuadrature/leafCache``).
+  let leafCache: LeafInterpolantCache?
+  /// The options of the plan (part of the cache's key).
+  let options: GaussianExpectation.Options
   /// The uniform rule's grids already built, per level, by quantised tolerance (see
   /// ``uniformGrid(level:logTolerance:)``).
   var uniformGrids: [[UniformGrid?]]
@@ -136,6 +142,8 @@ struct QuadratureWorkspace {
     foldsOutermostLevel = plan.foldsOutermostLevel
     usesParity = plan.options.useParityFolding
     usesUniformLeafPieces = plan.options.useUniformRule
+    options = plan.options
+    leafCache = plan.leafCache
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -230,7 +238,6 @@ struct QuadratureWorkspace {
 
   /// Frees every buffer; the workspace must not be used afterwards.
   func deallocate() {
-    leafInterpolant?.deallocate()
     factors.deinitialize(count: factorStart[dimension])
     factors.deallocate()
     uniformLevel.deallocate()
@@ -278,6 +285,7 @@ struct QuadratureWorkspace {
   /// falls a tenth below the tolerance) replaces the pieces if it has fewer nodes — its bound
   /// holds wherever the features sit, so it serves every outer point as it stands.
   mutating func prepareStaticLeaf(logTolerance: Double) {
+    staticLeafPlanned = true
     staticLeafCount = 0
     let j = rank - 1
     guard closure == nil, monomialCount == 1, fixedNodes == nil else { return }
@@ -370,12 +378,39 @@ struct QuadratureWorkspace {
   /// the leaf's values. Left unplanned for closures, moments, fixed rules, several coordinates
   /// completing at the last level, or an interpolant that does not converge within its
   /// capacity.
+  ///
+  /// With a ``LeafInterpolantCache``, an interpolant built before from the same key (the
+  /// leaf's factors, its row of L, the rank and the options) is reused; the static leaf mesh is
+  /// planned (``prepareStaticLeaf(logTolerance:)``) only when an interpolant is built here.
   mutating func prepareLeafInterpolant(logTolerance: Double) {
     let j = rank - 1
     guard rank >= 3, closure == nil, monomialCount == 1, fixedNodes == nil,
       completedStart[j + 1] - completedStart[j] == 1
     else { return }
     let s = completed[completedStart[j]]
+    guard let leafCache else {
+      leafInterpolant = buildLeafInterpolant(coordinate: s, logTolerance: logTolerance).map {
+        SharedLeafInterpolant($0)
+      }
+      return
+    }
+    let key = LeafInterpolantCache.Key(
+      options: options, rank: rank,
+      factors: (factorStart[s]..<factorStart[s + 1]).map { factors[$0] },
+      row: (0..<rank).map { lower[s * rank + $0].bitPattern })
+    leafInterpolant = leafCache.interpolant(key) {
+      buildLeafInterpolant(coordinate: s, logTolerance: logTolerance)
+    }
+  }
+
+  /// The leaf interpolant of coordinate s, the last level's only one (see
+  /// ``prepareLeafInterpolant(logTolerance:)``), after planning the static leaf mesh it is
+  /// sampled with.
+  private mutating func buildLeafInterpolant(coordinate s: Int, logTolerance: Double)
+    -> LeafInterpolant?
+  {
+    let j = rank - 1
+    if !staticLeafPlanned { prepareStaticLeaf(logTolerance: logTolerance) }
     var radius = 0.0
     var variance = 0.0
     for m in 0..<j {
@@ -403,7 +438,7 @@ struct QuadratureWorkspace {
       }
       parity = p * q
     }
-    leafInterpolant = LeafInterpolant(
+    return LeafInterpolant(
       radius: radius, initialPieces: 8, tolerance: Foundation.exp(logTolerance), parity: parity,
       troubles: usesUniformLeafPieces ? leafTroubles[s] : [], spread: spread
     ) { c in
@@ -458,7 +493,7 @@ struct QuadratureWorkspace {
   mutating func integrate(level j: Int, logTolerance: Double) {
     if let leafInterpolant, j == rank - 1 {
       let s = completed[completedStart[j]]
-      accumulators[j * monomialCount] = leafInterpolant((partial + j * dimension)[s])
+      accumulators[j * monomialCount] = leafInterpolant.interpolant((partial + j * dimension)[s])
       statistics.leafEvaluations += 1
       return
     }
@@ -541,7 +576,7 @@ struct QuadratureWorkspace {
     statistics.pieces += 1
     statistics.levelNodes[j] += grid.nodes.count
     if let leafInterpolant, j == rank - 2 {
-      sumUniformLastLevel(level: j, grid: grid, interpolant: leafInterpolant)
+      sumUniformLastLevel(level: j, grid: grid, interpolant: leafInterpolant.interpolant)
       return
     }
     let quantised = UniformGrid.quantised(logTolerance)
@@ -720,7 +755,7 @@ struct QuadratureWorkspace {
       }
       if g == 0 { return }
       let leaf = completed[completedStart[r - 1]]
-      let inner = leafInterpolant(here[leaf] + lower[leaf * r + j] * uj)
+      let inner = leafInterpolant.interpolant(here[leaf] + lower[leaf * r + j] * uj)
       statistics.leafEvaluations += 1
       accumulator[0] += fullWeight * g * inner
       return
