@@ -60,21 +60,40 @@ extension GaussianFactor.Function {
 }
 
 extension GaussianFactor.Function {
-  /// `values[i] *= f(z[i])` for `i < count`: plain activations through the batch
-  /// `Activation.apply(_:into:)` (the fast inlinable path), everything else pointwise.
+  /// `values[i] *= f(z[i])`, `times` times over, for `i < count`: plain activations through the
+  /// batch `Activation.apply(_:into:)` (the fast inlinable path), everything else pointwise —
+  /// f evaluated once per point either way, so a factor repeated in a product (σ² as σ·σ) costs
+  /// one evaluation. The products are the same, bit for bit, as `times` separate passes.
   ///
   /// - Parameter scratch: `count` doubles of working memory.
   func multiply(
     _ values: UnsafeMutablePointer<Double>, at z: UnsafePointer<Double>, count: Int,
-    scratch: UnsafeMutablePointer<Double>
+    scratch: UnsafeMutablePointer<Double>, times: Int = 1
   ) {
     if case .activation(let activation, 0) = self {
       activation.apply(
         UnsafeBufferPointer(start: z, count: count),
         into: UnsafeMutableBufferPointer(start: scratch, count: count))
-      for i in 0..<count { values[i] *= scratch[i] }
     } else {
-      for i in 0..<count { values[i] *= self(z[i]) }
+      for i in 0..<count { scratch[i] = self(z[i]) }
+    }
+    for _ in 0..<times {
+      for i in 0..<count { values[i] *= scratch[i] }
+    }
+  }
+
+  /// `values[i] *= Π_f f(z[i])` over `functions` for `i < count`, a run of equal functions
+  /// (σ·σ) evaluated once (see ``multiply(_:at:count:scratch:times:)``).
+  static func multiply(
+    _ functions: UnsafeBufferPointer<Self>, into values: UnsafeMutablePointer<Double>,
+    at z: UnsafePointer<Double>, count: Int, scratch: UnsafeMutablePointer<Double>
+  ) {
+    var f = 0
+    while f < functions.count {
+      var times = 1
+      while f + times < functions.count && functions[f + times] == functions[f] { times += 1 }
+      functions[f].multiply(values, at: z, count: count, scratch: scratch, times: times)
+      f += times
     }
   }
 }

@@ -322,8 +322,8 @@ enum HermiteSeriesExpectation {
       }
       let total = 2 * count
       values.initialize(repeating: 1, count: total)
-      for function in functions {
-        function.multiply(values, at: z, count: total, scratch: scratch)
+      functions.withUnsafeBufferPointer {
+        GaussianFactor.Function.multiply($0, into: values, at: z, count: total, scratch: scratch)
       }
       var moment = 0.0
       var finite = true

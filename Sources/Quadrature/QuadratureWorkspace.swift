@@ -480,10 +480,21 @@ struct QuadratureWorkspace {
       let offset = here[s]
       let slope = lower[s * rank + j]
       for i in 0..<n { z[i] = offset + slope * nodes[i] }
-      for f in factorStart[s]..<factorStart[s + 1] {
-        factors[f].multiply(values, at: z, count: n, scratch: scratch)
-      }
+      multiplyFactors(of: s, into: values, at: z, count: n, scratch: scratch)
     }
+  }
+
+  /// `values[i] *= Π_f f(z[i])` over the factors of coordinate s, a run of equal factors
+  /// (σ·σ) evaluated once (see `GaussianFactor.Function.multiply`).
+  @inline(__always)
+  private func multiplyFactors(
+    of s: Int, into values: UnsafeMutablePointer<Double>, at z: UnsafePointer<Double>,
+    count n: Int, scratch: UnsafeMutablePointer<Double>
+  ) {
+    GaussianFactor.Function.multiply(
+      UnsafeBufferPointer(
+        start: factors + factorStart[s], count: factorStart[s + 1] - factorStart[s]),
+      into: values, at: z, count: n, scratch: scratch)
   }
 
   // MARK: - Recursion
@@ -805,9 +816,7 @@ struct QuadratureWorkspace {
       let slope = lower[s * r + j]
       let zs = leafZ + s * maximumOrder
       for i in 0..<n { zs[i] = offset + slope * leafU[i] }
-      for f in factorStart[s]..<factorStart[s + 1] {
-        factors[f].multiply(leafValue, at: zs, count: n, scratch: leafScratch)
-      }
+      multiplyFactors(of: s, into: leafValue, at: zs, count: n, scratch: leafScratch)
     }
     if let closure {
       for i in 0..<n {
