@@ -467,7 +467,8 @@ final class ExpressionEvaluator {
     let leafCache = LeafInterpolantCache()
     let results = PendingResults(count: work.count)
     let known = matrices
-    let compute: @Sendable (Int) -> Void = { i in
+    let tasks = Self.tasks(work.map(\.average))
+    let single: @Sendable (Int) -> Void = { i in
       let average = work[i].average
       guard let covariance = known[average.metricLayer] else { return }
       results.store(
@@ -475,16 +476,62 @@ final class ExpressionEvaluator {
           of: average.factors, derivatives: average.derivatives, covariance: covariance,
           leafCache: leafCache), at: i)
     }
+    let compute: @Sendable (Int) -> Void = { t in
+      switch tasks[t] {
+      case .single(let i): single(i)
+      case .group(let group, let members):
+        guard let covariance = known[work[members[0]].average.metricLayer],
+          let values = try? integrator.expectations(
+            of: group, covariance: covariance, leafCache: leafCache)
+        else {
+          for i in members { single(i) }
+          return
+        }
+        for (i, value) in zip(members, values) { results.store(value, at: i) }
+      }
+    }
     // A few averages (one or two inputs) are not worth waking other threads for.
     if work.count < 8 {
-      for i in work.indices { compute(i) }
+      for t in tasks.indices { compute(t) }
     } else {
-      DispatchQueue.concurrentPerform(iterations: work.count, execute: compute)
+      DispatchQueue.concurrentPerform(iterations: tasks.count, execute: compute)
     }
     for (i, item) in work.enumerated() {
       if let value = results.value(at: i) { memo.store(value, for: item.key) }
     }
     results.deallocate()
+  }
+
+  /// A unit of ``computePending()``'s parallel work: one average, or a group of plain
+  /// products of one metric integrated in one pass (``ExpectationBatch``; `members` are
+  /// indices into the pending work, in the group's order).
+  enum PendingTask: Sendable {
+    case single(Int)
+    case group(ExpectationBatch.Group, members: [Int])
+  }
+
+  /// The tasks of computing `work`: the plain products (no derivatives) of each metric layer
+  /// planned as a batch, everything else alone. The plan depends on the set of averages only,
+  /// so the values do not depend on their order.
+  static func tasks(_ work: [PendingAverage]) -> [PendingTask] {
+    var tasks: [PendingTask] = []
+    var byLayer: [Int: [Int]] = [:]
+    for (i, average) in work.enumerated() {
+      if average.derivatives.isEmpty {
+        byLayer[average.metricLayer, default: []].append(i)
+      } else {
+        tasks.append(.single(i))
+      }
+    }
+    for layer in byLayer.keys.sorted() {
+      let indices = byLayer[layer] ?? []
+      let batch = ExpectationBatch(products: indices.map { work[$0].factors })
+      for group in batch.groups {
+        tasks.append(.group(group, members: group.members.map { indices[$0] }))
+      }
+      tasks += batch.singles.map { .single(indices[$0]) }
+    }
+    return tasks
   }
 
   func average(_ key: AverageKey, metric: String) throws -> Double {

@@ -99,6 +99,10 @@ struct NestedGaussianQuadrature {
   let foldsOutermostLevel: Bool
   /// Leaf interpolants shared with other runs (see ``LeafInterpolantCache``).
   let leafCache: LeafInterpolantCache?
+  /// With several leaves: the interpolants of the last `sharedLeaves.count` coordinates, which
+  /// all complete at the last level (see ``init(outerRows:leafRows:functions:leaves:rules:options:)``);
+  /// empty otherwise.
+  let sharedLeaves: [SharedLeafInterpolant]
 
   /// - Parameters:
   ///   - factorisation: Cholesky factor of the covariance of the coordinates in use.
@@ -111,10 +115,54 @@ struct NestedGaussianQuadrature {
     rules: GaussLegendreRuleTable, options: GaussianExpectation.Options,
     closure: (([Double]) -> Double)?, leafCache: LeafInterpolantCache? = nil
   ) {
+    self.init(
+      dimension: factorisation.dimension, rank: factorisation.rank,
+      lower: factorisation.lower, functions: functions, features: extraFeatures,
+      maximumDegree: maximumDegree, rules: rules, options: options, closure: closure,
+      leafCache: leafCache, sharedLeaves: [])
+  }
+
+  /// Products that share every factor but those of their last coordinate, integrated in one
+  /// pass: the k outer coordinates (k ≥ 2) have the rows `outerRows` of their Cholesky factor
+  /// (k × k, row-major) and the factors `functions[0..<k]`; leaf m is coordinate k + m, with
+  /// the row `leafRows[m]` (k + 1 entries: its offsets' coefficients, then its own spread,
+  /// which is positive), the factors `functions[k + m]` and the interpolant `leaves[m]` of its
+  /// innermost integral over that spread. Output m is ⟨Π outer · Π leaf m⟩: the leaves are
+  /// never integrated together, so each may be correlated with the others in any way.
+  ///
+  /// The outer levels see every leaf's features (each leaf's transition, smoothed by its
+  /// spread, projected onto them), so one traversal serves all the leaves at their
+  /// tolerance; the outermost level folds when every output's product is even.
+  init(
+    outerRows: [Double], leafRows: [[Double]], functions: [[GaussianFactor.Function]],
+    leaves: [SharedLeafInterpolant], rules: GaussLegendreRuleTable,
+    options: GaussianExpectation.Options
+  ) {
+    let k = functions.count - leaves.count
+    let r = k + 1
+    let d = k + leaves.count
+    var lower = [Double](repeating: 0, count: d * r)
+    for s in 0..<k {
+      for m in 0..<k { lower[s * r + m] = outerRows[s * k + m] }
+    }
+    for (m, row) in leafRows.enumerated() {
+      for j in 0..<r { lower[(k + m) * r + j] = row[j] }
+    }
+    self.init(
+      dimension: d, rank: r, lower: lower, functions: functions,
+      features: [[QuadratureFeature]](repeating: [], count: d), maximumDegree: 0, rules: rules,
+      options: options, closure: nil, leafCache: nil, sharedLeaves: leaves)
+  }
+
+  private init(
+    dimension d: Int, rank r: Int, lower: [Double], functions: [[GaussianFactor.Function]],
+    features extraFeatures: [[QuadratureFeature]], maximumDegree: Int,
+    rules: GaussLegendreRuleTable, options: GaussianExpectation.Options,
+    closure: (([Double]) -> Double)?, leafCache: LeafInterpolantCache?,
+    sharedLeaves: [SharedLeafInterpolant]
+  ) {
     self.leafCache = leafCache
-    let d = factorisation.dimension
-    let r = factorisation.rank
-    let lower = factorisation.lower
+    self.sharedLeaves = sharedLeaves
     self.dimension = d
     self.rank = r
     self.lower = lower
@@ -123,12 +171,29 @@ struct NestedGaussianQuadrature {
     self.rules = rules
     self.options = options
     self.closure = closure
-    self.monomials = NestedGaussianQuadrature.exponents(dimension: r, maximumDegree: maximumDegree)
-    let parities = functions.joined().map(\.parity)
+    // With shared leaves, one zero exponent per leaf: output m is ⟨F_m⟩.
+    self.monomials =
+      sharedLeaves.isEmpty
+      ? NestedGaussianQuadrature.exponents(dimension: r, maximumDegree: maximumDegree)
+      : [[Int]](repeating: [Int](repeating: 0, count: r), count: sharedLeaves.count)
+    // Every output's product (the outer factors and one leaf's, or all factors) even.
+    func parity(_ coordinates: Range<Int>) -> Int? {
+      var product = 1
+      for function in functions[coordinates].joined() {
+        guard let p = function.parity else { return nil }
+        product *= p
+      }
+      return product
+    }
+    let outer = parity(0..<(d - sharedLeaves.count))
+    let even =
+      sharedLeaves.isEmpty
+      ? outer == 1
+      : ((d - sharedLeaves.count)..<d).allSatisfy { s in
+        outer.flatMap { o in parity(s..<(s + 1)).map { o * $0 } } == 1
+      }
     foldsOutermostLevel =
-      options.useParityFolding && r >= 3 && closure == nil && maximumDegree == 0
-      && !parities.contains(nil)
-      && parities.reduce(1) { $0 * ($1 ?? 0) } == 1
+      options.useParityFolding && r >= 3 && closure == nil && maximumDegree == 0 && even
 
     // The level at which each coordinate is complete: its last non-zero column (0 if none).
     var completedAt = [Int](repeating: 0, count: d)
@@ -217,12 +282,22 @@ struct NestedGaussianQuadrature {
       }
       // Without an interpolant (or one that was not built here), the static mesh serves
       // the leaf itself.
-      if workspace.leafInterpolant == nil && !workspace.staticLeafPlanned {
+      if workspace.leafInterpolants.isEmpty && !workspace.staticLeafPlanned {
         workspace.prepareStaticLeaf(logTolerance: logTolerance)
       }
     }
     workspace.integrate(level: 0, logTolerance: logTolerance)
     return (workspace.results, workspace.statistics)
+  }
+
+  /// The interpolant of the innermost integral this plan would build (see
+  /// `QuadratureWorkspace.prepareLeafInterpolant`), or nil when it builds none.
+  func leafInterpolant() -> SharedLeafInterpolant? {
+    guard rank > 1, options.useStaticLeafMesh, options.useLeafInterpolation else { return nil }
+    var workspace = QuadratureWorkspace(self)
+    defer { workspace.deallocate() }
+    workspace.prepareLeafInterpolant(logTolerance: Foundation.log(options.tolerance))
+    return workspace.leafInterpolants.first
   }
 
   /// All exponent vectors α ∈ ℕ^d with |α| ≤ p, in graded lexicographic order (α = 0 first).

@@ -46,8 +46,13 @@ struct QuadratureWorkspace {
   /// Per level, the strip half-widths a the uniform rule's bound tries and ln M(a) at each
   /// (``uniformStep(level:logTolerance:)``), ``stripCapacity`` slots per level, the unused
   /// ones with a = 0.
-  let stripWidth: UnsafeMutablePointer<Double>  // r × stripCapacity
-  let stripLogBound: UnsafeMutablePointer<Double>  // r × stripCapacity
+  /// With several leaves, one set of strips per leaf, each from the outer coordinates'
+  /// features and that leaf's only (each output's integrand is outer × one leaf): the step
+  /// is the smallest of the sets' steps.
+  let stripWidth: UnsafeMutablePointer<Double>  // r × stripSets × stripCapacity
+  let stripLogBound: UnsafeMutablePointer<Double>  // r × stripSets × stripCapacity
+  /// The strip sets per level: 1, or the number of leaves.
+  let stripSets: Int
   let exponents: UnsafeMutablePointer<Int>  // monomials × r
   let closure: (([Double]) -> Double)?
   /// See ``NestedGaussianQuadrature/foldsOutermostLevel``.
@@ -57,6 +62,8 @@ struct QuadratureWorkspace {
   let usesParity: Bool
 
   // Gauss–Legendre rules, flattened.
+  /// The plan's rule table (kept alive for the pointers below, which point into it).
+  let flatRules: GaussLegendreRuleTable.Flat
   let ruleCount: Int
   let ruleStart: UnsafeMutablePointer<Int>
   let ruleOrder: UnsafeMutablePointer<Int>
@@ -93,8 +100,14 @@ struct QuadratureWorkspace {
   /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
   static let staticLeafCapacity = 320
   /// The innermost integral as an interpolated function of its one offset (see
-  /// `prepareLeafInterpolant`), when planned; shared with `leafCache`, when there is one.
-  var leafInterpolant: SharedLeafInterpolant?
+  /// `prepareLeafInterpolant`), when planned; shared with `leafCache`, when there is one. With
+  /// several leaves (``NestedGaussianQuadrature/sharedLeaves``), one per leaf: output m is the
+  /// outer product times leaf m's interpolant at the offset of coordinate `leafCoordinates[m]`.
+  var leafInterpolants: [SharedLeafInterpolant] = []
+  /// The interpolants' views (``leafInterpolants`` keeps their buffers alive).
+  var leafViews: [LeafInterpolant] = []
+  /// The coordinate each interpolant completes.
+  var leafCoordinates: [Int] = []
   /// Interpolants shared with other runs (``NestedGaussianQuadrature/leafCache``).
   let leafCache: LeafInterpolantCache?
   /// The options of the plan (part of the cache's key).
@@ -144,6 +157,11 @@ struct QuadratureWorkspace {
     usesUniformLeafPieces = plan.options.useUniformRule
     options = plan.options
     leafCache = plan.leafCache
+    if !plan.sharedLeaves.isEmpty {
+      leafInterpolants = plan.sharedLeaves
+      leafViews = plan.sharedLeaves.map { $0.interpolant }
+      leafCoordinates = Array((d - plan.sharedLeaves.count)..<d)
+    }
 
     func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
       let pointer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
@@ -151,7 +169,13 @@ struct QuadratureWorkspace {
       return pointer
     }
     func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
-      copy([Double](repeating: 0, count: count))
+      let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, count))
+      pointer.initialize(repeating: 0, count: Swift.max(1, count))
+      return pointer
+    }
+    /// Scratch that every use writes before it reads: left uninitialised (Double is trivial).
+    func scratch(_ count: Int) -> UnsafeMutablePointer<Double> {
+      UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, count))
     }
     func offsets(_ counts: [Int]) -> [Int] {
       var result = [0]
@@ -160,23 +184,23 @@ struct QuadratureWorkspace {
     }
     let levels = plan.levels
     lower = copy(plan.lower)
-    completedStart = copy(offsets(levels.map(\.completed.count)))
-    completed = copy(levels.flatMap(\.completed))
-    pendingStart = copy(offsets(levels.map(\.pending.count)))
-    pending = copy(levels.flatMap(\.pending))
-    factorStart = copy(offsets(plan.functions.map(\.count)))
+    completedStart = copy(offsets(levels.map { $0.completed.count }))
+    completed = copy(levels.flatMap { $0.completed })
+    pendingStart = copy(offsets(levels.map { $0.pending.count }))
+    pending = copy(levels.flatMap { $0.pending })
+    factorStart = copy(offsets(plan.functions.map { $0.count }))
     factors = copy(plan.functions.flatMap { $0 })
-    let features = levels.flatMap(\.features)
-    featureStart = copy(offsets(levels.map(\.features.count)))
-    featureCoordinate = copy(features.map(\.coordinate))
-    featureLocation = copy(features.map(\.location))
-    featureInverseSlope = copy(features.map(\.inverseSlope))
-    featureWidth = copy(features.map(\.width))
-    oscillation = copy(levels.map(\.oscillation))
-    growth = copy(levels.map(\.growth))
-    logPeak = copy(levels.map(\.logPeak))
-    peakLocation = copy(levels.map(\.peakLocation))
-    uniformLevel = copy(levels.map(\.usesUniformRule))
+    let features = levels.flatMap { $0.features }
+    featureStart = copy(offsets(levels.map { $0.features.count }))
+    featureCoordinate = copy(features.map { $0.coordinate })
+    featureLocation = copy(features.map { $0.location })
+    featureInverseSlope = copy(features.map { $0.inverseSlope })
+    featureWidth = copy(features.map { $0.width })
+    oscillation = copy(levels.map { $0.oscillation })
+    growth = copy(levels.map { $0.growth })
+    logPeak = copy(levels.map { $0.logPeak })
+    peakLocation = copy(levels.map { $0.peakLocation })
+    uniformLevel = copy(levels.map { $0.usesUniformRule })
     var troubles = [[LeafInterpolant.Trouble]](repeating: [], count: d)
     if let last = levels.last {
       for feature in last.features where feature.width > 0 {
@@ -193,47 +217,59 @@ struct QuadratureWorkspace {
     batchZ = .allocate(capacity: 1)
     batchValue = .allocate(capacity: 1)
     batchScratch = .allocate(capacity: 1)
-    var widths = [Double](repeating: 0, count: r * QuadratureWorkspace.stripCapacity)
+    let sets = Swift.max(1, plan.sharedLeaves.count)
+    let firstLeaf = d - plan.sharedLeaves.count
+    stripSets = sets
+    let slots = QuadratureWorkspace.stripCapacity
+    var widths = [Double](repeating: 0, count: r * sets * slots)
     var bounds = widths
     // Only the levels that take the uniform rule need their strips.
     for (j, level) in levels.enumerated() where level.usesUniformRule {
-      for (slot, strip) in QuadratureWorkspace.strips(of: level).enumerated() {
-        widths[j * QuadratureWorkspace.stripCapacity + slot] = strip.width
-        bounds[j * QuadratureWorkspace.stripCapacity + slot] = strip.logBound
+      for set in 0..<sets {
+        var seen = level
+        if !plan.sharedLeaves.isEmpty {
+          seen.features = level.features.filter {
+            $0.coordinate < firstLeaf || $0.coordinate == firstLeaf + set
+          }
+        }
+        for (slot, strip) in QuadratureWorkspace.strips(of: seen).enumerated() {
+          widths[(j * sets + set) * slots + slot] = strip.width
+          bounds[(j * sets + set) * slots + slot] = strip.logBound
+        }
       }
     }
     stripWidth = copy(widths)
     stripLogBound = copy(bounds)
     exponents = copy(plan.monomials.flatMap { $0 })
 
-    let rules = plan.rules.rules
-    ruleCount = rules.count
-    ruleStart = copy(offsets(rules.map(\.order)))
-    ruleOrder = copy(rules.map(\.order))
-    ruleNodes = copy(rules.flatMap(\.nodes))
-    ruleWeights = copy(rules.flatMap(\.weights))
+    flatRules = plan.rules.flat
+    ruleCount = flatRules.count
+    ruleStart = flatRules.start
+    ruleOrder = flatRules.order
+    ruleNodes = flatRules.nodes
+    ruleWeights = flatRules.weights
     maximumOrder = plan.rules.maximumOrder
 
     partial = zeros((r + 1) * d)
     u = zeros(r)
     accumulators = zeros(r * monomialCount)
-    breakpoints = zeros(r * QuadratureWorkspace.breakpointCapacity)
+    breakpoints = scratch(r * QuadratureWorkspace.breakpointCapacity)
     centers = zeros(features.count)
-    poleRadii = zeros(levels.map(\.features.count).max() ?? 0)
-    leafU = zeros(maximumOrder)
-    leafWeight = zeros(maximumOrder)
-    leafValue = zeros(maximumOrder)
-    leafScratch = zeros(maximumOrder)
-    leafZ = zeros(d * maximumOrder)
+    poleRadii = zeros(levels.map { $0.features.count }.max() ?? 0)
+    leafU = scratch(maximumOrder)
+    leafWeight = scratch(maximumOrder)
+    leafValue = scratch(maximumOrder)
+    leafScratch = scratch(maximumOrder)
+    leafZ = scratch(d * maximumOrder)
     powers = zeros(r * (maximumDegree + 1))
     z = [Double](repeating: 0, count: d)
     statistics = NestedGaussianQuadrature.Statistics(levelNodes: [Int](repeating: 0, count: r))
     let capacity = QuadratureWorkspace.staticLeafCapacity
-    staticLeafU = zeros(capacity)
-    staticLeafWeight = zeros(capacity)
-    staticLeafValue = zeros(capacity)
-    staticLeafScratch = zeros(capacity)
-    staticLeafZ = zeros(capacity)
+    staticLeafU = scratch(capacity)
+    staticLeafWeight = scratch(capacity)
+    staticLeafValue = scratch(capacity)
+    staticLeafScratch = scratch(capacity)
+    staticLeafZ = scratch(capacity)
   }
 
   /// Frees every buffer; the workspace must not be used afterwards.
@@ -246,7 +282,7 @@ struct QuadratureWorkspace {
     batchScratch.deallocate()
     for pointer in [
       completedStart, completed, pendingStart, pending, factorStart, featureStart,
-      featureCoordinate, exponents, ruleStart, ruleOrder,
+      featureCoordinate, exponents,
     ] {
       pointer.deallocate()
     }
@@ -254,7 +290,7 @@ struct QuadratureWorkspace {
       lower, featureLocation, featureInverseSlope, featureWidth, stripWidth,
       stripLogBound, oscillation,
       growth, logPeak,
-      peakLocation, ruleNodes, ruleWeights, partial, u, accumulators, breakpoints, centers,
+      peakLocation, partial, u, accumulators, breakpoints, centers,
       poleRadii, leafU,
       leafWeight, leafValue, leafScratch, leafZ, powers, staticLeafU, staticLeafWeight,
       staticLeafValue, staticLeafScratch, staticLeafZ,
@@ -384,23 +420,28 @@ struct QuadratureWorkspace {
   /// planned (``prepareStaticLeaf(logTolerance:)``) only when an interpolant is built here.
   mutating func prepareLeafInterpolant(logTolerance: Double) {
     let j = rank - 1
-    guard rank >= 3, closure == nil, monomialCount == 1, fixedNodes == nil,
-      completedStart[j + 1] - completedStart[j] == 1
+    guard leafInterpolants.isEmpty, rank >= 3, closure == nil, monomialCount == 1,
+      fixedNodes == nil, completedStart[j + 1] - completedStart[j] == 1
     else { return }
     let s = completed[completedStart[j]]
-    guard let leafCache else {
-      leafInterpolant = buildLeafInterpolant(coordinate: s, logTolerance: logTolerance).map {
+    let shared: SharedLeafInterpolant?
+    if let leafCache {
+      let key = LeafInterpolantCache.Key(
+        options: options, rank: rank,
+        factors: (factorStart[s]..<factorStart[s + 1]).map { factors[$0] },
+        row: (0..<rank).map { lower[s * rank + $0].bitPattern })
+      shared = leafCache.interpolant(key) {
+        buildLeafInterpolant(coordinate: s, logTolerance: logTolerance)
+      }
+    } else {
+      shared = buildLeafInterpolant(coordinate: s, logTolerance: logTolerance).map {
         SharedLeafInterpolant($0)
       }
-      return
     }
-    let key = LeafInterpolantCache.Key(
-      options: options, rank: rank,
-      factors: (factorStart[s]..<factorStart[s + 1]).map { factors[$0] },
-      row: (0..<rank).map { lower[s * rank + $0].bitPattern })
-    leafInterpolant = leafCache.interpolant(key) {
-      buildLeafInterpolant(coordinate: s, logTolerance: logTolerance)
-    }
+    guard let shared else { return }
+    leafInterpolants = [shared]
+    leafViews = [shared.interpolant]
+    leafCoordinates = [s]
   }
 
   /// The leaf interpolant of coordinate s, the last level's only one (see
@@ -502,9 +543,9 @@ struct QuadratureWorkspace {
   /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
   /// per monomial) in the accumulators of level j.
   mutating func integrate(level j: Int, logTolerance: Double) {
-    if let leafInterpolant, j == rank - 1 {
-      let s = completed[completedStart[j]]
-      accumulators[j * monomialCount] = leafInterpolant.interpolant((partial + j * dimension)[s])
+    if leafViews.count == 1 && j == rank - 1 {
+      let s = leafCoordinates[0]
+      accumulators[j * monomialCount] = leafViews[0]((partial + j * dimension)[s])
       statistics.leafEvaluations += 1
       return
     }
@@ -586,8 +627,8 @@ struct QuadratureWorkspace {
     let grid = uniformGrid(level: j, logTolerance: logTolerance)
     statistics.pieces += 1
     statistics.levelNodes[j] += grid.nodes.count
-    if let leafInterpolant, j == rank - 2 {
-      sumUniformLastLevel(level: j, grid: grid, interpolant: leafInterpolant.interpolant)
+    if !leafViews.isEmpty && j == rank - 2 {
+      sumUniformLastLevel(level: j, grid: grid)
       return
     }
     let quantised = UniformGrid.quantised(logTolerance)
@@ -645,11 +686,9 @@ struct QuadratureWorkspace {
   }
 
   /// The last outer level j = r − 2 on a uniform grid, in batches: the factors of the
-  /// coordinates completed at j at every node at once, then the leaf interpolant at every
-  /// node's offset, summed with the grid's weights.
-  private mutating func sumUniformLastLevel(
-    level j: Int, grid: UniformGrid, interpolant: LeafInterpolant
-  ) {
+  /// coordinates completed at j at every node at once, then each leaf interpolant at every
+  /// node's offset, summed with the grid's weights into that leaf's output.
+  private mutating func sumUniformLastLevel(level j: Int, grid: UniformGrid) {
     let n = grid.nodes.count
     if n > batchCapacity {
       batchZ.deallocate()
@@ -668,34 +707,43 @@ struct QuadratureWorkspace {
       guard let nodes = nodes.baseAddress else { return }
       completedFactors(
         level: j, at: nodes, count: n, into: values, z: z, scratch: batchScratch)
-      let leaf = completed[completedStart[r - 1]]
-      let offset = here[leaf]
-      let slope = lower[leaf * r + j]
-      for i in 0..<n { z[i] = offset + slope * nodes[i] }
     }
     let inner = batchScratch
-    interpolant.values(at: z, count: n, into: inner)
-    var sum = 0.0
-    grid.weights.withUnsafeBufferPointer { weights in
-      for i in 0..<n where values[i] != 0 {
-        sum += weights[i] * values[i] * inner[i]
+    for (m, leaf) in leafCoordinates.enumerated() {
+      let offset = here[leaf]
+      let slope = lower[leaf * r + j]
+      grid.nodes.withUnsafeBufferPointer { nodes in
+        for i in 0..<n { z[i] = offset + slope * nodes[i] }
       }
+      leafViews[m].values(at: z, count: n, into: inner)
+      var sum = 0.0
+      grid.weights.withUnsafeBufferPointer { weights in
+        for i in 0..<n where values[i] != 0 {
+          sum += weights[i] * values[i] * inner[i]
+        }
+      }
+      statistics.leafEvaluations += n
+      accumulators[j * monomialCount + m] += sum
     }
-    statistics.leafEvaluations += n
-    accumulators[j * monomialCount] += sum
   }
 
   /// The step h of the uniform rule on level j for the error e^{logTolerance} relative to the
   /// integrand's scale: the largest 2πa / (ln M(a) − ln tol) over the level's strips (see
-  /// ``strips(of:)``).
+  /// ``strips(of:)``) — the smallest such step over the strip sets, with several leaves.
   func uniformStep(level j: Int, logTolerance: Double) -> Double {
-    var best = 0.0
-    let start = j * QuadratureWorkspace.stripCapacity
-    for slot in start..<(start + QuadratureWorkspace.stripCapacity) where stripWidth[slot] > 0 {
-      let a = stripWidth[slot]
-      best = Swift.max(best, 2 * Double.pi * a / Swift.max(stripLogBound[slot] - logTolerance, 1))
+    var step = Double.infinity
+    let capacity = QuadratureWorkspace.stripCapacity
+    for set in 0..<stripSets {
+      var best = 0.0
+      let start = (j * stripSets + set) * capacity
+      for slot in start..<(start + capacity) where stripWidth[slot] > 0 {
+        let a = stripWidth[slot]
+        best = Swift.max(
+          best, 2 * Double.pi * a / Swift.max(stripLogBound[slot] - logTolerance, 1))
+      }
+      step = Swift.min(step, best)
     }
-    return best
+    return step
   }
 
   /// The strips |Im u| < a the uniform rule's bound is evaluated on for `level`, with
@@ -716,7 +764,7 @@ struct QuadratureWorkspace {
   static func strips(of level: NestedGaussianQuadrature.Level) -> [(
     width: Double, logBound: Double
   )] {
-    let narrowest = level.features.map(\.width).min() ?? .infinity
+    let narrowest = level.features.map { $0.width }.min() ?? .infinity
     var widths = narrowest.isFinite ? stripFractions.map { $0 * narrowest } : []
     widths += stripWidths.filter { $0 < 0.95 * narrowest }
     return widths.map { a in
@@ -754,7 +802,7 @@ struct QuadratureWorkspace {
     let here = partial + j * d
     let count = monomialCount
     let accumulator = accumulators + j * count
-    if let leafInterpolant, j == r - 2 {
+    if !leafViews.isEmpty && j == r - 2 {
       // The last level is the interpolant: its offset is known at each node, so the node is
       // summed here, without descending (the same operations in the same order as through
       // `integrate(level: j + 1, …)`).
@@ -765,10 +813,11 @@ struct QuadratureWorkspace {
         for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
       }
       if g == 0 { return }
-      let leaf = completed[completedStart[r - 1]]
-      let inner = leafInterpolant.interpolant(here[leaf] + lower[leaf * r + j] * uj)
-      statistics.leafEvaluations += 1
-      accumulator[0] += fullWeight * g * inner
+      for (m, leaf) in leafCoordinates.enumerated() {
+        let inner = leafViews[m](here[leaf] + lower[leaf * r + j] * uj)
+        accumulator[m] += fullWeight * g * inner
+      }
+      statistics.leafEvaluations += leafCoordinates.count
       return
     }
     var g = 1.0
