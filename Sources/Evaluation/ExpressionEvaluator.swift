@@ -458,7 +458,9 @@ final class ExpressionEvaluator {
       guard let k = tensors[TensorKey(name: item.average.metric, layer: layer)] else { continue }
       let s = parameters.sampleCount
       if let matrix = try? CovarianceMatrix((0..<s).map { a in (0..<s).map { k[a * s + $0] } }) {
-        matrices[layer] = matrix
+        // Checked once for the layer's averages (each would factorise all of it); one that
+        // fails is left to the averages, which report it.
+        matrices[layer] = (try? matrix.checkedPositiveSemidefinite()) ?? matrix
       }
     }
     let integrator = quadrature

@@ -8,6 +8,10 @@ public struct CovarianceMatrix: Hashable, Sendable, CustomStringConvertible {
   public let dimension: Int
   /// Row-major entries, `entries[i * dimension + j] == K[i][j]`.
   public let entries: [Double]
+  /// Whether K is known to be positive semidefinite (``checkedPositiveSemidefinite()``), so
+  /// that an expectation under it need not factorise the whole of K again. Not part of the
+  /// value: equality and hashing see the entries only.
+  let isKnownPositiveSemidefinite: Bool
 
   /// A covariance from its rows.
   ///
@@ -41,6 +45,7 @@ public struct CovarianceMatrix: Hashable, Sendable, CustomStringConvertible {
     }
     self.dimension = d
     self.entries = entries
+    self.isKnownPositiveSemidefinite = false
   }
 
   /// The 1×1 covariance of a single Gaussian with the given variance.
@@ -57,9 +62,33 @@ public struct CovarianceMatrix: Hashable, Sendable, CustomStringConvertible {
     try self.init([[k11, k12], [k12, k22]])
   }
 
-  private init(validatedEntries: [Double], dimension: Int) {
+  private init(
+    validatedEntries: [Double], dimension: Int, knownPositiveSemidefinite: Bool = false
+  ) {
     self.entries = validatedEntries
     self.dimension = dimension
+    self.isKnownPositiveSemidefinite = knownPositiveSemidefinite
+  }
+
+  /// This matrix, checked once to be positive semidefinite (its Cholesky factorisation, which
+  /// tolerates rounding-level degenerate directions, succeeds): the expectations under it then
+  /// skip the check that ``GaussianExpectation`` otherwise makes on the whole matrix at every
+  /// call — worth it when many small expectations share one large kernel.
+  ///
+  /// - Throws: ``GaussianExpectationError/notPositiveSemidefinite(pivot:value:)`` when it is not.
+  public func checkedPositiveSemidefinite() throws -> CovarianceMatrix {
+    _ = try CholeskyFactor(self)
+    return CovarianceMatrix(
+      validatedEntries: entries, dimension: dimension, knownPositiveSemidefinite: true)
+  }
+
+  public static func == (a: CovarianceMatrix, b: CovarianceMatrix) -> Bool {
+    a.dimension == b.dimension && a.entries == b.entries
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(dimension)
+    hasher.combine(entries)
   }
 
   /// K[i][j].

@@ -35,8 +35,8 @@ struct ProductProblem {
       if factor.function.isIdenticallyZero { zero = true }
       used.insert(factor.coordinate)
     }
-    // Validate the whole covariance, not only the marginal in use.
-    _ = try CholeskyFactor(covariance)
+    // Validate the whole covariance, not only the marginal in use (unless already checked).
+    if !covariance.isKnownPositiveSemidefinite { _ = try CholeskyFactor(covariance) }
     let coordinates = used.sorted()
     guard coordinates.count <= GaussianExpectation.maximumDimension else {
       throw GaussianExpectationError.tooManyCoordinates(

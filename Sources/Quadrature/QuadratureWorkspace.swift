@@ -651,31 +651,44 @@ struct QuadratureWorkspace {
     let tolerance = UniformGrid.quantised(logTolerance)
     let h = uniformStep(level: j, logTolerance: tolerance)
     let folds = j == 0 && foldsOutermostLevel
-    var grid = UniformGrid(nodes: [], weights: [], importance: [])
-    func add(_ u: Double, _ weight: Double) {
-      let importance = logImportance(level: j, at: u)
-      guard importance > tolerance else { return }
-      grid.nodes.append(u)
-      grid.weights.append(
-        weight * QuadratureWorkspace.inverseRootTwoPi * ElementaryFunctions.exp(-0.5 * u * u))
-      grid.importance.append(importance)
-    }
+    // Nodes ±kh, k = 0, 1, … while inside [−U, U] and, beyond the weight's peak, until it
+    // falls 2.3 below the tolerance; kept where its importance exceeds the tolerance. The
+    // importance and φ are even in u: each is computed once for ±kh.
+    let last = Swift.max(0, Int((truncation / h).rounded(.down)))
+    let capacity = folds ? last + 1 : 2 * last + 1
+    var nodes = [Double]()
+    var weights = [Double]()
+    var importances = [Double]()
+    nodes.reserveCapacity(capacity)
+    weights.reserveCapacity(capacity)
+    importances.reserveCapacity(capacity)
+    let peak = peakLocation[j]
     var k = 0
     while true {
       let uk = Double(k) * h
-      if uk > truncation
-        || (uk > peakLocation[j] && logImportance(level: j, at: uk) < tolerance - 2.3)
-      {
-        break
-      }
-      if k == 0 {
-        add(0, h)
-      } else {
-        add(uk, folds ? 2 * h : h)
-        if !folds { add(-uk, h) }
+      if uk > truncation { break }
+      let importance = logImportance(level: j, at: uk)
+      if uk > peak && importance < tolerance - 2.3 { break }
+      if importance > tolerance {
+        let e = ElementaryFunctions.exp(-0.5 * uk * uk)
+        if k == 0 {
+          nodes.append(0)
+          weights.append(h * QuadratureWorkspace.inverseRootTwoPi * e)
+          importances.append(importance)
+        } else {
+          nodes.append(uk)
+          weights.append((folds ? 2 * h : h) * QuadratureWorkspace.inverseRootTwoPi * e)
+          importances.append(importance)
+          if !folds {
+            nodes.append(-uk)
+            weights.append(h * QuadratureWorkspace.inverseRootTwoPi * e)
+            importances.append(importance)
+          }
+        }
       }
       k += 1
     }
+    let grid = UniformGrid(nodes: nodes, weights: weights, importance: importances)
     if key < UniformGrid.cacheCapacity && grid.nodes.count <= UniformGrid.cachedNodes {
       if key >= uniformGrids[j].count {
         uniformGrids[j] += [UniformGrid?](repeating: nil, count: key + 1 - uniformGrids[j].count)

@@ -27,6 +27,28 @@ struct ErrorTests {
     }
   }
 
+  /// A matrix checked once (``CovarianceMatrix/checkedPositiveSemidefinite()``) is the same
+  /// value, gives the same expectations, and the check refuses an indefinite one as the
+  /// expectations would.
+  @Test func checkedCovariance() throws {
+    let k = try CovarianceMatrix([[1, 0.5, 0.2], [0.5, 1.2, 0.3], [0.2, 0.3, 0.8]])
+    let checked = try k.checkedPositiveSemidefinite()
+    #expect(checked == k)
+    #expect(checked.hashValue == k.hashValue)
+    let integrator = GaussianExpectation()
+    let factors: [GaussianFactor] = [
+      .activation(.tanh, coordinate: 0), .activation(.tanh, coordinate: 2),
+    ]
+    #expect(
+      try integrator.expectation(of: factors, covariance: checked).bitPattern
+        == integrator.expectation(of: factors, covariance: k).bitPattern)
+    let indefinite = try CovarianceMatrix([[1, 0, 0], [0, 1, 2], [0, 2, 1]])
+    #expect(throws: GaussianExpectationError.self) { try indefinite.checkedPositiveSemidefinite() }
+    #expect(throws: GaussianExpectationError.self) {
+      try integrator.expectation(of: factors, covariance: indefinite)
+    }
+  }
+
   @Test(
     "a covariance that is not positive semidefinite throws",
     arguments: [
