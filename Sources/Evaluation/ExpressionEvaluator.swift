@@ -466,7 +466,7 @@ final class ExpressionEvaluator {
     let integrator = quadrature
     // This layer's averages share leaf interpolants (⟨σ_a²σ_bσ_c⟩ and ⟨σ_aσ_b²σ_c⟩ end on the
     // same one); the cache lives for this batch only.
-    let leafCache = LeafInterpolantCache()
+    let cache = ExpectationCache()
     let results = PendingResults(count: work.count)
     let known = matrices
     let tasks = Self.tasks(work.map(\.average))
@@ -476,7 +476,7 @@ final class ExpressionEvaluator {
       results.store(
         try? integrator.derivativeExpectation(
           of: average.factors, derivatives: average.derivatives, covariance: covariance,
-          leafCache: leafCache), at: i)
+          cache: cache), at: i)
     }
     let compute: @Sendable (Int) -> Void = { t in
       switch tasks[t] {
@@ -484,7 +484,7 @@ final class ExpressionEvaluator {
       case .group(let group, let members):
         guard let covariance = known[work[members[0]].average.metricLayer],
           let values = try? integrator.expectations(
-            of: group, covariance: covariance, leafCache: leafCache)
+            of: group, covariance: covariance, cache: cache)
         else {
           for i in members { single(i) }
           return

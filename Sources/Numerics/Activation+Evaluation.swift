@@ -30,7 +30,7 @@ extension Activation {
   /// is zero. The delta functions that these derivatives carry *at* the kink are deliberately
   /// absent, so Gaussian expectations of second or higher derivatives of kinked activations must
   /// not be computed from these values; use the derivative-free Hermite forms
-  /// (`GaussianExpectation.derivativeExpectation(of:derivatives:covariance:method:leafCache:)` in the
+  /// (`GaussianExpectation.derivativeExpectation(of:derivatives:covariance:method:cache:)` in the
   /// `Quadrature` module) instead.
   ///
   /// - Precondition: `order` is in 0…4.

@@ -2,7 +2,7 @@ import Numerics
 
 /// A batch of product expectations under one covariance, grouped so that products sharing all
 /// factors but those on one coordinate are integrated in one pass
-/// (``GaussianExpectation/expectations(of:covariance:leafCache:)``).
+/// (``GaussianExpectation/expectations(of:covariance:cache:)``).
 ///
 /// ⟨σ_a σ_b σ_c σ_d⟩ and ⟨σ_a σ_b σ_c σ_e⟩ differ only in their last coordinate: with the
 /// shared coordinates a, b, c integrated outermost, each is the same outer integral of σ_a σ_b
@@ -81,7 +81,7 @@ public struct ExpectationBatch: Sendable {
   }
 
   /// Plans the batch of `products` (each a list of factors, as for
-  /// ``GaussianExpectation/expectation(of:covariance:leafCache:)``).
+  /// ``GaussianExpectation/expectation(of:covariance:cache:)``).
   public init(products: [[GaussianFactor]]) {
     // Each product's readings as outer × leaf, by signature.
     var readings: [Signature: [(product: Int, leaf: Int)]] = [:]

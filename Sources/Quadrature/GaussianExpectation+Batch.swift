@@ -1,23 +1,23 @@
 extension GaussianExpectation {
   /// The expectations of a group's members (``ExpectationBatch/Group``), the outer integral
   /// walked once for all of them; nil when the group cannot be integrated that way — then
-  /// compute the members one by one with ``expectation(of:covariance:leafCache:)``.
+  /// compute the members one by one with ``expectation(of:covariance:cache:)``.
   ///
   /// Each leaf's innermost integral is the interpolant its product alone would build with the
-  /// outer coordinates first (shared through `leafCache`); the outer levels resolve the
+  /// outer coordinates first (shared through `cache`); the outer levels resolve the
   /// features of every member, so each value meets the accuracy contract of
-  /// ``expectation(of:covariance:leafCache:)`` and agrees with it to within that accuracy (not
+  /// ``expectation(of:covariance:cache:)`` and agrees with it to within that accuracy (not
   /// bit for bit: the meshes differ).
   ///
   /// Nil for options without leaf interpolation, fewer than two members, a member with a closed
   /// form or identically zero, an outer or leaf direction that is degenerate (a Cholesky pivot
   /// dropped), or a leaf whose interpolant is not built.
   ///
-  /// - Throws: ``GaussianExpectationError`` as ``expectation(of:covariance:leafCache:)`` would
+  /// - Throws: ``GaussianExpectationError`` as ``expectation(of:covariance:cache:)`` would
   ///   for a member.
   public func expectations(
     of group: ExpectationBatch.Group, covariance: CovarianceMatrix,
-    leafCache: LeafInterpolantCache? = nil
+    cache: ExpectationCache? = nil
   ) throws -> [Double]? {
     guard options.useStaticLeafMesh, options.useLeafInterpolation, options.nodesPerPiece == nil,
       group.leaves.count >= 2
@@ -58,7 +58,7 @@ extension GaussianExpectation {
       let single = NestedGaussianQuadrature(
         factorisation: factorisation, functions: outerFunctions + [leaf.map(\.function)],
         features: [[QuadratureFeature]](repeating: [], count: k + 1), maximumDegree: 0,
-        rules: rules, options: options, closure: nil, leafCache: leafCache)
+        rules: rules, options: options, closure: nil, cache: cache)
       try single.checkWork()
       guard let interpolant = single.leafInterpolant() else { return nil }
       interpolants.append(interpolant)

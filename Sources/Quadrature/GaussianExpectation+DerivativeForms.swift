@@ -1,7 +1,7 @@
 import Numerics
 
 extension GaussianExpectation {
-  /// How ``derivativeExpectation(of:derivatives:covariance:method:leafCache:)`` evaluates derivatives.
+  /// How ``derivativeExpectation(of:derivatives:covariance:method:cache:)`` evaluates derivatives.
   public enum DerivativeMethod: Hashable, Sendable {
     /// Differentiate the factors (Leibniz rule) and integrate the derivative products directly
     /// when every resulting term is an ordinary function — smooth activations and powers to any
@@ -30,7 +30,7 @@ extension GaussianExpectation {
   /// (1 − ρ²)^{−n/2} for correlation ρ: ~10⁻¹³ relative at ρ = 0.5, ~10⁻¹¹ at ρ = 0.99, and
   /// 10⁻¹¹…10⁻⁹ at ρ = 0.999. With ``DerivativeMethod/automatic`` (the default), products
   /// that can be differentiated pointwise avoid this and keep the accuracy of
-  /// ``expectation(of:covariance:leafCache:)``.
+  /// ``expectation(of:covariance:cache:)``.
   ///
   /// - Parameters:
   ///   - factors: the product F.
@@ -39,14 +39,14 @@ extension GaussianExpectation {
   ///   - covariance: K; the Hermite form needs the marginal K of the coordinates F uses to be
   ///     invertible.
   ///   - method: see ``DerivativeMethod``.
-  ///   - leafCache: interpolants shared with other expectations (see
-  ///     ``expectation(of:covariance:leafCache:)``).
-  /// - Throws: ``GaussianExpectationError`` as for ``expectation(of:covariance:leafCache:)``, plus
+  ///   - cache: interpolants shared with other expectations (see
+  ///     ``expectation(of:covariance:cache:)``).
+  /// - Throws: ``GaussianExpectationError`` as for ``expectation(of:covariance:cache:)``, plus
   ///   ``GaussianExpectationError/singular(pivot:)`` when the Hermite form meets a singular K
   ///   and ``GaussianExpectationError/unsupportedDerivativeOrder(_:)`` for n > 4.
   public func derivativeExpectation(
     of factors: [GaussianFactor], derivatives: [Int], covariance: CovarianceMatrix,
-    method: DerivativeMethod = .automatic, leafCache: LeafInterpolantCache? = nil
+    method: DerivativeMethod = .automatic, cache: ExpectationCache? = nil
   ) throws -> Double {
     let d = covariance.dimension
     for beta in derivatives where !(0..<d).contains(beta) {
@@ -57,7 +57,7 @@ extension GaussianExpectation {
     }
     let problem = try ProductProblem(factors: factors, covariance: covariance)
     if derivatives.isEmpty {
-      return try expectation(of: factors, covariance: covariance, leafCache: leafCache)
+      return try expectation(of: factors, covariance: covariance, cache: cache)
     }
     if problem.isIdenticallyZero { return 0 }
     if method == .automatic,
@@ -66,7 +66,7 @@ extension GaussianExpectation {
       var sum = 0.0
       for (coefficient, term) in terms {
         sum +=
-          coefficient * (try expectation(of: term, covariance: covariance, leafCache: leafCache))
+          coefficient * (try expectation(of: term, covariance: covariance, cache: cache))
       }
       return sum
     }

@@ -192,15 +192,15 @@ public struct GaussianExpectation: Sendable {
   /// - Throws: ``GaussianExpectationError`` for a coordinate out of range, more than four
   ///   coordinates in use, a derivative order outside 0…4, a negative power, a derivative of
   ///   order ≥ 2 of a kinked activation (use
-  ///   ``derivativeExpectation(of:derivatives:covariance:method:leafCache:)``), or a covariance that is not
+  ///   ``derivativeExpectation(of:derivatives:covariance:method:cache:)``), or a covariance that is not
   ///   positive semidefinite.
   ///
-  /// With a `leafCache`, a run whose innermost level is interpolated (three or more
+  /// With a `cache`, a run whose innermost level is interpolated (three or more
   /// coordinates) reuses an interpolant another run built from the same key (see
-  /// ``LeafInterpolantCache``); the result is bit for bit the same.
+  /// ``ExpectationCache``); the result is bit for bit the same.
   public func expectation(
     of factors: [GaussianFactor], covariance: CovarianceMatrix,
-    leafCache: LeafInterpolantCache? = nil
+    cache: ExpectationCache? = nil
   ) throws -> Double {
     let problem = try ProductProblem(factors: factors, covariance: covariance)
     if problem.isIdenticallyZero { return 0 }
@@ -213,11 +213,11 @@ public struct GaussianExpectation: Sendable {
     }
     if options.useHermiteSeries, options.nodesPerPiece == nil, problem.coordinates.count == 2,
       let series = HermiteSeriesExpectation.evaluate(
-        problem, rules: rules, tolerance: options.tolerance)
+        problem, rules: rules, tolerance: options.tolerance, cache: cache, options: options)
     {
       return series.value
     }
-    return try moments(of: problem, maximumDegree: 0, leafCache: leafCache).values[0]
+    return try moments(of: problem, maximumDegree: 0, cache: cache).values[0]
   }
 
   /// ⟨F(z)⟩_K for an arbitrary integrand of all d ≤ 4 coordinates.
@@ -258,7 +258,7 @@ public struct GaussianExpectation: Sendable {
   /// ⟨u^α F⟩ for all |α| ≤ `maximumDegree`, u the standard-normal Cholesky coordinates of the
   /// problem's marginal covariance.
   func moments(
-    of problem: ProductProblem, maximumDegree: Int, leafCache: LeafInterpolantCache? = nil
+    of problem: ProductProblem, maximumDegree: Int, cache: ExpectationCache? = nil
   ) throws -> (
     monomials: [[Int]], values: [Double], factorisation: CholeskyFactor
   ) {
@@ -269,7 +269,7 @@ public struct GaussianExpectation: Sendable {
       factorisation: factorisation, functions: functions,
       features: [[QuadratureFeature]](repeating: [], count: problem.coordinates.count),
       maximumDegree: maximumDegree, rules: rules, options: options, closure: nil,
-      leafCache: leafCache)
+      cache: cache)
     try engine.checkWork()
     let values = engine.run().values
     return (engine.monomials, values, factorisation)

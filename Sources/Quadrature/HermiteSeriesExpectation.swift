@@ -63,9 +63,13 @@ enum HermiteSeriesExpectation {
   /// - Parameters:
   ///   - terms: when set, sum exactly k = 0…terms instead of the a-priori count (for tests and
   ///     convergence studies); the nodes are chosen for that many terms.
+  ///   - cache: with a cache (and no `terms`), the coefficients of each coordinate are computed
+  ///     for |ρ| rounded up to a rung of ``correlationLadder`` and shared (see
+  ///     ``ExpectationCache``); `options` are part of their key.
   static func evaluate(
     _ problem: ProductProblem, rules: GaussLegendreRuleTable, tolerance: Double,
-    terms: Int? = nil
+    terms: Int? = nil, cache: ExpectationCache? = nil,
+    options: GaussianExpectation.Options? = nil
   ) -> Result? {
     guard problem.coordinates.count == 2, tolerance > 0, tolerance < 1 else { return nil }
     let k11 = problem.marginal[0, 0]
@@ -79,6 +83,26 @@ enum HermiteSeriesExpectation {
     guard rho.isFinite, abs(rho) <= maximumCorrelation + 1e-12 else { return nil }
     var functions: [[GaussianFactor.Function]] = [[], []]
     for factor in problem.factors { functions[factor.coordinate].append(factor.function) }
+    if terms == nil, let cache, let options,
+      let rung = correlationLadder.firstIndex(where: { abs(rho) <= $0 + 1e-12 })
+    {
+      // The rung's coefficients, shared: n terms for |ρ| = rung meet the tolerance for every
+      // smaller |ρ|, and the mesh planned for the rung's envelope covers ρ's.
+      let ceiling = correlationLadder[rung]
+      let n = termCount(rho: ceiling, tolerance: tolerance)
+      func shared(_ f: [GaussianFactor.Function], _ sigma: Double) -> Coefficients? {
+        cache.hermiteCoefficients(
+          ExpectationCache.HermiteKey(
+            options: options, functions: f, scale: sigma.bitPattern, rung: rung)
+        ) {
+          coefficients(
+            of: f, scale: sigma, rho: ceiling, terms: n, rules: rules, tolerance: tolerance)
+        }
+      }
+      guard let first = shared(functions[0], sigma1), let second = shared(functions[1], sigma2)
+      else { return nil }
+      return sum(first, second, rho: rho, terms: n)
+    }
     let n = terms ?? termCount(rho: rho, tolerance: tolerance)
     guard n >= 0,
       let first = coefficients(
@@ -95,7 +119,20 @@ enum HermiteSeriesExpectation {
       else { return nil }
       second = other
     }
-    // Σ ρᵏ a_k b_k, highest order first (the small terms are added before the large ones).
+    return sum(first, second, rho: rho, terms: n)
+  }
+
+  /// The rungs |ρ| is rounded up to when coefficients are shared (``ExpectationCache``): the
+  /// terms needed grow like 1/(1 − |ρ|), so the rungs close in towards
+  /// ``maximumCorrelation``; a rung costs at most about 1.5 times the terms of a |ρ| just above
+  /// the rung below.
+  static let correlationLadder = [0.2, 0.4, 0.55, 0.65, 0.75, 0.8, 0.85, maximumCorrelation]
+
+  /// Σ_{k≤n} ρᵏ a_k b_k, highest order first (the small terms are added before the large
+  /// ones); nil if not finite.
+  static func sum(_ first: Coefficients, _ second: Coefficients, rho: Double, terms n: Int)
+    -> Result?
+  {
     var sum = 0.0
     for k in stride(from: n, through: 0, by: -1) {
       sum = sum * rho + first.values[k] * second.values[k]

@@ -97,8 +97,8 @@ struct NestedGaussianQuadrature {
   /// u and the half-space u₀ > 0 holds half the integral; the mesh of [0, U] is the full
   /// mesh's right half (split at 0), so the accuracy is the full mesh's, at half the work.
   let foldsOutermostLevel: Bool
-  /// Leaf interpolants shared with other runs (see ``LeafInterpolantCache``).
-  let leafCache: LeafInterpolantCache?
+  /// Leaf interpolants shared with other runs (see ``ExpectationCache``).
+  let cache: ExpectationCache?
   /// With several leaves: the interpolants of the last `sharedLeaves.count` coordinates, which
   /// all complete at the last level (see ``init(outerRows:leafRows:functions:leaves:rules:options:)``);
   /// empty otherwise.
@@ -113,13 +113,13 @@ struct NestedGaussianQuadrature {
     factorisation: CholeskyFactor, functions: [[GaussianFactor.Function]],
     features extraFeatures: [[QuadratureFeature]], maximumDegree: Int,
     rules: GaussLegendreRuleTable, options: GaussianExpectation.Options,
-    closure: (([Double]) -> Double)?, leafCache: LeafInterpolantCache? = nil
+    closure: (([Double]) -> Double)?, cache: ExpectationCache? = nil
   ) {
     self.init(
       dimension: factorisation.dimension, rank: factorisation.rank,
       lower: factorisation.lower, functions: functions, features: extraFeatures,
       maximumDegree: maximumDegree, rules: rules, options: options, closure: closure,
-      leafCache: leafCache, sharedLeaves: [])
+      cache: cache, sharedLeaves: [])
   }
 
   /// Products that share every factor but those of their last coordinate, integrated in one
@@ -151,17 +151,17 @@ struct NestedGaussianQuadrature {
     self.init(
       dimension: d, rank: r, lower: lower, functions: functions,
       features: [[QuadratureFeature]](repeating: [], count: d), maximumDegree: 0, rules: rules,
-      options: options, closure: nil, leafCache: nil, sharedLeaves: leaves)
+      options: options, closure: nil, cache: nil, sharedLeaves: leaves)
   }
 
   private init(
     dimension d: Int, rank r: Int, lower: [Double], functions: [[GaussianFactor.Function]],
     features extraFeatures: [[QuadratureFeature]], maximumDegree: Int,
     rules: GaussLegendreRuleTable, options: GaussianExpectation.Options,
-    closure: (([Double]) -> Double)?, leafCache: LeafInterpolantCache?,
+    closure: (([Double]) -> Double)?, cache: ExpectationCache?,
     sharedLeaves: [SharedLeafInterpolant]
   ) {
-    self.leafCache = leafCache
+    self.cache = cache
     self.sharedLeaves = sharedLeaves
     self.dimension = d
     self.rank = r

@@ -100,7 +100,7 @@ struct QuadratureWorkspace {
   /// The most nodes a static leaf mesh may have (beyond, the adaptive mesh is used).
   static let staticLeafCapacity = 320
   /// The innermost integral as an interpolated function of its one offset (see
-  /// `prepareLeafInterpolant`), when planned; shared with `leafCache`, when there is one. With
+  /// `prepareLeafInterpolant`), when planned; shared with `cache`, when there is one. With
   /// several leaves (``NestedGaussianQuadrature/sharedLeaves``), one per leaf: output m is the
   /// outer product times leaf m's interpolant at the offset of coordinate `leafCoordinates[m]`.
   var leafInterpolants: [SharedLeafInterpolant] = []
@@ -108,8 +108,8 @@ struct QuadratureWorkspace {
   var leafViews: [LeafInterpolant] = []
   /// The coordinate each interpolant completes.
   var leafCoordinates: [Int] = []
-  /// Interpolants shared with other runs (``NestedGaussianQuadrature/leafCache``).
-  let leafCache: LeafInterpolantCache?
+  /// Interpolants shared with other runs (``NestedGaussianQuadrature/cache``).
+  let cache: ExpectationCache?
   /// The options of the plan (part of the cache's key).
   let options: GaussianExpectation.Options
   /// The uniform rule's grids already built, per level, by quantised tolerance (see
@@ -156,7 +156,7 @@ struct QuadratureWorkspace {
     usesParity = plan.options.useParityFolding
     usesUniformLeafPieces = plan.options.useUniformRule
     options = plan.options
-    leafCache = plan.leafCache
+    cache = plan.cache
     if !plan.sharedLeaves.isEmpty {
       leafInterpolants = plan.sharedLeaves
       leafViews = plan.sharedLeaves.map { $0.interpolant }
@@ -415,7 +415,7 @@ struct QuadratureWorkspace {
   /// completing at the last level, or an interpolant that does not converge within its
   /// capacity.
   ///
-  /// With a ``LeafInterpolantCache``, an interpolant built before from the same key (the
+  /// With a ``ExpectationCache``, an interpolant built before from the same key (the
   /// leaf's factors, its row of L, the rank and the options) is reused; the static leaf mesh is
   /// planned (``prepareStaticLeaf(logTolerance:)``) only when an interpolant is built here.
   mutating func prepareLeafInterpolant(logTolerance: Double) {
@@ -425,12 +425,12 @@ struct QuadratureWorkspace {
     else { return }
     let s = completed[completedStart[j]]
     let shared: SharedLeafInterpolant?
-    if let leafCache {
-      let key = LeafInterpolantCache.Key(
+    if let cache {
+      let key = ExpectationCache.Key(
         options: options, rank: rank,
         factors: (factorStart[s]..<factorStart[s + 1]).map { factors[$0] },
         row: (0..<rank).map { lower[s * rank + $0].bitPattern })
-      shared = leafCache.interpolant(key) {
+      shared = cache.interpolant(key) {
         buildLeafInterpolant(coordinate: s, logTolerance: logTolerance)
       }
     } else {

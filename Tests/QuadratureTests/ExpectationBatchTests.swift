@@ -5,7 +5,7 @@ import Testing
 @testable import Quadrature
 
 /// Products that share all factors but those on one coordinate, integrated in one pass
-/// (``ExpectationBatch``, ``GaussianExpectation/expectations(of:covariance:leafCache:)``),
+/// (``ExpectationBatch``, ``GaussianExpectation/expectations(of:covariance:cache:)``),
 /// against the same products one by one and the adaptive reference.
 @Suite("Expectation batches")
 struct ExpectationBatchTests {
