@@ -206,18 +206,34 @@ struct NestedGaussianQuadrature {
       level.completed = (0..<d).filter { completedAt[$0] == j }
       level.pending = (0..<d).filter { completedAt[$0] > j }
       var growth = Double(maximumDegree)
+      // With shared leaves each output holds one leaf: the leaves' growth and oscillation
+      // count by their largest, not their sum.
+      let firstLeaf = d - sharedLeaves.count
+      var leafGrowth = 0.0
+      var leafOscillation = 0.0
       for s in 0..<d where completedAt[s] >= j {
         let slope = lower[s * r + j]
-        growth += closure != nil ? 2 : Double(functions[s].reduce(0) { $0 + $1.growthDegree })
+        let degree = closure != nil ? 2 : Double(functions[s].reduce(0) { $0 + $1.growthDegree })
+        if s >= firstLeaf {
+          leafGrowth = Swift.max(leafGrowth, degree)
+        } else {
+          growth += degree
+        }
         guard slope != 0 else { continue }
         var inner = 0.0
         for m in (j + 1)..<Swift.max(j + 1, r) { inner += lower[s * r + m] * lower[s * r + m] }
         var features = extraFeatures[s]
+        var frequency = 0.0
         for f in functions[s] {
           features += f.quadratureFeatures
           // Frequencies of a product add up (sin z · sin z oscillates at 2).
-          level.oscillation += f.oscillationFrequency * abs(slope)
+          if s >= firstLeaf {
+            frequency += f.oscillationFrequency * abs(slope)
+          } else {
+            level.oscillation += f.oscillationFrequency * abs(slope)
+          }
         }
+        leafOscillation = Swift.max(leafOscillation, frequency)
         for f in features {
           let width = (f.width * f.width + inner).squareRoot() / abs(slope)
           // Factors of one coordinate with the same trouble multiply there: one feature, the
@@ -234,7 +250,9 @@ struct NestedGaussianQuadrature {
           }
         }
       }
+      growth += leafGrowth
       level.growth = growth
+      level.oscillation += leafOscillation
       level.usesUniformRule =
         options.useUniformRule && closure == nil && maximumDegree == 0
         && options.nodesPerPiece == nil
