@@ -35,7 +35,25 @@ public struct JSONNumber: Hashable, Sendable {
       self.text = text
     case .significantDigits(let digits):
       precondition(digits >= 1, "at least one significant digit")
-      text = String(format: "%.\(digits)g", value)
+      text = Self.text(value, significantDigits: digits)
+    }
+  }
+
+  /// C's `%.Ng`, as `String(format:)` writes it, by `vsnprintf` into a stack buffer: without
+  /// Foundation's formatter, which costs microseconds a number (a report writes some 10⁶).
+  /// `String(format:)` itself when the text does not fit or has a decimal comma (a C locale set
+  /// by some library; this program sets none).
+  static func text(_ value: Double, significantDigits digits: Int) -> String {
+    let capacity = 64
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+      guard let base = buffer.baseAddress else { return String(format: "%.\(digits)g", value) }
+      let length = withVaList([Int32(clamping: digits), value]) {
+        vsnprintf(base, capacity, "%.*g", $0)
+      }
+      guard length > 0, length < capacity, !buffer[..<Int(length)].contains(44) else {
+        return String(format: "%.\(digits)g", value)
+      }
+      return String(cString: base)
     }
   }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Derivation
 import Evaluation
 import Foundation
+import JSON
 
 /// `derive eval`: iterate the derived recursions numerically.
 struct EvalCommand: ParsableCommand {
@@ -74,19 +75,10 @@ struct EvalCommand: ParsableCommand {
     }
   }
 
-  /// `x` to 15 significant digits (`%.15g`, as `String(format:)` writes it), `0` for ±0.
+  /// `x` to 15 significant digits (`%.15g`), `0` for ±0: the digits of the JSON output.
   static func number(_ x: Double) -> String {
     if x == 0 { return "0" }
-    // The C library's formatting directly: `String(format:)` costs a few microseconds a number,
-    // which shows in the output of many inputs (some 10⁵ numbers).
-    // (At most 23 characters: a sign, 15 digits, a point and a 3-digit exponent.)
-    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-      let length = withVaList([x]) { vsnprintf(buffer.baseAddress, 32, "%.15g", $0) }
-      guard length > 0, length < 32, let text = buffer.baseAddress else {
-        return String(format: "%.15g", x)
-      }
-      return String(cString: text)
-    }
+    return JSONNumber(x, format: .significantDigits(15))?.text ?? String(format: "%.15g", x)
   }
 
   /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
