@@ -105,13 +105,16 @@ struct EvalCommand: ParsableCommand {
       lines.append("")
       lines.append("layer \(l.layer)")
       for group in groups {
+        let tensors = group.map { l.values(of: $0.name) }
         for entry in distinctEntries(group[0], sampleCount: l.sampleCount) {
-          lines.append(
-            "  "
-              + group.map { s in
-                "\(label(s, entry)) = \(number(l.values(of: s.name)[indices: entry]))"
-              }
-              .joined(separator: "    "))
+          var line = "  "
+          for (k, s) in group.enumerated() {
+            if k > 0 { line += "    " }
+            line += label(s, entry)
+            line += " = "
+            line += number(tensors[k][indices: entry])
+          }
+          lines.append(line)
         }
       }
       if let finiteWidth {
