@@ -486,7 +486,7 @@ final class ExpressionEvaluator {
     guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
       throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
     }
-    let factors = factors(key)
+    let factors = self.factors(key)
     let memoKey = GaussianAverageMemo.key(
       factors: factors, derivatives: key.derivatives, covariance: k,
       sampleCount: parameters.sampleCount, tolerance: parameters.tolerance)
@@ -540,12 +540,9 @@ final class ExpressionEvaluator {
       throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
     }
     let s = parameters.sampleCount
-    let rows = (0..<s).map { a in (0..<s).map { b in k[a * s + b] } }
-    let factors = key.integrand.map { f in
-      guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
-      return GaussianFactor.activation(
-        parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
-    }
+    // The metric's rows, built only for a covariance matrix not made yet or for an error.
+    func rows() -> [[Double]] { (0..<s).map { a in (0..<s).map { b in k[a * s + b] } } }
+    let factors = self.factors(key)
     let memoKey = GaussianAverageMemo.key(
       factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s,
       tolerance: parameters.tolerance)
@@ -556,7 +553,7 @@ final class ExpressionEvaluator {
           covariance = known
         } else {
           do {
-            covariance = try CovarianceMatrix(rows)
+            covariance = try CovarianceMatrix(rows())
           } catch {
             throw EvaluationError(
               "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)"
@@ -571,7 +568,7 @@ final class ExpressionEvaluator {
       switch error {
       case .singular, .notPositiveSemidefinite:
         throw EvaluationError(
-          SingularMetric.explanation(metric: metric, layer: key.metricLayer, rows: rows))
+          SingularMetric.explanation(metric: metric, layer: key.metricLayer, rows: rows()))
       default:
         throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error)")
       }
