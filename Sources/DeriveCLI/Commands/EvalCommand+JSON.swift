@@ -27,10 +27,22 @@ extension EvalCommand {
         let n = t.sampleCount
         return .array((0..<n).map { a in .array((0..<n).map { number(t[a, $0]) }) })
       }
-      return .object(
-        t.values.indices.map { k in
-          (SampleTensor.indexText(t.indices(at: k)), number(t.values[k]))
-        })
+      // Every entry in flat order: its indices counted up (the last fastest) rather than
+      // decoded from each position.
+      var members: [(String, JSONValue)] = []
+      members.reserveCapacity(t.values.count)
+      var entry = [Int](repeating: 0, count: t.rank)
+      for value in t.values {
+        members.append((SampleTensor.indexText(entry), number(value)))
+        var k = t.rank - 1
+        while k >= 0 {
+          entry[k] += 1
+          if entry[k] < t.sampleCount { break }
+          entry[k] = 0
+          k -= 1
+        }
+      }
+      return .object(members)
     }
     let values = layers.enumerated().map { index, l -> JSONValue in
       var members: [(String, JSONValue)] = [("layer", .int(l.layer))]
