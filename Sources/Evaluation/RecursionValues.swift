@@ -42,6 +42,19 @@ public struct SampleTensor: Sendable, Equatable {
     return digits
   }
 
+  /// Steps `entry` to the next entry in flat order (the last index fastest), back to all
+  /// zeros after the last one: a loop over every entry counts its indices instead of decoding
+  /// each position (``indices(at:)``).
+  public static func advance(_ entry: inout [Int], sampleCount: Int) {
+    var k = entry.count - 1
+    while k >= 0 {
+      entry[k] += 1
+      if entry[k] < sampleCount { return }
+      entry[k] = 0
+      k -= 1
+    }
+  }
+
   public subscript(_ indices: Int...) -> Double { values[offset(indices)] }
   public subscript(indices indices: [Int]) -> Double { values[offset(indices)] }
 }

@@ -27,20 +27,13 @@ extension EvalCommand {
         let n = t.sampleCount
         return .array((0..<n).map { a in .array((0..<n).map { number(t[a, $0]) }) })
       }
-      // Every entry in flat order: its indices counted up (the last fastest) rather than
-      // decoded from each position.
+      // Every entry in flat order, its indices counted up (SampleTensor.advance).
       var members: [(String, JSONValue)] = []
       members.reserveCapacity(t.values.count)
       var entry = [Int](repeating: 0, count: t.rank)
       for value in t.values {
         members.append((SampleTensor.indexText(entry), number(value)))
-        var k = t.rank - 1
-        while k >= 0 {
-          entry[k] += 1
-          if entry[k] < t.sampleCount { break }
-          entry[k] = 0
-          k -= 1
-        }
+        SampleTensor.advance(&entry, sampleCount: t.sampleCount)
       }
       return .object(members)
     }
