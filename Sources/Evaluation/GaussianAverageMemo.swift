@@ -11,10 +11,33 @@ import Quadrature
 final class GaussianAverageMemo {
   struct Key: Hashable {
     /// The accuracy the average was computed to (``NumericParameters/tolerance``).
-    var tolerance: Double
-    var factors: [GaussianFactor]
-    var derivatives: [Int]
-    var block: [UInt64]
+    let tolerance: Double
+    let factors: [GaussianFactor]
+    let derivatives: [Int]
+    let block: [UInt64]
+    /// The hash of the fields above, computed once: a key is hashed at every look-up and
+    /// again at every growth of a table that holds it.
+    private let digest: Int
+
+    init(tolerance: Double, factors: [GaussianFactor], derivatives: [Int], block: [UInt64]) {
+      self.tolerance = tolerance
+      self.factors = factors
+      self.derivatives = derivatives
+      self.block = block
+      var hasher = Hasher()
+      hasher.combine(tolerance)
+      hasher.combine(factors)
+      hasher.combine(derivatives)
+      hasher.combine(block)
+      digest = hasher.finalize()
+    }
+
+    static func == (a: Key, b: Key) -> Bool {
+      a.digest == b.digest && a.tolerance == b.tolerance && a.factors == b.factors
+        && a.derivatives == b.derivatives && a.block == b.block
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
   }
 
   private var values: [Key: Double] = [:]
