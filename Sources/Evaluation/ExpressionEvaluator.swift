@@ -22,6 +22,8 @@ final class ExpressionEvaluator {
   private(set) lazy var quadrature = sharedQuadrature ?? GaussianExpectation()
   private let sharedQuadrature: GaussianExpectation?
   private var averageCache: [AverageKey: Double] = [:]
+  /// The caches of the compiled average sites, by shape (see ``AverageSite/Shape``).
+  private var siteCaches: [AverageSite.Shape: AverageSiteCache] = [:]
   /// While set, an average not yet known is recorded in ``pending`` and taken as 1 instead of
   /// computed: a first pass over the entries finds every average a layer needs, so that
   /// ``computePending()`` can compute them all at once, in parallel.
@@ -207,7 +209,12 @@ final class ExpressionEvaluator {
   /// The value of a compiled term with its free slots set to `values`.
   func value(of t: CompiledTerm, free values: [Int]) throws -> Double {
     if t.ranges.contains(0) { return 0 }
-    for (slot, v) in values.enumerated() { t.assignment[slot] = v }
+    // The term's assignment array is moved out for the evaluation (no copy; a local array is
+    // read and written without the exclusivity checks of a class's property) and put back.
+    var a: [Int] = []
+    swap(&a, &t.assignment)
+    defer { swap(&a, &t.assignment) }
+    for (slot, v) in values.enumerated() { a[slot] = v }
     var total = 0.0
     let prefactor = t.prefactor
     let groups = t.groups
@@ -216,42 +223,47 @@ final class ExpressionEvaluator {
     let domains = t.domains
     let firstSummed = t.firstSummed
     let count = ranges.count
+    let slots = t.slots
     func evaluate() throws {
       for group in groups {
         for i in 1..<group.count {
-          for j in 0..<i where t.assignment[group[i]] == t.assignment[group[j]] { return }
+          for j in 0..<i where a[group[i]] == a[group[j]] { return }
         }
       }
       var product = prefactor
       for f in factors {
-        product *= try value(of: f, t.assignment, slots: t.slots)
+        product *= try value(of: f, a, slots: slots)
         if product == 0 { return }
       }
       total += product
     }
     // The summed slots in lexicographic order, the first outermost; a slot constrained by an
-    // average runs over its domain only, in increasing order, so the non-zero products are
-    // added in the same order as over the full ranges.
+    // average runs over its domain only, in increasing order (each next value the least one of
+    // its sources above the previous), so the non-zero products are added in the same order as
+    // over the full ranges.
     func enumerate(_ k: Int) throws {
       if k == count {
         try evaluate()
         return
       }
       let slot = firstSummed + k
+      let range = ranges[k]
       if let sources = domains[k] {
-        var values: [Int] = []
-        for source in sources {
-          let v = t.assignment[source]
-          if v < ranges[k] && !values.contains(v) { values.append(v) }
-        }
-        values.sort()
-        for v in values {
-          t.assignment[slot] = v
+        var previous = -1
+        while true {
+          var next = range
+          for source in sources {
+            let v = a[source]
+            if v > previous && v < next { next = v }
+          }
+          if next == range { break }
+          a[slot] = next
           try enumerate(k + 1)
+          previous = next
         }
       } else {
-        for v in 0..<ranges[k] {
-          t.assignment[slot] = v
+        for v in 0..<range {
+          a[slot] = v
           try enumerate(k + 1)
         }
       }
@@ -304,19 +316,49 @@ final class ExpressionEvaluator {
     let integrand: [(function: String?, derivative: Int, slot: Int)]
     /// The slots of a self-feedback atom's pair (γ, δ); empty for an average.
     let feedbackSlots: [Int]
-    var cache: [Int: Double] = [:]
-    /// The assignments (by the same code as ``cache``) already recorded while collecting.
-    var requested: Set<Int> = []
+    /// The slots whose values are the digits of an assignment's code: the derivative slots, the
+    /// integrand's, then the feedback pair's.
+    let codeSlots: [Int]
+    /// The values known and the assignments recorded while collecting, by code; shared by the
+    /// evaluator's sites of the same ``shape`` (not by those of a self-feedback atom).
+    let cache: AverageSiteCache
 
+    /// What determines an average site's value as a function of its code: sites of one shape
+    /// whose codes are equal compute the same average (the same ``AverageKey``).
+    struct Shape: Hashable {
+      var metricLayer: Int
+      var metricName: String
+      var derivativeCount: Int
+      var functions: [FunctionShape]
+    }
+
+    /// The function an integrand factor applies (nil for z itself) and its derivative order.
+    struct FunctionShape: Hashable {
+      var function: String?
+      var derivative: Int
+    }
+
+    var shape: Shape {
+      Shape(
+        metricLayer: metricLayer, metricName: metricName, derivativeCount: derivativeSlots.count,
+        functions: integrand.map { FunctionShape(function: $0.function, derivative: $0.derivative) }
+      )
+    }
+
+    /// A site with the cache `cache` (a new one when nil).
     init(
       metricLayer: Int, metricName: String, derivativeSlots: [Int],
-      integrand: [(function: String?, derivative: Int, slot: Int)], feedbackSlots: [Int] = []
+      integrand: [(function: String?, derivative: Int, slot: Int)], feedbackSlots: [Int] = [],
+      sampleCount: Int, cache: AverageSiteCache? = nil
     ) {
       self.metricLayer = metricLayer
       self.metricName = metricName
       self.derivativeSlots = derivativeSlots
       self.integrand = integrand
       self.feedbackSlots = feedbackSlots
+      let codeSlots = derivativeSlots + integrand.map(\.slot) + feedbackSlots
+      self.codeSlots = codeSlots
+      self.cache = cache ?? AverageSiteCache(sampleCount: sampleCount, slots: codeSlots.count)
     }
   }
 
@@ -352,11 +394,23 @@ final class ExpressionEvaluator {
           throw EvaluationError("unsupported factor inside an average")
         }
       }
+      let site = AverageSite(
+        metricLayer: try absolute(g.metric.layer), metricName: g.metric.name,
+        derivativeSlots: try g.derivatives.map(slot), integrand: integrand,
+        feedbackSlots: try g.feedback.map(slot), sampleCount: parameters.sampleCount)
+      guard site.feedbackSlots.isEmpty else { return .average(site) }
+      // Sites of one shape share their cache: an average one term has computed is known to
+      // every other term (and to every evaluation of a parenthesised sum) without a key.
+      let shape = site.shape
+      guard let shared = siteCaches[shape] else {
+        siteCaches[shape] = site.cache
+        return .average(site)
+      }
       return .average(
         AverageSite(
-          metricLayer: try absolute(g.metric.layer), metricName: g.metric.name,
-          derivativeSlots: try g.derivatives.map(slot), integrand: integrand,
-          feedbackSlots: try g.feedback.map(slot)))
+          metricLayer: site.metricLayer, metricName: site.metricName,
+          derivativeSlots: site.derivativeSlots, integrand: site.integrand,
+          sampleCount: parameters.sampleCount, cache: shared))
     case .function:
       throw EvaluationError("a function of a neuron's preactivation is left after averaging")
     case .parenthesized(let e):
@@ -375,11 +429,9 @@ final class ExpressionEvaluator {
     case .average(let site):
       let s = parameters.sampleCount
       var code = 0
-      for slot in site.derivativeSlots { code = code * s + a[slot] }
-      for item in site.integrand { code = code * s + a[item.slot] }
-      for slot in site.feedbackSlots { code = code * s + a[slot] }
-      if let hit = site.cache[code] { return hit }
-      if collecting && !site.requested.insert(code).inserted { return 1 }
+      for slot in site.codeSlots { code = code * s + a[slot] }
+      if let hit = site.cache.value(at: code) { return hit }
+      if collecting && !site.cache.request(code) { return 1 }
       let key = AverageKey(
         metricLayer: site.metricLayer, derivatives: site.derivativeSlots.map { a[$0] }.sorted(),
         integrand: site.integrand.map {
@@ -397,7 +449,7 @@ final class ExpressionEvaluator {
         let v = try feedback.value(
           layer: site.metricLayer, derivatives: key.derivatives, integrand: key.integrand,
           pair: (a[site.feedbackSlots[0]], a[site.feedbackSlots[1]]))
-        site.cache[code] = v
+        site.cache.store(v, at: code)
         return v
       }
       if collecting {
@@ -411,7 +463,7 @@ final class ExpressionEvaluator {
         v = try average(key, metric: site.metricName)
         averageCache[key] = v
       }
-      site.cache[code] = v
+      site.cache.store(v, at: code)
       return v
     case .parenthesized(let e):
       var free: [Index: Int] = [:]
@@ -434,7 +486,7 @@ final class ExpressionEvaluator {
     guard let k = tensors[TensorKey(name: metric, layer: key.metricLayer)] else {
       throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
     }
-    let factors = factors(key)
+    let factors = self.factors(key)
     let memoKey = GaussianAverageMemo.key(
       factors: factors, derivatives: key.derivatives, covariance: k,
       sampleCount: parameters.sampleCount, tolerance: parameters.tolerance)
@@ -541,12 +593,9 @@ final class ExpressionEvaluator {
       throw EvaluationError("no metric \(metric) at layer \(key.metricLayer)")
     }
     let s = parameters.sampleCount
-    let rows = (0..<s).map { a in (0..<s).map { b in k[a * s + b] } }
-    let factors = key.integrand.map { f in
-      guard let function = f.function else { return GaussianFactor.power(1, coordinate: f.sample) }
-      return GaussianFactor.activation(
-        parameters.activation(for: function), derivative: f.derivative, coordinate: f.sample)
-    }
+    // The metric's rows, built only for a covariance matrix not made yet or for an error.
+    func rows() -> [[Double]] { (0..<s).map { a in (0..<s).map { b in k[a * s + b] } } }
+    let factors = self.factors(key)
     let memoKey = GaussianAverageMemo.key(
       factors: factors, derivatives: key.derivatives, covariance: k, sampleCount: s,
       tolerance: parameters.tolerance)
@@ -557,7 +606,7 @@ final class ExpressionEvaluator {
           covariance = known
         } else {
           do {
-            covariance = try CovarianceMatrix(rows)
+            covariance = try CovarianceMatrix(rows())
           } catch {
             throw EvaluationError(
               "the metric \(metric) at layer \(key.metricLayer) is not a covariance matrix: \(error)"
@@ -572,7 +621,7 @@ final class ExpressionEvaluator {
       switch error {
       case .singular, .notPositiveSemidefinite:
         throw EvaluationError(
-          SingularMetric.explanation(metric: metric, layer: key.metricLayer, rows: rows))
+          SingularMetric.explanation(metric: metric, layer: key.metricLayer, rows: rows()))
       default:
         throw EvaluationError("Gaussian average at layer \(key.metricLayer) failed: \(error)")
       }

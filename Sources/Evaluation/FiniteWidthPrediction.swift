@@ -113,9 +113,13 @@ public struct FiniteWidthPredictor: Sendable {
     for t in terms {
       guard let s = values[t.statistic] else { return nil }
       let scale = t.coefficient.doubleValue / pow(Double(n), Double(t.order))
+      var entry = [Int](repeating: 0, count: rank)
       for k in result.values.indices {
-        let entry = result.indices(at: k)
-        result.values[k] += scale * s[indices: t.arguments.map { entry[$0] }]
+        // The flat position of S[arguments] (``SampleTensor/offset(_:)`` without an array).
+        var offset = 0
+        for argument in t.arguments { offset = offset * s.sampleCount + entry[argument] }
+        result.values[k] += scale * s.values[offset]
+        SampleTensor.advance(&entry, sampleCount: result.sampleCount)
       }
     }
     return result

@@ -11,10 +11,33 @@ import Quadrature
 final class GaussianAverageMemo {
   struct Key: Hashable {
     /// The accuracy the average was computed to (``NumericParameters/tolerance``).
-    var tolerance: Double
-    var factors: [GaussianFactor]
-    var derivatives: [Int]
-    var block: [UInt64]
+    let tolerance: Double
+    let factors: [GaussianFactor]
+    let derivatives: [Int]
+    let block: [UInt64]
+    /// The hash of the fields above, computed once: a key is hashed at every look-up and
+    /// again at every growth of a table that holds it.
+    private let digest: Int
+
+    init(tolerance: Double, factors: [GaussianFactor], derivatives: [Int], block: [UInt64]) {
+      self.tolerance = tolerance
+      self.factors = factors
+      self.derivatives = derivatives
+      self.block = block
+      var hasher = Hasher()
+      hasher.combine(tolerance)
+      hasher.combine(factors)
+      hasher.combine(derivatives)
+      hasher.combine(block)
+      digest = hasher.finalize()
+    }
+
+    static func == (a: Key, b: Key) -> Bool {
+      a.digest == b.digest && a.tolerance == b.tolerance && a.factors == b.factors
+        && a.derivatives == b.derivatives && a.block == b.block
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
   }
 
   private var values: [Key: Double] = [:]
@@ -26,9 +49,17 @@ final class GaussianAverageMemo {
     factors: [GaussianFactor], derivatives: [Int], covariance k: [Double], sampleCount s: Int,
     tolerance: Double
   ) -> Key {
-    let samples = Array(Set(factors.map(\.coordinate) + derivatives)).sorted()
-    var position = [Int: Int]()
-    for (i, sample) in samples.enumerated() { position[sample] = i }
+    // The distinct samples in increasing order, by insertion (an average involves a few).
+    var samples: [Int] = []
+    samples.reserveCapacity(factors.count + derivatives.count)
+    func insert(_ sample: Int) {
+      var i = samples.count
+      while i > 0 && samples[i - 1] > sample { i -= 1 }
+      if i == 0 || samples[i - 1] != sample { samples.insert(sample, at: i) }
+    }
+    for f in factors { insert(f.coordinate) }
+    for d in derivatives { insert(d) }
+    func position(_ sample: Int) -> Int { samples.firstIndex(of: sample) ?? 0 }
     var block: [UInt64] = []
     block.reserveCapacity(samples.count * samples.count)
     for a in samples {
@@ -36,10 +67,8 @@ final class GaussianAverageMemo {
     }
     return Key(
       tolerance: tolerance,
-      factors: factors.map {
-        GaussianFactor($0.function, coordinate: position[$0.coordinate] ?? 0)
-      },
-      derivatives: derivatives.map { position[$0] ?? 0 }, block: block)
+      factors: factors.map { GaussianFactor($0.function, coordinate: position($0.coordinate)) },
+      derivatives: derivatives.map(position), block: block)
   }
 
   /// Whether a value is stored under `key`.

@@ -33,13 +33,26 @@ public struct SampleTensor: Sendable, Equatable {
 
   /// The sample indices of a flat position.
   public func indices(at offset: Int) -> [Int] {
-    var digits: [Int] = []
+    var digits = [Int](repeating: 0, count: rank)
     var rest = offset
-    for _ in 0..<rank {
-      digits.insert(rest % sampleCount, at: 0)
+    for k in stride(from: rank - 1, through: 0, by: -1) {
+      digits[k] = rest % sampleCount
       rest /= sampleCount
     }
     return digits
+  }
+
+  /// Steps `entry` to the next entry in flat order (the last index fastest), back to all
+  /// zeros after the last one: a loop over every entry counts its indices instead of decoding
+  /// each position (``indices(at:)``).
+  public static func advance(_ entry: inout [Int], sampleCount: Int) {
+    var k = entry.count - 1
+    while k >= 0 {
+      entry[k] += 1
+      if entry[k] < sampleCount { return }
+      entry[k] = 0
+      k -= 1
+    }
   }
 
   public subscript(_ indices: Int...) -> Double { values[offset(indices)] }
@@ -133,7 +146,18 @@ extension SampleTensor {
   /// single digit, separated by commas (`1,15`) otherwise, so that labels with ten or more
   /// inputs stay unambiguous.
   public static func indexText(_ indices: [Int]) -> String {
-    indices.map(String.init).joined(separator: indices.allSatisfy { $0 < 10 } ? "" : ",")
+    let separator = indices.allSatisfy { $0 < 10 } ? "" : ","
+    var text = ""
+    for (k, i) in indices.enumerated() {
+      if k > 0 { text += separator }
+      // A digit as one character, without formatting an integer (every entry is labelled).
+      if 0 <= i && i < 10 {
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + i)))
+      } else {
+        text += String(i)
+      }
+    }
+    return text
   }
 
   /// A pair of pairs as written in labels: `(01)(23)`, or `(1,15)(3,4)` with an index ≥ 10

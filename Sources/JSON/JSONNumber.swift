@@ -35,7 +35,28 @@ public struct JSONNumber: Hashable, Sendable {
       self.text = text
     case .significantDigits(let digits):
       precondition(digits >= 1, "at least one significant digit")
-      text = String(format: "%.\(digits)g", value)
+      text = Self.text(value, significantDigits: digits)
+    }
+  }
+
+  /// `%.Ng` for N up to 40.
+  private static let formats = (0...40).map { "%.\($0)g" }
+
+  /// C's `%.Ng`, as `String(format:)` writes it, by `vsnprintf` into a stack buffer: without
+  /// Foundation's formatter, which costs microseconds a number (a report writes some 10⁶).
+  /// `String(format:)` itself when the text does not fit or has a decimal comma (a C locale set
+  /// by some library; this program sets none).
+  static func text(_ value: Double, significantDigits digits: Int) -> String {
+    // (The precision in the format, not as an argument `%.*g`: one argument less to convert.)
+    let capacity = 64
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+      guard let base = buffer.baseAddress else { return String(format: "%.\(digits)g", value) }
+      let format = digits < formats.count ? formats[digits] : "%.\(digits)g"
+      let length = withVaList([value]) { vsnprintf(base, capacity, format, $0) }
+      guard length > 0, length < capacity, !buffer[..<Int(length)].contains(44) else {
+        return String(format: "%.\(digits)g", value)
+      }
+      return String(cString: base)
     }
   }
 }

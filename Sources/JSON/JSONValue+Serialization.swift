@@ -91,6 +91,16 @@ extension JSONValue {
 
   private static func writeString(_ s: String, into out: inout String, style: JSONStyle) {
     out += "\""
+    // Most strings (keys, labels) need no escape: copied whole.
+    let escaped = s.utf8.contains {
+      $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        || ($0 == UInt8(ascii: "/") && style.escapesSlashes)
+    }
+    if !escaped {
+      out += s
+      out += "\""
+      return
+    }
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

@@ -48,6 +48,25 @@ import Testing
     #expect(JSONValue.double(.nan).serialized() == "null")
   }
 
+  /// `.significantDigits(N)` is the text `String(format: "%.Ng")` writes, for 2,000 doubles of
+  /// every magnitude (fixed bit patterns, subnormals and extremes) and N from 1 to 40.
+  /// Catches: a report or an eval output whose numbers change bytes, a text cut at the buffer.
+  @Test func significantDigitsMatchStringFormat() {
+    let values =
+      (0..<2000).map { Double(bitPattern: Self.mixed($0 + 7000)) }.filter(\.isFinite)
+      + [
+        0, -0.0, 1, -2, 0.725, 1e16, 1e-7, 123_456_789, .greatestFiniteMagnitude,
+        -.greatestFiniteMagnitude, .leastNonzeroMagnitude, .leastNormalMagnitude,
+      ]
+    for (k, x) in values.enumerated() {
+      for digits in [1 + k % 40, 15, 17] {
+        #expect(
+          JSONNumber(x, format: .significantDigits(digits))?.text
+            == String(format: "%.\(digits)g", x), "\(x.bitPattern) to \(digits) digits")
+      }
+    }
+  }
+
   /// The shortest form is the text Foundation's JSONEncoder writes, for 2,000 doubles of
   /// every magnitude (fixed bit patterns). Catches: a shard file whose numbers change bytes.
   @Test func shortestMatchesJSONEncoder() throws {

@@ -64,15 +64,17 @@ extension EvalCommand {
       let p = predictions[index]
       var lines = ["  at width \(widthText(p)):"]
       if let name = twoPointLabel, let t = p.twoPoint {
+        let head = "(\(name))"
         for e in distinctEntries(rank: 2, symmetry: .symmetric, sampleCount: t.sampleCount) {
           lines.append(
-            "    \(label("(\(name))", symmetry: .symmetric, e)) = \(number(t[indices: e]))")
+            "    " + label(head, symmetry: .symmetric, e) + " = " + number(t[indices: e]))
         }
       }
       if let name = fourPointLabel, let t = p.fourPoint {
+        let head = "(\(name))"
         for e in distinctEntries(rank: 4, symmetry: .pairOfPairs, sampleCount: t.sampleCount) {
           lines.append(
-            "    \(label("(\(name))", symmetry: .pairOfPairs, e)) = \(number(t[indices: e]))")
+            "    " + label(head, symmetry: .pairOfPairs, e) + " = " + number(t[indices: e]))
         }
       }
       if let epsilon = p.expansionParameter {

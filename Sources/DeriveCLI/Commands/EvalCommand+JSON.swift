@@ -27,10 +27,15 @@ extension EvalCommand {
         let n = t.sampleCount
         return .array((0..<n).map { a in .array((0..<n).map { number(t[a, $0]) }) })
       }
-      return .object(
-        t.values.indices.map { k in
-          (SampleTensor.indexText(t.indices(at: k)), number(t.values[k]))
-        })
+      // Every entry in flat order, its indices counted up (SampleTensor.advance).
+      var members: [(String, JSONValue)] = []
+      members.reserveCapacity(t.values.count)
+      var entry = [Int](repeating: 0, count: t.rank)
+      for value in t.values {
+        members.append((SampleTensor.indexText(entry), number(value)))
+        SampleTensor.advance(&entry, sampleCount: t.sampleCount)
+      }
+      return .object(members)
     }
     let values = layers.enumerated().map { index, l -> JSONValue in
       var members: [(String, JSONValue)] = [("layer", .int(l.layer))]

@@ -3,6 +3,7 @@ import ArgumentParser
 import Derivation
 import Evaluation
 import Foundation
+import JSON
 
 /// `derive eval`: iterate the derived recursions numerically.
 struct EvalCommand: ParsableCommand {
@@ -74,8 +75,10 @@ struct EvalCommand: ParsableCommand {
     }
   }
 
+  /// `x` to 15 significant digits (`%.15g`), `0` for ±0: the digits of the JSON output.
   static func number(_ x: Double) -> String {
-    x == 0 ? "0" : String(format: "%.15g", x)
+    if x == 0 { return "0" }
+    return JSONNumber(x, format: .significantDigits(15))?.text ?? String(format: "%.15g", x)
   }
 
   /// Each layer's derived statistics, each distinct entry once under the statistic's symmetry:
@@ -102,13 +105,16 @@ struct EvalCommand: ParsableCommand {
       lines.append("")
       lines.append("layer \(l.layer)")
       for group in groups {
+        let tensors = group.map { l.values(of: $0.name) }
         for entry in distinctEntries(group[0], sampleCount: l.sampleCount) {
-          lines.append(
-            "  "
-              + group.map { s in
-                "\(label(s, entry)) = \(number(l.values(of: s.name)[indices: entry]))"
-              }
-              .joined(separator: "    "))
+          var line = "  "
+          for (k, s) in group.enumerated() {
+            if k > 0 { line += "    " }
+            line += label(s, entry)
+            line += " = "
+            line += number(tensors[k][indices: entry])
+          }
+          lines.append(line)
         }
       }
       if let finiteWidth {
@@ -131,25 +137,42 @@ struct EvalCommand: ParsableCommand {
   /// The entries of a tensor of `rank` sample indices that `symmetry` does not relate, in
   /// lexicographic order.
   static func distinctEntries(rank: Int, symmetry: TensorSymmetry, sampleCount n: Int) -> [[Int]] {
-    let layout = SampleTensor.zero(rank: rank, sampleCount: n)
-    let all = layout.values.indices.map { layout.indices(at: $0) }
-    switch symmetry {
-    case .none: return all
-    case .symmetric: return all.filter { $0 == $0.sorted() }
-    case .pairOfPairs:
-      return all.filter { e in
-        e[0] <= e[1] && e[2] <= e[3] && e[0] <= e[2] && (e[0], e[1]) <= (e[2], e[3])
-      }
-    case .pairExchange:
-      return all.filter { e in
-        [[e[2], e[3], e[0], e[1]], [e[1], e[0], e[3], e[2]], [e[3], e[2], e[1], e[0]]].allSatisfy {
-          !$0.lexicographicallyPrecedes(e)
+    // Every entry in lexicographic order (the order of flat offsets), kept when it is the
+    // least of its class; only the kept ones are allocated.
+    func isDistinct(_ e: [Int]) -> Bool {
+      switch symmetry {
+      case .none: return true
+      case .symmetric: return zip(e, e.dropFirst()).allSatisfy { $0 <= $1 }
+      case .pairOfPairs:
+        return e[0] <= e[1] && e[2] <= e[3] && e[0] <= e[2] && (e[0], e[1]) <= (e[2], e[3])
+      case .pairExchange:
+        // No image of e under the exchanges precedes it.
+        return pairExchanges.allSatisfy { image in
+          for k in 0..<4 where e[image[k]] != e[k] { return e[image[k]] > e[k] }
+          return true
         }
+      case .separatePairs: return e[0] <= e[1] && e[2] <= e[3]
       }
-    case .separatePairs:
-      return all.filter { e in e[0] <= e[1] && e[2] <= e[3] }
     }
+    var entries: [[Int]] = []
+    var e = [Int](repeating: 0, count: rank)
+    func visit(_ k: Int) {
+      if k == rank {
+        if isDistinct(e) { entries.append(e) }
+        return
+      }
+      for v in 0..<n {
+        e[k] = v
+        visit(k + 1)
+      }
+    }
+    visit(0)
+    return entries
   }
+
+  /// The images of an entry e under the exchanges of a `.pairExchange` tensor, (01)(23) →
+  /// (23)(01), (10)(32) and (32)(10): image k of e is e at these positions.
+  static let pairExchanges = [[2, 3, 0, 1], [1, 0, 3, 2], [3, 2, 1, 0]]
 
   /// `K[01]`, `V[(01)(23)]`.
   static func label(_ s: Statistic, _ entry: [Int]) -> String {
