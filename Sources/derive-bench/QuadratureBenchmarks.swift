@@ -7,8 +7,10 @@ import Quadrature
 /// Cases: ⟨σσ⟩_K in two dimensions for tanh (smooth; target ≤ 50 µs), ReLU (kinked) and GELU at
 /// K = [[1, 0.6], [0.6, 1.3]] (ρ = 0.53: Mehler's series); tanh at ρ = 0.95 (beyond the
 /// series' ρ ≤ 0.9: the nested quadrature); ReLU at ρ = 0.999 (the strongly correlated, near-kink case); a
-/// Hermite-form ⟨∂₁²(relu relu)⟩; ⟨σσσσ⟩ in four dimensions for ReLU and tanh; and the
-/// one-time cost of creating a `GaussianExpectation` (its table of Gauss–Legendre rules).
+/// Hermite-form ⟨∂₁²(relu relu)⟩; ⟨σσσσ⟩ in four dimensions for ReLU and tanh; four products
+/// that share all but one coordinate, integrated as one group (`ExpectationBatch`) and one by
+/// one in the same run; and the one-time cost of creating a `GaussianExpectation` (its table
+/// of Gauss–Legendre rules).
 func quadratureBenchmarks() -> [BenchmarkCase] {
   let quadrature = GaussianExpectation(options: .init(useClosedForms: false))
   // The same without the uniform rule: graded Gauss–Legendre pieces on every level, the
@@ -30,6 +32,39 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
       [0.259369932078578, 0.2523548736835, 0.267985204418297, 0.295199154591483],
     ])
   else { return [] }
+  // Seven inputs of a deep layer like `deep`'s (variances ≈ 0.3, correlations ≈ 0.87): the
+  // products a layer's averages share all but one coordinate of.
+  var seven = [[Double]](repeating: [Double](repeating: 0, count: 7), count: 7)
+  for i in 0..<7 {
+    for j in 0..<7 {
+      let diagonal: Double = i == j ? 0.04 : 0
+      seven[i][j] = 0.26 + diagonal + 0.002 * Double(i + j) / 7
+    }
+  }
+  guard let wide = try? CovarianceMatrix(seven) else { return [] }
+  /// ⟨σ₀σ₁σ₂σₓ⟩ for x = 3…6, and ⟨σ₀²σ₁σₓ⟩ for x = 2…5: one group each.
+  let quadruples = (3..<7).map { x in
+    [0, 1, 2, x].map { GaussianFactor.activation(.tanh, coordinate: $0) }
+  }
+  let triples = (2..<6).map { x in
+    [0, 0, 1, x].map { GaussianFactor.activation(.tanh, coordinate: $0) }
+  }
+  func batch(_ products: [[GaussianFactor]]) -> () -> Void {
+    let plan = ExpectationBatch(products: products)
+    precondition(plan.groups.count == 1 && plan.singles.isEmpty, "not one group")
+    return {
+      let values = (try? quadrature.expectations(of: plan.groups[0], covariance: wide)) ?? nil
+      precondition(values?.allSatisfy(\.isFinite) ?? false, "quadrature failed")
+    }
+  }
+  func oneByOne(_ products: [[GaussianFactor]]) -> () -> Void {
+    {
+      for factors in products {
+        let value = (try? quadrature.expectation(of: factors, covariance: wide)) ?? .nan
+        precondition(value.isFinite, "quadrature failed")
+      }
+    }
+  }
   func pair(_ activation: Activation) -> [GaussianFactor] {
     [.activation(activation, coordinate: 0), .activation(activation, coordinate: 1)]
   }
@@ -102,5 +137,14 @@ func quadratureBenchmarks() -> [BenchmarkCase] {
     BenchmarkCase(
       group: "quadrature", name: "tanh-3d-deep-graded", repeats: 21,
       body: expectation(squareAndPair, deep, graded)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d-deep-x4-group", repeats: 21, body: batch(quadruples)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-4d-deep-x4-singly", repeats: 21,
+      body: oneByOne(quadruples)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-3d-deep-x4-group", repeats: 21, body: batch(triples)),
+    BenchmarkCase(
+      group: "quadrature", name: "tanh-3d-deep-x4-singly", repeats: 21, body: oneByOne(triples)),
   ]
 }
