@@ -23,6 +23,17 @@ struct ExpectationCacheTests {
     return triples + [(0..<4).map { GaussianFactor.activation(activation, coordinate: $0) }]
   }
 
+  /// ⟨factors⟩ computed alone and through `cache` have the same bits.
+  static func expectSameBits(
+    _ integrator: GaussianExpectation, _ factors: [GaussianFactor], _ cache: ExpectationCache,
+    _ label: String
+  ) throws {
+    let k = try kernel()
+    let alone = try integrator.expectation(of: factors, covariance: k)
+    let shared = try integrator.expectation(of: factors, covariance: k, cache: cache)
+    #expect(shared.bitPattern == alone.bitPattern, "\(label)")
+  }
+
   @Test(
     "shared interpolants give the uncached values bit for bit",
     arguments: [
@@ -32,10 +43,7 @@ struct ExpectationCacheTests {
     let integrator = GaussianExpectation()
     let cache = ExpectationCache()
     for factors in Self.integrands(activation) {
-      let alone = try integrator.expectation(of: factors, covariance: try Self.kernel())
-      let shared = try integrator.expectation(
-        of: factors, covariance: try Self.kernel(), cache: cache)
-      #expect(shared.bitPattern == alone.bitPattern, "\(factors.map(\.coordinate))")
+      try Self.expectSameBits(integrator, factors, cache, "\(factors.map(\.coordinate))")
     }
     // The squares on a and on b end on the same leaf σ_c; the square on c ends on σ_c², the
     // 4-D average on σ_d with its own row of L.
@@ -50,10 +58,7 @@ struct ExpectationCacheTests {
     let factors = Self.integrands(.tanh)[0]
     for tolerance in [5e-14, 1e-8] {
       let integrator = GaussianExpectation(options: .init(tolerance: tolerance))
-      let alone = try integrator.expectation(of: factors, covariance: try Self.kernel())
-      let shared = try integrator.expectation(
-        of: factors, covariance: try Self.kernel(), cache: cache)
-      #expect(shared.bitPattern == alone.bitPattern, "tolerance \(tolerance)")
+      try Self.expectSameBits(integrator, factors, cache, "tolerance \(tolerance)")
     }
     #expect(cache.count == 2)
     #expect(cache.hits == 0)
