@@ -70,8 +70,11 @@ struct NetworkOptions: ParsableArguments {
   var tolerance: Double?
 
   /// The most inputs `eval` and `check` accept: the four-point statistic's Gaussian averages
-  /// grow as inputs⁴ (16 inputs: 1,820 four-dimensional ones per layer).
-  static let maximumInputs = 16
+  /// grow as inputs⁴ (24 inputs: 10,626 four-dimensional ones per layer; 30 s of CPU and 300 MB for tanh
+  /// at depth 10). Within
+  /// it, the estimated time (``secondsPerLayer(inputs:activations:)``) refuses what would take
+  /// more than ``maximumEvaluationSeconds``.
+  static let maximumInputs = 24
   static let maximumWidth = 1 << 20
   static let maximumDepth = 10_000
   /// The largest |value| of a coupling or an input component: 10¹⁰⁰, so that every product
@@ -152,15 +155,6 @@ struct NetworkOptions: ParsableArguments {
     guard Set(xs.map(\.count)).count == 1 else {
       throw CommandFailure.usage("error: all inputs need the same number of components")
     }
-    // The cost of one evaluation of the recursions, estimated before any work from the measured
-    // cost of a layer with S inputs (below).
-    let seconds =
-      Double(layerWidths.count - 1) * Self.secondsPerLayer(inputs: xs.count)
-    guard seconds <= Self.maximumEvaluationSeconds else {
-      throw CommandFailure.usage(
-        "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(seconds)) s estimated; the limit is \(Int(Self.maximumEvaluationSeconds)) s): use fewer inputs or layers"
-      )
-    }
     var bound = named
     var boundByFunction: Set<String> = []
     for f in functions {
@@ -185,6 +179,16 @@ struct NetworkOptions: ParsableArguments {
         activation == nil
           ? "error: missing --activation: the maps apply \(applied) (give --activation ACTIVATION, or NAME=ACTIVATION for each function)"
           : "error: --activation: no activation for \(unbound) (the maps apply \(applied); give NAME=ACTIVATION for each)"
+      )
+    }
+    // The cost of one evaluation of the recursions, estimated before any work from the measured
+    // cost of a layer with S inputs and these activations (below).
+    let used = functionNames.compactMap { bound[$0] ?? act }
+    let seconds =
+      Double(layerWidths.count - 1) * Self.secondsPerLayer(inputs: xs.count, activations: used)
+    guard seconds <= Self.maximumEvaluationSeconds else {
+      throw CommandFailure.usage(
+        "error: \(xs.count) inputs at depth \(layerWidths.count) is too large to evaluate (about \(Int(seconds)) s estimated; the limit is \(Int(Self.maximumEvaluationSeconds)) s): use fewer inputs or layers"
       )
     }
     // Without a default every function the maps apply has its own activation (or they apply
@@ -333,15 +337,31 @@ struct NetworkOptions: ParsableArguments {
 
   /// An upper bound on the seconds one layer of the recursions takes with S inputs: the
   /// four-point recursion's Gaussian averages are 4-D for every set of four distinct inputs
-  /// (C(S,4) of them), 3-D for three (3·C(S,3)), and cheap below; the costs per average are
-  /// measured in release builds on the slowest activations (GELU, erf; 2-core machine, about
-  /// twice the quiet figures).
-  static func secondsPerLayer(inputs s: Int) -> Double {
+  /// (C(S,4) of them), 3-D for three (3·C(S,3)), and cheap below. The costs per average are
+  /// measured in release builds on the slowest activations (GELU, ReLU; 2-core machine, about
+  /// twice the quiet figures; session 8, 24 inputs, the first layer, the most expensive: GELU
+  /// 4.9 ms of CPU per 4-D average, ReLU about 4 ms) and scaled by
+  /// ``costFactor(of:)`` of the costliest activation in use.
+  static func secondsPerLayer(inputs s: Int, activations: [Activation]) -> Double {
     func choose(_ n: Int, _ k: Int) -> Double {
       guard n >= k else { return 0 }
       return (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) }
     }
-    return 0.002 + 0.003 * Double(s * s) + 0.003 * 3 * choose(s, 3) + 0.01 * choose(s, 4)
+    let factor = activations.map(costFactor(of:)).max() ?? 1
+    return 0.002 + 0.003 * Double(s * s)
+      + factor * (0.003 * 3 * choose(s, 3) + 0.01 * choose(s, 4))
+  }
+
+  /// The cost of an activation's Gaussian averages relative to the slowest: 0.2 for the smooth
+  /// odd ones without oscillation (tanh, erf, linear: their products fold by parity and take the
+  /// uniform rule; measured 0.55 ms of CPU per 4-D average for tanh at 24 inputs, 1.1 ms for erf
+  /// at 16), 1 for every other (GELU, swish, softplus: no parity; ReLU, leaky ReLU: kinks; sin:
+  /// nodes growing with the variance).
+  static func costFactor(of activation: Activation) -> Double {
+    switch activation {
+    case .tanh, .erf, .linear: return 0.2
+    default: return 1
+    }
   }
 
   /// The longest evaluation accepted (estimated, before it starts): 5 minutes. A check
