@@ -516,8 +516,8 @@ final class ExpressionEvaluator {
       }
     }
     let integrator = quadrature
-    // This layer's averages share leaf interpolants (⟨σ_a²σ_bσ_c⟩ and ⟨σ_aσ_b²σ_c⟩ end on the
-    // same one); the cache lives for this batch only.
+    // This batch's averages share leaf interpolants (⟨σ_a²σ_bσ_c⟩ and ⟨σ_aσ_b²σ_c⟩ end on the
+    // same one) and Hermite coefficients; the cache lives for this batch only.
     let cache = ExpectationCache()
     let results = PendingResults(count: work.count)
     let known = matrices

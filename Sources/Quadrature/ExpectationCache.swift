@@ -27,9 +27,8 @@ public final class ExpectationCache: @unchecked Sendable {
   /// Everything a leaf interpolant is built from.
   struct Key: Hashable {
     var options: GaussianExpectation.Options
-    var rank: Int
     var factors: [GaussianFactor.Function]
-    /// The leaf coordinate's row of L, bit for bit.
+    /// The leaf coordinate's row of L, bit for bit (its length is the rank).
     var row: [UInt64]
   }
 

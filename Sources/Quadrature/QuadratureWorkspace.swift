@@ -415,8 +415,8 @@ struct QuadratureWorkspace {
   /// completing at the last level, or an interpolant that does not converge within its
   /// capacity.
   ///
-  /// With a ``ExpectationCache``, an interpolant built before from the same key (the
-  /// leaf's factors, its row of L, the rank and the options) is reused; the static leaf mesh is
+  /// With an ``ExpectationCache``, an interpolant built before from the same key (the
+  /// leaf's factors, its row of L and the options) is reused; the static leaf mesh is
   /// planned (``prepareStaticLeaf(logTolerance:)``) only when an interpolant is built here.
   mutating func prepareLeafInterpolant(logTolerance: Double) {
     let j = rank - 1
@@ -427,7 +427,7 @@ struct QuadratureWorkspace {
     let shared: SharedLeafInterpolant?
     if let cache {
       let key = ExpectationCache.Key(
-        options: options, rank: rank,
+        options: options,
         factors: (factorStart[s]..<factorStart[s + 1]).map { factors[$0] },
         row: (0..<rank).map { lower[s * rank + $0].bitPattern })
       shared = cache.interpolant(key) {
@@ -543,12 +543,6 @@ struct QuadratureWorkspace {
   /// Integrates levels j…r−1 given the partial sums of level j, leaving the result (one value
   /// per monomial) in the accumulators of level j.
   mutating func integrate(level j: Int, logTolerance: Double) {
-    if leafViews.count == 1 && j == rank - 1 {
-      let s = leafCoordinates[0]
-      accumulators[j * monomialCount] = leafViews[0]((partial + j * dimension)[s])
-      statistics.leafEvaluations += 1
-      return
-    }
     if staticLeafCount > 0 && j == rank - 1 {
       integrateStaticLeaf(level: j)
       return
@@ -622,7 +616,7 @@ struct QuadratureWorkspace {
 
   /// Level j by the uniform rule: Σₖ h φ(kh) F(kh) over the nodes of
   /// ``uniformGrid(level:logTolerance:)``. The last outer level before a leaf interpolant is
-  /// summed in batches (``sumUniformLastLevel(level:grid:interpolant:)``).
+  /// summed in batches (``sumUniformLastLevel(level:grid:)``).
   private mutating func integrateUniform(level j: Int, logTolerance: Double) {
     let grid = uniformGrid(level: j, logTolerance: logTolerance)
     statistics.pieces += 1
@@ -815,24 +809,6 @@ struct QuadratureWorkspace {
     let here = partial + j * d
     let count = monomialCount
     let accumulator = accumulators + j * count
-    if !leafViews.isEmpty && j == r - 2 {
-      // The last level is the interpolant: its offset is known at each node, so the node is
-      // summed here, without descending (the same operations in the same order as through
-      // `integrate(level: j + 1, …)`).
-      var g = 1.0
-      for c in completedStart[j]..<completedStart[j + 1] {
-        let s = completed[c]
-        let zs = here[s] + lower[s * r + j] * uj
-        for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
-      }
-      if g == 0 { return }
-      for (m, leaf) in leafCoordinates.enumerated() {
-        let inner = leafViews[m](here[leaf] + lower[leaf * r + j] * uj)
-        accumulator[m] += fullWeight * g * inner
-      }
-      statistics.leafEvaluations += leafCoordinates.count
-      return
-    }
     var g = 1.0
     for c in completedStart[j]..<completedStart[j + 1] {
       let s = completed[c]
@@ -841,6 +817,16 @@ struct QuadratureWorkspace {
       for f in factorStart[s]..<factorStart[s + 1] { g *= factors[f](zs) }
     }
     if g == 0 { return }
+    if !leafViews.isEmpty && j == r - 2 {
+      // The last level is the interpolant: its offset is known at each node, so the node is
+      // summed here, without descending.
+      for (m, leaf) in leafCoordinates.enumerated() {
+        let inner = leafViews[m](here[leaf] + lower[leaf * r + j] * uj)
+        accumulator[m] += fullWeight * g * inner
+      }
+      statistics.leafEvaluations += leafCoordinates.count
+      return
+    }
     u[j] = uj
     let next = partial + (j + 1) * d
     for c in pendingStart[j]..<pendingStart[j + 1] {
